@@ -1,0 +1,103 @@
+"""The exceptions sharelog raises, and how each reaches a person.
+
+Services raise these; the CLI prints one ``Error: …`` line and exits with ``exit_code``; the web app (later)
+renders ``status``. No message ever carries a value from a data file: only the file, the row and the field.
+
+    SharelogError                 exit 1, HTTP 500 — something went wrong inside sharelog
+    ├── InputError                exit 2, HTTP 400 — the input or the request cannot be used as given
+    │   ├── ValidationFailed      exit 2, HTTP 422 — a file or document with problems, every one listed
+    │   ├── NotFound              exit 2, HTTP 404 — an id that names nothing (agreement, exchange…)
+    │   └── Conflict              exit 2, HTTP 409 — the action clashes with what the ledger holds
+    └── LedgerError               exit 1, HTTP 500 — the ledger database is missing, unreachable or out of date
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "Conflict",
+    "InputError",
+    "LedgerError",
+    "NotFound",
+    "Problem",
+    "SharelogError",
+    "ValidationFailed",
+]
+
+
+class SharelogError(Exception):
+    """Base of every error sharelog raises on purpose."""
+
+    exit_code = 1
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def details(self) -> list[str]:
+        """Further lines to show under the one-line message (none by default)."""
+        return []
+
+
+class InputError(SharelogError):
+    """The input or the request cannot be used as given (bad file, bad option, missing folder…)."""
+
+    exit_code = 2
+    status = 400
+
+
+class NotFound(InputError):
+    """An identifier that names nothing."""
+
+    status = 404
+
+
+class Conflict(InputError):
+    """The action clashes with what the ledger already holds (e.g. the same batch twice)."""
+
+    status = 409
+
+
+class LedgerError(SharelogError):
+    """The ledger database cannot be used (unreachable, not initialised, not at the current revision)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is and what is wrong — never the offending value."""
+
+    file: str
+    message: str
+    row: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ValidationFailed(InputError):
+    """A file or document has problems; all of them are collected and reported together."""
+
+    status = 422
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = tuple(problems)
+        if not self.problems:
+            raise ValueError("ValidationFailed needs at least one problem")
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        message = first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''})"
+        super().__init__(message)
+
+    def details(self) -> list[str]:
+        if len(self.problems) == 1:
+            return []
+        return [f"  - {p}" for p in self.problems]
