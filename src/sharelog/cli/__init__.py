@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from typer import _click as click  # Typer vendors Click; its exceptions are the ones raised here
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from sharelog import __version__
 from sharelog.errors import SharelogError
@@ -51,7 +52,7 @@ class SharelogGroup(TyperGroup):
                 print(f"Try '{ctx.command_path} --help' for help.", file=sys.stderr)
             _print_error(error.format_message())
             sys.exit(error.exit_code)
-        except click.exceptions.Abort:
+        except Abort:
             _print_error("aborted")
             sys.exit(1)
         except Exception as error:  # noqa: BLE001 — the last line of defence: exit 1, no data in the message

@@ -18,4 +18,4 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def console() -> Console:
     """A console for normal output (stdout); errors go through the root group."""
-    return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=True)

@@ -1,0 +1,248 @@
+"""The ledger's tables (SQLAlchemy 2.x declarative models), as DESIGN.md §2 describes them.
+
+What the ledger keeps is deliberately thin: counts, references as the requester sent them, match classes and
+probabilities, pseudonymous subject keys and outcome codes. No names, dates of birth or addresses are stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "AgreementVersion",
+    "AuditEvent",
+    "Base",
+    "Disclosure",
+    "EXCHANGE_STATES",
+    "Exchange",
+    "MATCH_CLASSES",
+    "ORGANISATION_KINDS",
+    "OUTCOME_KINDS",
+    "Organisation",
+    "OutcomeEvent",
+    "RequestOutcome",
+    "utc_now",
+]
+
+EXCHANGE_STATES = ("received", "matching", "awaiting_review", "returned", "rejected")
+MATCH_CLASSES = ("match", "review", "no_match")
+OUTCOME_KINDS = ("use", "onward_share", "intervention", "result")
+ORGANISATION_KINDS = ("holder", "requester", "recipient")
+
+# Constraint names must be stable across SQLite and PostgreSQL so that migrations can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("the ledger stores timezone-aware times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+class Organisation(Base):
+    """A party: the holder, the requester, or an onward recipient (police, Border Force, a council…)."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (_one_of("kind", ORGANISATION_KINDS, "kind"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class AgreementVersion(Base):
+    """One version of a data-sharing agreement, as it was recorded (the YAML document and its checksum)."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("agreement_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    holder_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    requester_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    checksum: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]]
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    exchanges: Mapped[list[Exchange]] = relationship(back_populates="agreement")
+
+
+class Exchange(Base):
+    """One request batch under one agreement version and one purpose, with its counts and state."""
+
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        _one_of("state", EXCHANGE_STATES, "state"),
+        CheckConstraint(
+            "n_received >= 0 AND n_invalid >= 0 AND n_matched >= 0 AND n_review >= 0 "
+            "AND n_no_match >= 0 AND n_returned >= 0",
+            name="counts_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    agreement_pk: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    purpose_code: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    completed_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(20), default="received")
+    input_checksum: Mapped[str] = mapped_column(String(64), index=True)
+    output_checksum: Mapped[str | None] = mapped_column(String(64))
+    return_file_ref: Mapped[str | None] = mapped_column(String(300))
+    n_received: Mapped[int] = mapped_column(default=0)
+    n_invalid: Mapped[int] = mapped_column(default=0)
+    n_matched: Mapped[int] = mapped_column(default=0)
+    n_review: Mapped[int] = mapped_column(default=0)
+    n_no_match: Mapped[int] = mapped_column(default=0)
+    n_returned: Mapped[int] = mapped_column(default=0)
+    model_checksum: Mapped[str | None] = mapped_column(String(64))
+    splink_version: Mapped[str | None] = mapped_column(String(20))
+    rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("exchanges.id"))
+    submitted_by: Mapped[str] = mapped_column(String(100))
+
+    agreement: Mapped[AgreementVersion] = relationship(back_populates="exchanges")
+    request_outcomes: Mapped[list[RequestOutcome]] = relationship(back_populates="exchange")
+    disclosures: Mapped[list[Disclosure]] = relationship(back_populates="exchange")
+
+
+class RequestOutcome(Base):
+    """What matching decided for one request: its reference as sent, the class and the probability."""
+
+    __tablename__ = "request_outcomes"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "request_ref"),
+        _one_of("match_class", MATCH_CLASSES, "match_class"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    request_ref: Mapped[str] = mapped_column(String(100))
+    match_class: Mapped[str] = mapped_column(String(10))
+    match_probability: Mapped[float | None] = mapped_column(Float)
+
+    exchange: Mapped[Exchange] = relationship(back_populates="request_outcomes")
+
+
+class Disclosure(Base):
+    """One record returned to the requester: whom it is about (a keyed hash), which fields, until when."""
+
+    __tablename__ = "disclosures"
+    __table_args__ = (UniqueConstraint("exchange_id", "request_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    request_ref: Mapped[str] = mapped_column(String(100))
+    subject_key: Mapped[str] = mapped_column(String(64), index=True)
+    fields_returned: Mapped[list[str]]
+    match_probability: Mapped[float] = mapped_column(Float)
+    returned_at: Mapped[datetime]
+    retention_until: Mapped[date] = mapped_column(Date)
+    return_file_ref: Mapped[str] = mapped_column(String(300))
+    decided_by: Mapped[str | None] = mapped_column(String(100))  # set when a reviewer accepted the match
+
+    exchange: Mapped[Exchange] = relationship(back_populates="disclosures")
+    outcome_events: Mapped[list[OutcomeEvent]] = relationship(back_populates="disclosure")
+
+
+class OutcomeEvent(Base):
+    """What the recipient did with a returned record. Append-only: a correction supersedes, never edits."""
+
+    __tablename__ = "outcome_events"
+    __table_args__ = (
+        _one_of("kind", OUTCOME_KINDS, "kind"),
+        CheckConstraint(
+            "(children_affected IS NULL OR children_affected >= 0) AND "
+            "(family_members_affected IS NULL OR family_members_affected >= 0)",
+            name="people_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(40))
+    event_date: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    children_affected: Mapped[int | None]
+    family_members_affected: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_events.id"), unique=True)
+
+    disclosure: Mapped[Disclosure] = relationship(back_populates="outcome_events")
+
+
+class AuditEvent(Base):
+    """One change to the ledger, hash-chained to the one before it (see :mod:`sharelog.ledger.audit`)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]]
+    # unique: an event can be the predecessor of only one other, so two writers can never fork the chain
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
