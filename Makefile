@@ -1,0 +1,53 @@
+# sharelog — the first two targets are the README's two commands.
+#   make run    set everything up on a fresh machine (Python 3.11 + make) and run the demo
+#   make test   the whole test suite (what CI runs, through .ci/run)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+# constraints.txt pins every package so a fresh install is reproducible (refresh with `make lock`)
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test lint typecheck bench format lock clean help
+
+run: $(VENV)/.installed-run
+	$(BIN)/sharelog demo
+
+test: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_synth.py
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sharelog needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(PIP) -e ".[test,dev]"
+	@touch $@
+
+# Re-pin constraints.txt to what the current venv holds (run after changing dependencies in pyproject.toml).
+lock: $(VENV)/.installed-test
+	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^sharelog' > constraints.txt
+
+clean:
+	rm -rf $(VENV) sharelog-data .pytest_cache .mypy_cache .ruff_cache
+
+help:
+	@sed -n '1,4p' Makefile
