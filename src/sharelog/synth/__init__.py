@@ -1,0 +1,45 @@
+"""Synthetic data for tests, the demo and the matching benchmarks.
+
+:func:`generate` writes a pupil register (households sharing surname and postcode, siblings and twins,
+names from the naming cultures of English schools), trace-request batches carrying the errors real requests
+carry (:data:`ERROR_PROFILE`), the truth linking them, and a log of each request's errors. See
+``docs/synthetic-data.md``.
+"""
+
+from sharelog.synth._generate import (
+    MAX_PUPILS,
+    PERTURBATION_COLUMNS,
+    REGISTER_COLUMNS,
+    REQUEST_COLUMNS,
+    TRUTH_COLUMNS,
+    ProgressCallback,
+    SynthResult,
+    generate,
+)
+from sharelog.synth._months import parse_months
+from sharelog.synth._profile import (
+    CENSUS_DATE,
+    ERROR_PROFILE,
+    IN_REGISTER_SHARE,
+    NOT_IN_REGISTER_MIX,
+    REQUEST_CULTURE_WEIGHT,
+    ErrorKind,
+)
+
+__all__ = [
+    "CENSUS_DATE",
+    "ERROR_PROFILE",
+    "IN_REGISTER_SHARE",
+    "MAX_PUPILS",
+    "NOT_IN_REGISTER_MIX",
+    "PERTURBATION_COLUMNS",
+    "REGISTER_COLUMNS",
+    "REQUEST_COLUMNS",
+    "REQUEST_CULTURE_WEIGHT",
+    "TRUTH_COLUMNS",
+    "ErrorKind",
+    "ProgressCallback",
+    "SynthResult",
+    "generate",
+    "parse_months",
+]
