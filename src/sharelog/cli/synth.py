@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sharelog.cli._context import console, settings_of
-from sharelog.synth import ProgressCallback, SynthResult, generate, parse_months
+from sharelog.cli._context import console, progress_bars, settings_of
+from sharelog.synth import SynthResult, generate, parse_months
 
 _STAGES = {
     "households": "Building households",
@@ -74,27 +71,11 @@ def register(app: typer.Typer) -> None:
         if out is None:
             out = settings_of(ctx).data_dir / "synth"
             out.parent.mkdir(parents=True, exist_ok=True)
-        with _progress_bars() as progress:
+        with progress_bars(_STAGES) as progress:
             result = generate(
                 pupils=pupils, requests=requests, seed=seed, out_dir=out, months=month_list, progress=progress
             )
         _print_result(console(), result, seed=seed)
-
-
-@contextmanager
-def _progress_bars() -> Iterator[ProgressCallback]:
-    """A Rich progress bar per stage on stderr (nothing when stderr is not a terminal)."""
-    err = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bars:
-        tasks: dict[str, TaskID] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield report
 
 
 def _print_result(out: Console, result: SynthResult, *, seed: int) -> None:

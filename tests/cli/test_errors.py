@@ -1,0 +1,86 @@
+"""The root command turns every failure into one `Error:` line and the documented exit status."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from sharelog.cli import app
+from sharelog.errors import NotFound, Problem, ValidationFailed
+from sharelog.settings import Settings
+
+runner = CliRunner()
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("Error:")]
+
+
+def test_unknown_command_is_a_usage_error(settings: Settings) -> None:
+    result = runner.invoke(app, ["no-such-command"], obj=settings)
+    assert result.exit_code == 2
+    assert _error_lines(result.stderr) == ["Error: No such command 'no-such-command'."]
+
+
+def test_internal_error_exits_1_without_its_message(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Amira Haddad 2011-03-04")  # as if a library quoted a row
+
+    monkeypatch.setattr("sharelog.cli.db.current_revision", boom)
+    monkeypatch.delenv("SHARELOG_DEBUG", raising=False)
+    result = runner.invoke(app, ["db", "current"], obj=settings)
+    assert result.exit_code == 1
+    assert _error_lines(result.stderr) == [
+        "Error: internal error (RuntimeError); run again with SHARELOG_DEBUG=1 to see the traceback"
+    ]
+    assert "Amira" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("error", "expected_lines", "exit_code"),
+    [
+        (NotFound("no agreement called x"), ["Error: no agreement called x"], 2),
+        (
+            ValidationFailed([Problem("batch.csv", "not a date", row=3, field="dob")]),
+            ["Error: batch.csv, row 3, field 'dob': not a date"],
+            2,
+        ),
+        (
+            ValidationFailed(
+                [
+                    Problem("batch.csv", "not a date", row=3, field="dob"),
+                    Problem("batch.csv", "missing", row=5),
+                ]
+            ),
+            [
+                "Error: batch.csv, row 3, field 'dob': not a date (and 1 more problem)",
+                "  - batch.csv, row 3, field 'dob': not a date",
+                "  - batch.csv, row 5: missing",
+            ],
+            2,
+        ),
+    ],
+    ids=["not-found", "one-problem", "several-problems"],
+)
+def test_domain_errors_print_their_lines(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception,
+    expected_lines: list[str],
+    exit_code: int,
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("sharelog.cli.db.current_revision", fail)
+    result = runner.invoke(app, ["db", "current"], obj=settings)
+    assert result.exit_code == exit_code
+    assert result.stderr.splitlines() == expected_lines
+
+
+def test_version(settings: Settings) -> None:
+    result = runner.invoke(app, ["--version"], obj=settings)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("sharelog ")
