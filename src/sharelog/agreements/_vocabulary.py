@@ -1,44 +1,22 @@
 """The closed vocabularies an agreement draws on: file columns, onward recipients and term names.
 
-The column names are those of the request-batch and register schemas (DESIGN.md §3). They live here until the
-exchange package owns the file schemas; it should import them from here rather than repeat them.
+The column names are those of the request-batch and register schemas in :mod:`sharelog.schemas` (DESIGN.md §3).
 """
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-RequestField = Literal[
-    "request_id",
-    "forename",
-    "middle_names",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "address",
-    "nationality",
-    "case_reference",
-]
-"""A column of the requester's monthly batch."""
+from sharelog.schemas import REQUEST_COLUMNS, RETURNABLE_COLUMNS
 
-ReturnField = Literal[
-    "forename",
-    "middle_names",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "address",
-    "school_urn",
-    "school_name",
-    "la_code",
-    "census_date",
-    "first_attendance",
-    "last_attendance",
-    "nationality",
-]
-"""A column of the holder's register that an agreement may let the holder return (never ``pupil_id``)."""
+if TYPE_CHECKING:  # mypy cannot read a Literal built from a tuple; pydantic can, and checks names with it
+    RequestField = str
+    ReturnField = str
+else:
+    RequestField = Literal[REQUEST_COLUMNS]
+    ReturnField = Literal[RETURNABLE_COLUMNS]
+"""RequestField: a column of the requester's monthly batch. ReturnField: a column of the holder's register that
+an agreement may let the holder return (never ``pupil_id``). Both come from :mod:`sharelog.schemas`."""
 
 OnwardRecipient = Literal[
     "police", "border_force", "local_authority", "other_government", "overseas_authority"
@@ -67,8 +45,8 @@ Term = Literal[
 ]
 """A term of an agreement whose provenance must be stated."""
 
-REQUEST_FIELDS: tuple[str, ...] = get_args(RequestField)
-RETURN_FIELDS: tuple[str, ...] = get_args(ReturnField)
+REQUEST_FIELDS: tuple[str, ...] = REQUEST_COLUMNS
+RETURN_FIELDS: tuple[str, ...] = RETURNABLE_COLUMNS
 ONWARD_RECIPIENTS: tuple[str, ...] = get_args(OnwardRecipient)
 PROVENANCE_STATUSES: tuple[str, ...] = get_args(ProvenanceStatus)
 TERMS: tuple[Term, ...] = get_args(Term)

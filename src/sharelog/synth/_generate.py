@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from sharelog import schemas
 from sharelog.errors import InputError
 from sharelog.synth._csv import write_csv
 from sharelog.synth._households import Register, build_register
@@ -37,34 +38,10 @@ __all__ = [
     "generate",
 ]
 
-REGISTER_COLUMNS = (
-    "pupil_id",
-    "forename",
-    "middle_names",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "address",
-    "school_urn",
-    "school_name",
-    "la_code",
-    "census_date",
-    "first_attendance",
-    "last_attendance",
-)
-REQUEST_COLUMNS = (
-    "request_id",
-    "forename",
-    "middle_names",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "address",
-    "case_reference",
-)
-TRUTH_COLUMNS = ("request_id", "pupil_id")
+# The synthetic register has every optional column but nationality; requests carry no nationality either.
+REGISTER_COLUMNS = tuple(c for c in schemas.REGISTER_COLUMNS if c != "nationality")
+REQUEST_COLUMNS = tuple(c for c in schemas.REQUEST_COLUMNS if c != "nationality")
+TRUTH_COLUMNS = schemas.TRUTH_COLUMNS
 PERTURBATION_COLUMNS = ("request_id", "errors")
 MAX_PUPILS = 25_000_000
 
