@@ -102,11 +102,14 @@ def _root(
 
 
 def _register_commands() -> None:
-    from sharelog.cli import agreements, db, demo, synth
+    from sharelog.cli import agreements, db, demo, link, model, register, synth
 
     app.add_typer(db.app, name="db")
     app.add_typer(agreements.app, name="agreements")
     synth.register(app)
+    app.add_typer(link.app, name="link")
+    app.add_typer(model.app, name="model")
+    app.add_typer(register.app, name="register")
     demo.register(app)
 
 

@@ -1,0 +1,43 @@
+"""`sharelog register prepare` — standardise a register once so each monthly batch is cheap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sharelog.cli._context import console, progress_bars
+from sharelog.linkage import prepare_register
+
+app = typer.Typer(
+    help="The holder's register: prepare it once for fast monthly matching.", no_args_is_help=True
+)
+
+
+@app.command("prepare")
+def prepare_command(
+    register: Annotated[Path, typer.Option("--register", help="The register (CSV or Parquet).")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write (replaced if it exists).")],
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A trained model to keep with it.", show_default=False)
+    ] = None,
+    train_requests: Annotated[
+        Path | None,
+        typer.Option("--train-requests", help="Train a model on this request batch.", show_default=False),
+    ] = None,
+) -> None:
+    """Standardise a register once and keep it with its term frequencies and a model.
+
+    The folder holds the linkage columns and the register as given (Parquet), term-frequency tables, a
+    manifest and, with --model or --train-requests, a trained model. `sharelog link --prepared DIR` then only
+    reads the batch.
+
+    Example: sharelog register prepare --register register.csv --train-requests requests.csv --out prepared/
+    """
+    with progress_bars({"register": "Reading the register", "training": "Training the model"}) as progress:
+        result = prepare_register(
+            register=register, out_dir=out, model=model, train_requests=train_requests, progress=progress
+        )
+    model_text = f"model {result.model.checksum[:12]}…" if result.model else "no model (link will train one)"
+    console().print(f"Prepared {result.rows:,} pupils in {result.directory} ({model_text}).")

@@ -1,0 +1,30 @@
+"""Matching: probabilistic record linkage of a request batch against a register (Splink, DuckDB or Spark).
+
+See docs/matching.md for the model, the decision rule and its defaults.
+"""
+
+from sharelog.linkage._decide import IDENTITY_COMPARISONS, Thresholds
+from sharelog.linkage._inputs import InputFile, read_input
+from sharelog.linkage._link import LinkResult, link, open_session, train, write_csv_atomically
+from sharelog.linkage._model import LinkageModel, load_model, save_model
+from sharelog.linkage._prepared import PreparedRegister, prepare_register
+from sharelog.linkage._session import Backend, MatchingSession
+
+__all__ = [
+    "IDENTITY_COMPARISONS",
+    "Backend",
+    "InputFile",
+    "LinkResult",
+    "LinkageModel",
+    "MatchingSession",
+    "PreparedRegister",
+    "Thresholds",
+    "link",
+    "load_model",
+    "open_session",
+    "prepare_register",
+    "read_input",
+    "save_model",
+    "train",
+    "write_csv_atomically",
+]

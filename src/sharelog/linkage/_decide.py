@@ -1,0 +1,213 @@
+"""Decisions a person can trust: from pairwise Bayes factors to one decision per request.
+
+Splink scores each candidate pair with a Bayes factor ``BF`` (how much likelier the comparison pattern is for
+the same person than for two different people). A request is about at most one pupil, so the candidates of one
+request compete. With ``p`` the share of requests whose person is in the register and ``N`` the register's size,
+each pupil starts with prior probability ``p / N``, and the posterior that candidate ``i`` is the person is::
+
+    P(i) = (p/N)·BF(i) / ((1 − p) + (p/N)·Σ_j BF(j))
+
+This calibrates for the register's size (a bigger register needs more evidence) and for ambiguity: twins with
+equal evidence share the probability, so neither reaches the match threshold. ``p`` is estimated from the batch
+(expectation-maximisation over the requests) unless it is given.
+
+A request is a ``match`` when its best candidate's posterior reaches the match threshold, its Bayes factor beats
+the runner-up's by the minimum gap, **and** its forename, surname and date of birth each count for it (household
+fields — surname, postcode — cannot tell a sibling from the child asked about); ``review`` when the best
+posterior reaches the review threshold, or it would have matched but for a close runner-up, a disagreeing
+identity field or another request of the batch claiming the same pupil; ``no_match`` otherwise — and always when
+neither the forename nor the date of birth counts for the best candidate (only household fields agree: a sibling).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+__all__ = ["IDENTITY_COMPARISONS", "Decisions", "Thresholds", "decide", "estimate_share_in_register"]
+
+# The fields that tell relatives apart. Siblings share a surname and an address, so an automatic match also
+# needs the forename, the surname and the date of birth each to count for the pair (a positive match weight).
+IDENTITY_COMPARISONS = ("forename", "surname", "dob")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the decision bands lie (defaults in docs/matching.md).
+
+    Attributes:
+        match: posterior probability the best candidate needs for an automatic match.
+        review: posterior probability at which a person reviews the best candidate.
+        min_gap_bits: how far (log2 Bayes factor) the best candidate must beat the runner-up to match.
+        share_in_register: prior share of requests whose person is in the register; ``None`` estimates it.
+    """
+
+    match: float = 0.99
+    review: float = 0.20
+    min_gap_bits: float = 5.0
+    share_in_register: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 < self.review <= self.match < 1:
+            raise ValueError("thresholds need 0 < review <= match < 1")
+        if self.share_in_register is not None and not 0 < self.share_in_register < 1:
+            raise ValueError("share_in_register must be between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The decision table's name and what went into it."""
+
+    table: str
+    share_in_register: float
+    register_size: int
+
+
+def estimate_share_in_register(evidence: np.ndarray, *, register_size: int, requests: int) -> float:
+    """EM estimate of the share of requests whose person is in the register.
+
+    Args:
+        evidence: per request with any candidate, the sum of its candidates' Bayes factors.
+        register_size: pupils in the register.
+        requests: all requests, including those without any candidate.
+    """
+    share = 0.5
+    for _ in range(200):
+        weight = share * evidence / register_size
+        in_register = weight / ((1 - share) + weight)
+        updated = float(np.clip(in_register.sum() / max(requests, 1), 0.01, 0.99))
+        if abs(updated - share) < 1e-6:
+            return updated
+        share = updated
+    return share
+
+
+def _evidence_sql(comparison: str, columns: set[str]) -> str:
+    weight = f"coalesce(mw_{comparison}, 0)"
+    if f"mw_tf_adj_{comparison}" in columns:
+        weight += f" + coalesce(mw_tf_adj_{comparison}, 0)"
+    return f"({weight}) > 0"
+
+
+def _pairs_sql(predictions: str, *, prior_weight: float, columns: set[str]) -> str:
+    """Orient each pair as (request, pupil), turn its match weight into a log2 Bayes factor, and say which of
+    the fields that tell relatives apart (forename, surname, date of birth) count for the pair."""
+    forename, surname, dob = (_evidence_sql(c, columns) for c in IDENTITY_COMPARISONS)
+    return f"""
+    SELECT
+        CASE WHEN source_dataset_l = 'requests' THEN unique_id_l ELSE unique_id_r END AS request_id,
+        CASE WHEN source_dataset_l = 'requests' THEN unique_id_r ELSE unique_id_l END AS pupil_id,
+        match_weight - {prior_weight!r} AS log2_bf,
+        ({forename}) AND ({surname}) AND ({dob}) AS identity_agrees,
+        ({forename}) OR ({dob}) AS person_agrees
+    FROM {predictions}
+    """
+
+
+def _ranked_sql(pairs: str, *, log2_k: float, share: float) -> str:
+    """Posterior of every candidate, ranked within its request (ties broken by pupil id, deterministically)."""
+    return f"""
+    WITH totals AS (
+        SELECT request_id, sum(pow(2.0, log2_bf + {log2_k!r})) AS weight_sum FROM {pairs} GROUP BY request_id
+    )
+    SELECT p.request_id, p.pupil_id, p.log2_bf, p.identity_agrees, p.person_agrees,
+           pow(2.0, p.log2_bf + {log2_k!r}) / ({1 - share!r} + t.weight_sum) AS posterior,
+           row_number() OVER (PARTITION BY p.request_id ORDER BY p.log2_bf DESC, p.pupil_id) AS rank
+    FROM {pairs} AS p JOIN totals AS t USING (request_id)
+    """
+
+
+def _decisions_sql(requests: str, ranked: str, thresholds: Thresholds) -> str:
+    """One row per request: best candidate, runner-up, decision and the reason for it."""
+    return f"""
+    WITH best AS (SELECT * FROM {ranked} WHERE rank = 1),
+         second AS (SELECT * FROM {ranked} WHERE rank = 2),
+         joined AS (
+            SELECT r.unique_id AS request_id, b.pupil_id, b.posterior, b.log2_bf, b.identity_agrees,
+                   b.person_agrees,
+                   s.pupil_id AS runner_up_id, s.posterior AS runner_up_posterior,
+                   b.log2_bf - s.log2_bf AS gap_bits
+            FROM {requests} AS r
+            LEFT JOIN best AS b ON b.request_id = r.unique_id
+            LEFT JOIN second AS s ON s.request_id = r.unique_id
+         ),
+         provisional AS (
+            SELECT *,
+                CASE
+                    WHEN pupil_id IS NULL THEN 'no candidate'
+                    WHEN NOT person_agrees THEN 'only household fields agree'
+                    WHEN posterior >= {thresholds.match!r} AND NOT identity_agrees
+                        THEN 'forename, surname or date of birth does not agree'
+                    WHEN posterior >= {thresholds.match!r} AND coalesce(gap_bits, 1e9) >= {thresholds.min_gap_bits!r}
+                        THEN 'clear match'
+                    WHEN posterior >= {thresholds.match!r} THEN 'runner-up too close'
+                    WHEN posterior >= {thresholds.review!r} AND runner_up_posterior >= 0.05
+                        THEN 'runner-up too close'
+                    WHEN posterior >= {thresholds.review!r} THEN 'below the match threshold'
+                    ELSE 'below the review threshold'
+                END AS reason
+            FROM joined
+         ),
+         claimed AS (
+            SELECT pupil_id, count(*) AS claims FROM provisional WHERE reason = 'clear match' GROUP BY pupil_id
+         )
+    SELECT p.request_id, p.pupil_id, p.posterior AS match_probability,
+           CASE WHEN p.posterior IS NULL THEN NULL
+                ELSE log2(greatest(p.posterior, 1e-300) / greatest(1 - p.posterior, 1e-300)) END AS match_weight,
+           CASE
+               WHEN p.reason = 'clear match' AND c.claims > 1 THEN 'review'
+               WHEN p.reason = 'clear match' THEN 'match'
+               WHEN p.reason NOT IN ('below the review threshold', 'no candidate', 'only household fields agree')
+                   THEN 'review'
+               ELSE 'no_match'
+           END AS decision,
+           CASE WHEN p.reason = 'clear match' AND c.claims > 1 THEN 'another request in the batch claims this pupil'
+                ELSE p.reason END AS reason,
+           p.runner_up_id, p.runner_up_posterior, p.gap_bits
+    FROM provisional AS p LEFT JOIN claimed AS c ON c.pupil_id = p.pupil_id AND p.reason = 'clear match'
+    """
+
+
+def decide(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    predictions: str,
+    requests: str,
+    prior_weight: float,
+    register_size: int,
+    thresholds: Thresholds,
+    target: str = "decisions",
+) -> Decisions:
+    """Create table ``target``: one row per request of table ``requests`` with its decision.
+
+    Args:
+        con: the connection holding the tables.
+        predictions: Splink's scored pairs (``unique_id_l/r``, ``source_dataset_l/r``, ``match_weight``).
+        requests: the standardised requests (``unique_id``), so that requests without candidates appear too.
+        prior_weight: the model's prior match weight, ``log2(λ / (1 − λ))``, taken off to leave Bayes factors.
+        register_size: pupils in the register.
+        thresholds: the decision bands.
+        target: the table to create.
+    """
+    columns = {row[0] for row in con.sql(f"DESCRIBE {predictions}").fetchall()}
+    pairs_sql = _pairs_sql(predictions, prior_weight=prior_weight, columns=columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {target}__pairs AS {pairs_sql}")
+    share = thresholds.share_in_register
+    if share is None:
+        sums = con.sql(f"SELECT sum(pow(2.0, log2_bf)) FROM {target}__pairs GROUP BY request_id").fetchnumpy()
+        evidence = np.asarray(next(iter(sums.values())), dtype=float)
+        total = int(con.sql(f"SELECT count(*) FROM {requests}").fetchall()[0][0])
+        share = estimate_share_in_register(evidence, register_size=register_size, requests=total)
+    log2_k = math.log2(share / register_size)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target}__ranked AS "
+        f"{_ranked_sql(f'{target}__pairs', log2_k=log2_k, share=share)}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {target} AS {_decisions_sql(requests, f'{target}__ranked', thresholds)}"
+    )
+    con.execute(f"DROP TABLE {target}__pairs; DROP TABLE {target}__ranked")
+    return Decisions(table=target, share_in_register=share, register_size=register_size)

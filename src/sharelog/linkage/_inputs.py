@@ -1,0 +1,246 @@
+"""Reading a register or a request batch (CSV or Parquet) and refusing it whole when it cannot be used.
+
+Errors — every one collected and reported together, each naming the file, the row and the field, never the
+value: a file that is missing, empty or not UTF-8; a row with the wrong number of fields; a missing required
+column; a blank or duplicate id; a date of birth that is not a real ``YYYY-MM-DD`` date.
+
+Oddities — kept, standardised where possible and counted, because requesters send what they have: a postcode
+not in UK format, a name with digits, a sex other than M/F/U/blank, a date of birth in the future.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first record row 2 (Parquet: record 1
+is row 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pv
+import pyarrow.parquet as pq
+
+from sharelog.errors import InputError, Problem, ValidationFailed
+from sharelog.schemas import (
+    REGISTER_REQUIRED_COLUMNS,
+    REQUEST_REQUIRED_COLUMNS,
+)
+
+__all__ = ["InputFile", "read_input"]
+
+Kind = Literal["register", "requests"]
+MAX_PROBLEMS = 50  # beyond this the file is plainly the wrong one; list the first ones and count the rest
+ROW = "__row"
+
+# What is odd but kept: name → (the columns it reads, the condition that makes a row odd).
+_ODDITIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "postcode not in UK format": (
+        ("postcode",),
+        "postcode IS NOT NULL AND trim(postcode) <> '' AND NOT regexp_matches(upper(trim(postcode)), "
+        "'^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$')",
+    ),
+    "postcode missing": (("postcode",), "postcode IS NULL OR trim(postcode) = ''"),
+    "name containing digits": (
+        ("forename", "surname"),
+        "regexp_matches(coalesce(forename, '') || coalesce(surname, ''), '[0-9]')",
+    ),
+    "sex other than M, F or U": (
+        ("sex",),
+        "sex IS NOT NULL AND upper(trim(sex)) NOT IN ('', 'M', 'F', 'U', 'MALE', 'FEMALE')",
+    ),
+    "date of birth missing": (("dob",), "dob IS NULL OR trim(dob) = ''"),
+    "date of birth in the future": (("dob",), "try_strptime(trim(dob), '%Y-%m-%d')::DATE > current_date"),
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file read into a DuckDB table: what it held and what was odd about it."""
+
+    path: Path
+    kind: Kind
+    table: str
+    rows: int
+    columns: tuple[str, ...]
+    checksum: str
+    oddities: dict[str, int] = field(default_factory=dict)
+
+
+def _id_column(kind: Kind) -> str:
+    return "pupil_id" if kind == "register" else "request_id"
+
+
+def _required(kind: Kind) -> tuple[str, ...]:
+    return REGISTER_REQUIRED_COLUMNS if kind == "register" else REQUEST_REQUIRED_COLUMNS
+
+
+def _file_checksum_and_text_check(path: Path, problems: list[Problem]) -> str:
+    """sha256 of the bytes; for CSV also the first line that is not UTF-8 (a problem, not an exception)."""
+    digest = hashlib.sha256()
+    data = path.read_bytes()
+    digest.update(data)
+    if path.suffix.lower() not in {".parquet", ".pq"}:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            problems.append(Problem(str(path), "not UTF-8 text (save the file as UTF-8)", row=line))
+    return digest.hexdigest()
+
+
+def _parse_csv(path: Path, *, use_threads: bool) -> tuple[pa.Table, list[int]]:
+    bad_rows: list[int] = []
+
+    def note_bad_row(row: pv.InvalidRow) -> str:
+        # row.text holds the row's values: never keep it; the number alone locates the problem
+        bad_rows.append(row.number if row.number is not None else -1)
+        return "skip"
+
+    table = pv.read_csv(
+        path,
+        read_options=pv.ReadOptions(block_size=1 << 24, use_threads=use_threads),
+        parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=note_bad_row),
+        convert_options=pv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=False),
+    )
+    return table, bad_rows
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> tuple[pa.Table | None, list[int]]:
+    """The rows that parse, and the numbers of the rows skipped because their field count is wrong."""
+    try:
+        table, bad_rows = _parse_csv(path, use_threads=True)
+        if bad_rows:  # only a single-threaded read knows where the bad rows are
+            table, bad_rows = _parse_csv(path, use_threads=False)
+    except pa.ArrowInvalid as error:
+        message = "the file is empty" if "Empty CSV file" in str(error) else "not a readable CSV file"
+        problems.append(Problem(str(path), message))
+        return None, []
+    for number in bad_rows[:MAX_PROBLEMS]:
+        problems.append(Problem(str(path), "wrong number of fields for the header", row=number))
+    if len(bad_rows) > MAX_PROBLEMS:
+        problems.append(
+            Problem(str(path), f"{len(bad_rows) - MAX_PROBLEMS:,} more rows with the wrong field count")
+        )
+    text = table.cast(pa.schema([pa.field(name, pa.string()) for name in table.column_names]))
+    return text, bad_rows
+
+
+def _read_parquet(path: Path, problems: list[Problem]) -> pa.Table | None:
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError):
+        problems.append(Problem(str(path), "not a readable Parquet file"))
+        return None
+    return pa.table({name: _as_text(table.column(name)) for name in table.column_names})
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+        return pa.compute.strftime(column, format="%Y-%m-%d")
+    return column.cast(pa.string())
+
+
+def _row_numbers(count: int, *, is_parquet: bool, skipped: list[int]) -> pa.Array:
+    """The row a person sees for each record read: CSV rows start at 2 (the header is row 1) and skip the rows
+    that could not be parsed; Parquet records start at 1."""
+    if is_parquet:
+        return pa.array(range(1, count + 1), pa.int64())
+    skip = set(skipped)
+    numbers: list[int] = []
+    row = 1
+    while len(numbers) < count:
+        row += 1
+        if row not in skip:
+            numbers.append(row)
+    return pa.array(numbers, pa.int64())
+
+
+def _problems_sql(table: str, id_column: str) -> str:
+    """Rows with a blank id, a repeated id, or a date of birth that is given but is not a real ISO date."""
+    return f"""
+    WITH firsts AS (SELECT {id_column} AS id, min({ROW}) AS first_row FROM {table} GROUP BY 1)
+    SELECT {ROW}, '{id_column}' AS field, 'missing' AS message FROM {table}
+        WHERE {id_column} IS NULL OR trim({id_column}) = ''
+    UNION ALL
+    SELECT t.{ROW}, '{id_column}', 'repeats the id of row ' || f.first_row FROM {table} AS t
+        JOIN firsts AS f ON f.id = t.{id_column} WHERE t.{ROW} <> f.first_row
+    UNION ALL
+    SELECT {ROW}, 'dob', 'not a real date in YYYY-MM-DD form' FROM {table}
+        WHERE dob IS NOT NULL AND trim(dob) <> ''
+          AND (try_strptime(trim(dob), '%Y-%m-%d') IS NULL
+               OR NOT regexp_matches(trim(dob), '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'))
+    ORDER BY 1, 2
+    """
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, path: Path, table: str, kind: Kind) -> list[Problem]:
+    rows = con.sql(_problems_sql(table, _id_column(kind))).fetchall()
+    problems = [
+        Problem(str(path), message, row=int(row), field=field_name) for row, field_name, message in rows
+    ]
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems = [
+            *problems[:MAX_PROBLEMS],
+            Problem(str(path), f"{more:,} more problems like these not listed"),
+        ]
+    return problems
+
+
+def _count_oddities(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> dict[str, int]:
+    wanted = {name: sql for name, (needs, sql) in _ODDITIES.items() if all(c in columns for c in needs)}
+    counts = ", ".join(f"count(*) FILTER (WHERE {sql})" for sql in wanted.values())
+    values = con.sql(f"SELECT {counts} FROM {table}").fetchall()[0]
+    return {name: int(value) for name, value in zip(wanted, values, strict=True) if value}
+
+
+def read_input(con: duckdb.DuckDBPyConnection, path: Path, *, kind: Kind, table: str) -> InputFile:
+    """Read ``path`` into table ``table`` of ``con`` (all columns as text, plus a row number), or refuse it.
+
+    Args:
+        con: the DuckDB connection to read into.
+        path: a ``.csv`` or ``.parquet`` file in the register or request-batch schema (DESIGN.md §3).
+        kind: ``register`` or ``requests``: which schema the file must follow.
+        table: the name of the table to create.
+
+    Raises:
+        InputError: the file does not exist.
+        ValidationFailed: anything that makes the file unusable, every problem listed.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    problems: list[Problem] = []
+    checksum = _file_checksum_and_text_check(path, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    is_parquet = path.suffix.lower() in {".parquet", ".pq"}
+    arrow, skipped = (_read_parquet(path, problems), []) if is_parquet else _read_csv(path, problems)
+    if arrow is None:
+        raise ValidationFailed(problems)
+    columns = tuple(arrow.column_names)
+    missing = [c for c in _required(kind) if c not in columns]
+    problems += [Problem(str(path), "required column is missing", field=c) for c in missing]
+    if arrow.num_rows == 0 and not skipped:
+        problems.append(Problem(str(path), "the file has a header but no rows"))
+    if missing or arrow.num_rows == 0:
+        raise ValidationFailed(problems)
+    numbered = arrow.append_column(ROW, _row_numbers(arrow.num_rows, is_parquet=is_parquet, skipped=skipped))
+    con.register(f"{table}__arrow", numbered)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table}__arrow")
+    con.unregister(f"{table}__arrow")
+    problems += _check_rows(con, path, table, kind)
+    if problems:
+        con.execute(f"DROP TABLE {table}")
+        raise ValidationFailed(sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
+    return InputFile(
+        path=path,
+        kind=kind,
+        table=table,
+        rows=arrow.num_rows,
+        columns=columns,
+        checksum=checksum,
+        oddities=_count_oddities(con, table, columns),
+    )

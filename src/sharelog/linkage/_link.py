@@ -1,0 +1,179 @@
+"""The matching services behind ``sharelog link`` and ``sharelog model train``."""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from sharelog.errors import InputError
+from sharelog.linkage._decide import Thresholds
+from sharelog.linkage._inputs import InputFile
+from sharelog.linkage._model import LinkageModel, load_model, save_model
+from sharelog.linkage._session import Backend, MatchingSession, Progress
+
+__all__ = ["LinkResult", "link", "open_session", "train"]
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What ``link`` did: the file written, the counts per decision and how long each stage took."""
+
+    out: Path
+    requests: InputFile
+    register_rows: int
+    decisions: dict[str, int]
+    share_in_register: float
+    model: LinkageModel
+    trained: bool
+    backend: str
+    reasons: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _check_out_file(out: Path) -> None:
+    if not out.parent.is_dir():
+        raise InputError(f"--out: the folder {out.parent} does not exist")
+    if out.is_dir():
+        raise InputError(f"--out: {out} is a folder; give a file name such as matches.csv")
+
+
+def write_csv_atomically(table: pa.Table, out: Path) -> None:
+    """Write ``table`` as CSV beside ``out`` and move it into place: no partial file is ever left behind.
+
+    Values are quoted only where CSV needs it; nulls are empty fields.
+    """
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(table.column_names)
+            for batch in table.to_batches(max_chunksize=65_536):
+                columns = [column.to_pylist() for column in batch.columns]
+                writer.writerows(zip(*columns, strict=True))
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def open_session(
+    *,
+    requests: Path,
+    register: Path | None,
+    prepared: Path | None,
+    model: Path | None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[MatchingSession, bool]:
+    """A session with the register, the batch and a model loaded (trained on the batch if none is given).
+
+    Returns:
+        The session (the caller closes it) and whether a model was trained for it.
+    """
+    if (register is None) == (prepared is None):
+        raise InputError("give either --register or --prepared")
+    timings = timings if timings is not None else {}
+    session = MatchingSession()
+    try:
+        started = time.perf_counter()
+        if prepared is not None:
+            session.load_prepared(prepared)
+        else:
+            assert register is not None
+            session.load_register(register, progress=progress)
+        session.load_requests(requests)
+        timings["read"] = time.perf_counter() - started
+        started = time.perf_counter()
+        trained = False
+        if model is not None:
+            session.use_model(load_model(model))
+        elif prepared is not None and (prepared / "model.json").is_file():
+            session.use_model(load_model(prepared / "model.json"))
+        else:
+            session.train(progress=progress)
+            trained = True
+        timings["train"] = time.perf_counter() - started
+    except BaseException:
+        session.close()
+        raise
+    return session, trained
+
+
+def link(
+    *,
+    requests: Path,
+    out: Path,
+    register: Path | None = None,
+    prepared: Path | None = None,
+    model: Path | None = None,
+    backend: Backend = "duckdb",
+    thresholds: Thresholds | None = None,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Match a request batch against a register and write one row per request to ``out``.
+
+    Args:
+        requests: the request batch (CSV or Parquet, DESIGN.md §3).
+        out: the matches file to write (CSV): ``request_id, pupil_id, match_probability, match_weight,
+            decision``, every request present, in the batch's order.
+        register: the register file (CSV or Parquet); or
+        prepared: a folder written by ``sharelog register prepare``.
+        model: a trained model JSON; default: the prepared register's, else one trained on this batch.
+        backend: ``duckdb`` (embedded, the default) or ``spark``.
+        thresholds: the decision bands; default :class:`Thresholds` ().
+        progress: called as ``progress(stage, done, total)``.
+    """
+    _check_out_file(out)
+    thresholds = thresholds or Thresholds()
+    timings: dict[str, float] = {}
+    session, trained = open_session(
+        requests=requests,
+        register=register,
+        prepared=prepared,
+        model=model,
+        progress=progress,
+        timings=timings,
+    )
+    with session:
+        started = time.perf_counter()
+        session.score(backend=backend)
+        timings["score"] = time.perf_counter() - started
+        started = time.perf_counter()
+        decided = session.decide(thresholds)
+        matches = session.matches()
+        write_csv_atomically(matches, out)
+        timings["decide"] = time.perf_counter() - started
+        counts = dict(session.con.sql("SELECT decision, count(*) FROM decisions GROUP BY 1").fetchall())
+        reasons = dict(session.con.sql("SELECT reason, count(*) FROM decisions GROUP BY 1").fetchall())
+        assert (
+            session.requests is not None and session.model is not None and session.register_info is not None
+        )
+        return LinkResult(
+            out=out,
+            requests=session.requests,
+            register_rows=session.register_info.rows,
+            decisions={k: int(counts.get(k, 0)) for k in ("match", "review", "no_match")},
+            share_in_register=decided.share_in_register,
+            model=session.model,
+            trained=trained,
+            backend=backend,
+            reasons={str(k): int(v) for k, v in reasons.items()},
+            seconds=timings,
+        )
+
+
+def train(*, register: Path, requests: Path, out: Path, progress: Progress | None = None) -> LinkageModel:
+    """Train a model without labels on a register and a representative request batch; save it to ``out``."""
+    _check_out_file(out)
+    with MatchingSession() as session:
+        session.load_register(register, progress=progress)
+        session.load_requests(requests)
+        model = session.train(progress=progress)
+    save_model(model, out)
+    return model

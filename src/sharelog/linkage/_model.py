@@ -1,0 +1,336 @@
+"""The linkage model: what is compared, how candidate pairs are found, and how parameters are trained.
+
+A trained model is a Splink settings document (JSON) with sharelog's metadata beside it: the Splink version it was
+trained with, a checksum of the parameters, and what it was trained on. Decisions are made from the Bayes
+factors the model gives (see :mod:`sharelog.linkage._decide`), so the prior Splink estimates does not matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import splink
+import splink.comparison_level_library as cll
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.blocking_rule_library import CustomRule
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.comparison_library import CustomComparison
+
+from sharelog.errors import InputError, Problem, ValidationFailed
+
+__all__ = [
+    "LinkageModel",
+    "blocking_rules",
+    "comparisons",
+    "load_model",
+    "new_settings",
+    "save_model",
+    "train_model",
+]
+
+MODEL_FORMAT = "sharelog-linkage-model/1"
+Progress = Callable[[str, int, int], None]
+
+
+def _names(column: str, label: str) -> ComparisonCreator:
+    """A given name or surname: exact (term-frequency adjusted), variant group, sound, fuzzy, swapped."""
+    prefix = "forename" if column == "forename1" else "surname"
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel(column),
+        cll.ExactMatchLevel(column).configure(
+            tf_adjustment_column=column, label_for_charts=f"{label}: exact"
+        ),
+        cll.ArrayIntersectLevel(f"{prefix}_groups", 1).configure(
+            label_for_charts=f"{label}: nickname or spelling variant"
+        ),
+    ]
+    if column == "surname_std":
+        levels.append(
+            cll.ArrayIntersectLevel("surname_parts", 1).configure(
+                label_for_charts="surname: one part of a double surname"
+            )
+        )
+    else:
+        levels.append(
+            cll.CustomLevel(
+                "forename1_l = middle1_r OR middle1_l = forename1_r",
+                label_for_charts="forename: matches the other's middle name",
+                base_dialect_str="duckdb",
+            )
+        )
+    levels += [
+        cll.JaroWinklerLevel(column, 0.92).configure(label_for_charts=f"{label}: one small slip (JW ≥ 0.92)"),
+        cll.ExactMatchLevel(f"{prefix}_sound").configure(label_for_charts=f"{label}: sounds the same"),
+        cll.JaroWinklerLevel(column, 0.8).configure(label_for_charts=f"{label}: similar (JW ≥ 0.80)"),
+        # Both names must have swapped: one name found in the other field is a coincidence, not a swap, and
+        # counting it here and again in the other comparison would count one fact twice.
+        cll.CustomLevel(
+            "forename1_l = surname_std_r AND surname_std_l = forename1_r",
+            label_for_charts=f"{label}: forename and surname swapped",
+            base_dialect_str="duckdb",
+        ),
+        cll.ElseLevel(),
+    ]
+    return CustomComparison(levels, output_column_name=label.replace(" ", "_"))
+
+
+def _date_of_birth() -> ComparisonCreator:
+    return CustomComparison(
+        [
+            cll.NullLevel("dob_str"),
+            cll.ExactMatchLevel("dob_str").configure(label_for_charts="date of birth: exact"),
+            cll.CustomLevel(
+                "dob_swapped_l = dob_str_r OR dob_str_l = dob_swapped_r",
+                label_for_charts="date of birth: day and month swapped",
+                base_dialect_str="duckdb",
+            ),
+            cll.LevenshteinLevel("dob_str", 1).configure(label_for_charts="date of birth: one digit differs"),
+            cll.CustomLevel(
+                "substr(dob_str_l, 6, 5) = substr(dob_str_r, 6, 5) AND abs(dob_year_l - dob_year_r) = 1",
+                label_for_charts="date of birth: same day, year off by one",
+                base_dialect_str="duckdb",
+            ),
+            cll.CustomLevel(
+                "abs(dob_year_l - dob_year_r) <= 1",
+                label_for_charts="date of birth: within a year",
+                base_dialect_str="duckdb",
+            ),
+            cll.ElseLevel(),
+        ],
+        output_column_name="dob",
+    )
+
+
+def _postcode() -> ComparisonCreator:
+    return CustomComparison(
+        [
+            cll.NullLevel("postcode_std"),
+            cll.ExactMatchLevel("postcode_std").configure(
+                tf_adjustment_column="postcode_std", label_for_charts="postcode: same unit"
+            ),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="postcode: same sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="postcode: same district"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="postcode",
+    )
+
+
+def _middle_name() -> ComparisonCreator:
+    return CustomComparison(
+        [
+            cll.NullLevel("middle1"),
+            cll.ExactMatchLevel("middle1").configure(label_for_charts="middle name: exact"),
+            cll.JaroWinklerLevel("middle1", 0.9).configure(label_for_charts="middle name: similar"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="middle_name",
+    )
+
+
+def _sex() -> ComparisonCreator:
+    return CustomComparison(
+        [
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="sex: same"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="sex",
+    )
+
+
+def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
+    """The comparisons of the model, in the order Splink reports them."""
+    return [
+        _names("forename1", "forename"),
+        _middle_name(),
+        _names("surname_std", "surname"),
+        _date_of_birth(),
+        _sex(),
+        _postcode(),
+    ]
+
+
+def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
+    """Candidate pairs: every rule tolerates a different field being wrong or missing.
+
+    - date of birth + surname sound: the forename or the postcode is wrong (nickname, middle name used, moved);
+    - date of birth + forename group: the surname is wrong or shortened;
+    - forename group + surname sound: the date of birth is wrong (typo, day/month swap, year off);
+    - date of birth + postcode: both names are wrong or transliterated;
+    - date of birth + surname sound found as forename: forename and surname swapped;
+    - surname + postcode, forename group + postcode: the date of birth and one name are both wrong, but the
+      household is right (a household holds few children, so these add few pairs).
+    """
+    return [
+        block_on("dob_str", "surname_sound"),
+        block_on("dob_str", "forename_group"),
+        block_on("forename_group", "surname_sound"),
+        block_on("dob_str", "postcode_std"),
+        CustomRule("l.dob_str = r.dob_str AND l.surname_sound = r.forename_sound", sql_dialect="duckdb"),
+        block_on("surname_std", "postcode_std"),
+        block_on("forename_group", "postcode_std"),
+    ]
+
+
+def new_settings() -> SettingsCreator:
+    """Untrained settings: link-only between a request batch and the register."""
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,  # per-comparison weights for decisions
+        probability_two_random_records_match=1e-6,
+    )
+
+
+@dataclass(frozen=True)
+class LinkageModel:
+    """A trained model: Splink's settings plus what sharelog records about it."""
+
+    settings: dict[str, Any]
+    splink_version: str
+    checksum: str
+    trained_at: str
+    trained_on: dict[str, Any]
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document written to disk."""
+        return {
+            "format": MODEL_FORMAT,
+            "splink_version": self.splink_version,
+            "checksum": self.checksum,
+            "trained_at": self.trained_at,
+            "trained_on": self.trained_on,
+            "splink_settings": self.settings,
+        }
+
+
+def settings_checksum(settings: dict[str, Any]) -> str:
+    """sha256 of the settings' canonical JSON: the identity of a trained model's parameters."""
+    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def model_from_linker(linker: Linker, *, trained_on: dict[str, Any]) -> LinkageModel:
+    """Capture a linker's trained parameters as a :class:`LinkageModel`."""
+    settings = linker.misc.save_model_to_json()
+    return LinkageModel(
+        settings=settings,
+        splink_version=splink.__version__,
+        checksum=settings_checksum(settings),
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        trained_on=trained_on,
+    )
+
+
+U_SAMPLE_PAIRS = 2_000_000
+
+
+def fill_unestimated(settings: dict[str, Any], *, sampled_pairs: int = U_SAMPLE_PAIRS) -> dict[str, Any]:
+    """Give cautious values to the parameters training could not estimate, so no level is left undefined.
+
+    - u: a level that no random pair reached (two swapped names, say) is given ``3 / sampled_pairs``: not seeing
+      it in ``n`` pairs bounds its rate by about ``3 / n`` (the rule of three), which gives the level less weight
+      than the truth would.
+    - m: a level that expectation-maximisation never saw among matches (a rare kind of date error in a small
+      batch) is given m = u, a weight of zero: no evidence either way.
+    """
+    ceiling = 3 / sampled_pairs
+    for comparison in settings.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level") or level.get("sql_condition") == "ELSE":
+                continue
+            if level.get("u_probability") is None:
+                level["u_probability"] = ceiling
+            if level.get("m_probability") is None:
+                level["m_probability"] = level["u_probability"]
+    return settings
+
+
+def train_model(linker: Linker, *, progress: Progress | None = None) -> dict[str, Any]:
+    """Estimate the model's parameters without labels.
+
+    u-probabilities come from random pairs; m-probabilities from two expectation-maximisation sessions, one
+    blocked on date of birth (it learns the names, sex and postcode) and one blocked on the names (it learns the
+    date of birth), so every comparison is estimated in a session that does not block on it.
+
+    Returns:
+        The trained settings, with cautious values where training could not estimate a parameter.
+    """
+    steps = 4
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress("training", done, steps)
+
+    step(0)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("forename1", "surname_std", "dob_str")], recall=0.6
+    )
+    step(1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+    step(2)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob_str"), estimate_without_term_frequencies=True
+    )
+    step(3)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("forename_group", "surname_std"), estimate_without_term_frequencies=True
+    )
+    step(4)
+    return fill_unestimated(linker.misc.save_model_to_json())
+
+
+def save_model(model: LinkageModel, path: Path) -> None:
+    """Write the model's JSON document (atomically: a half-written model never exists)."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(json.dumps(model.document(), indent=2, sort_keys=True), encoding="utf-8")
+    temporary.replace(path)
+
+
+def load_model(path: Path) -> LinkageModel:
+    """Read a model JSON written by :func:`save_model`, checking its format and checksum.
+
+    Raises:
+        InputError: the file is missing or is not JSON.
+        ValidationFailed: it is not a sharelog model, or its parameters do not match its checksum.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: no such model file")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{path}: not a JSON model file ({type(error).__name__})") from None
+    if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
+        raise ValidationFailed(
+            [Problem(str(path), f"not a sharelog linkage model ({MODEL_FORMAT})", field="format")]
+        )
+    settings = document.get("splink_settings")
+    if not isinstance(settings, dict) or settings_checksum(settings) != document.get("checksum"):
+        raise ValidationFailed(
+            [
+                Problem(
+                    str(path),
+                    "the parameters do not match the model's checksum (edited or damaged)",
+                    field="checksum",
+                )
+            ]
+        )
+    return LinkageModel(
+        settings=settings,
+        splink_version=str(document.get("splink_version", "")),
+        checksum=str(document["checksum"]),
+        trained_at=str(document.get("trained_at", "")),
+        trained_on=dict(document.get("trained_on") or {}),
+    )

@@ -1,0 +1,103 @@
+"""A prepared register: standardised once, persisted with its term frequencies and a model, so that each monthly
+batch only reads what it needs.
+
+Folder layout: ``manifest.json`` (what it holds and where from), ``linkage.parquet`` (the linkage columns),
+``register.parquet`` (the register as given, for the fields an agreement returns), ``tf_<column>.parquet``
+(term frequencies from the register) and, once trained, ``model.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import splink
+
+from sharelog import __version__
+from sharelog.errors import InputError
+from sharelog.linkage._model import LinkageModel, load_model, save_model
+from sharelog.linkage._session import PREPARED_FORMAT, TF_COLUMNS, MatchingSession, Progress
+
+__all__ = ["PreparedRegister", "prepare_register"]
+
+
+@dataclass(frozen=True)
+class PreparedRegister:
+    """What :func:`prepare_register` wrote."""
+
+    directory: Path
+    rows: int
+    model: LinkageModel | None
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if not out_dir.parent.is_dir():
+        raise InputError(f"--out: the folder {out_dir.parent} does not exist")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out: {out_dir} is a file, not a folder")
+
+
+def prepare_register(
+    *,
+    register: Path,
+    out_dir: Path,
+    model: Path | None = None,
+    train_requests: Path | None = None,
+    progress: Progress | None = None,
+) -> PreparedRegister:
+    """Standardise ``register`` once and write it, its term frequencies and a model to ``out_dir``.
+
+    The folder is written beside its final place and moved in when complete, so a half-prepared register never
+    exists. A model comes from ``model`` (a trained model JSON) or is trained on ``train_requests`` (a
+    representative request batch); with neither, ``sharelog link --prepared`` trains on each batch.
+
+    Raises:
+        InputError: a bad path, or both ``model`` and ``train_requests``.
+        ValidationFailed: the register (or the training batch) cannot be used.
+    """
+    _check_out_dir(out_dir)
+    if model is not None and train_requests is not None:
+        raise InputError("give --model or --train-requests, not both")
+    staging = out_dir.with_name(f".{out_dir.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        with MatchingSession() as session:
+            info = session.load_register(register, progress=progress)
+            trained = load_model(model) if model is not None else None
+            if train_requests is not None:
+                session.load_requests(train_requests)
+                trained = session.train(progress=progress)
+            _write_tables(session, staging)
+            if trained is not None:
+                save_model(trained, staging / "model.json")
+            manifest = {
+                "format": PREPARED_FORMAT,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "register_file": str(register),
+                "register_checksum": info.checksum,
+                "rows": info.rows,
+                "sharelog_version": __version__,
+                "splink_version": splink.__version__,
+                "model_checksum": trained.checksum if trained else None,
+            }
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.replace(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return PreparedRegister(directory=out_dir, rows=info.rows, model=trained)
+
+
+def _write_tables(session: MatchingSession, folder: Path) -> None:
+    copy = "COPY ({query}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)"
+    session.con.execute(copy.format(query="FROM register_std", path=folder / "linkage.parquet"))
+    session.con.execute(
+        copy.format(query="SELECT * EXCLUDE (__row) FROM register_raw", path=folder / "register.parquet")
+    )
+    for column in TF_COLUMNS:
+        session.con.execute(copy.format(query=f"FROM tf_{column}", path=folder / f"tf_{column}.parquet"))

@@ -1,0 +1,254 @@
+"""A matching session: one DuckDB connection holding a register, a request batch, a model and the decisions.
+
+The CLI's ``link``, ``model train``, ``register prepare`` and ``link explain`` and the exchange all work through
+a session, so the steps — read, standardise, train or load a model, score pairs, decide — are written once.
+Scoring runs on DuckDB in the session, or on Spark (``backend="spark"``) with the results brought back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+import splink
+from splink import DuckDBAPI, Linker
+
+from sharelog.errors import InputError, Problem, ValidationFailed
+from sharelog.linkage._decide import Decisions, Thresholds, decide
+from sharelog.linkage._inputs import InputFile, read_input
+from sharelog.linkage._model import LinkageModel, new_settings, settings_checksum, train_model
+from sharelog.linkage._standardise import standardise_table
+
+__all__ = ["Backend", "MatchingSession", "TF_COLUMNS"]
+
+Backend = Literal["duckdb", "spark"]
+Progress = Callable[[str, int, int], None]
+TF_COLUMNS = ("forename1", "surname_std", "postcode_std")
+PREPARED_FORMAT = "sharelog-prepared-register/1"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RegisterInfo:
+    """The register a session holds: how many pupils and where it came from."""
+
+    rows: int
+    source: str
+    checksum: str
+    prepared_dir: Path | None = None
+
+
+def tf_table_sql(source: str, column: str) -> str:
+    """A term-frequency lookup in Splink's shape (``column``, ``tf_column``), from the register alone."""
+    return f"""
+    SELECT {column}, count(*)::DOUBLE / (SELECT count({column}) FROM {source}) AS tf_{column}
+    FROM {source} WHERE {column} IS NOT NULL GROUP BY {column}
+    """
+
+
+class MatchingSession:
+    """Holds the tables of one matching run. Use as a context manager; the connection closes at the end.
+
+    Args:
+        memory_limit: DuckDB's memory ceiling (e.g. ``"3GB"``): large registers spill to disk instead.
+        threads: DuckDB worker threads (default: all cores).
+    """
+
+    def __init__(self, *, memory_limit: str = "3GB", threads: int | None = None) -> None:
+        self._spill = tempfile.TemporaryDirectory(prefix="sharelog-duckdb-")
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": memory_limit,
+            "temp_directory": self._spill.name,
+        }
+        if threads:
+            config["threads"] = str(threads)
+        self.con = duckdb.connect(config=config)
+        self.register_info: RegisterInfo | None = None
+        self.requests: InputFile | None = None
+        self.model: LinkageModel | None = None
+        self.decisions: Decisions | None = None
+        self._predictions: str | None = None
+
+    def __enter__(self) -> MatchingSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection and remove DuckDB's spill files."""
+        self.con.close()
+        self._spill.cleanup()
+
+    # --- inputs -------------------------------------------------------------------------------------------
+
+    def load_register(self, path: Path, *, progress: Progress | None = None) -> RegisterInfo:
+        """Read, validate and standardise a register file (CSV or Parquet)."""
+        _report(progress, "register", 0, 2)
+        info = read_input(self.con, path, kind="register", table="register_raw")
+        _report(progress, "register", 1, 2)
+        standardise_table(self.con, source="register_raw", id_column="pupil_id", target="register_std")
+        for column in TF_COLUMNS:
+            self.con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql('register_std', column)}")
+        _report(progress, "register", 2, 2)
+        self.register_info = RegisterInfo(rows=info.rows, source=str(path), checksum=info.checksum)
+        return self.register_info
+
+    def load_prepared(self, directory: Path) -> RegisterInfo:
+        """Open a register prepared by :func:`sharelog.linkage.prepare_register` (no re-standardising)."""
+        manifest = _read_manifest(directory)
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE register_std AS FROM read_parquet('{directory / 'linkage.parquet'}')"
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE VIEW register_raw AS FROM read_parquet('{directory / 'register.parquet'}')"
+        )
+        for column in TF_COLUMNS:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE tf_{column} AS FROM read_parquet('{directory / f'tf_{column}.parquet'}')"
+            )
+        self.register_info = RegisterInfo(
+            rows=int(manifest["rows"]),
+            source=str(manifest["register_file"]),
+            checksum=str(manifest["register_checksum"]),
+            prepared_dir=directory,
+        )
+        return self.register_info
+
+    def load_requests(self, path: Path) -> InputFile:
+        """Read, validate and standardise a request batch."""
+        self.requests = read_input(self.con, path, kind="requests", table="requests_raw")
+        standardise_table(self.con, source="requests_raw", id_column="request_id", target="requests_std")
+        return self.requests
+
+    # --- model --------------------------------------------------------------------------------------------
+
+    def use_model(self, model: LinkageModel) -> None:
+        """Score with an already-trained model."""
+        self.model = model
+
+    def _linker(self, settings: Any, *, retain_matching_columns: bool = False) -> Linker:
+        db_api = DuckDBAPI(self.con)
+        names = {"register": "register_std", "requests": "requests_std"}
+        frames = [
+            db_api.register(table, dataset_display_name=name, table_name=f"__{name}_input")
+            for name, table in names.items()
+        ]
+        if isinstance(settings, dict):
+            settings = {**settings, "retain_matching_columns": retain_matching_columns}
+        linker = Linker(frames, settings, log_level=None)
+        for column in TF_COLUMNS:
+            lookup = db_api.register(f"tf_{column}", table_name=f"__tf_{column}_input")
+            linker.table_management.register_term_frequency_lookup(lookup, column)
+        return linker
+
+    def train(self, *, progress: Progress | None = None) -> LinkageModel:
+        """Train a model, without labels, on the session's register and request batch."""
+        self._require_inputs()
+        linker = self._linker(new_settings())
+        settings = train_model(linker, progress=progress)
+        assert self.register_info is not None and self.requests is not None
+        self.model = LinkageModel(
+            settings=settings,
+            splink_version=splink.__version__,
+            checksum=settings_checksum(settings),
+            trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            trained_on={
+                "register_rows": self.register_info.rows,
+                "register_checksum": self.register_info.checksum,
+                "requests_rows": self.requests.rows,
+                "requests_checksum": self.requests.checksum,
+            },
+        )
+        return self.model
+
+    # --- scoring and deciding -----------------------------------------------------------------------------
+
+    def score(self, *, backend: Backend = "duckdb", retain_matching_columns: bool = False) -> str:
+        """Score every candidate pair with the model; return the name of the predictions table."""
+        self._require_inputs()
+        if self.model is None:
+            raise InputError("no linkage model: train one or give --model")
+        if backend == "spark":
+            from sharelog.linkage.spark import score_on_spark
+
+            self._predictions = score_on_spark(self, retain_matching_columns=retain_matching_columns)
+            return self._predictions
+        linker = self._linker(self.model.settings, retain_matching_columns=retain_matching_columns)
+        predictions = linker.inference.predict(threshold_match_weight=self.prior_weight() - 5)
+        self.con.execute(f"CREATE OR REPLACE TABLE predictions AS FROM {predictions.physical_name}")
+        predictions.drop_table_from_database_and_remove_from_cache()
+        self._predictions = "predictions"
+        return self._predictions
+
+    def prior_weight(self) -> float:
+        """The model's prior match weight, log2(λ/(1−λ)), which decisions take off to leave Bayes factors."""
+        assert self.model is not None
+        lam = float(self.model.settings["probability_two_random_records_match"])
+        return math.log2(lam / (1 - lam))
+
+    def decide(self, thresholds: Thresholds) -> Decisions:
+        """One decision per request (see :mod:`sharelog.linkage._decide`)."""
+        assert self._predictions is not None and self.register_info is not None
+        self.decisions = decide(
+            self.con,
+            predictions=self._predictions,
+            requests="requests_std",
+            prior_weight=self.prior_weight(),
+            register_size=self.register_info.rows,
+            thresholds=thresholds,
+        )
+        return self.decisions
+
+    def matches(self) -> pa.Table:
+        """The matches table in the order of the request file: one row per request."""
+        return (
+            self.con.sql(
+                "SELECT d.request_id, d.pupil_id, d.match_probability, d.match_weight, d.decision "
+                "FROM decisions AS d JOIN requests_raw AS r ON r.request_id = d.request_id ORDER BY r.__row"
+            )
+            .arrow()
+            .read_all()
+        )
+
+    def _require_inputs(self) -> None:
+        if self.register_info is None or self.requests is None:
+            raise InputError("a register and a request batch are needed first")
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / "manifest.json"
+    if not path.is_file():
+        raise InputError(
+            f"{directory}: not a prepared register (no manifest.json); run `sharelog register prepare`"
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        raise ValidationFailed([Problem(str(path), "not valid JSON")]) from None
+    if manifest.get("format") != PREPARED_FORMAT:
+        raise ValidationFailed([Problem(str(path), f"not a {PREPARED_FORMAT} manifest", field="format")])
+    missing = [
+        name
+        for name in ("linkage.parquet", "register.parquet", *(f"tf_{c}.parquet" for c in TF_COLUMNS))
+        if not (directory / name).is_file()
+    ]
+    if missing:
+        raise ValidationFailed(
+            [Problem(str(directory / m), "missing from the prepared register") for m in missing]
+        )
+    return manifest

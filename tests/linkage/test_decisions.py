@@ -1,0 +1,83 @@
+"""Hand-made cases: each kind of real-world mess gets the decision a careful person would make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sharelog.linkage import link
+
+from .conftest import World, read_matches, write_requests
+
+# (request_id, forename, middle, surname, dob, sex, postcode) → (expected decision, expected pupil or None)
+CASES = {
+    "exact": (("Amira", "", "Haddad", "2011-03-04", "F", "M14 5RT"), "match", "T-AMIRA"),
+    "nickname": (("Bill", "", "Harrington", "2010-05-23", "M", "LS8 2AB"), "match", "T-WILLIAM"),
+    "transliteration": (("Mohammed", "", "Rahman", "2009-11-07", "M", "E1 6AN"), "match", "T-MUHAMMAD"),
+    "day-month-swap": (("Olivia", "", "Brennan", "2008-09-04", "F", "NG7 1AA"), "match", "T-OLIVIA"),
+    "missing-postcode": (("Tomasz", "", "Kowalczyk", "2010-01-30", "M", ""), "match", "T-TOMASZ"),
+    "forename-surname-swap": (("Yusuf", "", "Zainab", "2011-08-19", "F", "BD8 7QT"), "match", "T-ZAINAB"),
+    "twin-named": (("Chinedu", "", "Okonkwo", "2012-06-15", "M", "B12 9QX"), "match", "T-CHINEDU"),
+    "twin-ambiguous": (("C", "", "Okonkwo", "2012-06-15", "M", "B12 9QX"), "review", None),
+    "sibling-not-in-register": (("Grace", "", "Okonkwo", "2014-01-20", "F", "B12 9QX"), "no_match", None),
+    "stranger": (("Ingrid", "", "Thorvaldsen", "2007-12-01", "F", "TR1 1AA"), "no_match", None),
+}
+
+
+@pytest.fixture(scope="module")
+def decisions(world: World, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("hand-made")
+    batch = write_requests(folder / "batch.csv", [(case, *row) for case, (row, _, _) in CASES.items()])
+    out = folder / "matches.csv"
+    link(requests=batch, register=world.register, model=world.model, out=out)
+    return read_matches(out)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_case_gets_the_right_decision(decisions: dict[str, dict[str, str]], case: str) -> None:
+    _, expected_decision, expected_pupil = CASES[case]
+    row = decisions[case]
+    assert row["decision"] == expected_decision, row
+    if expected_pupil is not None:
+        assert row["pupil_id"] == expected_pupil
+
+
+def test_the_wrong_twin_is_never_matched(decisions: dict[str, dict[str, str]]) -> None:
+    assert not (decisions["twin-ambiguous"]["decision"] == "match")
+    assert decisions["twin-named"]["pupil_id"] != "T-CHIDI"
+
+
+def test_two_requests_for_one_pupil_go_to_review(world: World, tmp_path: Path) -> None:
+    row = ("Amira", "", "Haddad", "2011-03-04", "F", "M14 5RT")
+    batch = write_requests(tmp_path / "twice.csv", [("first", *row), ("second", *row)])
+    out = tmp_path / "matches.csv"
+    result = link(requests=batch, register=world.register, model=world.model, out=out)
+    rows = read_matches(out)
+    assert {rows["first"]["decision"], rows["second"]["decision"]} == {"review"}
+    assert result.reasons["another request in the batch claims this pupil"] == 2
+
+
+def test_every_request_is_in_the_output_in_batch_order(world: World, tmp_path: Path) -> None:
+    out = tmp_path / "matches.csv"
+    result = link(requests=world.requests, register=world.register, model=world.model, out=out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "request_id,pupil_id,match_probability,match_weight,decision"
+    batch_ids = [
+        line.split(",", 1)[0] for line in world.requests.read_text(encoding="utf-8").splitlines()[1:]
+    ]
+    assert [line.split(",", 1)[0] for line in lines[1:]] == batch_ids
+    assert sum(result.decisions.values()) == len(batch_ids)
+
+
+def test_precision_and_recall_on_the_synthetic_batch(world: World, tmp_path: Path) -> None:
+    """A floor, not the benchmark (bench/bench_synthetic.py measures the real targets at 100k)."""
+    out = tmp_path / "matches.csv"
+    link(requests=world.requests, register=world.register, model=world.model, out=out)
+    truth = dict(line.split(",") for line in world.truth.read_text(encoding="utf-8").splitlines()[1:])
+    matches = read_matches(out)
+    matched = [r for r in matches.values() if r["decision"] == "match"]
+    correct = sum(1 for r in matched if truth[r["request_id"]] == r["pupil_id"])
+    in_register = sum(1 for pupil in truth.values() if pupil)
+    assert correct / len(matched) >= 0.995
+    assert correct / in_register >= 0.93
