@@ -5,12 +5,18 @@ Values come from ``SHARELOG_*`` environment variables or a ``.env`` file in the 
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "shipped_agreements_dir"]
+from sharelog.errors import InputError
+
+__all__ = ["DEMO_HOLDER_KEY", "Settings", "shipped_agreements_dir"]
+
+# The key `sharelog demo` uses for subject keys. Public by design, so it is refused outside demo mode.
+DEMO_HOLDER_KEY = "sharelog-demo-key-not-for-real-data"
 
 
 def shipped_agreements_dir() -> Path:
@@ -22,6 +28,13 @@ def shipped_agreements_dir() -> Path:
     return package_dir.parents[1] / "agreements"
 
 
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment (some containers)
+        return "unknown"
+
+
 class Settings(BaseSettings):
     """Everything sharelog can be configured with. Build one with ``Settings()`` at the entry point."""
 
@@ -29,7 +42,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=Path("sharelog-data"),
-        description="Where sharelog writes its ledger (by default), demo data, return files and reports.",
+        description="Where sharelog writes its ledger (by default), return files, reports and demo data.",
     )
     database_url: str | None = Field(
         default=None,
@@ -38,6 +51,22 @@ class Settings(BaseSettings):
     agreements_dir: Path | None = Field(
         default=None,
         description="Folder of agreement YAML files; default: the agreements shipped with sharelog.",
+    )
+    register_dir: Path | None = Field(
+        default=None,
+        description="The prepared register exchanges match against; default: `register` in data_dir.",
+    )
+    holder_key: SecretStr | None = Field(
+        default=None, description="The holder's secret key for subject keys (HMAC-SHA256 of the pupil id)."
+    )
+    holder_key_file: Path | None = Field(
+        default=None, description="A file holding the holder's secret key (preferred to holder_key)."
+    )
+    demo_mode: bool = Field(
+        default=False, description="Allow the public demo key; only `sharelog demo` sets it."
+    )
+    actor: str = Field(
+        default_factory=_default_actor, description="Who is acting, as recorded in the ledger."
     )
 
     def ledger_url(self) -> str:
@@ -49,3 +78,44 @@ class Settings(BaseSettings):
     def agreements_path(self) -> Path:
         """The folder agreements are read from."""
         return self.agreements_dir if self.agreements_dir is not None else shipped_agreements_dir()
+
+    def register_path(self) -> Path:
+        """The prepared register exchanges match against."""
+        return self.register_dir if self.register_dir is not None else self.data_dir / "register"
+
+    def returns_path(self) -> Path:
+        """Where return files are written."""
+        return self.data_dir / "returns"
+
+    def review_path(self) -> Path:
+        """Where review files (what reviewers compare, until they decide) are written."""
+        return self.data_dir / "review"
+
+    def holder_key_bytes(self) -> bytes:
+        """The holder's secret key. Refuses to run without one, or with the public demo key outside demo mode.
+
+        Raises:
+            InputError: no key is configured, the key file cannot be read, or the demo key is used for real.
+        """
+        key: str | None = None
+        if self.holder_key_file is not None:
+            try:
+                key = self.holder_key_file.read_text(encoding="utf-8").strip()
+            except OSError as error:
+                raise InputError(
+                    f"SHARELOG_HOLDER_KEY_FILE: cannot read {self.holder_key_file} ({error.strerror})"
+                ) from None
+        elif self.holder_key is not None:
+            key = self.holder_key.get_secret_value()
+        elif self.demo_mode:
+            key = DEMO_HOLDER_KEY
+        if not key:
+            raise InputError(
+                "no holder key: set SHARELOG_HOLDER_KEY_FILE to a file holding a long random secret "
+                "(see docs/operations.md)"
+            )
+        if key == DEMO_HOLDER_KEY and not self.demo_mode:
+            raise InputError("the demo holder key is public and cannot be used outside `sharelog demo`")
+        if len(key) < 16:
+            raise InputError("the holder key is too short: use at least 32 random characters")
+        return key.encode("utf-8")

@@ -19,6 +19,8 @@ LEDGER_TABLES = {
     "disclosures",
     "outcome_events",
     "audit_events",
+    "review_items",
+    "return_files",
 }
 
 
@@ -53,6 +55,13 @@ def test_downgrade_to_base_removes_everything_and_upgrade_restores(ledger_engine
     assert _tables(ledger_engine) == set()
     upgrade(ledger_engine)
     assert _tables(ledger_engine) == LEDGER_TABLES
+
+
+def test_each_revision_downgrades_to_the_one_before(ledger_engine: Engine) -> None:
+    upgrade(ledger_engine)
+    assert downgrade(ledger_engine, revision="0001").current == "0001"
+    assert "review_items" not in _tables(ledger_engine)
+    assert upgrade(ledger_engine).is_current
 
 
 def test_models_match_the_migrations(ledger_engine: Engine) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "REVIEW_DECISIONS",
     "AgreementVersion",
     "AuditEvent",
     "Base",
@@ -39,6 +40,8 @@ __all__ = [
     "Organisation",
     "OutcomeEvent",
     "RequestOutcome",
+    "ReturnFile",
+    "ReviewItem",
     "utc_now",
 ]
 
@@ -46,6 +49,8 @@ EXCHANGE_STATES = ("received", "matching", "awaiting_review", "returned", "rejec
 MATCH_CLASSES = ("match", "review", "no_match")
 OUTCOME_KINDS = ("use", "onward_share", "intervention", "result")
 ORGANISATION_KINDS = ("holder", "requester", "recipient")
+REVIEW_DECISIONS = ("accepted", "rejected")
+RETURN_FILE_KINDS = ("main", "supplementary")
 
 # Constraint names must be stable across SQLite and PostgreSQL so that migrations can refer to them.
 NAMING_CONVENTION = {
@@ -89,7 +94,7 @@ def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), int: Integer()}
 
 
 class Organisation(Base):
@@ -158,10 +163,15 @@ class Exchange(Base):
     splink_version: Mapped[str | None] = mapped_column(String(20))
     rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("exchanges.id"))
     submitted_by: Mapped[str] = mapped_column(String(100))
+    rejection: Mapped[str | None] = mapped_column(
+        Text
+    )  # why a batch was refused: files, rows, fields — no values
 
     agreement: Mapped[AgreementVersion] = relationship(back_populates="exchanges")
     request_outcomes: Mapped[list[RequestOutcome]] = relationship(back_populates="exchange")
     disclosures: Mapped[list[Disclosure]] = relationship(back_populates="exchange")
+    review_items: Mapped[list[ReviewItem]] = relationship(back_populates="exchange")
+    return_files: Mapped[list[ReturnFile]] = relationship(back_populates="exchange")
 
 
 class RequestOutcome(Base):
@@ -180,6 +190,52 @@ class RequestOutcome(Base):
     match_probability: Mapped[float | None] = mapped_column(Float)
 
     exchange: Mapped[Exchange] = relationship(back_populates="request_outcomes")
+
+
+class ReviewItem(Base):
+    """A request in the review band, waiting for (or decided by) a named person.
+
+    The ledger keeps only the decision and the candidate's subject key; what a reviewer compares side by side (the
+    request's details, the candidate's pupil id) waits in the exchange's review file, deleted once all are decided.
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "request_ref"),
+        CheckConstraint("decision IS NULL OR decision IN ('accepted', 'rejected')", name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    request_ref: Mapped[str] = mapped_column(String(100))
+    subject_key: Mapped[str] = mapped_column(String(64))
+    match_probability: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(String(10))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    exchange: Mapped[Exchange] = relationship(back_populates="review_items")
+
+
+class ReturnFile(Base):
+    """A file of returned records sent to the requester, and when it was deleted under the retention rule."""
+
+    __tablename__ = "return_files"
+    __table_args__ = (_one_of("kind", RETURN_FILE_KINDS, "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(String(300), unique=True)
+    checksum: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    retention_until: Mapped[date] = mapped_column(Date)
+    deleted_at: Mapped[datetime | None]
+
+    exchange: Mapped[Exchange] = relationship(back_populates="return_files")
 
 
 class Disclosure(Base):

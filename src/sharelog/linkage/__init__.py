@@ -3,12 +3,18 @@
 See docs/matching.md for the model, the decision rule and its defaults.
 """
 
+import logging
+
 from sharelog.linkage._decide import IDENTITY_COMPARISONS, Thresholds
 from sharelog.linkage._inputs import InputFile, read_input
 from sharelog.linkage._link import LinkResult, link, open_session, train, write_csv_atomically
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._prepared import PreparedRegister, prepare_register
 from sharelog.linkage._session import Backend, MatchingSession
+
+# Splink reports through logging; a library leaves the choice of handlers to the application. Without this,
+# Python's last-resort handler would print Splink's training warnings on every run.
+logging.getLogger("splink").addHandler(logging.NullHandler())
 
 __all__ = [
     "IDENTITY_COMPARISONS",

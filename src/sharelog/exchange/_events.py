@@ -1,0 +1,43 @@
+"""The audit events the exchange appends (kebab-case names, an actor, a UTC time, the object)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from sharelog.ledger.audit import LedgerEvent
+
+__all__ = [
+    "ExchangeCompleted",
+    "ExchangeRejected",
+    "ReturnFileDeleted",
+    "ReviewDecided",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExchangeCompleted(LedgerEvent):
+    """A batch was matched and its return file written (detail: counts, checksums, model)."""
+
+    action: ClassVar[str] = "exchange-completed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExchangeRejected(LedgerEvent):
+    """A batch was refused: invalid rows, fields the agreement does not permit, a purpose or cap breached."""
+
+    action: ClassVar[str] = "exchange-rejected"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewDecided(LedgerEvent):
+    """A named person accepted or rejected a candidate in the review band."""
+
+    action: ClassVar[str] = "review-decided"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnFileDeleted(LedgerEvent):
+    """A return file passed its retention date and was deleted (detail: its checksum)."""
+
+    action: ClassVar[str] = "return-file-deleted"

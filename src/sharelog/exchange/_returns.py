@@ -1,0 +1,101 @@
+"""Exchange files, written so that they exist if and only if the ledger records their exchange.
+
+Each exchange writes a return file (``returns/<reference>.csv``, sent to the requester) and, when some requests
+fall in the review band, a review file (``review/<reference>.json``: what a reviewer compares; deleted once all
+are decided). Each is first written as ``.<name>.partial`` beside its final place; the ledger transaction
+commits; then the files are renamed into place. A crash leaves either nothing (the next run deletes the
+partials) or a committed exchange whose partials the next run renames: :func:`recover_exchange_files`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sharelog.ledger.models import Exchange
+from sharelog.linkage import write_csv_atomically
+
+__all__ = [
+    "crash_point",
+    "file_checksum",
+    "partial_path",
+    "recover_exchange_files",
+    "write_partial_csv",
+    "write_partial_json",
+]
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash-safety tests: SIGKILL this process at ``name`` when asked to.
+
+    Set ``SHARELOG_CRASH_AT=<name>`` to kill the process there; unset, this does nothing.
+    """
+    if os.environ.get("SHARELOG_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def partial_path(final: Path) -> Path:
+    """Where a file is written before its exchange commits."""
+    return final.with_name(f".{final.name}.partial")
+
+
+def file_checksum(path: Path) -> str:
+    """sha256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_partial_csv(table: pa.Table, final: Path) -> tuple[Path, str]:
+    """Write ``table`` to the partial path of ``final`` (synced to disk); return it with its checksum."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(final)
+    write_csv_atomically(table, partial)
+    return partial, file_checksum(partial)
+
+
+def write_partial_json(document: Any, final: Path) -> Path:
+    """Write ``document`` as JSON to the partial path of ``final`` (synced to disk)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(final)
+    with partial.open("w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=1, default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return partial
+
+
+def _reference_of(partial: Path) -> str:
+    return partial.name[1:].split(".", 1)[0]
+
+
+def recover_exchange_files(session: Session, *, folders: list[Path]) -> tuple[int, int]:
+    """Finish what a crash interrupted: rename partials whose exchange committed, delete the others.
+
+    Returns:
+        How many partial files were completed and how many were deleted.
+    """
+    completed = deleted = 0
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for partial in sorted(folder.glob(".*.partial")):
+            reference = _reference_of(partial)
+            committed = session.execute(select(Exchange.id).where(Exchange.reference == reference)).first()
+            if committed is not None:
+                partial.replace(partial.with_name(partial.name[1 : -len(".partial")]))
+                completed += 1
+            else:
+                partial.unlink()
+                deleted += 1
+    return completed, deleted

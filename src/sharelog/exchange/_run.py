@@ -1,0 +1,492 @@
+"""Running an exchange: a batch under an agreement → validated, matched, a minimal return, and the ledger.
+
+All or nothing: the ledger rows and the return file appear together or not at all (see :mod:`._returns`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import splink
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sharelog.agreements import Agreement, agreement_in_force
+from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
+from sharelog.exchange._checks import batch_problems, thresholds_for
+from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
+from sharelog.exchange._returns import (
+    crash_point,
+    recover_exchange_files,
+    write_partial_csv,
+    write_partial_json,
+)
+from sharelog.exchange._subjects import subject_key
+from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
+from sharelog.ledger.agreement_records import record_agreement
+from sharelog.ledger.models import (
+    AgreementVersion,
+    Disclosure,
+    Exchange,
+    RequestOutcome,
+    ReturnFile,
+    ReviewItem,
+)
+from sharelog.linkage import MatchingSession, load_model
+from sharelog.settings import Settings
+
+__all__ = ["ExchangeResult", "month_start", "run_exchange"]
+
+Progress = Callable[[str, int, int], None]
+REQUEST_DETAIL_COLUMNS = ("forename", "middle_names", "surname", "dob", "sex", "postcode", "address")
+
+
+@dataclass(frozen=True)
+class ExchangeResult:
+    """What an exchange did: its reference, counts, and where the return file is."""
+
+    reference: str
+    agreement: str
+    month: str
+    state: str
+    counts: dict[str, int]
+    return_file: Path
+    rerun_of: str | None
+
+
+def month_start(month: str) -> date:
+    """The first day of a ``YYYY-MM`` month.
+
+    Raises:
+        InputError: not a month in that form.
+    """
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        return date(year, number, 1)
+    except ValueError:
+        raise InputError(f"--month: {month!r} is not a month in YYYY-MM form") from None
+
+
+def _batch_checksum(path: Path) -> str:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _agreement_row(session: Session, agreement: Agreement, *, actor: str) -> AgreementVersion:
+    return record_agreement(session, agreement, actor=actor)
+
+
+def _earlier_run(session: Session, *, agreement_pk: int, checksum: str) -> Exchange | None:
+    return session.execute(
+        select(Exchange)
+        .where(
+            Exchange.agreement_pk == agreement_pk,
+            Exchange.input_checksum == checksum,
+            Exchange.state != "rejected",
+        )
+        .order_by(Exchange.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _requests_this_month(session: Session, *, agreement_id: str, month: str) -> int:
+    total = session.execute(
+        select(func.coalesce(func.sum(Exchange.n_received), 0))
+        .join(AgreementVersion, AgreementVersion.id == Exchange.agreement_pk)
+        .where(
+            AgreementVersion.agreement_id == agreement_id,
+            Exchange.month == month,
+            Exchange.state != "rejected",
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def _reject(
+    settings: Settings,
+    *,
+    agreement: Agreement,
+    purpose: str,
+    month: str,
+    checksum: str,
+    rows: int,
+    problems: list[Problem],
+    actor: str,
+) -> None:
+    """Record a refused batch: counts and where the problems are — no request data — then raise."""
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        with ledger_session(engine) as session:
+            agreement_row = _agreement_row(session, agreement, actor=actor)
+            reference = _new_reference(month)
+            problem_rows = {p.row for p in problems if p.row is not None}
+            summary = f"{len(problems)} problem(s); first: {problems[0]}"
+            session.add(
+                Exchange(
+                    reference=reference,
+                    agreement_pk=agreement_row.id,
+                    purpose_code=purpose,
+                    month=month,
+                    state="rejected",
+                    input_checksum=checksum,
+                    n_received=rows,
+                    n_invalid=len(problem_rows),
+                    submitted_by=actor,
+                    rejection=summary,
+                    completed_at=datetime.now(UTC),
+                )
+            )
+            session.flush()
+            append_audit_event(
+                session,
+                ExchangeRejected(
+                    actor=actor,
+                    object_type="exchange",
+                    object_id=reference,
+                    detail={"problems": len(problems), "rows_with_problems": len(problem_rows)},
+                ),
+            )
+    finally:
+        engine.dispose()
+    raise ValidationFailed(problems)
+
+
+def _new_reference(month: str) -> str:
+    return f"EX-{month}-{uuid.uuid4().hex[:8]}"
+
+
+def run_exchange(
+    settings: Settings,
+    *,
+    agreement_id: str,
+    purpose: str,
+    batch: Path,
+    month: str | None = None,
+    rerun: bool = False,
+    progress: Progress | None = None,
+) -> ExchangeResult:
+    """Run one batch under the agreement in force that month and record everything in the ledger.
+
+    Steps: validate the batch (schema, then the agreement: permitted fields, purpose, monthly cap); match it
+    against the prepared register with the agreement's thresholds; write the return file (``request_id``,
+    ``match_probability`` and the agreement's return fields, for ``match`` decisions only); record the exchange,
+    a request outcome per request, a disclosure per returned record (with its HMAC subject key), the review band
+    and the return file — in one transaction — and only then move the return file into place.
+
+    Raises:
+        InputError: a bad option, no prepared register or model, no holder key.
+        ValidationFailed: the batch cannot be used (recorded as a rejected exchange).
+        Conflict: the same batch was already run under this agreement (pass ``rerun=True`` to run it again).
+    """
+    actor = settings.actor
+    key = settings.holder_key_bytes()
+    now = datetime.now(UTC)
+    month = month or now.strftime("%Y-%m")
+    agreement = agreement_in_force(agreement_id, on=month_start(month), directory=settings.agreements_path())
+    thresholds = thresholds_for(agreement)
+    checksum = _batch_checksum(batch)
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        require_current(engine)
+        with ledger_session(engine) as session:
+            recover_exchange_files(session, folders=[settings.returns_path(), settings.review_path()])
+            agreement_pk = _agreement_row(session, agreement, actor=actor).id
+            earlier = _earlier_run(session, agreement_pk=agreement_pk, checksum=checksum)
+            already = _requests_this_month(session, agreement_id=agreement.id, month=month)
+        if earlier is not None and not rerun:
+            raise Conflict(
+                f"{batch}: this batch was already run as exchange {earlier.reference} on "
+                f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, add --rerun (it is recorded)"
+            )
+        return _match_and_record(
+            settings,
+            engine=engine,
+            agreement=agreement,
+            agreement_pk=agreement_pk,
+            purpose=purpose,
+            batch=batch,
+            month=month,
+            checksum=checksum,
+            already=already,
+            rerun_of=earlier if rerun else None,
+            key=key,
+            thresholds=thresholds,
+            progress=progress,
+            now=now,
+        )
+    finally:
+        engine.dispose()
+
+
+def _match_and_record(
+    settings: Settings,
+    *,
+    engine: Any,
+    agreement: Agreement,
+    agreement_pk: int,
+    purpose: str,
+    batch: Path,
+    month: str,
+    checksum: str,
+    already: int,
+    rerun_of: Exchange | None,
+    key: bytes,
+    thresholds: Any,
+    progress: Progress | None,
+    now: datetime,
+) -> ExchangeResult:
+    register_dir = settings.register_path()
+    model_path = register_dir / "model.json"
+    with MatchingSession() as matching:
+        matching.load_prepared(register_dir)
+        if not model_path.is_file():
+            raise InputError(
+                f"{register_dir}: the prepared register has no model; prepare it with --train-requests or --model"
+            )
+        try:
+            requests = matching.load_requests(batch)
+        except ValidationFailed as failure:
+            rows = _count_rows(batch)
+            _reject(
+                settings,
+                agreement=agreement,
+                purpose=purpose,
+                month=month,
+                checksum=checksum,
+                rows=rows,
+                problems=list(failure.problems),
+                actor=settings.actor,
+            )
+        problems = batch_problems(
+            agreement,
+            file=str(batch),
+            columns=requests.columns,
+            purpose=purpose,
+            rows=requests.rows,
+            already_this_month=already,
+        )
+        if problems:
+            _reject(
+                settings,
+                agreement=agreement,
+                purpose=purpose,
+                month=month,
+                checksum=checksum,
+                rows=requests.rows,
+                problems=problems,
+                actor=settings.actor,
+            )
+        model = load_model(model_path)
+        matching.use_model(model)
+        _report(progress, "matching", 0, 1)
+        matching.score()
+        matching.decide(thresholds)
+        _report(progress, "matching", 1, 1)
+        returned = _return_table(matching, agreement)
+        review = _review_rows(matching)
+        outcomes = matching.con.sql(
+            "SELECT request_id, decision, match_probability FROM decisions ORDER BY request_id"
+        ).fetchall()
+    reference = _new_reference(month)
+    final = settings.returns_path() / f"{reference}.csv"
+    partial, file_checksum = write_partial_csv(returned.drop_columns(["pupil_id"]), final)
+    review_final = settings.review_path() / f"{reference}.json"
+    review_partial = (
+        write_partial_json({"exchange": reference, "items": review}, review_final) if review else None
+    )
+    crash_point("after-files-written")
+    retention_until = (now + timedelta(days=agreement.retention_days)).date()
+    counts = {
+        d: sum(1 for _, decision, _ in outcomes if decision == d) for d in ("match", "review", "no_match")
+    }
+    with ledger_session(engine) as session:
+        exchange = Exchange(
+            reference=reference,
+            agreement_pk=agreement_pk,
+            purpose_code=purpose,
+            month=month,
+            received_at=now,
+            completed_at=datetime.now(UTC),
+            state="awaiting_review" if review else "returned",
+            input_checksum=checksum,
+            output_checksum=file_checksum,
+            return_file_ref=str(final.relative_to(settings.data_dir)),
+            n_received=len(outcomes),
+            n_invalid=0,
+            n_matched=counts["match"],
+            n_review=counts["review"],
+            n_no_match=counts["no_match"],
+            n_returned=returned.num_rows,
+            model_checksum=model.checksum,
+            splink_version=splink.__version__,
+            rerun_of_id=rerun_of.id if rerun_of else None,
+            submitted_by=settings.actor,
+        )
+        session.add(exchange)
+        session.flush()
+        _record_rows(
+            session,
+            exchange=exchange,
+            outcomes=outcomes,
+            returned=returned,
+            review=review,
+            key=key,
+            agreement=agreement,
+            retention_until=retention_until,
+            returned_at=now,
+            file=exchange.return_file_ref or "",
+        )
+        session.add(
+            ReturnFile(
+                exchange_id=exchange.id,
+                kind="main",
+                path=exchange.return_file_ref or "",
+                checksum=file_checksum,
+                rows=returned.num_rows,
+                retention_until=retention_until,
+            )
+        )
+        append_audit_event(
+            session,
+            ExchangeCompleted(
+                actor=settings.actor,
+                object_type="exchange",
+                object_id=reference,
+                detail={
+                    "agreement": f"{agreement.id}@{agreement.version}",
+                    "purpose": purpose,
+                    "month": month,
+                    **counts,
+                    "returned": returned.num_rows,
+                    "input_sha256": checksum,
+                    "output_sha256": file_checksum,
+                    "model": model.checksum,
+                    "rerun_of": rerun_of.reference if rerun_of else None,
+                },
+            ),
+        )
+        session.flush()
+        crash_point("before-ledger-commit")
+    crash_point("after-ledger-commit")
+    partial.replace(final)
+    if review_partial is not None:
+        review_partial.replace(review_final)
+    return ExchangeResult(
+        reference=reference,
+        agreement=f"{agreement.id} v{agreement.version}",
+        month=month,
+        state=exchange.state,
+        counts={**counts, "received": len(outcomes), "returned": returned.num_rows},
+        return_file=final,
+        rerun_of=rerun_of.reference if rerun_of else None,
+    )
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _count_rows(batch: Path) -> int:
+    try:
+        with batch.open("rb") as handle:
+            return max(sum(1 for _ in handle) - 1, 0)
+    except OSError:
+        return 0
+
+
+def _return_table(matching: MatchingSession, agreement: Agreement) -> pa.Table:
+    """``request_id``, ``match_probability`` and the return fields the register has, for ``match`` rows."""
+    available = {row[0] for row in matching.con.sql("DESCRIBE register_raw").fetchall()}
+    fields = [f for f in agreement.return_fields if f in available]
+    selected = ", ".join(f'r."{f}"' for f in fields)
+    return (
+        matching.con.sql(
+            f"SELECT d.request_id, d.pupil_id, round(d.match_probability, 6) AS match_probability"
+            f"{', ' + selected if selected else ''} "
+            "FROM decisions AS d JOIN register_raw AS r ON r.pupil_id = d.pupil_id "
+            "JOIN requests_raw AS q ON q.request_id = d.request_id "
+            "WHERE d.decision = 'match' ORDER BY q.__row"
+        )
+        .arrow()
+        .read_all()
+    )
+
+
+def _review_rows(matching: MatchingSession) -> list[dict[str, Any]]:
+    available = {row[0] for row in matching.con.sql("DESCRIBE requests_raw").fetchall()}
+    details = [c for c in REQUEST_DETAIL_COLUMNS if c in available]
+    cursor = matching.con.execute(
+        "SELECT d.request_id, d.pupil_id, d.match_probability, d.reason, "
+        + ", ".join(f'q."{c}"' for c in details)
+        + " FROM decisions AS d JOIN requests_raw AS q ON q.request_id = d.request_id "
+        "WHERE d.decision = 'review' ORDER BY q.__row"
+    )
+    rows = cursor.fetchall()
+    return [
+        {
+            "request_id": r[0],
+            "pupil_id": r[1],
+            "match_probability": r[2],
+            "reason": r[3],
+            "details": dict(zip(details, r[4:], strict=True)),
+        }
+        for r in rows
+    ]
+
+
+def _record_rows(
+    session: Session,
+    *,
+    exchange: Exchange,
+    outcomes: list[tuple[Any, ...]],
+    returned: pa.Table,
+    review: list[dict[str, Any]],
+    key: bytes,
+    agreement: Agreement,
+    retention_until: date,
+    returned_at: datetime,
+    file: str,
+) -> None:
+    session.add_all(
+        RequestOutcome(
+            exchange_id=exchange.id,
+            request_ref=str(request_id),
+            match_class=str(decision),
+            match_probability=probability,
+        )
+        for request_id, decision, probability in outcomes
+    )
+    fields = [f for f in returned.column_names if f not in ("request_id", "pupil_id", "match_probability")]
+    session.add_all(
+        Disclosure(
+            exchange_id=exchange.id,
+            request_ref=row["request_id"],
+            subject_key=subject_key(row["pupil_id"], key=key),
+            fields_returned=fields,
+            match_probability=float(row["match_probability"]),
+            returned_at=returned_at,
+            retention_until=retention_until,
+            return_file_ref=file,
+        )
+        for row in returned.select(["request_id", "pupil_id", "match_probability"]).to_pylist()
+    )
+    session.add_all(
+        ReviewItem(
+            exchange_id=exchange.id,
+            request_ref=item["request_id"],
+            subject_key=subject_key(item["pupil_id"], key=key),
+            match_probability=float(item["match_probability"]),
+            reason=item["reason"],
+        )
+        for item in review
+    )
+    session.flush()
