@@ -102,7 +102,7 @@ def _root(
 
 
 def _register_commands() -> None:
-    from sharelog.cli import agreements, db, demo, exchange, link, model, register, synth
+    from sharelog.cli import agreements, db, demo, exchange, link, model, register, review, synth
 
     app.add_typer(db.app, name="db")
     app.add_typer(agreements.app, name="agreements")
@@ -111,6 +111,7 @@ def _register_commands() -> None:
     app.add_typer(model.app, name="model")
     app.add_typer(register.app, name="register")
     app.add_typer(exchange.app, name="exchange")
+    app.add_typer(review.app, name="review")
     demo.register(app)
 
 

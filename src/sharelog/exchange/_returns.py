@@ -20,7 +20,7 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sharelog.ledger.models import Exchange
+from sharelog.ledger.models import Exchange, ReturnFile
 from sharelog.linkage import write_csv_atomically
 
 __all__ = [
@@ -75,27 +75,49 @@ def write_partial_json(document: Any, final: Path) -> Path:
     return partial
 
 
-def _reference_of(partial: Path) -> str:
-    return partial.name[1:].split(".", 1)[0]
+def _reference_of(path: Path) -> str:
+    return path.name.lstrip(".").split(".", 1)[0]
 
 
-def recover_exchange_files(session: Session, *, folders: list[Path]) -> tuple[int, int]:
-    """Finish what a crash interrupted: rename partials whose exchange committed, delete the others.
+def _final_of(partial: Path) -> Path:
+    return partial.with_name(partial.name[1 : -len(".partial")])
+
+
+def recover_exchange_files(
+    session: Session, *, data_dir: Path, returns_dir: Path, review_dir: Path
+) -> tuple[int, int]:
+    """Finish what a crash interrupted, so that files and ledger agree again.
+
+    - a partial return file whose ``ReturnFile`` row committed is renamed into place; otherwise deleted;
+    - a partial review file whose exchange committed is renamed into place; otherwise deleted;
+    - a review file whose exchange has nothing left to review is deleted (its decisions are in the ledger).
 
     Returns:
-        How many partial files were completed and how many were deleted.
+        How many files were completed and how many were deleted.
     """
     completed = deleted = 0
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for partial in sorted(folder.glob(".*.partial")):
-            reference = _reference_of(partial)
-            committed = session.execute(select(Exchange.id).where(Exchange.reference == reference)).first()
-            if committed is not None:
-                partial.replace(partial.with_name(partial.name[1 : -len(".partial")]))
+    if returns_dir.is_dir():
+        for partial in sorted(returns_dir.glob(".*.partial")):
+            final = _final_of(partial)
+            recorded = session.execute(
+                select(ReturnFile.id).where(ReturnFile.path == str(final.relative_to(data_dir)))
+            ).first()
+            if recorded is not None:
+                partial.replace(final)
                 completed += 1
             else:
                 partial.unlink()
+                deleted += 1
+    if review_dir.is_dir():
+        for path in sorted(review_dir.iterdir()):
+            exchange = session.execute(
+                select(Exchange).where(Exchange.reference == _reference_of(path))
+            ).scalar_one_or_none()
+            pending = exchange is not None and any(item.decision is None for item in exchange.review_items)
+            if path.name.endswith(".partial") and exchange is not None and pending:
+                path.replace(_final_of(path))
+                completed += 1
+            elif path.name.endswith(".partial") or not pending:
+                path.unlink()
                 deleted += 1
     return completed, deleted

@@ -172,6 +172,7 @@ def run_exchange(
     month: str | None = None,
     rerun: bool = False,
     progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> ExchangeResult:
     """Run one batch under the agreement in force that month and record everything in the ledger.
 
@@ -185,10 +186,12 @@ def run_exchange(
         InputError: a bad option, no prepared register or model, no holder key.
         ValidationFailed: the batch cannot be used (recorded as a rejected exchange).
         Conflict: the same batch was already run under this agreement (pass ``rerun=True`` to run it again).
+
+    ``now`` is when the batch counts as received and returned (default: the clock); the demo and tests set it.
     """
     actor = settings.actor
     key = settings.holder_key_bytes()
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     month = month or now.strftime("%Y-%m")
     agreement = agreement_in_force(agreement_id, on=month_start(month), directory=settings.agreements_path())
     thresholds = thresholds_for(agreement)
@@ -197,7 +200,12 @@ def run_exchange(
     try:
         require_current(engine)
         with ledger_session(engine) as session:
-            recover_exchange_files(session, folders=[settings.returns_path(), settings.review_path()])
+            recover_exchange_files(
+                session,
+                data_dir=settings.data_dir,
+                returns_dir=settings.returns_path(),
+                review_dir=settings.review_path(),
+            )
             agreement_pk = _agreement_row(session, agreement, actor=actor).id
             earlier = _earlier_run(session, agreement_pk=agreement_pk, checksum=checksum)
             already = _requests_this_month(session, agreement_id=agreement.id, month=month)
@@ -314,7 +322,7 @@ def _match_and_record(
             purpose_code=purpose,
             month=month,
             received_at=now,
-            completed_at=datetime.now(UTC),
+            completed_at=now,
             state="awaiting_review" if review else "returned",
             input_checksum=checksum,
             output_checksum=file_checksum,

@@ -1,0 +1,280 @@
+"""The review band, decided by a named person.
+
+Requests the matcher was not sure of wait in the review queue. A reviewer compares the request with the
+candidate side by side (from the exchange's review file and the prepared register) and accepts or rejects it.
+When the last item of an exchange is decided, the accepted ones go to the requester in a supplementary return
+file and become disclosures; the exchange is then ``returned`` and its review file deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sharelog.errors import Conflict, InputError, NotFound
+from sharelog.exchange._events import ReviewDecided
+from sharelog.exchange._returns import crash_point, write_partial_csv
+from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
+from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
+from sharelog.settings import Settings
+
+__all__ = ["ReviewCase", "ReviewDecision", "decide", "decide_review", "review_case", "review_queue"]
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    """One item of the queue; ``request`` and ``candidate`` are filled only when a reviewer opens it."""
+
+    exchange: str
+    request_ref: str
+    match_probability: float
+    reason: str
+    request: dict[str, Any] | None = None
+    candidate: dict[str, Any] | None = None
+    candidate_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """The outcome of one decision, and what completing the exchange produced."""
+
+    exchange: str
+    request_ref: str
+    decision: str
+    remaining: int
+    supplementary_file: Path | None = None
+    returned: int = 0
+    partial_file: Path | None = None
+    review_file: Path | None = None
+
+    def finish(self) -> None:
+        """After the ledger committed: move the supplementary file into place and drop the review file."""
+        if self.partial_file is not None and self.supplementary_file is not None:
+            self.partial_file.replace(self.supplementary_file)
+        if self.review_file is not None:
+            self.review_file.unlink(missing_ok=True)
+
+
+def _exchange(session: Session, reference: str) -> Exchange:
+    exchange = session.execute(select(Exchange).where(Exchange.reference == reference)).scalar_one_or_none()
+    if exchange is None:
+        raise NotFound(f"no exchange {reference!r} in the ledger")
+    return exchange
+
+
+def review_queue(session: Session, *, exchange: str | None = None) -> list[ReviewCase]:
+    """Every undecided review item (of one exchange, or all), oldest exchange first. No personal data."""
+    query = select(ReviewItem, Exchange.reference).join(Exchange).where(ReviewItem.decision.is_(None))
+    if exchange is not None:
+        query = query.where(Exchange.id == _exchange(session, exchange).id)
+    rows = session.execute(query.order_by(Exchange.received_at, Exchange.id, ReviewItem.id)).all()
+    return [
+        ReviewCase(
+            exchange=ref,
+            request_ref=item.request_ref,
+            match_probability=item.match_probability,
+            reason=item.reason,
+        )
+        for item, ref in rows
+    ]
+
+
+def _review_file(settings: Settings, reference: str) -> dict[str, Any]:
+    path = settings.review_path() / f"{reference}.json"
+    if not path.is_file():
+        raise InputError(f"{path}: the review file of {reference} is missing (was the exchange completed?)")
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _register_rows(
+    settings: Settings, pupil_ids: list[str], columns: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Rows of the prepared register for these pupils (all columns, or the ones asked for)."""
+    source = settings.register_path() / "register.parquet"
+    if not source.is_file():
+        raise InputError(
+            f"{settings.register_path()}: no prepared register (run `sharelog register prepare`)"
+        )
+    with duckdb.connect() as con:
+        con.register("wanted", pa.table({"pupil_id": pupil_ids}))
+        selected = "*" if columns is None else ", ".join(f'"{c}"' for c in ["pupil_id", *columns])
+        cursor = con.execute(
+            f"SELECT {selected} FROM read_parquet('{source}') WHERE pupil_id IN (SELECT pupil_id FROM wanted)"
+        )
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def review_case(session: Session, settings: Settings, *, exchange: str, request_ref: str) -> ReviewCase:
+    """One item with the request and the candidate side by side (personal data: for the reviewer only)."""
+    item = _item(session, exchange, request_ref)
+    entry = next(e for e in _review_file(settings, exchange)["items"] if e["request_id"] == request_ref)
+    candidate = _register_rows(settings, [entry["pupil_id"]]).get(entry["pupil_id"])
+    return ReviewCase(
+        exchange=exchange,
+        request_ref=request_ref,
+        match_probability=item.match_probability,
+        reason=item.reason,
+        request=entry["details"],
+        candidate=candidate,
+        candidate_id=entry["pupil_id"],
+    )
+
+
+def _item(session: Session, exchange: str, request_ref: str) -> ReviewItem:
+    found = session.execute(
+        select(ReviewItem).where(
+            ReviewItem.exchange_id == _exchange(session, exchange).id, ReviewItem.request_ref == request_ref
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"exchange {exchange} has no request {request_ref!r} in its review band")
+    return found
+
+
+def decide_review(
+    session: Session,
+    settings: Settings,
+    *,
+    exchange: str,
+    request_ref: str,
+    accept: bool,
+    decided_by: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> ReviewDecision:
+    """Record a reviewer's decision; when it is the exchange's last, return the accepted ones and complete it.
+
+    Raises:
+        NotFound: no such exchange or review item.
+        Conflict: the item was already decided.
+    """
+    now = now or datetime.now(UTC)
+    item = _item(session, exchange, request_ref)
+    if item.decision is not None:
+        raise Conflict(f"{exchange} / {request_ref} was already {item.decision} by {item.decided_by}")
+    if not decided_by.strip():
+        raise InputError("--by: name the person deciding")
+    item.decision = "accepted" if accept else "rejected"
+    item.decided_by = decided_by
+    item.decided_at = now
+    item.note = note
+    session.flush()
+    append_audit_event(
+        session,
+        ReviewDecided(
+            actor=decided_by,
+            object_type="review-item",
+            object_id=f"{exchange}/{request_ref}",
+            detail={"decision": item.decision},
+            occurred_at=now,
+        ),
+    )
+    record = item.exchange
+    remaining = sum(1 for other in record.review_items if other.decision is None)
+    if remaining:
+        return ReviewDecision(exchange, request_ref, item.decision, remaining)
+    partial, final, returned = _complete(session, settings, record, now=now)
+    review_file = settings.review_path() / f"{record.reference}.json"
+    return ReviewDecision(exchange, request_ref, item.decision, 0, final, returned, partial, review_file)
+
+
+def _complete(
+    session: Session, settings: Settings, record: Exchange, *, now: datetime
+) -> tuple[Path | None, Path | None, int]:
+    """Return the accepted items in a supplementary file, record them as disclosures, mark the exchange returned."""
+    accepted = [item for item in record.review_items if item.decision == "accepted"]
+    record.state = "returned"
+    if not accepted:
+        return None, None, 0
+    document = record.agreement.document
+    entries = {e["request_id"]: e for e in _review_file(settings, record.reference)["items"]}
+    fields = list(document["return_fields"])
+    registered = _register_rows(settings, [entries[i.request_ref]["pupil_id"] for i in accepted])
+    available = [f for f in fields if all(f in row for row in registered.values())]
+    rows = [
+        {
+            "request_id": i.request_ref,
+            "match_probability": round(i.match_probability, 6),
+            **{f: registered[entries[i.request_ref]["pupil_id"]][f] for f in available},
+        }
+        for i in accepted
+    ]
+    final = settings.returns_path() / f"{record.reference}.supplementary.csv"
+    partial, checksum = write_partial_csv(pa.Table.from_pylist(rows), final)
+    reference = str(final.relative_to(settings.data_dir))
+    retention_until = (now + timedelta(days=int(document["retention_days"]))).date()
+    session.add_all(
+        Disclosure(
+            exchange_id=record.id,
+            request_ref=i.request_ref,
+            subject_key=i.subject_key,
+            fields_returned=available,
+            match_probability=i.match_probability,
+            returned_at=now,
+            retention_until=retention_until,
+            return_file_ref=reference,
+            decided_by=i.decided_by,
+        )
+        for i in accepted
+    )
+    session.add(
+        ReturnFile(
+            exchange_id=record.id,
+            kind="supplementary",
+            path=reference,
+            checksum=checksum,
+            rows=len(rows),
+            retention_until=retention_until,
+            created_at=now,
+        )
+    )
+    record.n_returned += len(rows)
+    session.flush()
+    crash_point("review-before-commit")
+    return partial, final, len(rows)
+
+
+def decide(
+    settings: Settings,
+    *,
+    exchange: str,
+    request_ref: str,
+    accept: bool,
+    decided_by: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> ReviewDecision:
+    """Decide one review item in its own transaction, then put the exchange's files in order.
+
+    The ledger commits first; a crash before the files move is completed by the next exchange run (see
+    :func:`sharelog.exchange.recover_exchange_files`).
+    """
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        require_current(engine)
+        with ledger_session(engine) as session:
+            result = decide_review(
+                session,
+                settings,
+                exchange=exchange,
+                request_ref=request_ref,
+                accept=accept,
+                decided_by=decided_by,
+                note=note,
+                now=now,
+            )
+        crash_point("review-after-commit")
+        result.finish()
+        return result
+    finally:
+        engine.dispose()

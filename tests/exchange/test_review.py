@@ -1,0 +1,129 @@
+"""The review band is decided by a named person; accepted ones are returned and become disclosures."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from sharelog.cli import app
+from sharelog.errors import Conflict, NotFound
+from sharelog.exchange import run_exchange
+from sharelog.exchange._review import decide, review_case, review_queue
+from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
+from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
+from sharelog.settings import Settings
+
+from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, fresh_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
+    return build_world(tmp_path_factory.mktemp("review-world"), seed=12)
+
+
+@pytest.fixture
+def reviewed(world: PreparedWorld, tmp_path: Path) -> tuple[Settings, str]:
+    settings = fresh_settings(world, tmp_path)
+    for month in ("2019-01", "2019-02", "2019-03"):
+        result = run_exchange(
+            settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[month], month=month
+        )
+        if result.counts["review"] >= 2:
+            return settings, result.reference
+    pytest.skip("no exchange with two review items in this world")
+
+
+def _queue(settings: Settings, reference: str) -> list[str]:
+    engine = create_ledger_engine(settings.ledger_url())
+    with ledger_session(engine) as session:
+        queue = [case.request_ref for case in review_queue(session, exchange=reference)]
+    engine.dispose()
+    return queue
+
+
+def test_accept_one_reject_the_rest_completes_the_exchange(reviewed: tuple[Settings, str]) -> None:
+    settings, reference = reviewed
+    queue = _queue(settings, reference)
+    review_file = settings.review_path() / f"{reference}.json"
+    assert review_file.is_file()
+    first = decide(settings, exchange=reference, request_ref=queue[0], accept=True, decided_by="A. Reviewer")
+    assert first.remaining == len(queue) - 1
+    for request in queue[1:]:
+        last = decide(
+            settings, exchange=reference, request_ref=request, accept=False, decided_by="A. Reviewer"
+        )
+    assert last.remaining == 0 and last.returned == 1
+    assert last.supplementary_file is not None and last.supplementary_file.is_file()
+    with last.supplementary_file.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["request_id"] for row in rows] == [queue[0]]
+    assert "dob" not in rows[0] and "pupil_id" not in rows[0]
+    assert not review_file.exists()
+    engine = create_ledger_engine(settings.ledger_url())
+    with ledger_session(engine) as session:
+        exchange = session.execute(select(Exchange).where(Exchange.reference == reference)).scalar_one()
+        accepted = session.execute(select(Disclosure).where(Disclosure.request_ref == queue[0])).scalar_one()
+        items = (
+            session.execute(select(ReviewItem).where(ReviewItem.exchange_id == exchange.id)).scalars().all()
+        )
+        files = (
+            session.execute(select(ReturnFile.kind).where(ReturnFile.exchange_id == exchange.id))
+            .scalars()
+            .all()
+        )
+        chain = verify_audit_chain(session)
+    engine.dispose()
+    assert exchange.state == "returned"
+    assert exchange.n_returned == exchange.n_matched + 1
+    assert accepted.decided_by == "A. Reviewer"
+    assert {i.decision for i in items} == {"accepted", "rejected"} and all(i.decided_by for i in items)
+    assert sorted(files) == ["main", "supplementary"]
+    assert chain.ok
+
+
+def test_a_decision_is_made_once(reviewed: tuple[Settings, str]) -> None:
+    settings, reference = reviewed
+    request = _queue(settings, reference)[0]
+    decide(settings, exchange=reference, request_ref=request, accept=False, decided_by="A")
+    with pytest.raises(Conflict, match="already rejected by A"):
+        decide(settings, exchange=reference, request_ref=request, accept=True, decided_by="B")
+
+
+def test_unknown_items(reviewed: tuple[Settings, str]) -> None:
+    settings, reference = reviewed
+    with pytest.raises(NotFound, match="no exchange 'EX-nope'"):
+        decide(settings, exchange="EX-nope", request_ref="x", accept=True, decided_by="A")
+    with pytest.raises(NotFound, match="has no request 'x' in its review band"):
+        decide(settings, exchange=reference, request_ref="x", accept=True, decided_by="A")
+
+
+def test_side_by_side_shows_request_and_candidate(reviewed: tuple[Settings, str]) -> None:
+    settings, reference = reviewed
+    request = _queue(settings, reference)[0]
+    engine = create_ledger_engine(settings.ledger_url())
+    with ledger_session(engine) as session:
+        case = review_case(session, settings, exchange=reference, request_ref=request)
+    engine.dispose()
+    assert case.request is not None and case.candidate is not None
+    assert case.candidate["pupil_id"] == case.candidate_id
+    assert set(case.request) >= {"forename", "surname", "dob"}
+
+
+def test_cli_list_show_accept(reviewed: tuple[Settings, str]) -> None:
+    settings, reference = reviewed
+    listed = runner.invoke(app, ["review", "list"], obj=settings, env={"COLUMNS": "200"})
+    assert listed.exit_code == 0 and reference in listed.stdout
+    request = _queue(settings, reference)[0]
+    shown = runner.invoke(app, ["review", "show", reference, request], obj=settings, env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "candidate" in shown.stdout
+    accepted = runner.invoke(
+        app, ["review", "accept", reference, request, "--by", "C. Reviewer"], obj=settings
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert "accepted" in accepted.stdout
