@@ -236,6 +236,18 @@ def model_from_linker(linker: Linker, *, trained_on: dict[str, Any]) -> LinkageM
 
 U_SAMPLE_PAIRS = 2_000_000
 
+# The pairs the date of birth is learned from: same names, same postcode district, no conflicting sex or middle
+# name. Relatives who share a surname and a similar forename (cousins) would otherwise teach the model that a
+# wrong date of birth is common among true matches. Every column named here is left out of this session's
+# estimates (Splink's rule), so it learns the date of birth alone; the rest come from the session on dates.
+DATE_OF_BIRTH_TRAINING_RULE = CustomRule(
+    "l.forename_group = r.forename_group AND l.surname_std = r.surname_std "
+    "AND l.postcode_district = r.postcode_district "
+    "AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex) "
+    "AND (l.middle1 IS NULL OR r.middle1 IS NULL OR l.middle1 = r.middle1)",
+    sql_dialect="duckdb",
+)
+
 
 def fill_unestimated(settings: dict[str, Any], *, sampled_pairs: int = U_SAMPLE_PAIRS) -> dict[str, Any]:
     """Give cautious values to the parameters training could not estimate, so no level is left undefined.
@@ -262,8 +274,9 @@ def train_model(linker: Linker, *, progress: Progress | None = None) -> dict[str
     """Estimate the model's parameters without labels.
 
     u-probabilities come from random pairs; m-probabilities from two expectation-maximisation sessions, one
-    blocked on date of birth (it learns the names, sex and postcode) and one blocked on the names (it learns the
-    date of birth), so every comparison is estimated in a session that does not block on it.
+    blocked on date of birth (it learns the names, sex, middle name and postcode) and one on the names within a
+    postcode district (:data:`DATE_OF_BIRTH_TRAINING_RULE`: it learns the date of birth), so every comparison is
+    estimated in a session that does not block on it.
 
     Returns:
         The trained settings, with cautious values where training could not estimate a parameter.
@@ -286,7 +299,7 @@ def train_model(linker: Linker, *, progress: Progress | None = None) -> dict[str
     )
     step(3)
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("forename_group", "surname_std"), estimate_without_term_frequencies=True
+        DATE_OF_BIRTH_TRAINING_RULE, estimate_without_term_frequencies=True
     )
     step(4)
     return fill_unestimated(linker.misc.save_model_to_json())

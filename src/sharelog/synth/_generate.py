@@ -24,7 +24,7 @@ from sharelog.synth._names import CULTURES, name_book
 from sharelog.synth._people import AddressBook, Dice, Person
 from sharelog.synth._perturb import Perturber, error_rates
 from sharelog.synth._postcodes import build_geography
-from sharelog.synth._profile import ERROR_PROFILE
+from sharelog.synth._profile import ERROR_PROFILE, IN_REGISTER_SHARE
 from sharelog.synth._requests import choose_people
 
 __all__ = [
@@ -133,6 +133,7 @@ def generate(
     seed: int,
     out_dir: Path,
     months: Sequence[str] | None = None,
+    in_register_share: float = IN_REGISTER_SHARE,
     progress: ProgressCallback | None = None,
 ) -> SynthResult:
     """Write a synthetic register, request batches, their truth and their error log to ``out_dir``.
@@ -147,6 +148,8 @@ def generate(
         seed: the random seed; the same seed and versions give byte-identical files.
         out_dir: the folder to write; created if missing (its parent must exist).
         months: ``YYYY-MM`` months, one request batch each; ``None`` writes a single ``requests.csv``.
+        in_register_share: the share of requests about pupils in the register (default 60%; the real
+            exchange returned about 22–30%).
         progress: optional ``progress(stage, done, total)`` callback.
 
     Returns:
@@ -156,6 +159,8 @@ def generate(
         InputError: a count out of range, a month that is not ``YYYY-MM``, or an unusable ``out_dir``.
     """
     _check(pupils=pupils, requests=requests, seed=seed, out_dir=out_dir, months=months)
+    if not 0 <= in_register_share <= 1:
+        raise InputError("in_register_share must be between 0 and 1")
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     out_dir.mkdir(exist_ok=True)
@@ -175,7 +180,13 @@ def generate(
         report("requests", done, requests)
 
     people = choose_people(
-        streams[2], register=register, book=name_book(), addresses=addresses, total=requests, progress=step
+        streams[2],
+        register=register,
+        book=name_book(),
+        addresses=addresses,
+        total=requests,
+        in_register_share=in_register_share,
+        progress=step,
     )
     errors = _perturb(streams[3], people, addresses, report)
     batches = _batches(streams[4], requests, list(months) if months is not None else None)

@@ -26,10 +26,10 @@ _FAMILY_SHARE = 0.25  # of in-register requests: brothers and sisters of another
 _SIBLINGS_OF_REQUESTED = 0.6  # of unregistered siblings: from a household already in the batch
 
 
-def origin_counts(total: int) -> dict[str, int]:
+def origin_counts(total: int, *, in_register_share: float = IN_REGISTER_SHARE) -> dict[str, int]:
     """How many of ``total`` requests are of each origin (largest remainders, so the counts add up)."""
-    shares = {"register": IN_REGISTER_SHARE}
-    shares.update({key: (1 - IN_REGISTER_SHARE) * share for key, share in NOT_IN_REGISTER_MIX.items()})
+    shares = {"register": in_register_share}
+    shares.update({key: (1 - in_register_share) * share for key, share in NOT_IN_REGISTER_MIX.items()})
     exact = {key: total * share for key, share in shares.items()}
     counts = {key: int(value) for key, value in exact.items()}
     order = list(exact)
@@ -46,10 +46,11 @@ def choose_people(
     book: NameBook,
     addresses: AddressBook,
     total: int,
+    in_register_share: float = IN_REGISTER_SHARE,
     progress: Callable[[int], None] | None = None,
 ) -> list[Person]:
     """The subjects of ``total`` requests, in random order."""
-    counts = origin_counts(total)
+    counts = origin_counts(total, in_register_share=in_register_share)
     household_weight = np.array([request_culture_weight(c.key) for c in CULTURES])[
         register.households.culture
     ]
