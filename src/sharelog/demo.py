@@ -1,36 +1,66 @@
 """The demo: the whole story on synthetic data and the embedded defaults (what ``make run`` runs).
 
-It grows with each capability. Today it generates a register and a year of monthly request batches, loads and
-validates the shipped agreements, creates a fresh ledger and records the agreements in it (each recording is an
-audit event), then checks the audit chain.
+A register of 200,000 pupils; a year of monthly trace-request batches (2019) under the January 2019 agreement,
+with volumes like the published ones; every exchange run; part of each review band decided; outcomes recorded
+for about 70% of the returned records with a plausible mix (the rest stay *unknown*); then the monthly table.
+It works in ``<data dir>/demo`` with its own ledger and the public demo key, never the real ledger.
 """
 
 from __future__ import annotations
 
+import csv
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
 from sharelog.agreements import Agreement, load_agreements
-from sharelog.ledger import (
-    append_audit_event,
-    create_ledger_engine,
-    ledger_session,
-    upgrade,
-    verify_audit_chain,
-)
+from sharelog.exchange import ExchangeResult, run_exchange
+from sharelog.exchange._review import decide, review_case, review_queue
+from sharelog.ledger import create_ledger_engine, ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.agreement_records import record_agreement
-from sharelog.ledger.audit import LedgerInitialised
+from sharelog.ledger.models import Disclosure
+from sharelog.linkage import prepare_register
+from sharelog.outcomes import record_outcome
+from sharelog.reports import MonthlyTable, monthly_table
 from sharelog.settings import Settings
 from sharelog.synth import SynthResult, generate, parse_months
 
-__all__ = ["DEMO_ACTOR", "DemoResult", "run_demo"]
+__all__ = ["DEMO_ACTOR", "DemoResult", "demo_folder", "run_demo"]
 
 DEMO_ACTOR = "sharelog-demo"
+DEMO_AGREEMENT = "ho-dfe-2019-update"
+DEMO_PURPOSE = "reestablish-contact"
 DEMO_MONTHS = "2019-01..2019-12"
-
 ProgressReport = Callable[[str, int, int], None]
+
+# What happened to the records the demo returns: weights, not data (no outcome figure has ever been published).
+USE = {"contact_attempt": 0.85, "not_used": 0.10, "safeguarding_referral": 0.05}
+ONWARD = {"police": 0.18, "border_force": 0.12, "local_authority": 0.10}
+INTERVENTIONS = {
+    "letter": 0.45,
+    "home_visit": 0.25,
+    "school_visit": 0.04,
+    "reporting_condition": 0.12,
+    "arrest": 0.03,
+    "detention": 0.03,
+    "removal_directions": 0.05,
+}
+RESULTS = {
+    "contact_reestablished": 0.30,
+    "not_located": 0.18,
+    "voluntary_departure": 0.08,
+    "enforced_removal": 0.06,
+    "leave_granted": 0.12,
+    "application_pending": 0.14,
+    "no_further_action": 0.10,
+    "child_safeguarded": 0.02,
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +70,14 @@ class DemoResult:
     folder: Path
     synth: SynthResult
     agreements: list[Agreement]
+    exchanges: list[ExchangeResult]
+    reviews_decided: int
+    reviews_pending: int
+    outcomes_recorded: int
+    disclosures: int
+    table: MonthlyTable
+    table_csv: Path
     ledger_url: str
-    ledger_revision: str
     audit_events: int
     audit_head: str
 
@@ -65,50 +101,223 @@ def run_demo(
         settings: where the data folder and the agreements are.
         pupils: pupils in the synthetic register.
         requests: trace requests over the twelve months of 2019.
-        seed: the synthetic data's seed.
+        seed: the synthetic data's seed (and of the simulated reviewers and caseworkers).
         progress: called as ``progress(stage, done, total)`` while long stages run.
     """
+    report = progress or (lambda stage, done, total: None)
     folder = demo_folder(settings)
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    demo = settings.model_copy(
+        update={
+            "data_dir": folder,
+            "database_url": None,
+            "register_dir": None,
+            "demo_mode": True,
+            "holder_key": None,
+            "holder_key_file": None,
+            "actor": DEMO_ACTOR,
+        }
+    )
+    months = parse_months(DEMO_MONTHS)
     synth = generate(
         pupils=pupils,
         requests=requests,
         seed=seed,
         out_dir=folder / "input",
-        months=parse_months(DEMO_MONTHS),
+        months=months,
+        in_register_share=0.3,
         progress=progress,
     )
-    agreements = load_agreements(settings.agreements_path())
-    ledger_url = f"sqlite:///{(folder / 'ledger.db').resolve()}"
-    engine = create_ledger_engine(ledger_url)
+    batches = {
+        m: _without(
+            synth.out_dir / f"requests-{m}.csv", folder / "batches" / f"requests-{m}.csv", "case_reference"
+        )
+        for m in months
+    }
+    training = _concatenate(list(batches.values()), folder / "batches" / "training.csv")
+    report("prepare", 0, 1)
+    prepare_register(
+        register=synth.out_dir / "register.csv",
+        out_dir=demo.register_path(),
+        train_requests=training,
+        progress=progress,
+    )
+    report("prepare", 1, 1)
+    agreements = load_agreements(demo.agreements_path())
+    engine = create_ledger_engine(demo.ledger_url())
     try:
-        state = upgrade(engine)
+        upgrade(engine)
         with ledger_session(engine) as session:
-            append_audit_event(
-                session,
-                LedgerInitialised(
-                    actor=DEMO_ACTOR,
-                    object_type="ledger",
-                    object_id="demo",
-                    detail={"revision": state.current},
-                ),
-            )
-            for done, agreement in enumerate(agreements, start=1):
+            for agreement in agreements:
                 record_agreement(session, agreement, actor=DEMO_ACTOR)
-                if progress is not None:
-                    progress("agreements", done, len(agreements))
+        results = []
+        for done, month in enumerate(months, start=1):
+            received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
+            results.append(
+                run_exchange(
+                    demo,
+                    agreement_id=DEMO_AGREEMENT,
+                    purpose=DEMO_PURPOSE,
+                    batch=batches[month],
+                    month=month,
+                    now=received,
+                )
+            )
+            report("exchanges", done, len(months))
+        rng = np.random.default_rng(seed)
+        decided, pending = _review(demo, engine, truth=_truth(synth.out_dir / "truth.csv"), rng=rng)
+        recorded, disclosures = _outcomes(engine, rng=rng, report=report)
         with ledger_session(engine) as session:
+            table = monthly_table(session, months=months)
             chain = verify_audit_chain(session)
     finally:
         engine.dispose()
+    table_csv = write_table_csv(table, folder / "monthly-2019.csv")
     return DemoResult(
         folder=folder,
         synth=synth,
         agreements=agreements,
-        ledger_url=ledger_url,
-        ledger_revision=state.current or "",
+        exchanges=results,
+        reviews_decided=decided,
+        reviews_pending=pending,
+        outcomes_recorded=recorded,
+        disclosures=disclosures,
+        table=table,
+        table_csv=table_csv,
+        ledger_url=demo.ledger_url(),
         audit_events=chain.count,
         audit_head=chain.head_hash,
     )
+
+
+def _without(source: Path, target: Path, column: str) -> Path:
+    """A copy of a batch without one column (the 2019 agreement does not let the requester send it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = [f for f in rows[0] if f != column] if rows else []
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def _concatenate(sources: list[Path], target: Path) -> Path:
+    with target.open("w", encoding="utf-8", newline="") as out:
+        for index, source in enumerate(sources):
+            lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+            out.writelines(lines if index == 0 else lines[1:])
+    return target
+
+
+def _truth(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["request_id"]: row["pupil_id"] for row in csv.DictReader(handle)}
+
+
+def _review(
+    demo: Settings, engine: Engine, *, truth: dict[str, str], rng: np.random.Generator
+) -> tuple[int, int]:
+    """A simulated reviewer decides the bands of January to October (accepting only true matches, as a careful
+    person comparing the records would); November's and December's wait in the queue."""
+    with ledger_session(engine) as session:
+        queue = review_queue(session)
+    decided = 0
+    for case in queue:
+        if case.exchange[3:10] >= "2019-11":
+            continue
+        with ledger_session(engine) as session:
+            opened = review_case(session, demo, exchange=case.exchange, request_ref=case.request_ref)
+        accept = truth.get(case.request_ref) == opened.candidate_id
+        when = datetime(int(case.exchange[3:7]), int(case.exchange[8:10]), 17, 14, 0, tzinfo=UTC)
+        decide(
+            demo,
+            exchange=case.exchange,
+            request_ref=case.request_ref,
+            accept=accept,
+            decided_by="Demo Reviewer",
+            now=when,
+        )
+        decided += 1
+    return decided, len(queue) - decided
+
+
+def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
+    codes = list(weights)
+    p = np.array([weights[c] for c in codes])
+    return str(rng.choice(codes, p=p / p.sum()))
+
+
+def _outcomes(engine: Engine, *, rng: np.random.Generator, report: ProgressReport) -> tuple[int, int]:
+    """Simulated caseworkers record what happened to about 70% of the returned records."""
+    with ledger_session(engine) as session:
+        disclosures = session.execute(
+            select(Disclosure.id, Disclosure.returned_at).order_by(Disclosure.id)
+        ).all()
+    recorded = 0
+    with ledger_session(engine) as session:
+        for done, (disclosure_id, returned_at) in enumerate(disclosures, start=1):
+            if rng.random() < 0.7:
+                recorded += _simulate(session, rng, disclosure_id, returned_at.date())
+            if done % 50 == 0 or done == len(disclosures):
+                report("outcomes", done, len(disclosures))
+    return recorded, len(disclosures)
+
+
+@dataclass(frozen=True)
+class _Event:
+    kind: str
+    code: str
+    event_date: date
+    children: int | None = None
+    family: int | None = None
+
+
+def _simulate(session: Session, rng: np.random.Generator, disclosure_id: int, returned: date) -> int:
+    """One returned record's story: how it was used, who it went to, what was done, how it ended."""
+    day = returned
+
+    def later(days: int) -> date:
+        nonlocal day
+        day = day + timedelta(days=int(rng.integers(1, days)))
+        return day
+
+    use = _pick(rng, USE)
+    events = [_Event("use", use, later(10))]
+    if use != "not_used":
+        events += [
+            _Event("onward_share", r, later(15)) for r, share in ONWARD.items() if rng.random() < share
+        ]
+        events += [
+            _Event("intervention", i, later(20)) for i, share in INTERVENTIONS.items() if rng.random() < share
+        ]
+    result = _pick(rng, RESULTS) if use != "not_used" else "no_further_action"
+    if result in ("voluntary_departure", "enforced_removal"):
+        events.append(_Event("result", result, later(30), int(rng.integers(1, 4)), int(rng.integers(0, 3))))
+    else:
+        events.append(_Event("result", result, later(30)))
+    for event in events:
+        record_outcome(
+            session,
+            disclosure_id=disclosure_id,
+            kind=event.kind,
+            code=event.code,
+            event_date=event.event_date,
+            recorded_by="Demo Caseworker",
+            children_affected=event.children,
+            family_members_affected=event.family,
+        )
+    return len(events)
+
+
+def write_table_csv(table: MonthlyTable, path: Path) -> Path:
+    """The monthly table as CSV: a row per measure, a column per month and a total (internal: exact counts)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["section", "measure", *table.months, "total"])
+        for row in table.rows:
+            writer.writerow([row.section, row.label, *row.values, row.total])
+    return path

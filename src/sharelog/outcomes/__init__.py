@@ -1,0 +1,43 @@
+"""Outcomes: what the requester did with each returned record, recorded append-only, derived when read.
+
+Four kinds of event (``use``, ``onward_share``, ``intervention``, ``result``) with closed lists of codes; a
+correction supersedes an earlier event and never edits it. A disclosure's latest result, *outcome unknown* and
+*overdue* are derived, never stored. See docs/outcomes.md.
+"""
+
+from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded, OutcomesImported
+from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes
+from sharelog.outcomes._record import outside_agreement, permitted_recipients, record_outcome, returned_on
+from sharelog.outcomes._status import (
+    DisclosureOutcomes,
+    OutcomeDue,
+    OutcomeEventView,
+    due_on,
+    latest_result,
+    outcome_history,
+    outcomes_due,
+)
+from sharelog.outcomes._taxonomy import KIND_DESCRIPTIONS, OUTCOME_CODES, PEOPLE_FIELDS
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "KIND_DESCRIPTIONS",
+    "OUTCOME_CODES",
+    "PEOPLE_FIELDS",
+    "DisclosureOutcomes",
+    "ImportResult",
+    "OutcomeCorrected",
+    "OutcomeDue",
+    "OutcomeEventView",
+    "OutcomeRecorded",
+    "OutcomesImported",
+    "due_on",
+    "import_outcomes",
+    "latest_result",
+    "outcome_history",
+    "outcomes_due",
+    "outside_agreement",
+    "permitted_recipients",
+    "record_outcome",
+    "returned_on",
+]

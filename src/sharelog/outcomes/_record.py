@@ -1,0 +1,221 @@
+"""Recording outcome events: append-only, a correction supersedes an earlier event and never edits it.
+
+Every check that a person's input can fail is collected by :func:`event_problems`, shared by the one-at-a-time
+:func:`record_outcome` and the whole-file import, so both refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationFailed
+from sharelog.ledger.audit import append_audit_event
+from sharelog.ledger.models import Disclosure, OutcomeEvent
+from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded
+from sharelog.outcomes._taxonomy import PEOPLE_FIELDS, taxonomy_problems
+
+__all__ = [
+    "add_outcome_event",
+    "event_problems",
+    "outside_agreement",
+    "permitted_recipients",
+    "record_outcome",
+    "returned_on",
+]
+
+
+def returned_on(disclosure: Disclosure) -> date:
+    """The day a record was returned: the UTC date of ``returned_at``."""
+    return disclosure.returned_at.astimezone(UTC).date()
+
+
+def permitted_recipients(disclosure: Disclosure) -> tuple[str, ...]:
+    """The onward recipients the disclosure's agreement version permits (none when it names none)."""
+    return tuple(disclosure.exchange.agreement.document.get("onward_recipients") or ())
+
+
+def outside_agreement(event: OutcomeEvent) -> bool:
+    """Whether ``event`` is an onward share to a recipient its disclosure's agreement does not permit.
+
+    Derived when read from the event and the agreement version recorded with the exchange (which never changes),
+    so it is the same answer every time it is asked.
+    """
+    return event.kind == "onward_share" and event.code not in permitted_recipients(event.disclosure)
+
+
+def event_problems(
+    disclosure: Disclosure,
+    *,
+    kind: str,
+    code: str,
+    event_date: date | None,
+    people: Mapping[str, object],
+    today: date,
+) -> list[tuple[str, str]]:
+    """Everything wrong with an outcome event about ``disclosure``, as ``(field, message)`` pairs.
+
+    Checks the taxonomy (kind, code, people only on results) and the date: not after ``today`` and not before
+    the record was returned.
+    """
+    problems = taxonomy_problems(kind, code, people)
+    if event_date is not None:
+        if event_date > today:
+            problems.append(("date", "is after today; record only what has happened"))
+        elif event_date < returned_on(disclosure):
+            problems.append(
+                (
+                    "date",
+                    f"is before the record was returned ({returned_on(disclosure)}); "
+                    "nothing can happen to a record before it is disclosed",
+                )
+            )
+    return problems
+
+
+def _event_to_supersede(session: Session, disclosure: Disclosure, event_id: int) -> OutcomeEvent:
+    earlier = session.get(OutcomeEvent, event_id)
+    if earlier is None:
+        raise NotFound(f"--supersedes: no outcome event {event_id} in the ledger")
+    if earlier.disclosure_id != disclosure.id:
+        raise InputError(
+            f"--supersedes: outcome event {event_id} is about disclosure {earlier.disclosure_id}, not "
+            f"{disclosure.id}; a correction must be about the same disclosure"
+        )
+    later = session.execute(
+        select(OutcomeEvent.id).where(OutcomeEvent.supersedes_id == earlier.id)
+    ).scalar_one_or_none()
+    if later is not None:
+        raise Conflict(
+            f"--supersedes: outcome event {event_id} was already corrected by event {later}; "
+            f"to change it again, supersede event {later}"
+        )
+    return earlier
+
+
+def add_outcome_event(
+    session: Session,
+    disclosure: Disclosure,
+    *,
+    kind: str,
+    code: str,
+    event_date: date,
+    recorded_by: str,
+    people: Mapping[str, int | None],
+    note: str | None,
+    supersedes: OutcomeEvent | None = None,
+    audit_detail: Mapping[str, Any] | None = None,
+) -> OutcomeEvent:
+    """Add a checked event and its audit event to the session (callers check with :func:`event_problems`)."""
+    event = OutcomeEvent(
+        disclosure_id=disclosure.id,
+        kind=kind,
+        code=code,
+        event_date=event_date,
+        recorded_by=recorded_by,
+        children_affected=people.get("children_affected"),
+        family_members_affected=people.get("family_members_affected"),
+        note=note if note and note.strip() else None,
+        supersedes_id=supersedes.id if supersedes is not None else None,
+    )
+    try:
+        with session.begin_nested():  # a savepoint, so a refused write leaves the caller's transaction usable
+            session.add(event)
+    except IntegrityError:
+        if supersedes is None:
+            raise
+        # the unique supersedes_id: someone corrected the same event between our check and this write
+        raise Conflict(
+            f"--supersedes: outcome event {supersedes.id} was corrected by someone else meanwhile; "
+            "look at the disclosure's history and try again"
+        ) from None
+    detail: dict[str, Any] = {
+        "disclosure": disclosure.id,
+        "exchange": disclosure.exchange.reference,
+        "kind": kind,
+        "code": code,
+        "event_date": event_date.isoformat(),
+    }
+    detail.update({field: people[field] for field in PEOPLE_FIELDS if people.get(field) is not None})
+    if kind == "onward_share":
+        detail["outside_agreement"] = outside_agreement(event)
+    if supersedes is not None:
+        detail["supersedes"] = supersedes.id
+    detail.update(audit_detail or {})
+    event_class = OutcomeCorrected if supersedes is not None else OutcomeRecorded
+    append_audit_event(
+        session,
+        event_class(actor=recorded_by, object_type="outcome_event", object_id=str(event.id), detail=detail),
+    )
+    return event
+
+
+def record_outcome(
+    session: Session,
+    *,
+    disclosure_id: int,
+    kind: str,
+    code: str,
+    event_date: date,
+    recorded_by: str,
+    children_affected: int | None = None,
+    family_members_affected: int | None = None,
+    note: str | None = None,
+    supersedes: int | None = None,
+    today: date | None = None,
+) -> OutcomeEvent:
+    """Record what happened to one returned record, in the caller's transaction.
+
+    Append-only: to correct an event, record the right one with ``supersedes`` set to the wrong one's id; an
+    event can be superseded once. An onward share to a recipient the agreement does not permit is recorded all
+    the same — it happened — and flagged ``outside_agreement`` in the audit event (see :func:`outside_agreement`).
+    The note may hold personal data, so it goes into the event only: never into the audit trail or a message.
+
+    Args:
+        disclosure_id: the disclosure (returned record) the event is about.
+        kind: ``use``, ``onward_share``, ``intervention`` or ``result``.
+        code: one of the kind's codes (see ``OUTCOME_CODES``).
+        event_date: when it happened: not after ``today``, not before the record was returned.
+        recorded_by: who records it.
+        children_affected: children affected (results only).
+        family_members_affected: other family members affected (results only).
+        note: free text kept with the event.
+        supersedes: the id of the event this one corrects.
+        today: the date "after today" is measured from; default: the clock.
+
+    Raises:
+        NotFound: no such disclosure, or no such event to supersede.
+        ValidationFailed: an unknown kind or code, people on an event that is not a result, a date out of range.
+        InputError: no ``recorded_by``, or the event to supersede is about another disclosure.
+        Conflict: the event to supersede was already superseded.
+    """
+    disclosure = session.get(Disclosure, disclosure_id)
+    if disclosure is None:
+        raise NotFound(f"no disclosure {disclosure_id} in the ledger")
+    if not recorded_by.strip():
+        raise InputError("recorded_by: name the person recording the outcome")
+    people = {"children_affected": children_affected, "family_members_affected": family_members_affected}
+    problems = event_problems(
+        disclosure, kind=kind, code=code, event_date=event_date, people=people, today=today or date.today()
+    )
+    if problems:
+        raise ValidationFailed(
+            Problem(f"disclosure {disclosure_id}", message, field=field) for field, message in problems
+        )
+    earlier = _event_to_supersede(session, disclosure, supersedes) if supersedes is not None else None
+    return add_outcome_event(
+        session,
+        disclosure,
+        kind=kind,
+        code=code,
+        event_date=event_date,
+        recorded_by=recorded_by,
+        people=people,
+        note=note,
+        supersedes=earlier,
+    )
