@@ -16,30 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
+from sharelog.outcomes import OUTCOME_CODES
 
 __all__ = ["MonthlyRow", "MonthlyTable", "monthly_table", "month_range"]
 
-ONWARD_RECIPIENTS = ("police", "border_force", "local_authority", "other_government", "overseas_authority")
-INTERVENTIONS = (
-    "letter",
-    "home_visit",
-    "school_visit",
-    "reporting_condition",
-    "arrest",
-    "detention",
-    "removal_directions",
-    "safeguarding_referral",
-)
-RESULTS = (
-    "contact_reestablished",
-    "not_located",
-    "voluntary_departure",
-    "enforced_removal",
-    "leave_granted",
-    "application_pending",
-    "no_further_action",
-    "child_safeguarded",
-)
+ONWARD_RECIPIENTS = OUTCOME_CODES["onward_share"]
+INTERVENTIONS = OUTCOME_CODES["intervention"]
+RESULTS = OUTCOME_CODES["result"]
 DEPARTURES = ("voluntary_departure", "enforced_removal")
 
 LABELS = {
@@ -138,12 +121,14 @@ def latest_result(events: Sequence[OutcomeEvent]) -> OutcomeEvent | None:
 
 
 def monthly_table(
-    session: Session, *, months: Sequence[str], agreement_id: str | None = None
+    session: Session, *, months: Sequence[str], agreement_id: str | None = None, version: str | None = None
 ) -> MonthlyTable:
-    """Count the table for ``months`` (all agreements, or one agreement id)."""
+    """Count the table for ``months`` (all agreements, or one agreement id, or one version of it)."""
     query = select(Exchange, AgreementVersion).join(AgreementVersion).where(Exchange.month.in_(months))
     if agreement_id is not None:
         query = query.where(AgreementVersion.agreement_id == agreement_id)
+    if version is not None:
+        query = query.where(AgreementVersion.version == version)
     exchanges = session.execute(query).all()
     index = {m: i for i, m in enumerate(months)}
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(months))
