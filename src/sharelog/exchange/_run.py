@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pyarrow as pa
 import splink
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, agreement_in_force
@@ -39,7 +39,7 @@ from sharelog.ledger.models import (
     ReturnFile,
     ReviewItem,
 )
-from sharelog.linkage import MatchingSession, load_model
+from sharelog.linkage import MatchingSession, Thresholds, load_model
 from sharelog.settings import Settings
 
 __all__ = ["ExchangeResult", "month_start", "run_exchange"]
@@ -80,10 +80,6 @@ def _batch_checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _agreement_row(session: Session, agreement: Agreement, *, actor: str) -> AgreementVersion:
-    return record_agreement(session, agreement, actor=actor)
-
-
 def _earlier_run(session: Session, *, agreement_pk: int, checksum: str) -> Exchange | None:
     return session.execute(
         select(Exchange)
@@ -110,45 +106,67 @@ def _requests_this_month(session: Session, *, agreement_id: str, month: str) -> 
     return int(total)
 
 
-def _reject(
-    settings: Settings,
-    *,
-    agreement: Agreement,
-    purpose: str,
-    month: str,
-    checksum: str,
-    rows: int,
-    problems: list[Problem],
-    actor: str,
-) -> None:
-    """Record a refused batch: counts and where the problems are — no request data — then raise."""
-    engine = create_ledger_engine(settings.ledger_url())
+@dataclass(frozen=True)
+class _Batch:
+    """One batch on its way through an exchange: what it is and what it runs under."""
+
+    settings: Settings
+    agreement: Agreement
+    agreement_pk: int
+    purpose: str
+    path: Path
+    month: str
+    checksum: str
+    now: datetime
+    key: bytes
+    rerun_of: Exchange | None
+
+
+@dataclass(frozen=True)
+class _Matched:
+    """What matching produced: the return rows (with pupil ids), the review band and every decision."""
+
+    returned: pa.Table
+    review: list[dict[str, Any]]
+    decisions: list[tuple[Any, ...]]
+    model_checksum: str
+
+    def counts(self) -> dict[str, int]:
+        return {d: sum(1 for row in self.decisions if row[1] == d) for d in ("match", "review", "no_match")}
+
+
+def _new_reference(month: str) -> str:
+    return f"EX-{month}-{uuid.uuid4().hex[:8]}"
+
+
+def _reject(batch: _Batch, *, rows: int, problems: list[Problem]) -> NoReturn:
+    """Record a refused batch — counts and where the problems are, no request data — then raise."""
+    engine = create_ledger_engine(batch.settings.ledger_url())
     try:
         with ledger_session(engine) as session:
-            agreement_row = _agreement_row(session, agreement, actor=actor)
-            reference = _new_reference(month)
+            reference = _new_reference(batch.month)
             problem_rows = {p.row for p in problems if p.row is not None}
-            summary = f"{len(problems)} problem(s); first: {problems[0]}"
             session.add(
                 Exchange(
                     reference=reference,
-                    agreement_pk=agreement_row.id,
-                    purpose_code=purpose,
-                    month=month,
+                    agreement_pk=batch.agreement_pk,
+                    purpose_code=batch.purpose,
+                    month=batch.month,
                     state="rejected",
-                    input_checksum=checksum,
+                    input_checksum=batch.checksum,
                     n_received=rows,
                     n_invalid=len(problem_rows),
-                    submitted_by=actor,
-                    rejection=summary,
-                    completed_at=datetime.now(UTC),
+                    submitted_by=batch.settings.actor,
+                    rejection=f"{len(problems)} problem(s); first: {problems[0]}",
+                    received_at=batch.now,
+                    completed_at=batch.now,
                 )
             )
             session.flush()
             append_audit_event(
                 session,
                 ExchangeRejected(
-                    actor=actor,
+                    actor=batch.settings.actor,
                     object_type="exchange",
                     object_id=reference,
                     detail={"problems": len(problems), "rows_with_problems": len(problem_rows)},
@@ -157,10 +175,6 @@ def _reject(
     finally:
         engine.dispose()
     raise ValidationFailed(problems)
-
-
-def _new_reference(month: str) -> str:
-    return f"EX-{month}-{uuid.uuid4().hex[:8]}"
 
 
 def run_exchange(
@@ -182,14 +196,13 @@ def run_exchange(
     a request outcome per request, a disclosure per returned record (with its HMAC subject key), the review band
     and the return file — in one transaction — and only then move the return file into place.
 
+    ``now`` is when the batch counts as received and returned (default: the clock); the demo and tests set it.
+
     Raises:
         InputError: a bad option, no prepared register or model, no holder key.
         ValidationFailed: the batch cannot be used (recorded as a rejected exchange).
         Conflict: the same batch was already run under this agreement (pass ``rerun=True`` to run it again).
-
-    ``now`` is when the batch counts as received and returned (default: the clock); the demo and tests set it.
     """
-    actor = settings.actor
     key = settings.holder_key_bytes()
     now = now or datetime.now(UTC)
     month = month or now.strftime("%Y-%m")
@@ -206,7 +219,7 @@ def run_exchange(
                 returns_dir=settings.returns_path(),
                 review_dir=settings.review_path(),
             )
-            agreement_pk = _agreement_row(session, agreement, actor=actor).id
+            agreement_pk = record_agreement(session, agreement, actor=settings.actor).id
             earlier = _earlier_run(session, agreement_pk=agreement_pk, checksum=checksum)
             already = _requests_this_month(session, agreement_id=agreement.id, month=month)
         if earlier is not None and not rerun:
@@ -214,44 +227,27 @@ def run_exchange(
                 f"{batch}: this batch was already run as exchange {earlier.reference} on "
                 f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, add --rerun (it is recorded)"
             )
-        return _match_and_record(
-            settings,
-            engine=engine,
+        context = _Batch(
+            settings=settings,
             agreement=agreement,
             agreement_pk=agreement_pk,
             purpose=purpose,
-            batch=batch,
+            path=batch,
             month=month,
             checksum=checksum,
-            already=already,
-            rerun_of=earlier if rerun else None,
-            key=key,
-            thresholds=thresholds,
-            progress=progress,
             now=now,
+            key=key,
+            rerun_of=earlier if rerun else None,
         )
+        matched = _match(context, already=already, thresholds=thresholds, progress=progress)
+        return _record(context, engine=engine, matched=matched)
     finally:
         engine.dispose()
 
 
-def _match_and_record(
-    settings: Settings,
-    *,
-    engine: Any,
-    agreement: Agreement,
-    agreement_pk: int,
-    purpose: str,
-    batch: Path,
-    month: str,
-    checksum: str,
-    already: int,
-    rerun_of: Exchange | None,
-    key: bytes,
-    thresholds: Any,
-    progress: Progress | None,
-    now: datetime,
-) -> ExchangeResult:
-    register_dir = settings.register_path()
+def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Progress | None) -> _Matched:
+    """Validate the batch against its schema and agreement, then match it against the prepared register."""
+    register_dir = batch.settings.register_path()
     model_path = register_dir / "model.json"
     with MatchingSession() as matching:
         matching.load_prepared(register_dir)
@@ -260,107 +256,58 @@ def _match_and_record(
                 f"{register_dir}: the prepared register has no model; prepare it with --train-requests or --model"
             )
         try:
-            requests = matching.load_requests(batch)
+            requests = matching.load_requests(batch.path)
         except ValidationFailed as failure:
-            rows = _count_rows(batch)
-            _reject(
-                settings,
-                agreement=agreement,
-                purpose=purpose,
-                month=month,
-                checksum=checksum,
-                rows=rows,
-                problems=list(failure.problems),
-                actor=settings.actor,
-            )
+            _reject(batch, rows=_count_rows(batch.path), problems=list(failure.problems))
         problems = batch_problems(
-            agreement,
-            file=str(batch),
+            batch.agreement,
+            file=str(batch.path),
             columns=requests.columns,
-            purpose=purpose,
+            purpose=batch.purpose,
             rows=requests.rows,
             already_this_month=already,
         )
         if problems:
-            _reject(
-                settings,
-                agreement=agreement,
-                purpose=purpose,
-                month=month,
-                checksum=checksum,
-                rows=requests.rows,
-                problems=problems,
-                actor=settings.actor,
-            )
+            _reject(batch, rows=requests.rows, problems=problems)
         model = load_model(model_path)
         matching.use_model(model)
         _report(progress, "matching", 0, 1)
         matching.score()
         matching.decide(thresholds)
         _report(progress, "matching", 1, 1)
-        returned = _return_table(matching, agreement)
-        review = _review_rows(matching)
-        outcomes = matching.con.sql(
-            "SELECT request_id, decision, match_probability FROM decisions ORDER BY request_id"
-        ).fetchall()
-    reference = _new_reference(month)
+        return _Matched(
+            returned=_return_table(matching, batch.agreement),
+            review=_review_rows(matching),
+            decisions=matching.con.sql(
+                "SELECT request_id, decision, match_probability FROM decisions ORDER BY request_id"
+            ).fetchall(),
+            model_checksum=model.checksum,
+        )
+
+
+def _record(batch: _Batch, *, engine: Engine, matched: _Matched) -> ExchangeResult:
+    """Write the files as partials, record everything in one transaction, then move the files into place."""
+    settings = batch.settings
+    reference = _new_reference(batch.month)
     final = settings.returns_path() / f"{reference}.csv"
-    partial, file_checksum = write_partial_csv(returned.drop_columns(["pupil_id"]), final)
+    partial, file_checksum = write_partial_csv(matched.returned.drop_columns(["pupil_id"]), final)
     review_final = settings.review_path() / f"{reference}.json"
     review_partial = (
-        write_partial_json({"exchange": reference, "items": review}, review_final) if review else None
+        write_partial_json({"exchange": reference, "items": matched.review}, review_final)
+        if matched.review
+        else None
     )
     crash_point("after-files-written")
-    retention_until = (now + timedelta(days=agreement.retention_days)).date()
-    counts = {
-        d: sum(1 for _, decision, _ in outcomes if decision == d) for d in ("match", "review", "no_match")
-    }
+    counts = matched.counts()
+    file_ref = str(final.relative_to(settings.data_dir))
     with ledger_session(engine) as session:
-        exchange = Exchange(
-            reference=reference,
-            agreement_pk=agreement_pk,
-            purpose_code=purpose,
-            month=month,
-            received_at=now,
-            completed_at=now,
-            state="awaiting_review" if review else "returned",
-            input_checksum=checksum,
-            output_checksum=file_checksum,
-            return_file_ref=str(final.relative_to(settings.data_dir)),
-            n_received=len(outcomes),
-            n_invalid=0,
-            n_matched=counts["match"],
-            n_review=counts["review"],
-            n_no_match=counts["no_match"],
-            n_returned=returned.num_rows,
-            model_checksum=model.checksum,
-            splink_version=splink.__version__,
-            rerun_of_id=rerun_of.id if rerun_of else None,
-            submitted_by=settings.actor,
+        exchange = _exchange_row(
+            batch, matched, reference=reference, file_ref=file_ref, file_checksum=file_checksum
         )
         session.add(exchange)
         session.flush()
         _record_rows(
-            session,
-            exchange=exchange,
-            outcomes=outcomes,
-            returned=returned,
-            review=review,
-            key=key,
-            agreement=agreement,
-            retention_until=retention_until,
-            returned_at=now,
-            file=exchange.return_file_ref or "",
-        )
-        session.add(
-            ReturnFile(
-                exchange_id=exchange.id,
-                kind="main",
-                path=exchange.return_file_ref or "",
-                checksum=file_checksum,
-                rows=returned.num_rows,
-                retention_until=retention_until,
-            )
+            session, batch, exchange=exchange, matched=matched, file_ref=file_ref, file_checksum=file_checksum
         )
         append_audit_event(
             session,
@@ -369,15 +316,15 @@ def _match_and_record(
                 object_type="exchange",
                 object_id=reference,
                 detail={
-                    "agreement": f"{agreement.id}@{agreement.version}",
-                    "purpose": purpose,
-                    "month": month,
+                    "agreement": f"{batch.agreement.id}@{batch.agreement.version}",
+                    "purpose": batch.purpose,
+                    "month": batch.month,
                     **counts,
-                    "returned": returned.num_rows,
-                    "input_sha256": checksum,
+                    "returned": matched.returned.num_rows,
+                    "input_sha256": batch.checksum,
                     "output_sha256": file_checksum,
-                    "model": model.checksum,
-                    "rerun_of": rerun_of.reference if rerun_of else None,
+                    "model": matched.model_checksum,
+                    "rerun_of": batch.rerun_of.reference if batch.rerun_of else None,
                 },
             ),
         )
@@ -389,12 +336,40 @@ def _match_and_record(
         review_partial.replace(review_final)
     return ExchangeResult(
         reference=reference,
-        agreement=f"{agreement.id} v{agreement.version}",
-        month=month,
+        agreement=f"{batch.agreement.id} v{batch.agreement.version}",
+        month=batch.month,
         state=exchange.state,
-        counts={**counts, "received": len(outcomes), "returned": returned.num_rows},
+        counts={**counts, "received": len(matched.decisions), "returned": matched.returned.num_rows},
         return_file=final,
-        rerun_of=rerun_of.reference if rerun_of else None,
+        rerun_of=batch.rerun_of.reference if batch.rerun_of else None,
+    )
+
+
+def _exchange_row(
+    batch: _Batch, matched: _Matched, *, reference: str, file_ref: str, file_checksum: str
+) -> Exchange:
+    counts = matched.counts()
+    return Exchange(
+        reference=reference,
+        agreement_pk=batch.agreement_pk,
+        purpose_code=batch.purpose,
+        month=batch.month,
+        received_at=batch.now,
+        completed_at=batch.now,
+        state="awaiting_review" if matched.review else "returned",
+        input_checksum=batch.checksum,
+        output_checksum=file_checksum,
+        return_file_ref=file_ref,
+        n_received=len(matched.decisions),
+        n_invalid=0,
+        n_matched=counts["match"],
+        n_review=counts["review"],
+        n_no_match=counts["no_match"],
+        n_returned=matched.returned.num_rows,
+        model_checksum=matched.model_checksum,
+        splink_version=splink.__version__,
+        rerun_of_id=batch.rerun_of.id if batch.rerun_of else None,
+        submitted_by=batch.settings.actor,
     )
 
 
@@ -412,7 +387,7 @@ def _count_rows(batch: Path) -> int:
 
 
 def _return_table(matching: MatchingSession, agreement: Agreement) -> pa.Table:
-    """``request_id``, ``match_probability`` and the return fields the register has, for ``match`` rows."""
+    """``request_id``, ``pupil_id``, ``match_probability`` and the return fields the register has, for matches."""
     available = {row[0] for row in matching.con.sql("DESCRIBE register_raw").fetchall()}
     fields = [f for f in agreement.return_fields if f in available]
     selected = ", ".join(f'r."{f}"' for f in fields)
@@ -430,6 +405,7 @@ def _return_table(matching: MatchingSession, agreement: Agreement) -> pa.Table:
 
 
 def _review_rows(matching: MatchingSession) -> list[dict[str, Any]]:
+    """The review band: each request's details and its candidate, for the review file (never the ledger)."""
     available = {row[0] for row in matching.con.sql("DESCRIBE requests_raw").fetchall()}
     details = [c for c in REQUEST_DETAIL_COLUMNS if c in available]
     cursor = matching.con.execute(
@@ -438,7 +414,6 @@ def _review_rows(matching: MatchingSession) -> list[dict[str, Any]]:
         + " FROM decisions AS d JOIN requests_raw AS q ON q.request_id = d.request_id "
         "WHERE d.decision = 'review' ORDER BY q.__row"
     )
-    rows = cursor.fetchall()
     return [
         {
             "request_id": r[0],
@@ -447,23 +422,21 @@ def _review_rows(matching: MatchingSession) -> list[dict[str, Any]]:
             "reason": r[3],
             "details": dict(zip(details, r[4:], strict=True)),
         }
-        for r in rows
+        for r in cursor.fetchall()
     ]
 
 
 def _record_rows(
     session: Session,
+    batch: _Batch,
     *,
     exchange: Exchange,
-    outcomes: list[tuple[Any, ...]],
-    returned: pa.Table,
-    review: list[dict[str, Any]],
-    key: bytes,
-    agreement: Agreement,
-    retention_until: date,
-    returned_at: datetime,
-    file: str,
+    matched: _Matched,
+    file_ref: str,
+    file_checksum: str,
 ) -> None:
+    """A request outcome per request, a disclosure per returned record, the review band, the return file."""
+    retention_until = (batch.now + timedelta(days=batch.agreement.retention_days)).date()
     session.add_all(
         RequestOutcome(
             exchange_id=exchange.id,
@@ -471,30 +444,42 @@ def _record_rows(
             match_class=str(decision),
             match_probability=probability,
         )
-        for request_id, decision, probability in outcomes
+        for request_id, decision, probability in matched.decisions
     )
-    fields = [f for f in returned.column_names if f not in ("request_id", "pupil_id", "match_probability")]
+    fields = [
+        f for f in matched.returned.column_names if f not in ("request_id", "pupil_id", "match_probability")
+    ]
     session.add_all(
         Disclosure(
             exchange_id=exchange.id,
             request_ref=row["request_id"],
-            subject_key=subject_key(row["pupil_id"], key=key),
+            subject_key=subject_key(row["pupil_id"], key=batch.key),
             fields_returned=fields,
             match_probability=float(row["match_probability"]),
-            returned_at=returned_at,
+            returned_at=batch.now,
             retention_until=retention_until,
-            return_file_ref=file,
+            return_file_ref=file_ref,
         )
-        for row in returned.select(["request_id", "pupil_id", "match_probability"]).to_pylist()
+        for row in matched.returned.select(["request_id", "pupil_id", "match_probability"]).to_pylist()
     )
     session.add_all(
         ReviewItem(
             exchange_id=exchange.id,
             request_ref=item["request_id"],
-            subject_key=subject_key(item["pupil_id"], key=key),
+            subject_key=subject_key(item["pupil_id"], key=batch.key),
             match_probability=float(item["match_probability"]),
             reason=item["reason"],
         )
-        for item in review
+        for item in matched.review
+    )
+    session.add(
+        ReturnFile(
+            exchange_id=exchange.id,
+            kind="main",
+            path=file_ref,
+            checksum=file_checksum,
+            rows=matched.returned.num_rows,
+            retention_until=retention_until,
+        )
     )
     session.flush()
