@@ -39,7 +39,7 @@ $(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-run
-	$(PIP) -e ".[test,dev]"
+	$(PIP) -e ".[test,dev,spark]"
 	@touch $@
 
 # Re-pin constraints.txt to what the current venv holds (run after changing dependencies in pyproject.toml).

@@ -184,11 +184,16 @@ class MatchingSession:
             self._predictions = score_on_spark(self, retain_matching_columns=retain_matching_columns)
             return self._predictions
         linker = self._linker(self.model.settings, retain_matching_columns=retain_matching_columns)
-        predictions = linker.inference.predict(threshold_match_weight=self.prior_weight() - 5)
+        predictions = linker.inference.predict(threshold_match_weight=self.score_floor())
         self.con.execute(f"CREATE OR REPLACE TABLE predictions AS FROM {predictions.physical_name}")
         predictions.drop_table_from_database_and_remove_from_cache()
         self._predictions = "predictions"
         return self._predictions
+
+    def score_floor(self) -> float:
+        """The match weight below which scored pairs are dropped (both backends): 32 times less likely than the
+        prior, far below any decision band."""
+        return self.prior_weight() - 5
 
     def prior_weight(self) -> float:
         """The model's prior match weight, log2(λ/(1−λ)), which decisions take off to leave Bayes factors."""
