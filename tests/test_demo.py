@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from sharelog.cli import app
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
+from sharelog.reports import CHART_FILES
 from sharelog.settings import Settings
 
 runner = CliRunner()
@@ -23,6 +24,8 @@ def test_demo_runs_the_year_and_prints_the_monthly_table(settings: Settings) -> 
     for phrase in ("Monthly outcomes 2019", "Received from requester", "Outcome unknown", "chain verified"):
         assert phrase in result.stdout
     assert str(folder / "monthly-2019.csv") in result.stdout
+    for published in [folder / "report.xlsx", *(folder / "charts" / name for name in CHART_FILES.values())]:
+        assert published.is_file() and str(published) in result.stdout
 
     engine = create_ledger_engine(f"sqlite:///{folder / 'ledger.db'}")
     with ledger_session(engine) as session:

@@ -2,7 +2,8 @@
 
 A register of 200,000 pupils; a year of monthly trace-request batches (2019) under the January 2019 agreement,
 with volumes like the published ones; every exchange run; part of each review band decided; outcomes recorded
-for about 70% of the returned records with a plausible mix (the rest stay *unknown*); then the monthly table.
+for about 70% of the returned records with a plausible mix (the rest stay *unknown*); then the monthly table
+(exact, internal) and the published report (``report.xlsx`` and charts, with disclosure control).
 It works in ``<data dir>/demo`` with its own ledger and the public demo key, never the real ledger.
 """
 
@@ -27,7 +28,13 @@ from sharelog.ledger.agreement_records import record_agreement
 from sharelog.ledger.models import Disclosure
 from sharelog.linkage import prepare_register
 from sharelog.outcomes import record_outcome
-from sharelog.reports import MonthlyTable, monthly_table
+from sharelog.reports import (
+    MonthlyTable,
+    build_monthly_report,
+    monthly_table,
+    write_monthly_charts,
+    write_monthly_report,
+)
 from sharelog.settings import Settings
 from sharelog.synth import SynthResult, generate, parse_months
 
@@ -77,6 +84,8 @@ class DemoResult:
     disclosures: int
     table: MonthlyTable
     table_csv: Path
+    report_xlsx: Path  # published: disclosure control applied
+    charts: list[Path]
     ledger_url: str
     audit_events: int
     audit_head: str
@@ -171,10 +180,13 @@ def run_demo(
         recorded, disclosures = _outcomes(engine, rng=rng, report=report)
         with ledger_session(engine) as session:
             table = monthly_table(session, months=months)
+            published = build_monthly_report(session, months=months, sdc="publish")
             chain = verify_audit_chain(session)
     finally:
         engine.dispose()
     table_csv = write_table_csv(table, folder / "monthly-2019.csv")
+    report_xlsx = write_monthly_report(published, folder / "report.xlsx")
+    charts = write_monthly_charts(published, folder / "charts")
     return DemoResult(
         folder=folder,
         synth=synth,
@@ -186,6 +198,8 @@ def run_demo(
         disclosures=disclosures,
         table=table,
         table_csv=table_csv,
+        report_xlsx=report_xlsx,
+        charts=charts,
         ledger_url=demo.ledger_url(),
         audit_events=chain.count,
         audit_head=chain.head_hash,

@@ -31,8 +31,9 @@ _HELP = "\n\n".join(
         "agreement; the register prepared and a model trained; every exchange run (validated, matched, a minimal "
         "return, every disclosure in the ledger); part of each review band decided by a simulated reviewer; "
         "outcomes recorded for about 70% of the returned records (the rest stay unknown); then the monthly "
-        "table the 2020 FOI request asked for, printed and written as CSV. Its own ledger, its own public key: "
-        "never the real ledger.",
+        "table the 2020 FOI request asked for, printed and written as CSV (exact counts, internal), and the "
+        "published report.xlsx with its charts (disclosure control applied). Its own ledger, its own public "
+        "key: never the real ledger.",
         "Example:  sharelog demo --pupils 50000 --requests 1000",
     ]
 )
@@ -128,6 +129,8 @@ def _print_result(out: Console, result: DemoResult) -> None:
         out.print(block)
     for label, path in [
         ("Monthly table (CSV)", result.table_csv),
+        ("Report (published)", result.report_xlsx),
+        *(("Chart", chart) for chart in result.charts),
         ("Return files", result.folder / "returns"),
         ("Register (synthetic)", synth.out_dir / "register.csv"),
         ("Ledger", result.ledger_url),

@@ -1,5 +1,84 @@
-"""Reports from the ledger: the monthly outcomes table (and, with disclosure control, what can be published)."""
+"""Reports from the ledger: the monthly outcomes table, the register of data shares, and — for anything that
+leaves the building — statistical disclosure control (ONS 10-5 or 1-4, secondary suppression, GSS symbols).
 
+    report = build_monthly_report(session, months=month_range("2019-01", "2019-12"), sdc="publish")
+    write_monthly_report(report, Path("monthly-2019.xlsx"))
+    write_monthly_charts(report, Path("charts"))
+
+See docs/reports.md.
+"""
+
+from sharelog.reports._charts import CHART_FILES, ChartData, chart_data, write_monthly_charts
+from sharelog.reports._formats import FORMATS, html_document, html_table
+from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, latest_result, month_range, monthly_table
+from sharelog.reports._output import write_monthly_report, write_shares_register
+from sharelog.reports._period import month_label, months_between, parse_month, parse_period
+from sharelog.reports._report import (
+    SDC_MODES,
+    Column,
+    MonthlyReport,
+    build_monthly_report,
+    monthly_structure,
+    protect_monthly_table,
+)
+from sharelog.reports._safety import neutralise
+from sharelog.reports._sdc import (
+    CONFIDENTIAL,
+    GSS_SYMBOLS,
+    PROFILES,
+    Bound,
+    Profile,
+    ProtectedTable,
+    Reason,
+    Relation,
+    Structure,
+    suppress_small_counts,
+)
+from sharelog.reports._shares import ShareRow, SharesRegister, build_shares_register, shares_sheets
 
-__all__ = ["MonthlyRow", "MonthlyTable", "latest_result", "month_range", "monthly_table"]
+__all__ = [
+    "CHART_FILES",
+    "ChartData",
+    "CONFIDENTIAL",
+    "FORMATS",
+    "GSS_SYMBOLS",
+    "PROFILES",
+    "SDC_MODES",
+    "Bound",
+    "Column",
+    "MonthlyReport",
+    "MonthlyRow",
+    "MonthlyTable",
+    "Profile",
+    "ProtectedTable",
+    "Reason",
+    "Relation",
+    "ShareRow",
+    "SharesRegister",
+    "Sheet",
+    "SheetRow",
+    "Structure",
+    "build_monthly_report",
+    "build_shares_register",
+    "chart_data",
+    "html_document",
+    "html_table",
+    "latest_result",
+    "month_label",
+    "month_range",
+    "monthly_sheets",
+    "monthly_structure",
+    "monthly_table",
+    "months_between",
+    "neutralise",
+    "parse_month",
+    "parse_period",
+    "protect_monthly_table",
+    "shares_sheets",
+    "suppress_small_counts",
+    "tidy_rows",
+    "write_monthly_charts",
+    "write_monthly_report",
+    "write_shares_register",
+]

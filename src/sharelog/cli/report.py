@@ -1,0 +1,169 @@
+"""`sharelog report monthly|shares` — the monthly outcomes spreadsheet and the register of data shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sharelog.cli._context import console, settings_of
+from sharelog.cli._ledger import ledger_transaction
+from sharelog.reports import (
+    FORMATS,
+    MonthlyReport,
+    build_monthly_report,
+    build_shares_register,
+    month_label,
+    months_between,
+    parse_month,
+    parse_period,
+    write_monthly_charts,
+    write_monthly_report,
+    write_shares_register,
+)
+
+app = typer.Typer(
+    help=(
+        "Transparency reports from the ledger: the monthly outcomes spreadsheet the 2020 FOI request asked for, "
+        "and the register of data shares.\n\n"
+        "Anything that leaves the building goes with --sdc publish (the default): ONS 10-5 disclosure control — "
+        "counts of 1 to 9 shown as c, the rest rounded to the nearest 5, secondary suppression so that no c can "
+        "be worked out. --sdc internal shows exact counts, marked not for publication."
+    ),
+    no_args_is_help=True,
+)
+
+SdcOption = Annotated[
+    str,
+    typer.Option(
+        "--sdc",
+        metavar="publish|internal",
+        help="publish: disclosure control (the default, for anything leaving the building); internal: exact "
+        "counts, marked not for publication.",
+    ),
+]
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile",
+        metavar="10-5|1-4",
+        help="Disclosure-control profile: 10-5 (ONS: 1-9 suppressed) or 1-4 (1-4 suppressed); both round the "
+        "rest to the nearest 5.",
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="|".join(FORMATS),
+        help="The file format; by default the --out file's suffix.",
+    ),
+]
+
+
+def _describe(report: MonthlyReport) -> str:
+    if report.profile is None:
+        return "internal: exact counts, NOT FOR PUBLICATION"
+    suppressed = report.suppressed()
+    total = sum(suppressed.values())
+    detail = ", ".join(f"{n} {reason}" for reason, n in sorted(suppressed.items()))
+    return f"published with disclosure control ({report.profile.name}): {total} cells suppressed" + (
+        f" ({detail})" if detail else ""
+    )
+
+
+@app.command(
+    "monthly",
+    help="\n\n".join(
+        [
+            "The monthly outcomes report: months as columns with a total per year; rows for records received, "
+            "matched, sent to review and returned, then — of the returned — onward sharing by recipient, "
+            "interventions by type, each record's latest result (with outcome unknown: these add up to the "
+            "returned) and the people affected by removals and departures.",
+            "XLSX has three sheets: Monthly (that table), Data (tidy rows: time_period, time_identifier, measure, "
+            "category, value) and Notes (definitions, agreement versions in force, the disclosure-control rule, "
+            "generation time). CSV holds the Monthly sheet; HTML the Monthly and Notes tables; JSON the tidy rows. "
+            "--charts DIR also draws three PNG charts from the figures the report shows.",
+            "Examples:",
+            "    sharelog report monthly --from 2019-01 --to 2019-12 --out monthly-2019.xlsx --charts charts/",
+            "    sharelog report monthly --from 2019-01 --to 2019-12 --agreement ho-dfe-2019-update "
+            "--out monthly.html",
+            "    sharelog report monthly --from 2019-01 --to 2019-03 --sdc internal --out internal.xlsx",
+        ]
+    ),
+)
+def monthly_command(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Option("--from", metavar="YYYY-MM", help="The first month.")],
+    last: Annotated[str, typer.Option("--to", metavar="YYYY-MM", help="The last month.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (.xlsx, .csv, .html or .json).")],
+    agreement: Annotated[
+        str | None, typer.Option("--agreement", metavar="ID", help="One agreement (all its versions).")
+    ] = None,
+    format: FormatOption = None,
+    sdc: SdcOption = "publish",
+    profile: ProfileOption = "10-5",
+    charts: Annotated[
+        Path | None, typer.Option("--charts", metavar="DIR", help="Also draw the charts (PNG) into DIR.")
+    ] = None,
+) -> None:
+    months = months_between(parse_month(first, option="--from"), parse_month(last, option="--to"))
+    with ledger_transaction(settings_of(ctx)) as session:
+        report = build_monthly_report(
+            session, months=months, agreement_id=agreement, sdc=sdc, profile=profile
+        )
+    written = write_monthly_report(report, out, format=format)
+    output = console()
+    output.print(f"Wrote {written}: {report.title()}")
+    output.print(f"  {_describe(report)}.")
+    if charts is not None:
+        for path in write_monthly_charts(report, charts):
+            output.print(f"  Chart: {path}")
+
+
+@app.command(
+    "shares",
+    help="\n\n".join(
+        [
+            "The register of data shares: one row per agreement version and month in which it was in force, "
+            "in the shape of DfE's external data shares Home Office sheet — month, individuals requested, "
+            "individuals returned — with the agreement's title, parties, purposes, legal basis, data items and "
+            "retention.",
+            "--period is a year (2019), a month (2019-03) or a range (2019-01..2019-06). Without --out the rows "
+            "are printed.",
+            "Examples:",
+            "    sharelog report shares --period 2019",
+            "    sharelog report shares --period 2019 --out shares-2019.xlsx",
+        ]
+    ),
+)
+def shares_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="A year, a month or a range of months.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The file to write; none: print the rows.")
+    ] = None,
+    format: FormatOption = None,
+    sdc: SdcOption = "publish",
+    profile: ProfileOption = "10-5",
+) -> None:
+    months = parse_period(period)
+    with ledger_transaction(settings_of(ctx)) as session:
+        register = build_shares_register(session, months=months, sdc=sdc, profile=profile)
+    output = console()
+    if out is not None:
+        written = write_shares_register(register, out, format=format)
+        output.print(f"Wrote {written}: {register.title()} ({len(register.rows)} rows).")
+        return
+    table = Table(title=register.title())
+    for column in ("Month", "Agreement", "Requested", "Returned"):
+        table.add_column(column, justify="right" if column in ("Requested", "Returned") else "left")
+    for row in register.rows:
+        requested = f"{row.requested:,}" if isinstance(row.requested, int) else row.requested
+        returned = f"{row.returned:,}" if isinstance(row.returned, int) else row.returned
+        table.add_row(month_label(row.month), row.version.label, requested, returned)
+    output.print(table)
+    if not register.rows:
+        output.print("No agreement version was in force in the period.")

@@ -1,0 +1,267 @@
+"""The monthly outcomes report: the ledger's exact table (``_monthly.py``), its columns and year totals, and —
+for publication — disclosure control over its additive structure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from sharelog.errors import InputError
+from sharelog.reports._monthly import MonthlyRow, MonthlyTable, monthly_table
+from sharelog.reports._period import MONTH_NAMES, month_label, period_text
+from sharelog.reports._sdc import (
+    PROFILES,
+    Bound,
+    Cell,
+    Profile,
+    Reason,
+    Relation,
+    Structure,
+    suppress_small_counts,
+)
+from sharelog.reports._versions import AgreementVersionInfo, recorded_versions, versions_in_force
+
+__all__ = [
+    "NOT_RETURNED",
+    "SDC_MODES",
+    "Column",
+    "MonthlyReport",
+    "SdcMode",
+    "build_monthly_report",
+    "check_sdc",
+    "monthly_columns",
+    "monthly_structure",
+    "protect_monthly_table",
+    "row_id",
+]
+
+SdcMode = Literal["publish", "internal"]
+SDC_MODES: tuple[SdcMode, ...] = ("publish", "internal")
+
+NOT_RETURNED = "flow:not_returned"
+"""A row that is never shown: received − returned. Anyone can compute it from the two published rows, so
+disclosure control treats it as published (it must not reveal a small count either)."""
+
+
+def row_id(row: MonthlyRow) -> str:
+    """The row's id in a cell: ``section:key`` (``result:outcome_unknown``)."""
+    return f"{row.section}:{row.key}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the report: one month, or the total of a calendar year's months in the period."""
+
+    key: str  # "2019-03" or "2019"
+    label: str  # "March 2019" or "Total 2019"
+    months: tuple[str, ...]
+    time_period: str  # "2019"
+    time_identifier: str  # "March"; "Calendar year", or "January to March" for part of a year
+    total: bool = False
+
+
+def monthly_columns(months: Sequence[str]) -> tuple[Column, ...]:
+    """Each month, and after each calendar year's months a total for that year (over the months in the period;
+    none for a year with a single month in it, whose total would repeat that month)."""
+    columns: list[Column] = []
+    for year in sorted({m[:4] for m in months}):
+        in_year = tuple(m for m in months if m[:4] == year)
+        names = [MONTH_NAMES[int(m[5:]) - 1] for m in in_year]
+        columns.extend(
+            Column(m, month_label(m), (m,), year, name) for m, name in zip(in_year, names, strict=True)
+        )
+        if len(in_year) == 12:
+            columns.append(Column(year, f"Total {year}", in_year, year, "Calendar year", total=True))
+        elif len(in_year) > 1:
+            label = f"Total {names[0][:3]}–{names[-1][:3]} {year}"
+            columns.append(Column(year, label, in_year, year, f"{names[0]} to {names[-1]}", total=True))
+    return tuple(columns)
+
+
+def _exact_cells(table: MonthlyTable, columns: Sequence[Column]) -> dict[Cell, int]:
+    index = {month: i for i, month in enumerate(table.months)}
+    values: dict[Cell, int] = {}
+    for row in table.rows:
+        for column in columns:
+            values[(row_id(row), column.key)] = sum(row.values[index[m]] for m in column.months)
+    for column in columns:
+        received, returned = values[("flow:received", column.key)], values[("flow:returned", column.key)]
+        values[(NOT_RETURNED, column.key)] = received - returned
+    return values
+
+
+def monthly_structure(table: MonthlyTable, columns: Sequence[Column]) -> Structure:
+    """The table's additive structure, as disclosure control needs it.
+
+    Relations: each row's months add up to its year totals; in every column the latest-result rows (with outcome
+    unknown) add up to the returned, and the returned plus the (unshown) not-returned make the received. Bounds:
+    each onward-sharing and intervention count is at most the returned (a record can go to several recipients,
+    so they do not add up), and matched plus sent to review is at most the received. A result, onward-sharing
+    or intervention count equal to the returned would attribute that outcome to everyone returned.
+    """
+    rows = [row_id(row) for row in table.rows]
+    cells = tuple((row, column.key) for row in [*rows, NOT_RETURNED] for column in columns)
+    relations: list[Relation] = []
+    bounds: list[Bound] = []
+    for row in rows:
+        for total in (c for c in columns if c.total):
+            relations.append(Relation((row, total.key), tuple((row, month) for month in total.months)))
+    results = [row_id(row) for row in table.section("result")]
+    for column in columns:
+        key = column.key
+        returned, received = ("flow:returned", key), ("flow:received", key)
+        relations.append(
+            Relation(
+                returned,
+                tuple((row, key) for row in results),
+                attribute=True,
+                exempt=frozenset({("result:outcome_unknown", key)}),
+            )
+        )
+        relations.append(Relation(received, (returned, (NOT_RETURNED, key))))
+        for counted in (*table.section("onward"), *table.section("intervention")):
+            bounds.append(Bound(returned, ((row_id(counted), key),), attribute=True))
+        bounds.append(Bound(received, (("flow:matched", key), ("flow:review", key))))
+    return Structure(cells=cells, relations=tuple(relations), bounds=tuple(bounds))
+
+
+@dataclass(frozen=True)
+class ProtectedMonthly:
+    """The published cells of a monthly table and why any is suppressed."""
+
+    values: Mapping[Cell, int | str]
+    reasons: Mapping[Cell, Reason]
+
+
+def protect_monthly_table(table: MonthlyTable, *, profile: Profile) -> ProtectedMonthly:
+    """Disclosure control over the whole table (months and year totals), as a publication shows it."""
+    columns = monthly_columns(table.months)
+    protected = suppress_small_counts(
+        _exact_cells(table, columns), monthly_structure(table, columns), profile=profile
+    )
+    return ProtectedMonthly(values=protected.published, reasons=protected.reasons)
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """The monthly outcomes table as one report shows it: exact (internal) or after disclosure control."""
+
+    table: MonthlyTable
+    columns: tuple[Column, ...]
+    values: Mapping[Cell, int | str]
+    mode: SdcMode
+    profile: Profile | None
+    agreement_id: str | None
+    versions: tuple[AgreementVersionInfo, ...]
+    in_force: Mapping[str, tuple[str, ...]]
+    generated_at: datetime
+    reasons: Mapping[Cell, Reason] = field(default_factory=dict)
+
+    @property
+    def for_publication(self) -> bool:
+        return self.mode == "publish"
+
+    def cell(self, row: MonthlyRow, column: Column) -> int | str:
+        """What the report shows for ``row`` in ``column``: a count, or a GSS symbol."""
+        return self.values[(row_id(row), column.key)]
+
+    def period_text(self) -> str:
+        """``January to December 2019``, ``July 2019 to June 2020`` or ``March 2019``."""
+        return period_text(self.table.months)
+
+    def selection_text(self) -> str:
+        """The agreement versions the report covers, e.g. ``ho-dfe-2019-update v1.0``."""
+        labels = sorted({label for labels in self.in_force.values() for label in labels})
+        listed = ", ".join(labels) if labels else "no agreement in force"
+        if self.agreement_id is None:
+            return f"all agreements ({listed})"
+        return listed if labels else f"{self.agreement_id} (not in force in the period)"
+
+    def title(self) -> str:
+        title = f"Monthly outcomes of data-sharing requests: {self.selection_text()}, {self.period_text()}"
+        return title if self.for_publication else f"{title} — INTERNAL: exact counts, not for publication"
+
+    def rule_text(self) -> str:
+        """The disclosure-control rule that ran, in one line."""
+        if self.profile is None:
+            return "None: exact counts from the ledger. NOT FOR PUBLICATION."
+        return (
+            f"{self.profile.describe()}; totals rounded from unrounded counts; a category equal to its whole group "
+            "suppressed; secondary suppression until no suppressed count can be worked out"
+        )
+
+    def suppressed(self) -> dict[str, int]:
+        """How many shown cells were suppressed, by reason (the unshown not-returned row left out)."""
+        counts: dict[str, int] = {}
+        for (row, _), reason in self.reasons.items():
+            if row != NOT_RETURNED:
+                counts[reason.value] = counts.get(reason.value, 0) + 1
+        return counts
+
+
+def check_sdc(sdc: str, profile: str) -> tuple[SdcMode, Profile | None]:
+    """The mode and profile named by the command line's ``--sdc`` and ``--profile``.
+
+    Raises:
+        InputError: an unknown mode or profile.
+    """
+    if sdc not in SDC_MODES:
+        raise InputError(f"--sdc: '{sdc}' is not one of {', '.join(SDC_MODES)}")
+    if profile not in PROFILES:
+        raise InputError(f"--profile: '{profile}' is not one of {', '.join(PROFILES)}")
+    return ("publish", PROFILES[profile]) if sdc == "publish" else ("internal", None)
+
+
+def build_monthly_report(
+    session: Session,
+    *,
+    months: Sequence[str],
+    agreement_id: str | None = None,
+    sdc: str = "publish",
+    profile: str = "10-5",
+    now: datetime | None = None,
+) -> MonthlyReport:
+    """Count the monthly table from the ledger and make it a report.
+
+    Args:
+        session: a ledger session.
+        months: the months, in order (``2019-01`` …).
+        agreement_id: one agreement (all its versions), or None for every agreement.
+        sdc: ``publish`` (disclosure control, the default for anything leaving the building) or ``internal``
+            (exact counts, marked not for publication).
+        profile: the disclosure-control profile, ``10-5`` (ONS, the default) or ``1-4``.
+        now: the generation time (UTC; default: now).
+
+    Raises:
+        InputError: no months, or an unknown mode or profile.
+        NotFound: ``agreement_id`` names no agreement in the ledger.
+    """
+    mode, chosen = check_sdc(sdc, profile)
+    if not months:
+        raise InputError("the report needs at least one month")
+    versions = recorded_versions(session, agreement_id=agreement_id)
+    table = monthly_table(session, months=months, agreement_id=agreement_id)
+    columns = monthly_columns(table.months)
+    values: Mapping[Cell, int | str]
+    reasons: Mapping[Cell, Reason] = {}
+    if chosen is None:
+        values = dict(_exact_cells(table, columns))
+    else:
+        protected = protect_monthly_table(table, profile=chosen)
+        values, reasons = protected.values, protected.reasons
+    return MonthlyReport(
+        table=table,
+        columns=columns,
+        values=values,
+        mode=mode,
+        profile=chosen,
+        agreement_id=agreement_id,
+        versions=tuple(versions),
+        in_force=versions_in_force(versions, table.months, table.agreements),
+        generated_at=(now or datetime.now(UTC)).astimezone(UTC),
+        reasons=reasons,
+    )

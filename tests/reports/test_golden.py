@@ -1,0 +1,188 @@
+"""Golden files: the fixed small ledger of ``_golden_ledger.py`` → the workbook's cells, sheet by sheet, equal
+the committed tables in ``golden/`` (one JSON file per mode and sheet), on SQLite and PostgreSQL.
+
+The generation time is fixed, and its cell is ignored all the same. After a deliberate change to a report,
+regenerate the files with ``SHARELOG_REGENERATE_GOLDEN=1 pytest tests/reports/test_golden.py`` and review the
+diff before committing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+
+from sharelog.ledger import ledger_session
+from sharelog.reports import (
+    MonthlyReport,
+    Sheet,
+    SheetRow,
+    build_monthly_report,
+    html_table,
+    write_monthly_report,
+)
+from sharelog.reports._layout import GENERATED_AT
+
+from ._golden_ledger import GENERATED_AT as NOW
+from ._golden_ledger import MONTHS
+
+GOLDEN = Path(__file__).parent / "golden"
+REGENERATE = os.environ.get("SHARELOG_REGENERATE_GOLDEN") == "1"
+SHEETS = ("Monthly", "Data", "Notes")
+
+
+def _report(engine: Engine, mode: str) -> MonthlyReport:
+    with ledger_session(engine) as session:
+        return build_monthly_report(session, months=MONTHS, sdc=mode, now=NOW)
+
+
+def workbook_values(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's cell values, row by row (what openpyxl reads back)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's own warnings about styles it reads back
+        workbook = load_workbook(path)
+    return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
+
+
+def _without_generation_time(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[row[0], "<generated>", *row[2:]] if row and row[0] == GENERATED_AT else row for row in rows]
+
+
+@pytest.mark.parametrize("mode", ["internal", "publish"])
+def test_the_workbook_equals_the_golden_tables(golden_engine: Engine, tmp_path: Path, mode: str) -> None:
+    path = write_monthly_report(_report(golden_engine, mode), tmp_path / "report.xlsx")
+    sheets = workbook_values(path)
+    assert tuple(sheets) == SHEETS
+    for name in SHEETS:
+        rows = _without_generation_time(sheets[name])
+        golden = GOLDEN / f"{mode}-{name.lower()}.json"
+        if REGENERATE:
+            lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+            golden.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+        expected = json.loads(golden.read_text(encoding="utf-8"))
+        assert len(rows) == len(expected), f"{name}: {len(rows)} rows, expected {len(expected)}"
+        for number, (got, want) in enumerate(zip(rows, expected, strict=True), start=1):
+            assert got == want, f"{name}, row {number}"
+
+
+def _monthly_rows(sheet: list[list[Any]]) -> dict[str, list[Any]]:
+    """Label → the row's cells after the label, for the rows holding counts."""
+    return {row[0]: row[1:] for row in sheet[4:] if any(cell is not None for cell in row[1:])}
+
+
+RESULTS = (
+    "Contact re-established",
+    "Not located",
+    "Voluntary departure",
+    "Enforced removal",
+    "Leave granted (incl. visa renewal)",
+    "Application pending",
+    "No further action",
+    "Child safeguarded",
+    "Outcome unknown",
+)
+
+
+def test_internal_results_add_up_to_the_returned_in_every_month(
+    golden_engine: Engine, tmp_path: Path
+) -> None:
+    sheets = workbook_values(write_monthly_report(_report(golden_engine, "internal"), tmp_path / "r.xlsx"))
+    rows = _monthly_rows(sheets["Monthly"])
+    returned = rows["Records returned to the requester"]
+    assert returned == [14, 5, 21, 40]
+    for column, total in enumerate(returned):
+        assert sum(rows[label][column] for label in RESULTS) == total
+    assert rows["Records received from the requester"] == [40, 31, 60, 131]  # the rejected batch counts
+    assert rows["Enforced removal"] == [1, 0, 0, 1]  # the corrected event, not the one it superseded
+    assert rows["Not located"] == [0, 0, 0, 0]
+    assert "not for publication" in sheets["Monthly"][0][0]
+    assert "not for publication" in sheets["Notes"][0][0]
+
+
+def test_published_numbers_are_multiples_of_five_or_symbols(golden_engine: Engine, tmp_path: Path) -> None:
+    sheets = workbook_values(write_monthly_report(_report(golden_engine, "publish"), tmp_path / "r.xlsx"))
+    counts = [cell for row in _monthly_rows(sheets["Monthly"]).values() for cell in row]
+    counts += [row[4] for row in sheets["Data"][1:]]
+    assert counts and all(cell == "c" or (isinstance(cell, int) and cell % 5 == 0) for cell in counts)
+    assert "not for publication" not in sheets["Monthly"][0][0].lower()
+
+
+class _TableReader(HTMLParser):
+    """The rows of an HTML table: each row's header cell and data cells, as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def sheet_from_worksheet_rows(rows: list[list[Any]]) -> Sheet:
+    """The Monthly sheet rebuilt from the cells openpyxl read: title, legend, header, then rows."""
+    body = []
+    for row in rows[4:]:
+        heading = all(cell is None for cell in row[1:])
+        body.append(SheetRow(tuple(row[:1]) if heading else tuple(row), heading=heading))
+    return Sheet(
+        name="Monthly", title=rows[0][0], subtitle=(rows[1][0],), header=tuple(rows[3]), rows=tuple(body)
+    )
+
+
+def _number(text: str) -> int | str:
+    return int(text.replace(",", "")) if text.replace(",", "").isdigit() else text
+
+
+@pytest.mark.parametrize("mode", ["internal", "publish"])
+def test_the_monthly_sheet_rendered_as_html_shows_the_same_numbers(
+    golden_engine: Engine, tmp_path: Path, mode: str
+) -> None:
+    report = _report(golden_engine, mode)
+    sheet = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))["Monthly"]
+    page = html_table(sheet_from_worksheet_rows(sheet))
+    assert '<th scope="col">January 2019</th>' in page and "<caption>" in page
+    reader = _TableReader()
+    reader.feed(page)
+    shown = {row[0]: [_number(text) for text in row[1:]] for row in reader.rows[1:] if len(row) > 1}
+    expected = {
+        row.label: [report.cell(row, column) for column in report.columns] for row in report.table.rows
+    }
+    assert shown == expected
+
+
+@pytest.mark.parametrize("mode", ["internal", "publish"])
+def test_csv_and_json_say_what_the_workbook_says(golden_engine: Engine, tmp_path: Path, mode: str) -> None:
+    report = _report(golden_engine, mode)
+    sheets = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))
+    with write_monthly_report(report, tmp_path / "r.csv").open(encoding="utf-8", newline="") as handle:
+        grid = list(csv.reader(handle))
+    width = len(sheets["Monthly"][0])
+    assert [row + [""] * (width - len(row)) for row in grid] == [
+        ["" if cell is None else str(cell) for cell in row] for row in sheets["Monthly"]
+    ]
+    document = json.loads(write_monthly_report(report, tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [list(row.values()) for row in document["rows"]] == sheets["Data"][1:]
+    assert document["not_for_publication"] is (mode == "internal")
+    html = write_monthly_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<table") == 2
