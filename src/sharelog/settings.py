@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     actor: str = Field(
         default_factory=_default_actor, description="Who is acting, as recorded in the ledger."
     )
+    extra_bank_holidays: str = Field(
+        default="",
+        description="Bank holidays proclaimed after this sharelog was released, for FOI deadlines: comma-separated "
+        "ISO dates, each optionally with the parts of the UK it covers (2026-07-13:NIR, 2026-08-03:SCT+NIR).",
+    )
+    foi_case_retention_days: int = Field(
+        default=1095,
+        ge=1,
+        description="How long an FOI requester's name and contact are kept after receipt and after each response.",
+    )
 
     def ledger_url(self) -> str:
         """The database URL of the ledger, defaulting to a SQLite file in ``data_dir``."""

@@ -21,6 +21,9 @@ LEDGER_TABLES = {
     "audit_events",
     "review_items",
     "return_files",
+    "foi_cases",
+    "foi_case_events",
+    "foi_responses",
 }
 
 
@@ -59,6 +62,10 @@ def test_downgrade_to_base_removes_everything_and_upgrade_restores(ledger_engine
 
 def test_each_revision_downgrades_to_the_one_before(ledger_engine: Engine) -> None:
     upgrade(ledger_engine)
+    assert downgrade(ledger_engine, revision="0002").current == "0002"
+    assert _tables(ledger_engine) == LEDGER_TABLES - {"foi_cases", "foi_case_events", "foi_responses"}
+    assert upgrade(ledger_engine).is_current
+    assert _tables(ledger_engine) == LEDGER_TABLES
     assert downgrade(ledger_engine, revision="0001").current == "0001"
     assert "review_items" not in _tables(ledger_engine)
     assert upgrade(ledger_engine).is_current

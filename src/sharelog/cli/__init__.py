@@ -112,12 +112,13 @@ def _register_commands() -> None:
     app.add_typer(register.app, name="register")
     app.add_typer(exchange.app, name="exchange")
     app.add_typer(review.app, name="review")
-    from sharelog.cli import outcomes, report, retention, subject
+    from sharelog.cli import foi, outcomes, report, retention, subject
 
     app.add_typer(outcomes.app, name="outcomes")
     subject.register(app)
     app.add_typer(retention.app, name="retention")
     app.add_typer(report.app, name="report")
+    app.add_typer(foi.app, name="foi")
     demo.register(app)
 
 

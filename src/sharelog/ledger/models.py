@@ -34,6 +34,15 @@ __all__ = [
     "Disclosure",
     "EXCHANGE_STATES",
     "Exchange",
+    "FOI_AUTHORITY_TYPES",
+    "FOI_EVENT_KINDS",
+    "FOI_OUTCOMES",
+    "FOI_REGIMES",
+    "FOI_STAGES",
+    "FOI_STATES",
+    "FoiCase",
+    "FoiCaseEvent",
+    "FoiResponse",
     "MATCH_CLASSES",
     "ORGANISATION_KINDS",
     "OUTCOME_KINDS",
@@ -51,6 +60,30 @@ OUTCOME_KINDS = ("use", "onward_share", "intervention", "result")
 ORGANISATION_KINDS = ("holder", "requester", "recipient")
 REVIEW_DECISIONS = ("accepted", "rejected")
 RETURN_FILE_KINDS = ("main", "supplementary")
+# FOI cases (sharelog.foi owns their meaning; the names are here so the tables can check them)
+FOI_REGIMES = ("foia", "foisa")
+FOI_AUTHORITY_TYPES = ("central_government", "other", "school")
+FOI_STATES = (
+    "waiting_response",
+    "waiting_clarification",
+    "successful",
+    "partially_successful",
+    "not_held",
+    "rejected",
+    "internal_review",
+    "user_withdrawn",
+)
+FOI_EVENT_KINDS = (
+    "clarification_sought",
+    "clarification_received",
+    "fees_notice",
+    "fee_paid",
+    "extended",
+    "review_requested",
+    "withdrawn",
+)
+FOI_OUTCOMES = ("successful", "partially_successful", "not_held", "rejected", "ncnd", "s12_cost", "s14")
+FOI_STAGES = ("initial", "internal_review")
 
 # Constraint names must be stable across SQLite and PostgreSQL so that migrations can refer to them.
 NAMING_CONVENTION = {
@@ -302,3 +335,89 @@ class AuditEvent(Base):
     # unique: an event can be the predecessor of only one other, so two writers can never fork the chain
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class FoiCase(Base):
+    """A Freedom of Information request to an authority running the exchange, and its *described* state.
+
+    What time decides (the due date, overdue, long overdue) is derived when read from the received date and the
+    case's events (see :mod:`sharelog.foi`). The requester's name and contact are personal data, kept only until
+    ``requester_erase_after`` and then erased (set to NULL, ``requester_erased_at`` stamped).
+    """
+
+    __tablename__ = "foi_cases"
+    __table_args__ = (
+        _one_of("regime", FOI_REGIMES, "regime"),
+        _one_of("authority_type", FOI_AUTHORITY_TYPES, "authority_type"),
+        _one_of("state", FOI_STATES, "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    request_text: Mapped[str] = mapped_column(Text)
+    regime: Mapped[str] = mapped_column(String(8))
+    authority_type: Mapped[str] = mapped_column(String(24))
+    authority: Mapped[str | None] = mapped_column(String(200))
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    about_first: Mapped[str | None] = mapped_column(String(7))  # the months the request asks about, if given
+    about_last: Mapped[str | None] = mapped_column(String(7))
+    state: Mapped[str] = mapped_column(String(32), default="waiting_response")
+    requester_name: Mapped[str | None] = mapped_column(String(200))
+    requester_contact: Mapped[str | None] = mapped_column(String(300))
+    requester_erase_after: Mapped[date] = mapped_column(Date)
+    requester_erased_at: Mapped[datetime | None]
+    opened_by: Mapped[str] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    events: Mapped[list[FoiCaseEvent]] = relationship(back_populates="case", order_by="FoiCaseEvent.id")
+    responses: Mapped[list[FoiResponse]] = relationship(back_populates="case", order_by="FoiResponse.id")
+
+
+class FoiCaseEvent(Base):
+    """Something that moves a case's clock or state: clarification, fees, extension, review, withdrawal."""
+
+    __tablename__ = "foi_case_events"
+    __table_args__ = (
+        _one_of("kind", FOI_EVENT_KINDS, "kind"),
+        CheckConstraint("days IS NULL OR days > 0", name="days_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("foi_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    event_date: Mapped[date] = mapped_column(Date)
+    days: Mapped[int | None]  # working days added by a public-interest extension
+    detail: Mapped[dict[str, Any]]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    case: Mapped[FoiCase] = relationship(back_populates="events")
+
+
+class FoiResponse(Base):
+    """A response to a case — the first one, or the internal review's — with the exemptions it cited."""
+
+    __tablename__ = "foi_responses"
+    __table_args__ = (
+        _one_of("outcome", FOI_OUTCOMES, "outcome"),
+        _one_of("stage", FOI_STAGES, "stage"),
+        CheckConstraint("hours_estimate IS NULL OR hours_estimate >= 0", name="hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("foi_cases.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(24))
+    responded_on: Mapped[date] = mapped_column(Date)
+    exemptions: Mapped[list[str]]
+    public_interest: Mapped[str | None] = mapped_column(Text)
+    hours_estimate: Mapped[float | None] = mapped_column(Float)
+    cost_limit: Mapped[int | None]  # pounds: the appropriate limit an s.12 refusal was judged against
+    note: Mapped[str | None] = mapped_column(Text)
+    report_months: Mapped[str | None] = mapped_column(String(20))  # 2019-01..2019-12
+    files: Mapped[dict[str, Any]]  # letter and attachments: name → {"path", "sha256"}
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    case: Mapped[FoiCase] = relationship(back_populates="responses")

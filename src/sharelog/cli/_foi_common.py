@@ -1,0 +1,82 @@
+"""What the `sharelog foi` commands share: their options, the extra bank holidays from the settings, and how a
+list of cases is printed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from sharelog.cli._context import console
+from sharelog.foi import CaseView, ProclaimedDay, parse_extra_holidays
+from sharelog.settings import Settings
+
+DATE_FORMATS = ["%Y-%m-%d"]
+CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="The case reference, e.g. FOI-2020-0001.")]
+TodayOption = Annotated[
+    datetime | None,
+    typer.Option("--today", formats=DATE_FORMATS, help="Judge deadlines as of this day (YYYY-MM-DD)."),
+]
+OnOption = Annotated[
+    datetime | None,
+    typer.Option("--on", formats=DATE_FORMATS, help="The day it happened (YYYY-MM-DD); default today."),
+]
+RegimeOption = Annotated[
+    str,
+    typer.Option(
+        "--regime",
+        metavar="foia|foisa",
+        help="foia: bank holidays anywhere in the UK; foisa: Scotland's only.",
+    ),
+]
+
+
+def extra_holidays_of(settings: Settings) -> tuple[ProclaimedDay, ...]:
+    return parse_extra_holidays(settings.extra_bank_holidays)
+
+
+def day_of(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
+
+def date_text(day: date | None) -> str:
+    return day.isoformat() if day is not None else "paused"
+
+
+def due_text(case: CaseView) -> str:
+    if case.state == "waiting_clarification":
+        return "on clarification"
+    return date_text(case.due_on) if case.is_open else ""
+
+
+def case_tag(case: CaseView) -> str:
+    if case.status == "waiting_response_paused":
+        return "paused (fee unpaid)"
+    lateness = case.lateness
+    if lateness == "long_overdue":
+        return "LONG OVERDUE"
+    return "OVERDUE" if lateness == "overdue" else ""
+
+
+def print_cases(cases: list[CaseView], *, title: str, empty: str) -> None:
+    out = console()
+    if not cases:
+        out.print(empty)
+        return
+    table = Table(title=title)
+    for column in ("case", "received", "title", "state", "due", ""):
+        table.add_column(column)
+    for case in cases:
+        shown = case.title if len(case.title) <= 48 else case.title[:47] + "…"
+        table.add_row(
+            escape(case.reference),
+            str(case.received_on),
+            escape(shown),
+            case.state,
+            due_text(case),
+            case_tag(case),
+        )
+    out.print(table)

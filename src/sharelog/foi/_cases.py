@@ -1,0 +1,376 @@
+"""Opening FOI cases, internal review, withdrawal and erasing requesters' details after retention — and the helpers
+every change to a case shares (``_clock_changes.py`` records clarification, fees and extensions).
+
+Every change is checked against the state machine (``_states.py``), dated no earlier than what came before it
+and no later than today, and appends an audit event whose detail never holds the requester's name or contact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
+from sharelog.foi._calendar import REGIMES, check_regime
+from sharelog.foi._clock import REVIEW_WINDOW_DAYS
+from sharelog.foi._events import (
+    FoiCaseOpened,
+    FoiCaseWithdrawn,
+    FoiRequesterErased,
+    FoiReviewRequested,
+)
+from sharelog.foi._states import OPEN_STATES, check_transition
+from sharelog.foi._views import CaseView, ExtraHolidays, case_calendar, case_view, load_case
+from sharelog.ledger.audit import LedgerEvent, append_audit_event
+from sharelog.ledger.models import FOI_AUTHORITY_TYPES, FoiCase, FoiCaseEvent, utc_now
+
+__all__ = [
+    "AUTHORITY_TYPES",
+    "DEFAULT_RETENTION_DAYS",
+    "add_case_event",
+    "audit_case",
+    "check_action_day",
+    "erase_expired_requesters",
+    "new_case",
+    "request_review",
+    "today_or",
+    "withdraw_case",
+]
+
+AUTHORITY_TYPES = FOI_AUTHORITY_TYPES
+DEFAULT_RETENTION_DAYS = 3 * 365
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def today_or(today: date | None) -> date:
+    return today or date.today()
+
+
+def audit_case(
+    session: Session, event_type: type[LedgerEvent], case: FoiCase, actor: str, **detail: Any
+) -> None:
+    append_audit_event(
+        session,
+        event_type(actor=actor, object_type="foi_case", object_id=case.reference, detail=detail),
+    )
+
+
+def _last_action_on(case: FoiCase) -> date:
+    days = [case.received_on, *(e.event_date for e in case.events), *(r.responded_on for r in case.responses)]
+    return max(days)
+
+
+def check_action_day(case: FoiCase, day: date, *, today: date, option: str) -> None:
+    """Refuse a day after today or before the case's latest recorded action."""
+    if day > today:
+        raise InputError(f"{option}: {day} is after today ({today}); record only what has happened")
+    if day < case.received_on:
+        raise InputError(f"{option}: {day} is before case {case.reference} was received ({case.received_on})")
+    latest = _last_action_on(case)
+    if day < latest:
+        raise InputError(
+            f"{option}: {day} is before the latest action recorded on case {case.reference} ({latest}); "
+            "record events in the order they happened"
+        )
+
+
+def add_case_event(
+    session: Session,
+    case: FoiCase,
+    *,
+    kind: str,
+    on: date,
+    actor: str,
+    days: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> FoiCaseEvent:
+    row = FoiCaseEvent(
+        case_id=case.id, kind=kind, event_date=on, days=days, detail=detail or {}, recorded_by=actor
+    )
+    session.add(row)
+    case.events.append(row)
+    session.flush()
+    return row
+
+
+def _next_reference(session: Session, year: int) -> str:
+    prefix = f"FOI-{year}-"
+    taken = session.execute(
+        select(func.count()).select_from(FoiCase).where(FoiCase.reference.like(f"{prefix}%"))
+    ).scalar_one()
+    number = taken + 1
+    while session.execute(select(FoiCase.id).where(FoiCase.reference == f"{prefix}{number:04d}")).first():
+        number += 1
+    return f"{prefix}{number:04d}"
+
+
+def _case_problems(
+    *,
+    reference: str | None,
+    title: str,
+    request_text: str,
+    regime: str,
+    authority_type: str,
+    received_on: date,
+    today: date,
+    requester_name: str | None,
+    requester_contact: str | None,
+    about: Sequence[str] | None,
+) -> list[Problem]:
+    where = "new case"
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(where, message, field=field))
+
+    if reference is not None and not _REFERENCE.match(reference):
+        problem(
+            "reference",
+            "must be 1 to 40 letters, digits, '.', '_', '/' or '-', starting with a letter or digit",
+        )
+    if not title.strip():
+        problem("title", "is empty; give the request's subject, e.g. its email subject line")
+    elif len(title) > 300:
+        problem("title", f"is {len(title)} characters long; at most 300")
+    if not request_text.strip():
+        problem("text", "is empty; record the request as received")
+    if regime not in REGIMES:
+        problem("regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
+    if authority_type not in AUTHORITY_TYPES:
+        problem("authority-type", f"'{authority_type}' is not one of {', '.join(AUTHORITY_TYPES)}")
+    if received_on > today:
+        problem("received", f"{received_on} is after today ({today})")
+    if requester_name is not None and len(requester_name) > 200:
+        problem("requester", "is longer than 200 characters")
+    if requester_contact is not None and len(requester_contact) > 300:
+        problem("contact", "is longer than 300 characters")
+    if about is not None and not about:
+        problem("about", "names no month")
+    if about and not all(_MONTH.match(month) for month in about):
+        problem("about", "months are written YYYY-MM")
+    return problems
+
+
+def new_case(
+    session: Session,
+    *,
+    received_on: date,
+    title: str,
+    request_text: str,
+    actor: str,
+    regime: str = "foia",
+    authority_type: str = "central_government",
+    authority: str | None = None,
+    reference: str | None = None,
+    requester_name: str | None = None,
+    requester_contact: str | None = None,
+    about: Sequence[str] | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Open a case for a request received on ``received_on`` (state ``waiting_response``).
+
+    Args:
+        session: a ledger session.
+        received_on: the day of receipt (day zero of the clock; may be a weekend or holiday).
+        title: the request's subject.
+        request_text: the request as received.
+        actor: who opens the case.
+        regime: ``foia`` or ``foisa``.
+        authority_type: ``central_government`` (s.12 limit £600), ``other`` (£450) or ``school`` (long overdue
+            after 60 working days instead of 40).
+        authority: the authority's name, for letters.
+        reference: the case reference; default ``FOI-<year>-<nnnn>``.
+        requester_name: personal data: kept until ``retention_days`` after the last response, then erased.
+        requester_contact: personal data, as the name.
+        about: the months the request asks about (``2019-01`` …), if it names a period: a ``not_held`` response
+            is then refused while the ledger holds exchanges in those months.
+        retention_days: how long the requester's details are kept after receipt (and after each response).
+        today: the day it is (default: today).
+        extra_holidays: newly proclaimed bank holidays.
+
+    Raises:
+        ValidationFailed: every problem with the input, listed.
+        Conflict: the reference is taken.
+    """
+    day = today_or(today)
+    problems = _case_problems(
+        reference=reference,
+        title=title,
+        request_text=request_text,
+        regime=regime,
+        authority_type=authority_type,
+        received_on=received_on,
+        today=day,
+        requester_name=requester_name,
+        requester_contact=requester_contact,
+        about=about,
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    if reference is not None:
+        if session.execute(select(FoiCase.id).where(FoiCase.reference == reference)).first():
+            raise Conflict(f"--reference: case {reference} already exists; `sharelog foi show {reference}`")
+    else:
+        reference = _next_reference(session, received_on.year)
+    months = sorted(about) if about else None
+    case = FoiCase(
+        reference=reference,
+        title=title.strip(),
+        request_text=request_text,
+        regime=check_regime(regime),
+        authority_type=authority_type,
+        authority=authority,
+        received_on=received_on,
+        about_first=months[0] if months else None,
+        about_last=months[-1] if months else None,
+        state="waiting_response",
+        requester_name=requester_name or None,
+        requester_contact=requester_contact or None,
+        requester_erase_after=received_on + timedelta(days=retention_days),
+        opened_by=actor,
+    )
+    session.add(case)
+    session.flush()
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    audit_case(
+        session,
+        FoiCaseOpened,
+        case,
+        actor,
+        received_on=received_on.isoformat(),
+        regime=case.regime,
+        authority_type=authority_type,
+        due_on=view.clock.due.isoformat() if view.clock.due else None,
+        requester_held=case.requester_name is not None or case.requester_contact is not None,
+    )
+    return view
+
+
+def request_review(
+    session: Session,
+    *,
+    case_reference: str,
+    requested_on: date,
+    actor: str,
+    accept_late: bool = False,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Record the requester's request for an internal review of the response: due in 20 working days.
+
+    A review must be asked for within 40 working days of the response; a later one is refused unless the
+    authority accepts it all the same (``accept_late``). There is one review per case (single stage, as the
+    s.45 code expects); after it, the requester can complain to the ICO (s.50).
+
+    Raises:
+        NotFound: no such case.
+        Conflict: no response yet, a review already held, or asked for too late without ``accept_late``.
+        InputError: a bad day.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    if any(e.kind == "review_requested" for e in case.events):
+        raise Conflict(
+            f"case {case.reference} has had its internal review; the requester can complain to the Information "
+            "Commissioner (FOIA s.50)"
+        )
+    check_transition(case.reference, case.state, "internal_review", action="request an internal review")
+    check_action_day(case, requested_on, today=day, option="--on")
+    calendar = case_calendar(case, extra_holidays)
+    responded = max(r.responded_on for r in case.responses)
+    last_day = calendar.working_days_after(responded, REVIEW_WINDOW_DAYS)
+    late = requested_on > last_day
+    if late and not accept_late:
+        raise Conflict(
+            f"case {case.reference}: the review was asked for on {requested_on}, after the {REVIEW_WINDOW_DAYS} "
+            f"working days from the response of {responded} (last day {last_day}); if the authority accepts it "
+            "all the same, record it with --late"
+        )
+    add_case_event(
+        session, case, kind="review_requested", on=requested_on, actor=actor, detail={"late": late}
+    )
+    case.state = "internal_review"
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    assert view.review is not None
+    audit_case(
+        session,
+        FoiReviewRequested,
+        case,
+        actor,
+        requested_on=requested_on.isoformat(),
+        late=late,
+        due_on=view.review.due.isoformat(),
+    )
+    return view
+
+
+def withdraw_case(
+    session: Session,
+    *,
+    case_reference: str,
+    withdrawn_on: date,
+    actor: str,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Record that the requester withdrew the request (or never replied to a request for clarification).
+
+    Raises:
+        NotFound: no such case.
+        Conflict: the case has been answered or withdrawn already.
+        InputError: a bad day.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    check_transition(case.reference, case.state, "user_withdrawn", action="withdraw the case")
+    check_action_day(case, withdrawn_on, today=day, option="--on")
+    previous = case.state
+    add_case_event(session, case, kind="withdrawn", on=withdrawn_on, actor=actor, detail={"from": previous})
+    case.state = "user_withdrawn"
+    audit_case(
+        session, FoiCaseWithdrawn, case, actor, withdrawn_on=withdrawn_on.isoformat(), previous=previous
+    )
+    return case_view(case, today=day, extra_holidays=extra_holidays)
+
+
+def erase_expired_requesters(session: Session, *, actor: str, today: date | None = None) -> list[str]:
+    """Erase the requester's name and contact from every closed case whose retention has ended (and that holds
+    any).
+
+    A case still open (awaiting a response, clarification or review) keeps them whatever the date: its
+    retention runs from the last response. Returns the references of the cases erased.
+    """
+    day = today_or(today)
+    due = (
+        session.execute(
+            select(FoiCase)
+            .where(
+                FoiCase.requester_erase_after < day,
+                FoiCase.requester_erased_at.is_(None),
+                FoiCase.state.not_in(OPEN_STATES),
+                (FoiCase.requester_name.is_not(None)) | (FoiCase.requester_contact.is_not(None)),
+            )
+            .order_by(FoiCase.id)
+        )
+        .scalars()
+        .all()
+    )
+    erased = []
+    for case in due:
+        case.requester_name = None
+        case.requester_contact = None
+        case.requester_erased_at = utc_now()
+        audit_case(
+            session, FoiRequesterErased, case, actor, erase_after=case.requester_erase_after.isoformat()
+        )
+        erased.append(case.reference)
+    session.flush()
+    return erased

@@ -1,0 +1,247 @@
+"""What moves a case's clock before the response: clarification sought and received (s.1(3)), a fees notice and
+its payment (s.9, s.10(2)), and a public-interest extension (s.10(3)). The clock itself is derived when read
+(``_clock.py``); these record the events it is derived from, each checked and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from sharelog.errors import Conflict, InputError
+from sharelog.foi._cases import add_case_event, audit_case, check_action_day, today_or
+from sharelog.foi._clock import MAX_EXTENSION_DAYS
+from sharelog.foi._events import (
+    FoiClarificationReceived,
+    FoiClarificationSought,
+    FoiDeadlineExtended,
+    FoiFeePaid,
+    FoiFeesNoticeGiven,
+)
+from sharelog.foi._exemptions import exemption
+from sharelog.foi._states import check_transition, state_label
+from sharelog.foi._views import CaseView, ExtraHolidays, case_view, load_case
+from sharelog.ledger.models import FoiCase
+
+__all__ = [
+    "clarification_received",
+    "extend_deadline",
+    "fee_paid",
+    "give_fees_notice",
+    "seek_clarification",
+]
+
+
+def seek_clarification(
+    session: Session,
+    *,
+    case_reference: str,
+    sought_on: date,
+    actor: str,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Record that the authority asked the requester to clarify (s.1(3)): the clock stops.
+
+    Raises:
+        NotFound: no such case.
+        Conflict: the case is not awaiting a response.
+        InputError: the day is in the future or before the case's latest action.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    check_transition(case.reference, case.state, "waiting_clarification", action="seek clarification")
+    check_action_day(case, sought_on, today=day, option="--sought")
+    add_case_event(session, case, kind="clarification_sought", on=sought_on, actor=actor)
+    case.state = "waiting_clarification"
+    audit_case(session, FoiClarificationSought, case, actor, sought_on=sought_on.isoformat())
+    return case_view(case, today=day, extra_holidays=extra_holidays)
+
+
+def clarification_received(
+    session: Session,
+    *,
+    case_reference: str,
+    received_on: date,
+    actor: str,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Record the requester's clarification: a new 20 working days start from its receipt (s.10(6)(b)).
+
+    Raises:
+        NotFound: no such case.
+        Conflict: no clarification was sought.
+        InputError: the day is in the future or before the request for clarification.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    check_transition(case.reference, case.state, "waiting_response", action="record a clarification")
+    check_action_day(case, received_on, today=day, option="--received")
+    add_case_event(session, case, kind="clarification_received", on=received_on, actor=actor)
+    case.state = "waiting_response"
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    audit_case(
+        session,
+        FoiClarificationReceived,
+        case,
+        actor,
+        received_on=received_on.isoformat(),
+        due_on=view.clock.due.isoformat() if view.clock.due else None,
+    )
+    return view
+
+
+def _require_waiting_response(case: FoiCase, action: str) -> None:
+    if case.state != "waiting_response":
+        raise Conflict(
+            f"case {case.reference} is {case.state} ({state_label(case.state)}): cannot {action}; that is "
+            "possible only while the case is waiting_response"
+        )
+
+
+def give_fees_notice(
+    session: Session,
+    *,
+    case_reference: str,
+    given_on: date,
+    actor: str,
+    amount: float | None = None,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Record a fees notice (s.9): the clock is paused from that day until the fee is paid (s.10(2)).
+
+    Raises:
+        NotFound: no such case.
+        Conflict: the case is not awaiting a response, or a fees notice is already unpaid.
+        InputError: a bad day or a negative amount.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    _require_waiting_response(case, "give a fees notice")
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    if view.clock.paused_since is not None:
+        raise Conflict(
+            f"case {case.reference}: the fees notice given on {view.clock.paused_since} is unpaid; record the "
+            "payment first (sharelog foi fees CASE --paid DATE)"
+        )
+    if amount is not None and amount < 0:
+        raise InputError(f"--amount: {amount} is negative")
+    check_action_day(case, given_on, today=day, option="--notice")
+    add_case_event(session, case, kind="fees_notice", on=given_on, actor=actor, detail={"amount": amount})
+    audit_case(session, FoiFeesNoticeGiven, case, actor, given_on=given_on.isoformat(), amount=amount)
+    return case_view(case, today=day, extra_holidays=extra_holidays)
+
+
+def fee_paid(
+    session: Session,
+    *,
+    case_reference: str,
+    paid_on: date,
+    actor: str,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Record the fee's receipt: the clock runs again, the paused working days disregarded.
+
+    Raises:
+        NotFound: no such case.
+        Conflict: no fees notice is unpaid.
+        InputError: a bad day.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    _require_waiting_response(case, "record a fee")
+    if case_view(case, today=day, extra_holidays=extra_holidays).clock.paused_since is None:
+        raise Conflict(f"case {case.reference}: no fees notice is waiting for payment")
+    check_action_day(case, paid_on, today=day, option="--paid")
+    add_case_event(session, case, kind="fee_paid", on=paid_on, actor=actor)
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    audit_case(
+        session,
+        FoiFeePaid,
+        case,
+        actor,
+        paid_on=paid_on.isoformat(),
+        due_on=view.clock.due.isoformat() if view.clock.due else None,
+    )
+    return view
+
+
+def extend_deadline(
+    session: Session,
+    *,
+    case_reference: str,
+    days: int,
+    exemptions: Sequence[str],
+    extended_on: date,
+    actor: str,
+    today: date | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> CaseView:
+    """Extend the deadline to consider the public interest (FOIA s.10(3)): at most 20 more working days in all.
+
+    The extension is for qualified exemptions only, and must be notified (s.17(2)) by the 20th working day.
+
+    Raises:
+        NotFound: no such case.
+        Conflict: a FOISA case (no such extension), a case not awaiting a response, or notice after the 20th
+            working day.
+        InputError: no exemption, an absolute one, or days out of range.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    if case.regime != "foia":
+        raise Conflict(
+            f"case {case.reference} is under FOISA, which has no public-interest extension: the response is "
+            "due within 20 working days"
+        )
+    _require_waiting_response(case, "extend the deadline")
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    if days < 1:
+        raise InputError(f"--days: {days}; extend by 1 to {MAX_EXTENSION_DAYS} working days")
+    if view.clock.extension_days + days > MAX_EXTENSION_DAYS:
+        raise InputError(
+            f"--days: with the {view.clock.extension_days} working days already added the extension would be "
+            f"{view.clock.extension_days + days}; the ICO expects at most {MAX_EXTENSION_DAYS} more (40 in all)"
+        )
+    if not exemptions:
+        raise InputError(
+            "--exemption: name the qualified exemption(s) whose public interest test needs the time"
+        )
+    cited = [exemption(c) for c in exemptions]
+    absolute = [e for e in cited if e.absolute]
+    if absolute:
+        raise InputError(
+            f"--exemption: s.{absolute[0].citation} is absolute: it has no public interest test, so no extension"
+        )
+    check_action_day(case, extended_on, today=day, option="--on")
+    if view.clock.statutory_due is not None and extended_on > view.clock.statutory_due:
+        raise Conflict(
+            f"case {case.reference}: an extension must be notified (s.17(2)) by the 20th working day, "
+            f"{view.clock.statutory_due}; {extended_on} is after it"
+        )
+    citations = [e.citation for e in cited]
+    add_case_event(
+        session,
+        case,
+        kind="extended",
+        on=extended_on,
+        actor=actor,
+        days=days,
+        detail={"exemptions": citations},
+    )
+    view = case_view(case, today=day, extra_holidays=extra_holidays)
+    audit_case(
+        session,
+        FoiDeadlineExtended,
+        case,
+        actor,
+        extended_on=extended_on.isoformat(),
+        days=days,
+        exemptions=citations,
+        due_on=view.clock.due.isoformat() if view.clock.due else None,
+    )
+    return view

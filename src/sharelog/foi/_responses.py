@@ -1,0 +1,359 @@
+"""Responding to a case: the outcome, the exemptions it cites and what each needs, the letter — and, where the
+ledger answers the request, the monthly outcomes report attached.
+
+The rules (s.17 refusal notices):
+- ``successful`` and ``not_held`` cite no exemption; ``partially_successful``, ``rejected`` and ``ncnd`` cite at
+  least one from the catalogue; ``ncnd`` only exemptions with a neither-confirm-nor-deny provision.
+- A qualified exemption needs a public-interest statement; an absolute one does not (and none is taken without a
+  qualified exemption).
+- ``s12_cost`` needs the hours estimate, above the appropriate limit: £600 for central government, £450 for other
+  authorities, at £25 an hour (24 and 18 hours); FOISA £600 at £15 an hour (40 hours).
+- ``not_held`` is refused while the ledger holds exchanges in the months the request asks about: the monthly
+  outcomes report answers such a request (``--with-report``).
+
+The attached report is built once, with disclosure control (publish), and the same object writes the workbook
+and gives the letter its figures, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
+from sharelog.foi._cases import DEFAULT_RETENTION_DAYS, audit_case, check_action_day, today_or
+from sharelog.foi._clock import REVIEW_WINDOW_DAYS
+from sharelog.foi._events import FoiResponded
+from sharelog.foi._exemptions import Exemption, exemption
+from sharelog.foi._letters import (
+    CostEstimate,
+    Letter,
+    headline_figures,
+    report_notes,
+    write_letter_docx,
+    write_letter_markdown,
+)
+from sharelog.foi._states import check_transition
+from sharelog.foi._views import CaseView, ExtraHolidays, ResponseView, case_calendar, case_view, load_case
+from sharelog.ledger.models import FOI_OUTCOMES, Exchange, FoiCase, FoiResponse
+from sharelog.reports import MonthlyReport, build_monthly_report, month_range, write_monthly_report
+
+__all__ = [
+    "COST_LIMITS",
+    "OUTCOMES",
+    "OUTCOME_STATES",
+    "ResponseResult",
+    "case_file_name",
+    "cost_limit",
+    "respond",
+    "response_problems",
+]
+
+OUTCOMES = FOI_OUTCOMES
+OUTCOME_STATES = {
+    "successful": "successful",
+    "partially_successful": "partially_successful",
+    "not_held": "not_held",
+    "rejected": "rejected",
+    "ncnd": "rejected",
+    "s12_cost": "rejected",
+    "s14": "rejected",
+}
+CITING = ("partially_successful", "rejected", "ncnd")
+# (regime, authority type) → (limit in pounds, pounds per hour)
+COST_LIMITS = {
+    ("foia", "central_government"): (600, 25),
+    ("foia", "other"): (450, 25),
+    ("foia", "school"): (450, 25),
+    ("foisa", "central_government"): (600, 15),
+    ("foisa", "other"): (600, 15),
+    ("foisa", "school"): (600, 15),
+}
+
+
+def cost_limit(regime: str, authority_type: str) -> tuple[int, int]:
+    """The appropriate limit (pounds) and the hourly rate (pounds) for an authority."""
+    return COST_LIMITS[(regime, authority_type)]
+
+
+def _cited(exemptions: Sequence[str], problem: list[Problem], where: str) -> list[Exemption]:
+    cited: list[Exemption] = []
+    for citation in exemptions:
+        try:
+            found = exemption(citation)
+        except InputError as error:
+            problem.append(Problem(where, error.message.removeprefix("--exemption: "), field="exemption"))
+            continue
+        if found.citation not in [e.citation for e in cited]:
+            cited.append(found)
+    return cited
+
+
+def response_problems(
+    *,
+    reference: str,
+    regime: str,
+    authority_type: str,
+    outcome: str,
+    exemptions: Sequence[str],
+    public_interest: str | None,
+    hours_estimate: float | None,
+) -> tuple[list[Problem], list[Exemption]]:
+    """Everything wrong with a response, and the exemptions it cites (looked up in the catalogue)."""
+    where = f"case {reference}"
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(where, message, field=field))
+
+    if outcome not in OUTCOMES:
+        problem("outcome", f"'{outcome}' is not one of {', '.join(OUTCOMES)}")
+        return problems, []
+    cited = _cited(exemptions, problems, where)
+    if exemptions and regime == "foisa":
+        problem(
+            "exemption",
+            "the catalogue holds FOIA Part II; FOISA's Part 2 exemptions are numbered differently and are not "
+            "catalogued, so a FOISA refusal cannot cite them here",
+        )
+    if outcome in CITING and not exemptions:
+        problem("exemption", f"a {outcome} response must cite the exemptions it relies on (s.17(1))")
+    if outcome not in CITING and exemptions:
+        hint = "; to withhold part, respond partially_successful" if outcome == "successful" else ""
+        problem("exemption", f"a {outcome} response cites no exemption{hint}")
+    if outcome == "ncnd":
+        for e in cited:
+            if e.ncnd is None:
+                problem("exemption", f"s.{e.citation} has no provision to neither confirm nor deny")
+    qualified = [e for e in cited if not e.absolute]
+    statement = (public_interest or "").strip()
+    if outcome in CITING:
+        for e in qualified:
+            if not statement:
+                problem(
+                    "public-interest",
+                    f"s.{e.citation} is a qualified exemption: state why the public interest in maintaining it "
+                    "outweighs the public interest in disclosure (s.17(3))",
+                )
+    if statement and not (outcome in CITING and qualified):
+        problem("public-interest", "there is no public interest test without a qualified exemption")
+    _cost_problems(outcome, regime, authority_type, hours_estimate, problem)
+    return problems, cited
+
+
+def _cost_problems(
+    outcome: str, regime: str, authority_type: str, hours: float | None, problem: Callable[[str, str], None]
+) -> None:
+    limit, rate = cost_limit(regime, authority_type)
+    if outcome != "s12_cost":
+        if hours is not None:
+            problem("hours", "an hours estimate goes with an s12_cost response only")
+        return
+    if hours is None:
+        problem(
+            "hours",
+            f"an s.12 refusal needs the estimate in hours: the limit is £{limit} at £{rate} an hour "
+            f"({limit / rate:g} hours)",
+        )
+    elif hours < 0:
+        problem("hours", f"{hours:g} is negative")
+    elif hours * rate <= limit:
+        problem(
+            "hours",
+            f"{hours:g} hours at £{rate} an hour is £{hours * rate:,.2f}, within the £{limit} limit "
+            f"({limit / rate:g} hours): s.12 does not apply",
+        )
+
+
+@dataclass(frozen=True)
+class ResponseResult:
+    """What :func:`respond` recorded and wrote."""
+
+    case: CaseView
+    response: ResponseView
+    letter: Letter
+    report: MonthlyReport | None
+    files: dict[str, Path]  # letter_md, letter_docx and, with a report, workbook
+
+
+def case_file_name(reference: str) -> str:
+    """The case reference made safe for a file or folder name (``FOI/2020/7`` → ``FOI-2020-7``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", reference).strip("-.") or "case"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _refuse_not_held(session: Session, case: FoiCase) -> None:
+    if not (case.about_first and case.about_last):
+        return
+    months = month_range(case.about_first, case.about_last)
+    held = session.execute(
+        select(func.count()).select_from(Exchange).where(Exchange.month.in_(months))
+    ).scalar_one()
+    if held:
+        period = f"{case.about_first}..{case.about_last}"
+        raise Conflict(
+            f"case {case.reference} asks about {period} and the ledger holds {held} exchange(s) in those months: "
+            f"the information is held. Answer with the monthly outcomes report (--with-report {period}), or "
+            "refuse under an exemption"
+        )
+
+
+def respond(
+    session: Session,
+    *,
+    case_reference: str,
+    outcome: str,
+    responded_on: date,
+    actor: str,
+    out_dir: Path,
+    exemptions: Sequence[str] = (),
+    public_interest: str | None = None,
+    hours_estimate: float | None = None,
+    note: str | None = None,
+    report_months: Sequence[str] | None = None,
+    agreement_id: str | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+    today: date | None = None,
+    now: datetime | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> ResponseResult:
+    """Respond to a case — its first response, or its internal review's — and write the letter.
+
+    Args:
+        session: a ledger session.
+        case_reference: the case.
+        outcome: successful, partially_successful, not_held, rejected, ncnd, s12_cost or s14.
+        responded_on: the day the response is sent.
+        actor: who responds.
+        out_dir: where the letter (Markdown and DOCX) and any workbook are written.
+        exemptions: citations (``31(1)(e)``) for partially_successful, rejected and ncnd.
+        public_interest: why the public interest favours maintaining the qualified exemptions cited.
+        hours_estimate: for s12_cost, the hours that compliance would take.
+        note: further text for the letter (never copied into the audit trail).
+        report_months: attach the monthly outcomes report for these months (published, disclosure control).
+        agreement_id: the report for one agreement only.
+        retention_days: the requester's details are kept this long after the response.
+        today: the day it is (default: today).
+        now: the report's generation time (default: now).
+        extra_holidays: newly proclaimed bank holidays.
+
+    Raises:
+        NotFound: no such case.
+        Conflict: the case is not awaiting a response or review; or not_held for information the ledger holds.
+        ValidationFailed: the outcome, exemptions, public-interest statement or hours do not fit.
+        InputError: a bad day.
+    """
+    day = today_or(today)
+    case = load_case(session, case_reference)
+    stage = "internal_review" if case.state == "internal_review" else "initial"
+    if outcome in OUTCOME_STATES:
+        check_transition(case.reference, case.state, OUTCOME_STATES[outcome], action=f"respond {outcome}")
+    problems, cited = response_problems(
+        reference=case.reference,
+        regime=case.regime,
+        authority_type=case.authority_type,
+        outcome=outcome,
+        exemptions=exemptions,
+        public_interest=public_interest,
+        hours_estimate=hours_estimate,
+    )
+    if report_months and outcome not in ("successful", "partially_successful"):
+        problems.append(
+            Problem(
+                f"case {case.reference}",
+                "a report is attached to a successful or partially_successful response only",
+                field="with-report",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    check_action_day(case, responded_on, today=day, option="--on")
+    if outcome == "not_held":
+        _refuse_not_held(session, case)
+
+    before = case_view(case, today=day, extra_holidays=extra_holidays)
+    name = case_file_name(case.reference) + ("-review" if stage == "internal_review" else "")
+    files: dict[str, Path] = {}
+    report = None
+    if report_months:
+        report = build_monthly_report(session, months=report_months, agreement_id=agreement_id, now=now)
+        workbook = out_dir / f"{name}-monthly-outcomes-{report_months[0]}-to-{report_months[-1]}.xlsx"
+        files["workbook"] = write_monthly_report(report, workbook, format="xlsx")
+    limit, rate = cost_limit(case.regime, case.authority_type)
+    letter = Letter(
+        reference=case.reference,
+        title=case.title,
+        authority=case.authority,
+        regime=case.regime,
+        stage=stage,
+        outcome=outcome,
+        received_on=case.received_on,
+        statutory_due_on=before.clock.statutory_due,
+        due_on=before.clock.due,
+        extension_days=before.clock.extension_days,
+        responded_on=responded_on,
+        exemptions=tuple(cited),
+        public_interest=(public_interest or "").strip() or None,
+        cost=CostEstimate(hours_estimate, rate, limit) if hours_estimate is not None else None,
+        note=note,
+        report_title=report.title() if report else None,
+        report_file=files["workbook"].name if "workbook" in files else None,
+        headline=headline_figures(report) if report else (),
+        figure_notes=report_notes(report) if report else (),
+        review_by=_review_by(case, responded_on, extra_holidays) if stage == "initial" else None,
+    )
+    files["letter_md"] = write_letter_markdown(letter, out_dir / f"{name}-response.md")
+    files["letter_docx"] = write_letter_docx(letter, out_dir / f"{name}-response.docx")
+    recorded = {kind: {"path": str(path), "sha256": _sha256(path)} for kind, path in files.items()}
+    row = FoiResponse(
+        case_id=case.id,
+        stage=stage,
+        outcome=outcome,
+        responded_on=responded_on,
+        exemptions=[e.citation for e in cited],
+        public_interest=letter.public_interest,
+        hours_estimate=hours_estimate,
+        cost_limit=limit if outcome == "s12_cost" else None,
+        note=note,
+        report_months=f"{report_months[0]}..{report_months[-1]}" if report_months else None,
+        files=recorded,
+        recorded_by=actor,
+    )
+    session.add(row)
+    case.responses.append(row)
+    case.state = OUTCOME_STATES[outcome]
+    case.requester_erase_after = max(
+        case.requester_erase_after, responded_on + timedelta(days=retention_days)
+    )
+    session.flush()
+    after = case_view(case, today=day, extra_holidays=extra_holidays)
+    response = next(r for r in after.responses if r.id == row.id)
+    audit_case(
+        session,
+        FoiResponded,
+        case,
+        actor,
+        stage=stage,
+        outcome=outcome,
+        responded_on=responded_on.isoformat(),
+        exemptions=row.exemptions,
+        in_time=after.answered_in_time if stage == "initial" else None,
+        report_months=row.report_months,
+        files={kind: entry["sha256"] for kind, entry in recorded.items()},
+    )
+    return ResponseResult(case=after, response=response, letter=letter, report=report, files=files)
+
+
+def _review_by(case: FoiCase, responded_on: date, extra_holidays: ExtraHolidays) -> date:
+    """The last day the requester can ask for an internal review of a response sent on ``responded_on``."""
+    return case_calendar(case, extra_holidays).working_days_after(responded_on, REVIEW_WINDOW_DAYS)

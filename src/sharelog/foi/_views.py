@@ -1,0 +1,271 @@
+"""Reading cases: the stored case with everything time decides — its clock, due dates, overdue and long overdue,
+the review's deadlines — derived for the day asked about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sharelog.errors import NotFound
+from sharelog.foi._calendar import ProclaimedDay, WorkingDayCalendar
+from sharelog.foi._clock import REVIEW_WINDOW_DAYS, Clock, ClockEvent, ReviewClock, case_clock, review_clock
+from sharelog.foi._exemptions import Exemption, exemption
+from sharelog.foi._states import OPEN_STATES, state_label
+from sharelog.ledger.models import FoiCase, FoiResponse
+
+__all__ = [
+    "CaseEventView",
+    "CaseView",
+    "ResponseView",
+    "case_calendar",
+    "case_view",
+    "cases_due",
+    "list_cases",
+    "load_case",
+    "read_case",
+]
+
+ExtraHolidays = Iterable[date | ProclaimedDay]
+
+
+@dataclass(frozen=True)
+class CaseEventView:
+    """One event in a case's history."""
+
+    id: int
+    kind: str
+    on: date
+    days: int | None
+    detail: dict[str, Any]
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A response as recorded, with its exemptions looked up in the catalogue."""
+
+    id: int
+    stage: str  # initial or internal_review
+    outcome: str
+    responded_on: date
+    exemptions: tuple[Exemption, ...]
+    public_interest: str | None
+    hours_estimate: float | None
+    cost_limit: int | None
+    note: str | None
+    report_months: str | None
+    files: dict[str, Any]
+    recorded_by: str
+    review_by: date  # the last day the requester can ask for an internal review (of a first response)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as read on ``today``: stored facts, and the clock and status derived from them."""
+
+    reference: str
+    title: str
+    request_text: str
+    regime: str
+    authority_type: str
+    authority: str | None
+    received_on: date
+    about: tuple[str, str] | None
+    state: str
+    status: str  # the stored state, or a derived one (waiting_response_overdue …)
+    today: date
+    clock: Clock
+    review: ReviewClock | None
+    events: tuple[CaseEventView, ...]
+    responses: tuple[ResponseView, ...]
+    requester_name: str | None
+    requester_contact: str | None
+    requester_erase_after: date
+    requester_erased_on: date | None
+    opened_by: str
+
+    @property
+    def status_label(self) -> str:
+        return state_label(self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def due_on(self) -> date | None:
+        """What is due next: the review's due date during a review, else the response's (None when paused)."""
+        if self.state == "internal_review" and self.review is not None:
+            return self.review.due
+        return self.clock.due
+
+    @property
+    def lateness(self) -> str | None:
+        """``overdue`` or ``long_overdue`` while a response or review is awaited; None otherwise."""
+        if self.state == "waiting_response":
+            return self.clock.lateness(self.today)
+        if self.state == "internal_review" and self.review is not None:
+            return self.review.lateness(self.today)
+        return None
+
+    @property
+    def first_response(self) -> ResponseView | None:
+        return next((r for r in self.responses if r.stage == "initial"), None)
+
+    @property
+    def review_response(self) -> ResponseView | None:
+        return next((r for r in self.responses if r.stage == "internal_review"), None)
+
+    @property
+    def answered_in_time(self) -> bool | None:
+        """Whether the first response came by the due date (with any extension); None before it came."""
+        first = self.first_response
+        if first is None:
+            return None
+        return self.clock.due is None or first.responded_on <= self.clock.due
+
+
+def case_calendar(case: FoiCase, extra_holidays: ExtraHolidays = ()) -> WorkingDayCalendar:
+    """The working-day calendar of the case's regime."""
+    return WorkingDayCalendar.of(case.regime, extra_holidays)
+
+
+def load_case(session: Session, reference: str) -> FoiCase:
+    """The stored case with its events and responses.
+
+    Raises:
+        NotFound: no case has that reference.
+    """
+    case = session.execute(
+        select(FoiCase)
+        .where(FoiCase.reference == reference)
+        .options(selectinload(FoiCase.events), selectinload(FoiCase.responses))
+    ).scalar_one_or_none()
+    if case is None:
+        raise NotFound(f"no FOI case '{reference}' in the ledger; `sharelog foi list` shows the cases")
+    return case
+
+
+def _clock_events(case: FoiCase) -> list[ClockEvent]:
+    events = sorted(case.events, key=lambda e: (e.event_date, e.id))
+    return [ClockEvent(e.kind, e.event_date, e.days) for e in events]
+
+
+def _response_view(response: FoiResponse, calendar: WorkingDayCalendar) -> ResponseView:
+    return ResponseView(
+        id=response.id,
+        stage=response.stage,
+        outcome=response.outcome,
+        responded_on=response.responded_on,
+        exemptions=tuple(exemption(c) for c in response.exemptions),
+        public_interest=response.public_interest,
+        hours_estimate=response.hours_estimate,
+        cost_limit=response.cost_limit,
+        note=response.note,
+        report_months=response.report_months,
+        files=dict(response.files),
+        recorded_by=response.recorded_by,
+        review_by=calendar.working_days_after(response.responded_on, REVIEW_WINDOW_DAYS),
+    )
+
+
+def _status(case: FoiCase, clock: Clock, review: ReviewClock | None, today: date) -> str:
+    if case.state == "waiting_response":
+        if clock.paused_since is not None:
+            return "waiting_response_paused"
+        lateness = clock.lateness(today)
+        if lateness == "long_overdue":
+            return "waiting_response_very_overdue"
+        return "waiting_response_overdue" if lateness == "overdue" else case.state
+    if case.state == "internal_review" and review is not None:
+        lateness = review.lateness(today)
+        if lateness == "long_overdue":
+            return "internal_review_very_overdue"
+        return "internal_review_overdue" if lateness == "overdue" else case.state
+    return case.state
+
+
+def case_view(case: FoiCase, *, today: date, extra_holidays: ExtraHolidays = ()) -> CaseView:
+    """``case`` as read on ``today``."""
+    calendar = case_calendar(case, extra_holidays)
+    clock = case_clock(
+        calendar, received_on=case.received_on, authority_type=case.authority_type, events=_clock_events(case)
+    )
+    requested = [e.event_date for e in case.events if e.kind == "review_requested"]
+    review = review_clock(calendar, requested_on=requested[-1]) if requested else None
+    events = tuple(
+        CaseEventView(e.id, e.kind, e.event_date, e.days, dict(e.detail), e.recorded_by)
+        for e in sorted(case.events, key=lambda e: (e.event_date, e.id))
+    )
+    erased = case.requester_erased_at
+    return CaseView(
+        reference=case.reference,
+        title=case.title,
+        request_text=case.request_text,
+        regime=case.regime,
+        authority_type=case.authority_type,
+        authority=case.authority,
+        received_on=case.received_on,
+        about=(case.about_first, case.about_last) if case.about_first and case.about_last else None,
+        state=case.state,
+        status=_status(case, clock, review, today),
+        today=today,
+        clock=clock,
+        review=review,
+        events=events,
+        responses=tuple(_response_view(r, calendar) for r in sorted(case.responses, key=lambda r: r.id)),
+        requester_name=case.requester_name,
+        requester_contact=case.requester_contact,
+        requester_erase_after=case.requester_erase_after,
+        requester_erased_on=erased.date() if erased is not None else None,
+        opened_by=case.opened_by,
+    )
+
+
+def read_case(
+    session: Session, *, case_reference: str, today: date, extra_holidays: ExtraHolidays = ()
+) -> CaseView:
+    """One case as read on ``today``.
+
+    Raises:
+        NotFound: no case has that reference.
+    """
+    return case_view(load_case(session, case_reference), today=today, extra_holidays=extra_holidays)
+
+
+def list_cases(
+    session: Session,
+    *,
+    today: date,
+    states: Sequence[str] = (),
+    received_in: int | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> list[CaseView]:
+    """Every case (or those in ``states``, or received in the year ``received_in``), oldest first."""
+    query = select(FoiCase).options(selectinload(FoiCase.events), selectinload(FoiCase.responses))
+    if states:
+        query = query.where(FoiCase.state.in_(list(states)))
+    if received_in is not None:
+        query = query.where(
+            FoiCase.received_on >= date(received_in, 1, 1), FoiCase.received_on <= date(received_in, 12, 31)
+        )
+    cases = session.execute(query.order_by(FoiCase.received_on, FoiCase.id)).scalars().all()
+    return [case_view(case, today=today, extra_holidays=extra_holidays) for case in cases]
+
+
+def cases_due(
+    session: Session, *, today: date, overdue_only: bool = False, extra_holidays: ExtraHolidays = ()
+) -> list[CaseView]:
+    """Cases awaiting a response or a review, the earliest due first (paused ones last); with ``overdue_only``,
+    only those past their due date."""
+    waiting = list_cases(
+        session, today=today, states=("waiting_response", "internal_review"), extra_holidays=extra_holidays
+    )
+    if overdue_only:
+        waiting = [case for case in waiting if case.lateness is not None]
+    return sorted(waiting, key=lambda c: (c.due_on is None, c.due_on or date.max, c.reference))

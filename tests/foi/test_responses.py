@@ -1,0 +1,303 @@
+"""Responses and letters — and the acceptance test: the seed request, entered as a case, answered with the monthly
+outcomes report; letter and workbook produced, their figures the same and matching the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from sharelog.errors import Conflict, ValidationFailed
+from sharelog.foi import (
+    HEADLINE_ROWS,
+    ResponseResult,
+    letter_markdown,
+    read_case,
+    request_review,
+    respond,
+)
+from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
+from sharelog.ledger.models import Disclosure, Exchange, FoiResponse, OutcomeEvent
+from sharelog.reports import month_range
+
+from ..reports._golden_ledger import build_golden_ledger
+from .conftest import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
+
+D = date
+YEAR_2019 = month_range("2019-01", "2019-12")
+RESPONDED = D(2020, 9, 9)
+
+
+@pytest.fixture
+def golden(ledger_engine: Engine) -> Iterator[Engine]:
+    """The reports' small golden ledger (January to March 2019), on SQLite and PostgreSQL, and the seed case
+    asking about July 2015 to August 2020."""
+    upgrade(ledger_engine)
+    with ledger_session(ledger_engine) as session:
+        build_golden_ledger(session)
+        open_seed_case(session, about=month_range("2015-07", "2020-08"))
+    yield ledger_engine
+
+
+def _answer(engine: Engine, out: Path, **changes: object) -> ResponseResult:
+    arguments: dict[str, object] = {
+        "case_reference": SEED_REFERENCE,
+        "outcome": "successful",
+        "responded_on": RESPONDED,
+        "actor": "caseworker",
+        "out_dir": out,
+        "report_months": YEAR_2019,
+        "today": TODAY,
+    }
+    arguments.update(changes)
+    with ledger_session(engine) as session:
+        return respond(session, **arguments)  # type: ignore[arg-type]
+
+
+# --- figures straight from the ledger, counted here without the reports package ---------------------------------
+
+
+def _exact_2019(session: Session) -> dict[str, int]:
+    in_2019 = Exchange.month.like("2019-%")
+    received = session.execute(
+        select(func.coalesce(func.sum(Exchange.n_received), 0)).where(in_2019, Exchange.rerun_of_id.is_(None))
+    ).scalar_one()
+    disclosures = session.execute(select(Disclosure.id).join(Exchange).where(in_2019)).scalars().all()
+    events = session.execute(select(OutcomeEvent)).scalars().all()
+    superseded = {e.supersedes_id for e in events if e.supersedes_id is not None}
+    with_result = {e.disclosure_id for e in events if e.kind == "result" and e.id not in superseded}
+    return {
+        "received": int(received),
+        "returned": len(disclosures),
+        "outcome_unknown": sum(1 for d in disclosures if d not in with_result),
+    }
+
+
+def _published_from(exact: int, shown: int | str) -> None:
+    """What ONS 10-5 allows a published figure to be for an exact count (a c may also be secondary)."""
+    if shown == "c":
+        return
+    assert isinstance(shown, int)
+    assert exact == 0 if shown == 0 else (shown % 5 == 0 and abs(shown - exact) <= 2 and exact >= 10)
+
+
+def _workbook_column(path: Path, header: str) -> dict[str, object]:
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = [tuple(r) for r in workbook["Monthly"].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    header_row = next(r for r in rows if r and r[0] == "Measure")
+    column = header_row.index(header)
+    return {str(r[0]): r[column] for r in rows if r and r[0] is not None and len(r) > column}
+
+
+def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path: Path) -> None:
+    result = _answer(golden, tmp_path)
+    assert result.case.state == "successful" and result.case.answered_in_time
+    files = result.files
+    assert set(files) == {"workbook", "letter_md", "letter_docx"}
+    assert all(path.is_file() for path in files.values())
+    assert files["workbook"].name == "59907-monthly-outcomes-2019-01-to-2019-12.xlsx"
+
+    # the letter states the case, its dates, the outcome, the figures and the routes
+    letter = files["letter_md"].read_text(encoding="utf-8")
+    for phrase in (
+        "# Freedom of Information request 59907",
+        "| Case reference | 59907 |",
+        "| Received | 12 August 2020 |",
+        "| Response due | 10 September 2020 (20 working days after receipt) |",
+        "| Response date | 9 September 2020 |",
+        "Successful: the information is provided",
+        "59907-monthly-outcomes-2019-01-to-2019-12.xlsx",
+        "| Measure | Total 2019 |",
+        "c = confidential",
+        "rounded to the nearest 5",
+        "Outcome unknown: Returned records with no current result event",
+        "within 40 working days of the date of this response — by 4 November 2020",
+        "section 50 of the Freedom of Information Act 2000",
+        "Dear requester,",
+    ):
+        assert phrase in letter, phrase
+    assert "Requester Name-Marker" not in letter
+
+    # one report object gave both: the letter's figures are the workbook's, which match the ledger
+    (headline,) = result.letter.headline
+    assert headline.column == "Total 2019"
+    workbook = _workbook_column(files["workbook"], "Total 2019")
+    with ledger_session(golden) as session:
+        exact = _exact_2019(session)
+    for (_, key, label), shown in zip(HEADLINE_ROWS, headline.values, strict=True):
+        assert workbook[label] == shown
+        _published_from(exact[key], shown)
+        text = f"{shown:,}" if isinstance(shown, int) else shown
+        assert f"| {label} | {text} |" in letter
+    assert headline.value("received") == 130  # 40 + 25 + 6 (a refused batch) + 60 = 131, rounded
+    assert headline.value("returned") == 40  # 14 + 5 + 21
+
+    # the DOCX says the same
+    document = docx.Document(str(files["letter_docx"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Freedom of Information request 59907" in text
+    assert "section 50 of the Freedom of Information Act 2000" in text
+    assert "Total 2019" in cells and "130" in cells and "59907" in cells
+
+    # the ledger records the response and the files' checksums
+    with ledger_session(golden) as session:
+        row = session.execute(select(FoiResponse)).scalar_one()
+    assert (row.outcome, row.stage, row.report_months) == ("successful", "initial", "2019-01..2019-12")
+    assert set(row.files) == {"workbook", "letter_md", "letter_docx"}
+    assert len(row.files["workbook"]["sha256"]) == 64
+
+
+def test_not_held_is_refused_for_what_the_ledger_holds(golden: Engine, tmp_path: Path) -> None:
+    with pytest.raises(
+        Conflict,
+        match=r"asks about 2015-07..2020-08 and the ledger holds 4 exchange\(s\) in those "
+        r"months: the information is held\. Answer with the monthly outcomes report",
+    ):
+        _answer(golden, tmp_path, outcome="not_held", report_months=None)
+    with pytest.raises(
+        ValidationFailed, match="'with-report': a report is attached to a successful or partially"
+    ):
+        _answer(golden, tmp_path, outcome="not_held")
+
+
+def test_a_report_goes_with_a_response_that_provides_information(golden: Engine, tmp_path: Path) -> None:
+    with pytest.raises(
+        ValidationFailed, match="a report is attached to a successful or partially_successful"
+    ):
+        _answer(golden, tmp_path, outcome="rejected", exemptions=["21"])
+
+
+def test_not_held_is_allowed_where_the_ledger_holds_nothing(sqlite_ledger: Engine, tmp_path: Path) -> None:
+    with ledger_session(sqlite_ledger) as session:
+        open_seed_case(session, about=month_range("2015-07", "2020-08"))
+    result = _answer(sqlite_ledger, tmp_path, outcome="not_held", report_months=None)
+    assert result.case.state == "not_held"
+    assert "We do not hold the information you asked for" in result.files["letter_md"].read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_partial_response_with_a_qualified_exemption_prints_the_public_interest(
+    golden: Engine, tmp_path: Path
+) -> None:
+    statement = "Naming the recipients in months with few records would identify families."
+    result = _answer(
+        golden,
+        tmp_path,
+        outcome="partially_successful",
+        exemptions=["40(2)", "31(1)(e)"],
+        public_interest=statement,
+    )
+    letter = letter_markdown(result.letter)
+    assert "| s.40(2) | Personal information about others" in letter and "| absolute |" in letter
+    assert "| s.31(1)(e) | Law enforcement: the operation of the immigration controls | qualified |" in letter
+    assert "### The public interest test" in letter and statement in letter
+    assert result.case.state == "partially_successful"
+
+
+def test_an_ncnd_response_names_the_provisions(seed_case: Engine, tmp_path: Path) -> None:
+    result = _answer(
+        seed_case,
+        tmp_path,
+        outcome="ncnd",
+        report_months=None,
+        exemptions=["31(1)(e)"],
+        public_interest="Confirming would reveal the scale of enforcement activity.",
+    )
+    letter = result.files["letter_md"].read_text(encoding="utf-8")
+    assert "We can neither confirm nor deny whether we hold" in letter
+    assert "| Section | Exemption | Absolute or qualified | Neither confirm nor deny |" in letter
+    assert "| s.31(1)(e) |" in letter and "| s.31(3) |" in letter
+    assert result.case.state == "rejected"
+
+
+def test_an_s12_refusal_states_the_estimate_against_the_limit(seed_case: Engine, tmp_path: Path) -> None:
+    result = _answer(seed_case, tmp_path, outcome="s12_cost", report_months=None, hours_estimate=30)
+    letter = result.files["letter_md"].read_text(encoding="utf-8")
+    assert (
+        "30 hours of staff time. At £25 an hour that is £750.00, above the appropriate limit of £600 (24 hours)"
+        in (letter)
+    )
+    assert "(section 12 of the Act)" in letter
+    assert result.response.cost_limit == 600 and result.response.hours_estimate == 30
+
+
+def test_the_internal_reviews_response_goes_to_the_ico_route(golden: Engine, tmp_path: Path) -> None:
+    _answer(golden, tmp_path, outcome="rejected", report_months=None, exemptions=["44"])
+    with ledger_session(golden) as session:
+        request_review(
+            session, case_reference=SEED_REFERENCE, requested_on=D(2020, 10, 1), actor="t", today=TODAY
+        )
+    result = _answer(golden, tmp_path, responded_on=D(2020, 10, 20))
+    assert result.response.stage == "internal_review"
+    assert result.files["letter_md"].name == "59907-review-response.md"
+    assert result.files["workbook"].name.startswith("59907-review-monthly-outcomes")
+    letter = result.files["letter_md"].read_text(encoding="utf-8")
+    assert letter.startswith("# Internal review of Freedom of Information request 59907")
+    assert "We have completed the internal review you asked for" in letter
+    assert "ask for an internal review" not in letter
+    assert (
+        "If you remain dissatisfied, you have the right to complain to the Information Commissioner" in letter
+    )
+    with ledger_session(golden) as session:
+        case = read_case(session, case_reference=SEED_REFERENCE, today=TODAY)
+    assert [r.outcome for r in case.responses] == ["rejected", "successful"]
+    assert case.state == "successful" and case.first_response is not None
+    assert case.first_response.outcome == "rejected"
+
+
+def test_a_foisa_letter_gives_the_scottish_routes(sqlite_ledger: Engine, tmp_path: Path) -> None:
+    with ledger_session(sqlite_ledger) as session:
+        open_seed_case(session, regime="foisa")
+    result = _answer(sqlite_ledger, tmp_path, report_months=None)
+    letter = result.files["letter_md"].read_text(encoding="utf-8")
+    assert "# Freedom of Information (Scotland) request 59907" in letter
+    assert "require us to review it (section 20 of FOISA)" in letter
+    assert "Scottish Information Commissioner" in letter and "section 50" not in letter
+    assert result.letter.due_on == D(2020, 9, 9)
+
+
+def test_the_requester_and_retention_move_with_the_response(seed_case: Engine, tmp_path: Path) -> None:
+    result = _answer(seed_case, tmp_path, report_months=None, retention_days=10)
+    assert result.case.requester_erase_after == SEED_RECEIVED.replace(year=2023)  # the later of the two
+    assert result.letter.due_on == SEED_DUE
+
+
+# --- the real demo ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_seed_request_answered_with_the_demos_2019_report(tmp_path: Path) -> None:
+    from sharelog.demo import run_demo
+    from sharelog.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=None, agreements_dir=None)
+    demo = run_demo(settings, pupils=4000, requests=600)
+    engine = create_ledger_engine(demo.ledger_url)
+    try:
+        with ledger_session(engine) as session:
+            open_seed_case(session, about=month_range("2015-07", "2020-08"))
+        result = _answer(engine, tmp_path / "foi")
+        with ledger_session(engine) as session:
+            exact = _exact_2019(session)
+    finally:
+        engine.dispose()
+    (headline,) = result.letter.headline
+    workbook = _workbook_column(result.files["workbook"], "Total 2019")
+    letter = result.files["letter_md"].read_text(encoding="utf-8")
+    for (_, key, label), shown in zip(HEADLINE_ROWS, headline.values, strict=True):
+        assert workbook[label] == shown
+        _published_from(exact[key], shown)
+        assert f"| {label} | {f'{shown:,}' if isinstance(shown, int) else shown} |" in letter
+    assert exact["returned"] == demo.disclosures
+    assert result.files["letter_docx"].is_file()
