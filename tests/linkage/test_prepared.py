@@ -31,6 +31,7 @@ def test_prepared_folder_holds_what_link_needs(prepared: Path) -> None:
         "manifest.json",
         "model.json",
         "register.parquet",
+        "relatives.json",
         "tf_forename1.parquet",
         "tf_postcode_std.parquet",
         "tf_surname_std.parquet",

@@ -249,7 +249,9 @@ def test_every_level_of_the_model_is_rewritten_for_spark(tmp_path: Path) -> None
     assert not any(
         "jaro_winkler" in c.lower() for c in conditions
     )  # the jar's function differs from DuckDB's
-    assert sum("AGGREGATE(" in c for c in conditions) == 5  # forename and surname twice, middle name once
+    assert (
+        sum("AGGREGATE(" in c for c in conditions) == 7
+    )  # forename, surname, address twice; middle name once
     assert any("ARRAY_INTERSECT(" in c for c in conditions)
     assert spark["blocking_rules_to_generate_predictions"] == [
         {"blocking_rule": "l.dob_str = r.dob_str", "sql_dialect": "duckdb"}

@@ -5,7 +5,7 @@ See docs/matching.md for the model, the decision rule and its defaults.
 
 import logging
 
-from sharelog.linkage._decide import IDENTITY_COMPARISONS, Thresholds
+from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._inputs import InputFile, read_input
 from sharelog.linkage._link import LinkResult, link, open_session, train, write_csv_atomically
 from sharelog.linkage._model import LinkageModel, load_model, save_model
@@ -17,7 +17,6 @@ from sharelog.linkage._session import Backend, MatchingSession
 logging.getLogger("splink").addHandler(logging.NullHandler())
 
 __all__ = [
-    "IDENTITY_COMPARISONS",
     "Backend",
     "InputFile",
     "LinkResult",

@@ -11,12 +11,17 @@ This calibrates for the register's size (a bigger register needs more evidence) 
 equal evidence share the probability, so neither reaches the match threshold. ``p`` is estimated from the batch
 (expectation-maximisation over the requests) unless it is given.
 
+Relatives are the other hazard: a child who is not in the register often has a brother, sister or twin who is,
+sharing the surname and the address, so the household fields cannot tell them apart. Where the register has
+households (:mod:`sharelog.linkage._relatives`) and the candidate shares the request's surname, an automatic
+match also needs the forename **and** the date of birth each to count for the candidate (a positive match
+weight); with neither, the request is about a relative.
+
 A request is a ``match`` when its best candidate's posterior reaches the match threshold, its Bayes factor beats
-the runner-up's by the minimum gap, **and** its forename, surname and date of birth each count for it (household
-fields — surname, postcode — cannot tell a sibling from the child asked about); ``review`` when the best
-posterior reaches the review threshold, or it would have matched but for a close runner-up, a disagreeing
-identity field or another request of the batch claiming the same pupil; ``no_match`` otherwise — and always when
-neither the forename nor the date of birth counts for the best candidate (only household fields agree: a sibling).
+the runner-up's by the minimum gap, and it is not explained as well by a relative; ``review`` when the best
+posterior reaches the review threshold, or it would have matched but for a close runner-up, a possible relative
+or another request of the batch claiming the same pupil; ``no_match`` otherwise — and always when the person
+fields say *a relative* more strongly than *this child* (a sibling: only the household agrees).
 """
 
 from __future__ import annotations
@@ -27,11 +32,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-__all__ = ["IDENTITY_COMPARISONS", "Decisions", "Thresholds", "decide", "estimate_share_in_register"]
-
-# The fields that tell relatives apart. Siblings share a surname and an address, so an automatic match also
-# needs the forename, the surname and the date of birth each to count for the pair (a positive match weight).
-IDENTITY_COMPARISONS = ("forename", "surname", "dob")
+__all__ = ["Decisions", "Thresholds", "decide", "estimate_share_in_register"]
 
 
 @dataclass(frozen=True)
@@ -85,24 +86,27 @@ def estimate_share_in_register(evidence: np.ndarray, *, register_size: int, requ
     return share
 
 
-def _evidence_sql(comparison: str, columns: set[str]) -> str:
+def _counts_sql(comparison: str, columns: set[str]) -> str:
+    """Whether a comparison counts for the pair: a positive match weight, term-frequency adjustment included."""
     weight = f"coalesce(mw_{comparison}, 0)"
     if f"mw_tf_adj_{comparison}" in columns:
         weight += f" + coalesce(mw_tf_adj_{comparison}, 0)"
-    return f"({weight}) > 0"
+    return f"(({weight}) > 0)"
 
 
-def _pairs_sql(predictions: str, *, prior_weight: float, columns: set[str]) -> str:
-    """Orient each pair as (request, pupil), turn its match weight into a log2 Bayes factor, and say which of
-    the fields that tell relatives apart (forename, surname, date of birth) count for the pair."""
-    forename, surname, dob = (_evidence_sql(c, columns) for c in IDENTITY_COMPARISONS)
+def _pairs_sql(predictions: str, *, prior_weight: float, households: bool, columns: set[str]) -> str:
+    """Orient each pair as (request, pupil), turn its match weight into a log2 Bayes factor, and — where the
+    register has households and the surnames agree — say whether the forename and the date of birth tell this
+    child from a brother, sister or twin."""
+    forename, surname, dob = (_counts_sql(c, columns) for c in ("forename", "surname", "dob"))
+    relative_possible = f"({surname})" if households else "FALSE"
     return f"""
     SELECT
         CASE WHEN source_dataset_l = 'requests' THEN unique_id_l ELSE unique_id_r END AS request_id,
         CASE WHEN source_dataset_l = 'requests' THEN unique_id_r ELSE unique_id_l END AS pupil_id,
         match_weight - {prior_weight!r} AS log2_bf,
-        ({forename}) AND ({surname}) AND ({dob}) AS identity_agrees,
-        ({forename}) OR ({dob}) AS person_agrees
+        {relative_possible} AND NOT ({forename} AND {dob}) AS could_be_relative,
+        {relative_possible} AND NOT ({forename} OR {dob}) AS looks_like_relative
     FROM {predictions}
     """
 
@@ -113,7 +117,7 @@ def _ranked_sql(pairs: str, *, log2_k: float, share: float) -> str:
     WITH totals AS (
         SELECT request_id, sum(pow(2.0, log2_bf + {log2_k!r})) AS weight_sum FROM {pairs} GROUP BY request_id
     )
-    SELECT p.request_id, p.pupil_id, p.log2_bf, p.identity_agrees, p.person_agrees,
+    SELECT p.request_id, p.pupil_id, p.log2_bf, p.could_be_relative, p.looks_like_relative,
            pow(2.0, p.log2_bf + {log2_k!r}) / ({1 - share!r} + t.weight_sum) AS posterior,
            row_number() OVER (PARTITION BY p.request_id ORDER BY p.log2_bf DESC, p.pupil_id) AS rank
     FROM {pairs} AS p JOIN totals AS t USING (request_id)
@@ -126,8 +130,8 @@ def _decisions_sql(requests: str, ranked: str, thresholds: Thresholds) -> str:
     WITH best AS (SELECT * FROM {ranked} WHERE rank = 1),
          second AS (SELECT * FROM {ranked} WHERE rank = 2),
          joined AS (
-            SELECT r.unique_id AS request_id, b.pupil_id, b.posterior, b.log2_bf, b.identity_agrees,
-                   b.person_agrees,
+            SELECT r.unique_id AS request_id, b.pupil_id, b.posterior, b.log2_bf, b.could_be_relative,
+                   b.looks_like_relative,
                    s.pupil_id AS runner_up_id, s.posterior AS runner_up_posterior,
                    b.log2_bf - s.log2_bf AS gap_bits
             FROM {requests} AS r
@@ -138,9 +142,9 @@ def _decisions_sql(requests: str, ranked: str, thresholds: Thresholds) -> str:
             SELECT *,
                 CASE
                     WHEN pupil_id IS NULL THEN 'no candidate'
-                    WHEN NOT person_agrees THEN 'only household fields agree'
-                    WHEN posterior >= {thresholds.match!r} AND NOT identity_agrees
-                        THEN 'forename, surname or date of birth does not agree'
+                    WHEN looks_like_relative THEN 'a relative, not this child'
+                    WHEN posterior >= {thresholds.match!r} AND could_be_relative
+                        THEN 'could be a relative of this child'
                     WHEN posterior >= {thresholds.match!r} AND coalesce(gap_bits, 1e9) >= {thresholds.min_gap_bits!r}
                         THEN 'clear match'
                     WHEN posterior >= {thresholds.match!r} THEN 'runner-up too close'
@@ -160,7 +164,7 @@ def _decisions_sql(requests: str, ranked: str, thresholds: Thresholds) -> str:
            CASE
                WHEN p.reason = 'clear match' AND c.claims > 1 THEN 'review'
                WHEN p.reason = 'clear match' THEN 'match'
-               WHEN p.reason NOT IN ('below the review threshold', 'no candidate', 'only household fields agree')
+               WHEN p.reason NOT IN ('below the review threshold', 'no candidate', 'a relative, not this child')
                    THEN 'review'
                ELSE 'no_match'
            END AS decision,
@@ -179,6 +183,7 @@ def decide(
     prior_weight: float,
     register_size: int,
     thresholds: Thresholds,
+    households: bool = True,
     target: str = "decisions",
 ) -> Decisions:
     """Create table ``target``: one row per request of table ``requests`` with its decision.
@@ -190,14 +195,18 @@ def decide(
         prior_weight: the model's prior match weight, ``log2(λ / (1 − λ))``, taken off to leave Bayes factors.
         register_size: pupils in the register.
         thresholds: the decision bands.
+        households: whether the register has households (brothers, sisters, twins) a request could be about.
         target: the table to create.
     """
     columns = {row[0] for row in con.sql(f"DESCRIBE {predictions}").fetchall()}
-    pairs_sql = _pairs_sql(predictions, prior_weight=prior_weight, columns=columns)
+    pairs_sql = _pairs_sql(predictions, prior_weight=prior_weight, households=households, columns=columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {target}__pairs AS {pairs_sql}")
     share = thresholds.share_in_register
     if share is None:
-        sums = con.sql(f"SELECT sum(pow(2.0, log2_bf)) FROM {target}__pairs GROUP BY request_id").fetchnumpy()
+        # a candidate the relatives check calls a brother or sister is no evidence that the person is registered
+        sums = con.sql(
+            f"SELECT sum(pow(2.0, log2_bf)) FROM {target}__pairs WHERE NOT looks_like_relative GROUP BY request_id"
+        ).fetchnumpy()
         evidence = np.asarray(next(iter(sums.values())), dtype=float)
         total = int(con.sql(f"SELECT count(*) FROM {requests}").fetchall()[0][0])
         share = estimate_share_in_register(evidence, register_size=register_size, requests=total)

@@ -14,6 +14,7 @@ from typing import Any
 from sharelog.errors import InputError
 from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._link import open_session
+from sharelog.linkage._model import level_gammas
 from sharelog.linkage._session import Backend, MatchingSession
 
 __all__ = ["ComparisonEvidence", "Explanation", "explain"]
@@ -49,16 +50,17 @@ class Explanation:
 
 
 def _level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
-    """gamma value → level label for each comparison (Splink numbers levels from the bottom, null is -1)."""
+    """gamma value → level label for each comparison."""
     labels: dict[str, dict[int, str]] = {}
     for comparison in settings["comparisons"]:
-        levels = comparison["comparison_levels"]
-        non_null = [level for level in levels if not level.get("is_null_level")]
-        mapping = {-1: "missing on one side"}
-        for position, level in enumerate(non_null):
-            mapping[len(non_null) - 1 - position] = level.get(
-                "label_for_charts", level.get("sql_condition", "")
+        mapping = {
+            gamma: (
+                "missing on one side"
+                if gamma < 0
+                else level.get("label_for_charts", level.get("sql_condition", ""))
             )
+            for gamma, level in level_gammas(comparison)
+        }
         labels[comparison["output_column_name"]] = mapping
     return labels
 

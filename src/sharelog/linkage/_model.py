@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import splink
 import splink.comparison_level_library as cll
 from splink import Linker, SettingsCreator, block_on
@@ -26,10 +28,13 @@ from splink.internals.comparison_library import CustomComparison
 
 from sharelog.errors import InputError, Problem, ValidationFailed
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "LinkageModel",
     "blocking_rules",
     "comparisons",
+    "level_gammas",
     "load_model",
     "new_settings",
     "save_model",
@@ -124,6 +129,24 @@ def _postcode() -> ComparisonCreator:
     )
 
 
+def _address() -> ComparisonCreator:
+    return CustomComparison(
+        [
+            cll.NullLevel("address_street"),
+            cll.And(cll.ExactMatchLevel("address_number"), cll.ExactMatchLevel("address_street")).configure(
+                label_for_charts="address: same house"
+            ),
+            cll.And(
+                cll.ExactMatchLevel("address_number"), cll.JaroWinklerLevel("address_street", 0.88)
+            ).configure(label_for_charts="address: same number, similar street"),
+            cll.JaroWinklerLevel("address_street", 0.92).configure(label_for_charts="address: same street"),
+            cll.ExactMatchLevel("address_town").configure(label_for_charts="address: same town"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="address",
+    )
+
+
 def _middle_name() -> ComparisonCreator:
     return CustomComparison(
         [
@@ -156,6 +179,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         _date_of_birth(),
         _sex(),
         _postcode(),
+        _address(),
     ]
 
 
@@ -168,7 +192,9 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     - date of birth + postcode: both names are wrong or transliterated;
     - date of birth + surname sound found as forename: forename and surname swapped;
     - surname + postcode, forename group + postcode: the date of birth and one name are both wrong, but the
-      household is right (a household holds few children, so these add few pairs).
+      household is right (a household holds few children, so these add few pairs);
+    - house number + street + town: names and date of birth are all wrong, or the postcode is missing or not
+      in UK format, but the address was sent.
     """
     return [
         block_on("dob_str", "surname_sound"),
@@ -178,7 +204,17 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
         CustomRule("l.dob_str = r.dob_str AND l.surname_sound = r.forename_sound", sql_dialect="duckdb"),
         block_on("surname_std", "postcode_std"),
         block_on("forename_group", "postcode_std"),
+        block_on("address_number", "address_street", "address_town"),
     ]
+
+
+def level_gammas(comparison: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Each level of a comparison (from its settings) with the gamma value Splink gives it: the null level is -1,
+    the others count down from the strongest to the else level at 0."""
+    non_null = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+    numbered = [(len(non_null) - 1 - position, level) for position, level in enumerate(non_null)]
+    nulls = [(-1, level) for level in comparison["comparison_levels"] if level.get("is_null_level")]
+    return nulls + numbered
 
 
 def new_settings() -> SettingsCreator:
@@ -240,12 +276,19 @@ U_SAMPLE_PAIRS = 2_000_000
 # name. Relatives who share a surname and a similar forename (cousins) would otherwise teach the model that a
 # wrong date of birth is common among true matches. Every column named here is left out of this session's
 # estimates (Splink's rule), so it learns the date of birth alone; the rest come from the session on dates.
-DATE_OF_BIRTH_TRAINING_RULE = CustomRule(
+# Where no pair shares a district (postcodes not in UK format have none), the district condition is dropped.
+_SAME_PERSON_FIELDS = (
     "l.forename_group = r.forename_group AND l.surname_std = r.surname_std "
-    "AND l.postcode_district = r.postcode_district "
     "AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex) "
-    "AND (l.middle1 IS NULL OR r.middle1 IS NULL OR l.middle1 = r.middle1)",
-    sql_dialect="duckdb",
+    "AND (l.middle1 IS NULL OR r.middle1 IS NULL OR l.middle1 = r.middle1)"
+)
+DATE_OF_BIRTH_TRAINING_RULES = (
+    CustomRule(f"{_SAME_PERSON_FIELDS} AND l.postcode_district = r.postcode_district", sql_dialect="duckdb"),
+    CustomRule(
+        f"{_SAME_PERSON_FIELDS} AND (l.postcode_district = r.postcode_district "
+        "OR l.postcode_district IS NULL OR r.postcode_district IS NULL)",
+        sql_dialect="duckdb",
+    ),
 )
 
 
@@ -270,16 +313,56 @@ def fill_unestimated(settings: dict[str, Any], *, sampled_pairs: int = U_SAMPLE_
     return settings
 
 
-def train_model(linker: Linker, *, progress: Progress | None = None) -> dict[str, Any]:
+MIN_TRAINING_PAIRS = 50
+
+
+def _rule_sql(rule: BlockingRuleCreator) -> str:
+    return rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+
+def _pairs_under(con: duckdb.DuckDBPyConnection, rule: BlockingRuleCreator, *, limit: int) -> int:
+    """How many request–register pairs ``rule`` finds (counting stops at ``limit``)."""
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM requests_std AS l JOIN register_std AS r "
+        f"ON {_rule_sql(rule)} LIMIT {limit})"
+    )
+    return int(con.sql(sql).fetchall()[0][0])
+
+
+def _expectation_maximisation(
+    linker: Linker, con: duckdb.DuckDBPyConnection | None, rules: list[BlockingRuleCreator]
+) -> None:
+    """One EM session, on the first rule that finds enough record pairs.
+
+    The pairs are counted first: Splink drops the comparisons a rule uses from the model *before* it finds that
+    the rule has no pairs, so a failed session would leave a model without them. With no usable rule (a tiny
+    batch), the levels the session would have estimated keep cautious values (see :func:`fill_unestimated`).
+    """
+    for rule in rules:
+        if con is not None and _pairs_under(con, rule, limit=MIN_TRAINING_PAIRS) < MIN_TRAINING_PAIRS:
+            continue
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+        return
+    log.warning("no expectation-maximisation rule found enough record pairs; session skipped")
+
+
+def train_model(
+    linker: Linker, *, progress: Progress | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, Any]:
     """Estimate the model's parameters without labels.
 
     u-probabilities come from random pairs; m-probabilities from two expectation-maximisation sessions, one
     blocked on date of birth (it learns the names, sex, middle name and postcode) and one on the names within a
-    postcode district (:data:`DATE_OF_BIRTH_TRAINING_RULE`: it learns the date of birth), so every comparison is
+    postcode district (:data:`DATE_OF_BIRTH_TRAINING_RULES`: it learns the date of birth), so every comparison is
     estimated in a session that does not block on it.
 
     Returns:
         The trained settings, with cautious values where training could not estimate a parameter.
+
+    ``con`` (the connection holding ``requests_std`` and ``register_std``) lets a session whose rule finds too
+    few pairs be skipped instead of failing.
     """
     steps = 4
 
@@ -294,15 +377,18 @@ def train_model(linker: Linker, *, progress: Progress | None = None) -> dict[str
     step(1)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
     step(2)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob_str"), estimate_without_term_frequencies=True
-    )
+    _expectation_maximisation(linker, con, [block_on("dob_str")])
     step(3)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        DATE_OF_BIRTH_TRAINING_RULE, estimate_without_term_frequencies=True
-    )
+    _expectation_maximisation(linker, con, list(DATE_OF_BIRTH_TRAINING_RULES))
     step(4)
-    return fill_unestimated(linker.misc.save_model_to_json())
+    settings = linker.misc.save_model_to_json()
+    expected = [
+        c.get_comparison("duckdb").output_column_name for c in comparisons() if not isinstance(c, dict)
+    ]
+    found = [c["output_column_name"] for c in settings["comparisons"]]
+    if found != expected:
+        raise RuntimeError(f"training lost comparisons: expected {expected}, model has {found}")
+    return fill_unestimated(settings)
 
 
 def save_model(model: LinkageModel, path: Path) -> None:

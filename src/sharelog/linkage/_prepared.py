@@ -3,7 +3,8 @@ batch only reads what it needs.
 
 Folder layout: ``manifest.json`` (what it holds and where from), ``linkage.parquet`` (the linkage columns),
 ``register.parquet`` (the register as given, for the fields an agreement returns), ``tf_<column>.parquet``
-(term frequencies from the register) and, once trained, ``model.json``.
+(term frequencies from the register) and, once trained, ``model.json`` and ``relatives.json`` (how the register's
+brothers, sisters and twins compare: see :mod:`sharelog.linkage._relatives`).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def prepare_register(
             _write_tables(session, staging)
             if trained is not None:
                 save_model(trained, staging / "model.json")
+                session.use_model(trained)
+                session.relative_profile().save(staging / "relatives.json")
             manifest = {
                 "format": PREPARED_FORMAT,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

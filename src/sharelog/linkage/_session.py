@@ -26,6 +26,7 @@ from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._decide import Decisions, Thresholds, decide
 from sharelog.linkage._inputs import InputFile, read_input
 from sharelog.linkage._model import LinkageModel, new_settings, settings_checksum, train_model
+from sharelog.linkage._relatives import RelativeProfile, household_profile
 from sharelog.linkage._standardise import standardise_table
 
 __all__ = ["Backend", "MatchingSession", "TF_COLUMNS"]
@@ -33,7 +34,7 @@ __all__ = ["Backend", "MatchingSession", "TF_COLUMNS"]
 Backend = Literal["duckdb", "spark"]
 Progress = Callable[[str, int, int], None]
 TF_COLUMNS = ("forename1", "surname_std", "postcode_std")
-PREPARED_FORMAT = "sharelog-prepared-register/1"
+PREPARED_FORMAT = "sharelog-prepared-register/2"
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +78,7 @@ class MatchingSession:
         self.model: LinkageModel | None = None
         self.decisions: Decisions | None = None
         self._predictions: str | None = None
+        self._relatives: RelativeProfile | None = None
 
     def __enter__(self) -> MatchingSession:
         return self
@@ -155,7 +157,7 @@ class MatchingSession:
         """Train a model, without labels, on the session's register and request batch."""
         self._require_inputs()
         linker = self._linker(new_settings())
-        settings = train_model(linker, progress=progress)
+        settings = train_model(linker, progress=progress, con=self.con)
         assert self.register_info is not None and self.requests is not None
         self.model = LinkageModel(
             settings=settings,
@@ -201,9 +203,22 @@ class MatchingSession:
         lam = float(self.model.settings["probability_two_random_records_match"])
         return math.log2(lam / (1 - lam))
 
+    def relative_profile(self) -> RelativeProfile:
+        """How relatives compare in this register: from the prepared register, or counted now (and kept)."""
+        if self._relatives is None:
+            assert self.model is not None and self.register_info is not None
+            prepared = self.register_info.prepared_dir
+            if prepared is not None and (prepared / "relatives.json").is_file():
+                self._relatives = RelativeProfile.load(prepared / "relatives.json")
+            else:
+                self._relatives = household_profile(
+                    self.con, register="register_std", settings=self.model.settings
+                )
+        return self._relatives
+
     def decide(self, thresholds: Thresholds) -> Decisions:
         """One decision per request (see :mod:`sharelog.linkage._decide`)."""
-        assert self._predictions is not None and self.register_info is not None
+        assert self._predictions is not None and self.register_info is not None and self.model is not None
         self.decisions = decide(
             self.con,
             predictions=self._predictions,
@@ -211,6 +226,7 @@ class MatchingSession:
             prior_weight=self.prior_weight(),
             register_size=self.register_info.rows,
             thresholds=thresholds,
+            households=self.relative_profile().active,
         )
         return self.decisions
 

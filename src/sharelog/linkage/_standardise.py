@@ -15,6 +15,9 @@ Linkage columns (``LINKAGE_COLUMNS``):
 - ``dob_str`` (``YYYY-MM-DD``), ``dob_swapped`` (day and month exchanged, when that is a real date), ``dob_year``.
 - ``sex`` (``M``, ``F`` or null), ``postcode_std`` (``B12 9QX``), ``postcode_sector`` (``B12 9``),
   ``postcode_district`` (``B12``).
+- ``address_number`` (``20``), ``address_street`` (``VICTORIA ROAD``), ``address_town`` (``HUDDERSFIELD``) from
+  an address such as ``Flat 3, 20 Victoria Road, Huddersfield``: the street is the first comma-separated part
+  that starts with a house number, the town the last part. Blank when the batch has no address.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ LINKAGE_COLUMNS = (
     "postcode_std",
     "postcode_sector",
     "postcode_district",
+    "address_number",
+    "address_street",
+    "address_town",
 )
 
 # Letters that Unicode does not decompose into a base letter plus an accent, so strip_accents leaves them.
@@ -86,6 +92,14 @@ def _postcode_sql(column: str) -> str:
     )
 
 
+# The address's comma-separated parts, upper case, accents off, anything but letters, digits and spaces dropped.
+_ADDRESS_CLEANED = "regexp_replace(upper(strip_accents(coalesce(address, ''))), '[^A-Z0-9, ]', ' ', 'g')"
+_ADDRESS_PARTS_SQL = (
+    f"list_filter(list_transform(string_split({_ADDRESS_CLEANED}, ','), "
+    "lambda p: trim(regexp_replace(p, ' +', ' ', 'g'))), lambda p: p <> '')"
+)
+
+
 def cleaned_sql(source: str, *, id_column: str) -> str:
     """First pass: clean names, dates, sex and postcode of ``source`` (a table of text columns)."""
     return f"""
@@ -97,7 +111,8 @@ def cleaned_sql(source: str, *, id_column: str) -> str:
         try_strptime(trim(CAST(dob AS VARCHAR)), '%Y-%m-%d')::DATE AS dob_date,
         CASE upper(trim(coalesce(sex, '')))
             WHEN 'M' THEN 'M' WHEN 'MALE' THEN 'M' WHEN 'F' THEN 'F' WHEN 'FEMALE' THEN 'F' END AS sex,
-        {_postcode_sql("postcode")} AS postcode_std
+        {_postcode_sql("postcode")} AS postcode_std,
+        {_ADDRESS_PARTS_SQL} AS address_parts
     FROM {source}
     """
 
@@ -121,8 +136,17 @@ def linkage_columns_sql(cleaned: str) -> str:
         CASE WHEN regexp_matches(postcode_std, '^[A-Z]{{1,2}}[0-9][A-Z0-9]? [0-9][A-Z]{{2}}$')
              THEN left(postcode_std, length(postcode_std) - 2) END AS postcode_sector,
         CASE WHEN regexp_matches(postcode_std, '^[A-Z]{{1,2}}[0-9][A-Z0-9]? [0-9][A-Z]{{2}}$')
-             THEN split_part(postcode_std, ' ', 1) END AS postcode_district
-    FROM {cleaned}
+             THEN split_part(postcode_std, ' ', 1) END AS postcode_district,
+        nullif(regexp_extract(street_part, '^([0-9]+[A-Z]?) ', 1), '') AS address_number,
+        nullif(trim(regexp_replace(street_part, '^[0-9]+[A-Z]? ', '')), '') AS address_street,
+        CASE WHEN len(address_parts) > 1 THEN address_parts[len(address_parts)] END AS address_town
+    FROM (
+        SELECT *,
+            coalesce(
+                list_filter(address_parts, lambda p: regexp_matches(p, '^[0-9]+[A-Z]? [A-Z]'))[1], address_parts[1]
+            ) AS street_part
+        FROM {cleaned}
+    )
     """
 
 
@@ -198,6 +222,9 @@ def standardise_table(con: duckdb.DuckDBPyConnection, *, source: str, id_column:
         target: the name of the table to create (replaced if it exists).
     """
     cleaned, base, lookup = f"{target}__cleaned", f"{target}__base", f"{target}__names"
+    columns = {row[0] for row in con.sql(f"DESCRIBE {source}").fetchall()}
+    if "address" not in columns:  # the address is optional in both schemas
+        source = f"(SELECT *, CAST(NULL AS VARCHAR) AS address FROM {source})"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {cleaned} AS {cleaned_sql(source, id_column=id_column)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {base} AS {linkage_columns_sql(cleaned)}")
     names = _name_lookup(con, base)
