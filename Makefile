@@ -7,13 +7,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # constraints.txt pins every package so a fresh install is reproducible (refresh with `make lock`)
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# the GOV.UK Frontend styles, scripts, fonts and images the web app serves (npm, pinned by package-lock.json)
+ASSETS := src/sharelog/web/static/govuk
 
 .PHONY: run test lint typecheck bench format lock clean help
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run $(ASSETS)/.copied
 	$(BIN)/sharelog demo
+	@echo
+	@echo "To look at the demo ledger in a browser:  $(BIN)/sharelog serve --demo   (then open http://localhost:8000)"
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(ASSETS)/.copied
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -42,12 +46,19 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	$(PIP) -e ".[test,dev,spark]"
 	@touch $@
 
+$(ASSETS)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(ASSETS) && mkdir -p $(ASSETS)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(ASSETS)/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(ASSETS)/assets
+	@touch $@
+
 # Re-pin constraints.txt to what the current venv holds (run after changing dependencies in pyproject.toml).
 lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^sharelog' > constraints.txt
 
 clean:
-	rm -rf $(VENV) sharelog-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(ASSETS) sharelog-data .pytest_cache .mypy_cache .ruff_cache
 
 help:
 	@sed -n '1,4p' Makefile

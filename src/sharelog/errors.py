@@ -1,13 +1,16 @@
 """The exceptions sharelog raises, and how each reaches a person.
 
-Services raise these; the CLI prints one ``Error: …`` line and exits with ``exit_code``; the web app (later)
+Services raise these; the CLI prints one ``Error: …`` line and exits with ``exit_code``; the web app
 renders ``status``. No message ever carries a value from a data file: only the file, the row and the field.
 
     SharelogError                 exit 1, HTTP 500 — something went wrong inside sharelog
     ├── InputError                exit 2, HTTP 400 — the input or the request cannot be used as given
     │   ├── ValidationFailed      exit 2, HTTP 422 — a file or document with problems, every one listed
     │   ├── NotFound              exit 2, HTTP 404 — an id that names nothing (agreement, exchange…)
-    │   └── Conflict              exit 2, HTTP 409 — the action clashes with what the ledger holds
+    │   ├── Conflict              exit 2, HTTP 409 — the action clashes with what the ledger holds
+    │   ├── SignInRequired        exit 2, HTTP 401 — no valid session or API token
+    │   ├── AccessDenied          exit 2, HTTP 403 — signed in, but the role or organisation may not do this
+    │   └── TooManyAttempts       exit 2, HTTP 429 — too many failed sign-ins: wait and try again
     └── LedgerError               exit 1, HTTP 500 — the ledger database is missing, unreachable or out of date
 """
 
@@ -17,12 +20,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDenied",
     "Conflict",
     "InputError",
     "LedgerError",
     "NotFound",
     "Problem",
     "SharelogError",
+    "SignInRequired",
+    "TooManyAttempts",
     "ValidationFailed",
 ]
 
@@ -59,6 +65,24 @@ class Conflict(InputError):
     """The action clashes with what the ledger already holds (e.g. the same batch twice)."""
 
     status = 409
+
+
+class SignInRequired(InputError):
+    """No valid session cookie or API token came with the request."""
+
+    status = 401
+
+
+class AccessDenied(InputError):
+    """The signed-in user's role or organisation may not see or do this."""
+
+    status = 403
+
+
+class TooManyAttempts(InputError):
+    """Too many failed sign-ins for one account or address in the last few minutes."""
+
+    status = 429
 
 
 class LedgerError(SharelogError):

@@ -6,6 +6,8 @@ Values come from ``SHARELOG_*`` environment variables or a ``.env`` file in the 
 from __future__ import annotations
 
 import getpass
+import os
+import secrets
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -79,6 +81,15 @@ class Settings(BaseSettings):
         description="How long an FOI requester's name and contact are kept after receipt and after each response.",
     )
 
+    web_secret_key: SecretStr | None = Field(
+        default=None,
+        description="The key that signs web session cookies; default: a random key kept in data_dir/web-secret.key.",
+    )
+    web_secure_cookies: bool = Field(
+        default=True,
+        description="Mark the session cookie Secure (browsers then send it only over HTTPS, or to localhost).",
+    )
+
     def ledger_url(self) -> str:
         """The database URL of the ledger, defaulting to a SQLite file in ``data_dir``."""
         if self.database_url:
@@ -100,6 +111,18 @@ class Settings(BaseSettings):
     def review_path(self) -> Path:
         """Where review files (what reviewers compare, until they decide) are written."""
         return self.data_dir / "review"
+
+    def web_secret(self) -> str:
+        """The key that signs session cookies: the setting, or a random one created once in ``data_dir``."""
+        if self.web_secret_key is not None:
+            return self.web_secret_key.get_secret_value()
+        path = self.data_dir / "web-secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text(encoding="ascii").strip()
 
     def holder_key_bytes(self) -> bytes:
         """The holder's secret key. Refuses to run without one, or with the public demo key outside demo mode.

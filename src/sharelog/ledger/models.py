@@ -28,7 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "REVIEW_DECISIONS",
+    "ROLES",
     "AgreementVersion",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Disclosure",
@@ -51,6 +53,7 @@ __all__ = [
     "RequestOutcome",
     "ReturnFile",
     "ReviewItem",
+    "User",
     "utc_now",
 ]
 
@@ -84,6 +87,8 @@ FOI_EVENT_KINDS = (
 )
 FOI_OUTCOMES = ("successful", "partially_successful", "not_held", "rejected", "ncnd", "s12_cost", "s14")
 FOI_STAGES = ("initial", "internal_review")
+# Accounts (sharelog.accounts owns what each role may do)
+ROLES = ("holder_operator", "holder_reviewer", "requester_caseworker", "auditor", "foi_officer", "admin")
 
 # Constraint names must be stable across SQLite and PostgreSQL so that migrations can refer to them.
 NAMING_CONVENTION = {
@@ -421,3 +426,41 @@ class FoiResponse(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     case: Mapped[FoiCase] = relationship(back_populates="responses")
+
+
+class User(Base):
+    """A person who signs in to the web app: one role, one organisation, an argon2 password hash."""
+
+    __tablename__ = "users"
+    __table_args__ = (_one_of("role", ROLES, "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    disabled_at: Mapped[datetime | None]
+    # bumped when the password changes or the account is disabled: every older session stops working
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+    api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+
+class ApiToken(Base):
+    """A machine client's bearer token: only its sha256 is kept; it acts as its user, with that user's role."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="api_tokens")

@@ -1,0 +1,62 @@
+"""Who may use each route: one table, keyed by route name, checked on every request (fail closed).
+
+A route missing from :data:`ACCESS` answers 403 to everyone, and the authorization matrix test fails, so a new
+route cannot go live without someone deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["ACCESS", "ANY_SIGNED_IN", "PUBLIC", "Access", "allowed"]
+
+PUBLIC: Final = "public"  # anyone, signed in or not
+ANY_SIGNED_IN: Final = "signed_in"  # any active account
+
+HOLDER_OPERATOR = "holder_operator"
+HOLDER_REVIEWER = "holder_reviewer"
+CASEWORKER = "requester_caseworker"
+AUDITOR = "auditor"
+FOI_OFFICER = "foi_officer"
+ADMIN = "admin"
+
+Access = str | frozenset[str]
+
+
+def _roles(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+# Counts without personal data: anyone inside either organisation who looks after the exchange.
+_COUNTS = _roles(HOLDER_OPERATOR, HOLDER_REVIEWER, CASEWORKER, AUDITOR, FOI_OFFICER, ADMIN)
+_REPORTS = _roles(HOLDER_OPERATOR, HOLDER_REVIEWER, CASEWORKER, AUDITOR, FOI_OFFICER)
+
+ACCESS: dict[str, Access] = {
+    # signing in and out, static pages
+    "read_sign_in": PUBLIC,
+    "sign_in": PUBLIC,
+    "sign_out": ANY_SIGNED_IN,
+    "read_home": PUBLIC,
+    "read_health": PUBLIC,
+    # dashboard
+    "read_dashboard": _COUNTS,
+    # accounts (admin)
+    "read_users": _roles(ADMIN),
+    "api_read_me": ANY_SIGNED_IN,
+    # ---- pages: agreements, exchanges, review (holder side) ----
+    # ---- pages: outcomes (requester side) ----
+    # ---- pages: reports and the public transparency page ----
+    # ---- pages: FOI cases ----
+    # ---- API /api/v1 ----
+}
+
+
+def allowed(access: Access, role: str | None) -> bool:
+    """Whether a user with ``role`` (``None``: signed out) may use a route with this access rule."""
+    if access == PUBLIC:
+        return True
+    if role is None:
+        return False
+    if access == ANY_SIGNED_IN:
+        return True
+    return isinstance(access, frozenset) and role in access

@@ -1,0 +1,103 @@
+"""The app factory: FastAPI with server-rendered GOV.UK pages, the /api/v1 API, sessions and security headers."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from sharelog import __version__
+from sharelog.accounts import SignInThrottle
+from sharelog.ledger import create_ledger_engine, require_current
+from sharelog.settings import Settings
+from sharelog.web import api, pages
+from sharelog.web._context import WebContext
+from sharelog.web._errors import install_error_handlers
+from sharelog.web._security import authorize
+from sharelog.web._templating import make_templates
+
+__all__ = ["SESSION_COOKIE", "create_app"]
+
+SESSION_COOKIE = "sharelog_session"
+SESSION_HOURS = 8  # a working day; signing in again after that is expected in government services
+STATIC_DIR = Path(__file__).parent / "static"
+ASSETS_DIR = STATIC_DIR / "govuk" / "assets"
+log = logging.getLogger("sharelog.web")
+
+API_DESCRIPTION = """\
+The sharelog HTTP API: submit a batch, fetch its return file, record and import outcomes, read reports and
+manage FOI cases — the same service functions as the `sharelog` command line.
+
+Authenticate machine clients with an API token (`sharelog users token USERNAME`) sent as
+`Authorization: Bearer slt_…`; a token acts with its user's role and organisation. Every error has one shape:
+`{"error": {"status", "type", "message", "details"}}`.
+"""
+
+
+def _security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def add_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        nonce = secrets.token_urlsafe(16)
+        request.state.csp_nonce = nonce
+        response = await call_next(request)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.url.path.startswith(("/static/", "/assets/")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) -> FastAPI:
+    """The web app on the settings' ledger (which must exist and be at the current revision).
+
+    Args:
+        settings: where the ledger, agreements and data folder are.
+        throttle: the sign-in throttle (tests pass a stricter one); default 5 failures per account per 15 minutes.
+    """
+    engine = create_ledger_engine(settings.ledger_url())
+    require_current(engine)
+    app = FastAPI(
+        title="sharelog",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.sharelog = WebContext(
+        settings=settings, engine=engine, templates=make_templates(), throttle=throttle or SignInThrottle()
+    )
+    install_error_handlers(app)
+    _security_headers(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.web_secret(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_HOURS * 3600,
+        same_site="strict",
+        https_only=settings.web_secure_cookies,
+    )
+    guarded = [Depends(authorize)]
+    for router in pages.ROUTERS:
+        app.include_router(router, dependencies=guarded, include_in_schema=False)
+    api_router = APIRouter(prefix="/api/v1", dependencies=guarded)
+    for router in api.ROUTERS:
+        api_router.include_router(router)
+    app.include_router(api_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if ASSETS_DIR.is_dir():
+        app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")
+    else:
+        log.warning("GOV.UK Frontend assets are missing (run `make`): pages will be unstyled")
+    return app

@@ -1,0 +1,123 @@
+"""Authentication (session cookie or API token), authorization against the access table, and CSRF tokens.
+
+Every router carries :func:`authorize` as a dependency. It finds who is asking, looks the matched route up in
+:data:`~sharelog.web._access.ACCESS` (fail closed) and, for a form posted with a session cookie, checks the CSRF
+token. Routes then read the user with :data:`CurrentUser` or :data:`MaybeUser`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from sharelog.accounts import user_for_token
+from sharelog.errors import AccessDenied, SignInRequired
+from sharelog.ledger.models import User
+from sharelog.web._access import ACCESS, allowed
+from sharelog.web._context import Ledger
+
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "CurrentUser",
+    "MaybeUser",
+    "authorize",
+    "csrf_token",
+    "end_session",
+    "start_session",
+]
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use); every form carries it in a hidden field."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def start_session(request: Request, user: User) -> None:
+    """Sign ``user`` in: a fresh session (a new CSRF token too, so one planted before sign-in is useless)."""
+    request.session.clear()
+    request.session.update({"uid": user.id, "sv": user.session_version, "csrf": secrets.token_urlsafe(32)})
+
+
+def end_session(request: Request) -> None:
+    """Sign out: forget everything in the session cookie."""
+    request.session.clear()
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _session_user(request: Request, session: Session) -> User | None:
+    uid, version = request.session.get("uid"), request.session.get("sv")
+    if not isinstance(uid, int):
+        return None
+    user = session.get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        request.session.clear()  # disabled, or the password changed since: this session is over
+        return None
+    return user
+
+
+async def _check_csrf(request: Request) -> None:
+    expected = request.session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()  # Starlette keeps the parsed form, so the route reads it again for free
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or sent is None or not hmac.compare_digest(expected, sent):
+        raise AccessDenied(
+            "the form has expired or did not come from this site: go back, reload and try again"
+        )
+
+
+async def authorize(request: Request, session: Ledger) -> User | None:
+    """Who is asking, if anyone, and whether the matched route lets them (raises otherwise)."""
+    token = _bearer(request)
+    user = user_for_token(session, token) if token is not None else _session_user(request, session)
+    if token is not None and user is None:
+        raise SignInRequired("the API token is not valid (revoked, mistyped, or its user is disabled)")
+    request.state.user = user
+    route = request.scope.get("route")
+    name = getattr(route, "name", None)
+    access = ACCESS.get(name) if isinstance(name, str) else None
+    if access is None:
+        raise AccessDenied("this page has no access rule, so no one may use it")
+    if not allowed(access, user.role if user is not None else None):
+        if user is None:
+            raise SignInRequired("sign in to see this page")
+        raise AccessDenied("your role does not allow this")
+    if request.method in _UNSAFE and token is None:
+        await _check_csrf(request)
+    return user
+
+
+def _maybe_user(user: Annotated[User | None, Depends(authorize)]) -> User | None:
+    return user
+
+
+def _current_user(user: Annotated[User | None, Depends(authorize)]) -> User:
+    if user is None:
+        raise SignInRequired("sign in to see this page")
+    return user
+
+
+MaybeUser = Annotated[User | None, Depends(_maybe_user)]
+CurrentUser = Annotated[User, Depends(_current_user)]

@@ -1,0 +1,9 @@
+"""The HTTP API under /api/v1: JSON in and out, one error shape, the same services as the CLI."""
+
+from fastapi import APIRouter
+
+from sharelog.web.api import _me
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: list[APIRouter] = [_me.router]
