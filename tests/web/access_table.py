@@ -33,6 +33,7 @@ CORE: dict[str, Expected] = {
     "sign_out": SIGNED_IN,
     "api_read_me": SIGNED_IN,
     "read_dashboard": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
+    "read_users": only(ADMIN),
     # FastAPI's own: the OpenAPI document and its viewer are public (they describe, they hold no data)
     "openapi": PUBLIC,
     "swagger_ui_html": PUBLIC,

@@ -112,7 +112,7 @@ def _register_commands() -> None:
     app.add_typer(register.app, name="register")
     app.add_typer(exchange.app, name="exchange")
     app.add_typer(review.app, name="review")
-    from sharelog.cli import foi, outcomes, report, retention, subject
+    from sharelog.cli import foi, outcomes, report, retention, serve, subject, users
 
     app.add_typer(outcomes.app, name="outcomes")
     subject.register(app)
@@ -120,6 +120,8 @@ def _register_commands() -> None:
     app.add_typer(report.app, name="report")
     app.add_typer(foi.app, name="foi")
     demo.register(app)
+    serve.register(app)
+    app.add_typer(users.app, name="users")
 
 
 _register_commands()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -25,11 +26,24 @@ __all__ = [
     "CSRF_HEADER",
     "CurrentUser",
     "MaybeUser",
+    "Principal",
     "authorize",
     "csrf_token",
     "end_session",
     "start_session",
 ]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is signed in, copied out of the ledger row so that pages (error pages too) can show it after the
+    request's transaction has ended."""
+
+    username: str
+    display_name: str
+    role: str
+    organisation_id: str
+
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -94,7 +108,11 @@ async def authorize(request: Request, session: Ledger) -> User | None:
     user = user_for_token(session, token) if token is not None else _session_user(request, session)
     if token is not None and user is None:
         raise SignInRequired("the API token is not valid (revoked, mistyped, or its user is disabled)")
-    request.state.user = user
+    request.state.principal = (
+        Principal(user.username, user.display_name, user.role, user.organisation_id)
+        if user is not None
+        else None
+    )
     route = request.scope.get("route")
     name = getattr(route, "name", None)
     access = ACCESS.get(name) if isinstance(name, str) else None

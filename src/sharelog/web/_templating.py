@@ -42,7 +42,7 @@ def make_templates() -> Jinja2Templates:
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render ``template`` with the signed-in user, the navigation, the CSRF token and the CSP nonce."""
     templates: Jinja2Templates = request.app.state.sharelog.templates
-    user = getattr(request.state, "user", None)
+    user = getattr(request.state, "principal", None)
     context.setdefault("user", user)
     context.setdefault(
         "navigation", navigation_for(user.role if user is not None else None, request.url.path)

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from sharelog.web.pages import _account, _dashboard
+from sharelog.web.pages import _account, _dashboard, _users
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [_account.router, _dashboard.router]
+ROUTERS: list[APIRouter] = [_account.router, _dashboard.router, _users.router]
