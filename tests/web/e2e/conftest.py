@@ -168,8 +168,14 @@ def _artifact_stem(item: pytest.Item) -> str:
 
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on the live server; photographed if the test fails."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    """A fresh browser context (no cookies) on the live server; photographed if the test fails.
+
+    ``@pytest.mark.parametrize("page", [False], indirect=True)`` gives a browser with JavaScript turned off.
+    """
+    javascript = bool(getattr(request, "param", True))
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+    )
     context.set_default_timeout(10_000)
     opened = context.new_page()
     try:
