@@ -49,10 +49,33 @@ REQUESTER_SIDE: dict[str, Expected] = {
 }
 
 FOI_CASES: dict[str, Expected] = {
-    # FOI cases
+    # FOI cases: the FOI officer manages them; auditors and admins read them (and the letters sent)
+    "read_foi_cases": only(FOI, AUDITOR, ADMIN),
+    "read_foi_case": only(FOI, AUDITOR, ADMIN),
+    "read_foi_file": only(FOI, AUDITOR, ADMIN),
+    "read_new_foi_case": only(FOI),
+    "create_foi_case": only(FOI),
+    "read_foi_respond": only(FOI),
+    "respond_foi_case": only(FOI),
+    "read_foi_action": only(FOI),
+    "record_foi_action": only(FOI),
+    "api_read_foi_cases": only(FOI, AUDITOR, ADMIN),
+    "api_read_foi_case": only(FOI, AUDITOR, ADMIN),
+    "api_read_foi_file": only(FOI, AUDITOR, ADMIN),
+    "api_create_foi_case": only(FOI),
+    "api_respond_foi_case": only(FOI),
+    "api_seek_foi_clarification": only(FOI),
+    "api_record_foi_clarification": only(FOI),
+    "api_give_foi_fees_notice": only(FOI),
+    "api_record_foi_fee_paid": only(FOI),
+    "api_extend_foi_deadline": only(FOI),
+    "api_request_foi_review": only(FOI),
+    "api_withdraw_foi_case": only(FOI),
 }
 
 EXPECTED: dict[str, Expected] = {**CORE, **HOLDER_SIDE, **REQUESTER_SIDE, **FOI_CASES}
 
 # Values for path parameters, so that every route can be called (they exist in the golden ledger).
 PATH_VALUES: dict[str, str] = {}
+# FOI cases: the case in the web ledger (tests/web/_foi_ledger.py), a file no response wrote (404), an action
+PATH_VALUES.update({"case_reference": "FOI-2020-0001", "file_name": "letter.docx", "case_action": "withdraw"})

@@ -48,6 +48,9 @@ def _web_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 password=PASSWORD,
                 actor="test",
             )
+        from ._foi_ledger import add_foi_case  # the FOI case (FOI-2020-0001) the FOI pages and the matrix use
+
+        add_foi_case(session)
     engine.dispose()
     return path
 

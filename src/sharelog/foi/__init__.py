@@ -11,6 +11,7 @@ stores its *described* state (Alaveteli's names) and derives its clock — clari
 pauses it, a public-interest extension adds to it — and whether it is overdue when read. See docs/foi.md.
 """
 
+from sharelog.foi._actions import CASE_ACTIONS, CaseAction, next_actions
 from sharelog.foi._calendar import (
     PROCLAIMED_DAYS,
     REGIMES,
@@ -84,10 +85,12 @@ from sharelog.foi._responses import (
     COST_LIMITS,
     OUTCOME_STATES,
     OUTCOMES,
+    ResponseFile,
     ResponseResult,
     case_file_name,
     cost_limit,
     respond,
+    response_file,
     response_problems,
 )
 from sharelog.foi._states import (
@@ -102,19 +105,23 @@ from sharelog.foi._states import (
 )
 from sharelog.foi._stats import FoiStats, foi_stats
 from sharelog.foi._views import (
+    DUE_SOON_DAYS,
     CaseEventView,
     CaseView,
     ResponseView,
     cases_due,
+    explain_case_deadline,
     list_cases,
     read_case,
 )
 
 __all__ = [
     "AUTHORITY_TYPES",
+    "CASE_ACTIONS",
     "COST_LIMITS",
     "DEFAULT_RETENTION_DAYS",
     "DERIVED_STATES",
+    "DUE_SOON_DAYS",
     "EXEMPTIONS",
     "HEADLINE_ROWS",
     "LONG_OVERDUE_DAYS",
@@ -131,6 +138,7 @@ __all__ = [
     "STATES",
     "TRANSITIONS",
     "UK_PARTS",
+    "CaseAction",
     "CaseEventView",
     "CaseView",
     "Clock",
@@ -154,6 +162,7 @@ __all__ = [
     "Pause",
     "ProclaimedDay",
     "Regime",
+    "ResponseFile",
     "ResponseResult",
     "ResponseView",
     "ReviewClock",
@@ -169,6 +178,7 @@ __all__ = [
     "cost_limit",
     "due_date",
     "erase_expired_requesters",
+    "explain_case_deadline",
     "exemption",
     "explain_deadline",
     "extend_deadline",
@@ -180,12 +190,14 @@ __all__ = [
     "letter_markdown",
     "list_cases",
     "new_case",
+    "next_actions",
     "normalise_citation",
     "parse_extra_holidays",
     "read_case",
     "report_notes",
     "request_review",
     "respond",
+    "response_file",
     "response_problems",
     "review_clock",
     "seek_clarification",

@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
+from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationFailed
 from sharelog.foi._cases import DEFAULT_RETENTION_DAYS, audit_case, check_action_day, today_or
 from sharelog.foi._clock import REVIEW_WINDOW_DAYS
 from sharelog.foi._events import FoiResponded
@@ -49,10 +49,12 @@ __all__ = [
     "COST_LIMITS",
     "OUTCOMES",
     "OUTCOME_STATES",
+    "ResponseFile",
     "ResponseResult",
     "case_file_name",
     "cost_limit",
     "respond",
+    "response_file",
     "response_problems",
 ]
 
@@ -357,3 +359,38 @@ def respond(
 def _review_by(case: FoiCase, responded_on: date, extra_holidays: ExtraHolidays) -> date:
     """The last day the requester can ask for an internal review of a response sent on ``responded_on``."""
     return case_calendar(case, extra_holidays).working_days_after(responded_on, REVIEW_WINDOW_DAYS)
+
+
+@dataclass(frozen=True)
+class ResponseFile:
+    """A file a response wrote (a letter or the attached workbook), found by its name and checked."""
+
+    path: Path
+    kind: str  # letter_md, letter_docx or workbook
+    sha256: str
+    responded_on: date
+
+
+def response_file(session: Session, *, case_reference: str, name: str) -> ResponseFile:
+    """The file named ``name`` that a response to the case wrote — only a file the ledger recorded, and only while
+    it is unchanged since (its SHA-256 is checked), so nothing else in the data folder can be reached by name.
+
+    Raises:
+        NotFound: no such case, no response of it wrote a file of that name, or the file is no longer there.
+        Conflict: the file has changed since the response recorded it.
+    """
+    case = load_case(session, case_reference)
+    for response in sorted(case.responses, key=lambda r: r.id, reverse=True):
+        for kind, entry in response.files.items():
+            path = Path(entry["path"])
+            if path.name != name:
+                continue
+            if not path.is_file():
+                raise NotFound(f"case {case.reference}: the file {name} is no longer in the data folder")
+            if _sha256(path) != entry["sha256"]:
+                raise Conflict(
+                    f"case {case.reference}: the file {name} has changed since the response of "
+                    f"{response.responded_on} recorded it; it is not the one that was sent"
+                )
+            return ResponseFile(path, kind, entry["sha256"], response.responded_on)
+    raise NotFound(f"case {case.reference} has no response file named {name}")

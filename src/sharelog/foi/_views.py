@@ -5,32 +5,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sharelog.errors import NotFound
-from sharelog.foi._calendar import ProclaimedDay, WorkingDayCalendar
-from sharelog.foi._clock import REVIEW_WINDOW_DAYS, Clock, ClockEvent, ReviewClock, case_clock, review_clock
+from sharelog.foi._calendar import DeadlineExplanation, ProclaimedDay, WorkingDayCalendar
+from sharelog.foi._clock import (
+    RESPONSE_DAYS,
+    REVIEW_WINDOW_DAYS,
+    Clock,
+    ClockEvent,
+    ReviewClock,
+    case_clock,
+    review_clock,
+)
 from sharelog.foi._exemptions import Exemption, exemption
 from sharelog.foi._states import OPEN_STATES, state_label
 from sharelog.ledger.models import FoiCase, FoiResponse
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "CaseEventView",
     "CaseView",
     "ResponseView",
     "case_calendar",
     "case_view",
     "cases_due",
+    "explain_case_deadline",
     "list_cases",
     "load_case",
     "read_case",
 ]
 
 ExtraHolidays = Iterable[date | ProclaimedDay]
+DUE_SOON_DAYS = 7  # "due this week": the due date is today or within the next six days
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,14 @@ class CaseView:
         if self.state == "internal_review" and self.review is not None:
             return self.review.lateness(self.today)
         return None
+
+    @property
+    def due_this_week(self) -> bool:
+        """Whether a response or review is awaited, not late yet, and due within :data:`DUE_SOON_DAYS` days."""
+        due = self.due_on
+        if self.state not in ("waiting_response", "internal_review") or due is None or self.lateness:
+            return False
+        return self.today <= due < self.today + timedelta(days=DUE_SOON_DAYS)
 
     @property
     def first_response(self) -> ResponseView | None:
@@ -225,6 +244,32 @@ def case_view(case: FoiCase, *, today: date, extra_holidays: ExtraHolidays = ())
         requester_erased_on=erased.date() if erased is not None else None,
         opened_by=case.opened_by,
     )
+
+
+def explain_case_deadline(
+    view: CaseView, *, extra_holidays: ExtraHolidays = ()
+) -> DeadlineExplanation | None:
+    """How the response's due date was counted: from the clock's start (the day of receipt, or of the
+    clarification that restarted it), the days not counted on the way — weekends, holidays and working days paused
+    by a fees notice — and the working days counted (20, plus any public-interest extension).
+
+    None while no deadline runs (waiting for clarification, or a fee unpaid).
+    """
+    clock = view.clock
+    if clock.due is None:
+        return None
+    calendar = WorkingDayCalendar.of(view.regime, extra_holidays)
+    skipped: list[tuple[date, str]] = []
+    day = clock.start
+    while day < clock.due:
+        day += timedelta(days=1)
+        reason = calendar.non_working_reason(day)
+        if reason is None and any(pause.covers(day) for pause in clock.pauses):
+            reason = "clock paused: fees notice awaiting payment (s.10(2))"
+        if reason is not None:
+            skipped.append((day, reason))
+    days = RESPONSE_DAYS + clock.extension_days
+    return DeadlineExplanation(clock.start, days, calendar.regime, clock.due, tuple(skipped))
 
 
 def read_case(

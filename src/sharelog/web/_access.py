@@ -47,6 +47,28 @@ ACCESS: dict[str, Access] = {
     # ---- pages: outcomes (requester side) ----
     # ---- pages: reports and the public transparency page ----
     # ---- pages: FOI cases ----
+    # the FOI officer runs the cases; auditors and admins may read them (and the letters sent), never change them
+    "read_foi_cases": _roles(FOI_OFFICER, AUDITOR, ADMIN),
+    "read_foi_case": _roles(FOI_OFFICER, AUDITOR, ADMIN),
+    "read_foi_file": _roles(FOI_OFFICER, AUDITOR, ADMIN),
+    "read_new_foi_case": _roles(FOI_OFFICER),
+    "create_foi_case": _roles(FOI_OFFICER),
+    "read_foi_respond": _roles(FOI_OFFICER),
+    "respond_foi_case": _roles(FOI_OFFICER),
+    "read_foi_action": _roles(FOI_OFFICER),
+    "record_foi_action": _roles(FOI_OFFICER),
+    "api_read_foi_cases": _roles(FOI_OFFICER, AUDITOR, ADMIN),
+    "api_read_foi_case": _roles(FOI_OFFICER, AUDITOR, ADMIN),
+    "api_read_foi_file": _roles(FOI_OFFICER, AUDITOR, ADMIN),
+    "api_create_foi_case": _roles(FOI_OFFICER),
+    "api_respond_foi_case": _roles(FOI_OFFICER),
+    "api_seek_foi_clarification": _roles(FOI_OFFICER),
+    "api_record_foi_clarification": _roles(FOI_OFFICER),
+    "api_give_foi_fees_notice": _roles(FOI_OFFICER),
+    "api_record_foi_fee_paid": _roles(FOI_OFFICER),
+    "api_extend_foi_deadline": _roles(FOI_OFFICER),
+    "api_request_foi_review": _roles(FOI_OFFICER),
+    "api_withdraw_foi_case": _roles(FOI_OFFICER),
     # ---- API /api/v1 ----
 }
 

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from sharelog.web.pages import _account, _dashboard, _users
+from sharelog.web.pages import _account, _dashboard, _foi, _users
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [_account.router, _dashboard.router, _users.router]
+ROUTERS: list[APIRouter] = [_account.router, _dashboard.router, _users.router, _foi.router]
