@@ -62,7 +62,8 @@ def ensure_demo_accounts(session: Session, *, actor: str) -> list[DemoAccount]:
 
 
 def ensure_demo_foi_case(session: Session, *, actor: str, today: date) -> None:
-    """Open one FOI case about 2019, received 45 days ago (more than 20 working days even over Christmas) — overdue, so the FOI pages have work."""
+    """Open one FOI case about 2019, received 45 days ago — more than 20 working days in any season, so overdue
+    and the FOI pages have work."""
     if session.execute(select(FoiCase.id).limit(1)).first() is not None:
         return
     new_case(
