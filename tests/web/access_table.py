@@ -42,6 +42,17 @@ CORE: dict[str, Expected] = {
 
 HOLDER_SIDE: dict[str, Expected] = {
     # agreements, exchanges, review queue, batch submission and return files
+    "read_agreements": SIGNED_IN,
+    "read_agreement_version": SIGNED_IN,
+    "read_exchanges": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
+    "read_exchange": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
+    "api_read_exchanges": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
+    "api_read_exchange": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
+    "api_create_exchange": only(OPERATOR),
+    "api_read_return_file": only(OPERATOR, CASEWORKER),  # never an auditor
+    "read_review_queue": only(REVIEWER, OPERATOR),  # the operator sees the queue, read-only
+    "read_review_case": only(REVIEWER),  # register rows: the holder's reviewer only
+    "decide_review_case": only(REVIEWER),
 }
 
 REQUESTER_SIDE: dict[str, Expected] = {
@@ -77,5 +88,14 @@ EXPECTED: dict[str, Expected] = {**CORE, **HOLDER_SIDE, **REQUESTER_SIDE, **FOI_
 
 # Values for path parameters, so that every route can be called (they exist in the golden ledger).
 PATH_VALUES: dict[str, str] = {}
+# holder side: a shipped agreement version, January 2019's exchange and one of its requests
+PATH_VALUES.update(
+    {
+        "agreement_id": "ho-dfe-2015-mou",
+        "version": "2.1",
+        "reference": "EX-2019-01-ret00040",
+        "request_ref": "HO-2019-01-00001",
+    }
+)
 # FOI cases: the case in the web ledger (tests/web/_foi_ledger.py), a file no response wrote (404), an action
 PATH_VALUES.update({"case_reference": "FOI-2020-0001", "file_name": "letter.docx", "case_action": "withdraw"})

@@ -13,6 +13,7 @@ so that nobody mistakes sharelog's working assumptions for the terms of a real a
     ('2.1', False)
 """
 
+from sharelog.agreements._changes import AgreementChanges, TermChange, agreement_changes, version_with_changes
 from sharelog.agreements._load import load_agreement, load_agreements
 from sharelog.agreements._model import Agreement, Parties, Party, Provenance, Purpose
 from sharelog.agreements._registry import (
@@ -41,6 +42,7 @@ __all__ = [
     "RETURN_FIELDS",
     "TERMS",
     "Agreement",
+    "AgreementChanges",
     "OnwardRecipient",
     "Parties",
     "Party",
@@ -50,10 +52,13 @@ __all__ = [
     "RequestField",
     "ReturnField",
     "Term",
+    "TermChange",
+    "agreement_changes",
     "agreement_in_force",
     "agreement_versions",
     "find_agreement",
     "load_agreement",
     "load_agreements",
     "validate_agreements",
+    "version_with_changes",
 ]

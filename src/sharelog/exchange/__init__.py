@@ -7,15 +7,31 @@ from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected, Retur
 from sharelog.exchange._returns import recover_exchange_files
 from sharelog.exchange._run import ExchangeResult, month_start, run_exchange
 from sharelog.exchange._subjects import subject_key
+from sharelog.exchange._views import (
+    ExchangeCounts,
+    ExchangeDetail,
+    ExchangeSummary,
+    ReturnFileView,
+    exchange_for,
+    exchanges_for,
+    return_file_for,
+)
 
 __all__ = [
     "ExchangeCompleted",
+    "ExchangeCounts",
+    "ExchangeDetail",
     "ExchangeRejected",
     "ExchangeResult",
+    "ExchangeSummary",
     "ReturnFileDeleted",
+    "ReturnFileView",
     "ReviewDecided",
+    "exchange_for",
+    "exchanges_for",
     "month_start",
     "recover_exchange_files",
+    "return_file_for",
     "run_exchange",
     "subject_key",
 ]

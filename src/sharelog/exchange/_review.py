@@ -23,7 +23,7 @@ from sharelog.errors import Conflict, InputError, NotFound
 from sharelog.exchange._events import ReviewDecided
 from sharelog.exchange._returns import crash_point, write_partial_csv
 from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
-from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
+from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
 __all__ = ["ReviewCase", "ReviewDecision", "decide", "decide_review", "review_case", "review_queue"]
@@ -40,6 +40,8 @@ class ReviewCase:
     request: dict[str, Any] | None = None
     candidate: dict[str, Any] | None = None
     candidate_id: str | None = None
+    decision: str | None = None  # accepted or rejected, once decided
+    decided_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,18 +65,30 @@ class ReviewDecision:
             self.review_file.unlink(missing_ok=True)
 
 
-def _exchange(session: Session, reference: str) -> Exchange:
-    exchange = session.execute(select(Exchange).where(Exchange.reference == reference)).scalar_one_or_none()
+def _exchange(session: Session, reference: str, *, holder: str | None = None) -> Exchange:
+    query = select(Exchange).where(Exchange.reference == reference)
+    if holder is not None:
+        query = query.join(AgreementVersion).where(AgreementVersion.holder_id == holder)
+    exchange = session.execute(query).scalar_one_or_none()
     if exchange is None:
-        raise NotFound(f"no exchange {reference!r} in the ledger")
+        raise NotFound(f"no exchange {reference!r} in the ledger" + (f" held by {holder}" if holder else ""))
     return exchange
 
 
-def review_queue(session: Session, *, exchange: str | None = None) -> list[ReviewCase]:
-    """Every undecided review item (of one exchange, or all), oldest exchange first. No personal data."""
+def review_queue(
+    session: Session, *, exchange: str | None = None, holder: str | None = None
+) -> list[ReviewCase]:
+    """Every undecided review item (of one exchange, or all), oldest exchange first. No personal data.
+
+    Args:
+        exchange: Only this exchange's items.
+        holder: Only items of exchanges this organisation holds the register for (a reviewer's own).
+    """
     query = select(ReviewItem, Exchange.reference).join(Exchange).where(ReviewItem.decision.is_(None))
     if exchange is not None:
-        query = query.where(Exchange.id == _exchange(session, exchange).id)
+        query = query.where(Exchange.id == _exchange(session, exchange, holder=holder).id)
+    if holder is not None:
+        query = query.join(AgreementVersion).where(AgreementVersion.holder_id == holder)
     rows = session.execute(query.order_by(Exchange.received_at, Exchange.id, ReviewItem.id)).all()
     return [
         ReviewCase(
@@ -114,10 +128,19 @@ def _register_rows(
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
-def review_case(session: Session, settings: Settings, *, exchange: str, request_ref: str) -> ReviewCase:
-    """One item with the request and the candidate side by side (personal data: for the reviewer only)."""
-    item = _item(session, exchange, request_ref)
-    entry = next(e for e in _review_file(settings, exchange)["items"] if e["request_id"] == request_ref)
+def review_case(
+    session: Session, settings: Settings, *, exchange: str, request_ref: str, holder: str | None = None
+) -> ReviewCase:
+    """One item with the request and the candidate side by side (personal data: for the reviewer only).
+
+    ``holder``: refuse (as not found) an item of an exchange whose register another organisation holds.
+    """
+    item = _item(session, exchange, request_ref, holder=holder)
+    entry = next(
+        (e for e in _review_file(settings, exchange)["items"] if e["request_id"] == request_ref), None
+    )
+    if entry is None:
+        raise InputError(f"the review file of {exchange} has no entry for this request")
     candidate = _register_rows(settings, [entry["pupil_id"]]).get(entry["pupil_id"])
     return ReviewCase(
         exchange=exchange,
@@ -127,14 +150,15 @@ def review_case(session: Session, settings: Settings, *, exchange: str, request_
         request=entry["details"],
         candidate=candidate,
         candidate_id=entry["pupil_id"],
+        decision=item.decision,
+        decided_by=item.decided_by,
     )
 
 
-def _item(session: Session, exchange: str, request_ref: str) -> ReviewItem:
+def _item(session: Session, exchange: str, request_ref: str, *, holder: str | None = None) -> ReviewItem:
+    record = _exchange(session, exchange, holder=holder)
     found = session.execute(
-        select(ReviewItem).where(
-            ReviewItem.exchange_id == _exchange(session, exchange).id, ReviewItem.request_ref == request_ref
-        )
+        select(ReviewItem).where(ReviewItem.exchange_id == record.id, ReviewItem.request_ref == request_ref)
     ).scalar_one_or_none()
     if found is None:
         raise NotFound(f"exchange {exchange} has no request {request_ref!r} in its review band")
@@ -151,15 +175,18 @@ def decide_review(
     decided_by: str,
     note: str | None = None,
     now: datetime | None = None,
+    holder: str | None = None,
 ) -> ReviewDecision:
     """Record a reviewer's decision; when it is the exchange's last, return the accepted ones and complete it.
+
+    ``holder``: refuse (as not found) an item of an exchange whose register another organisation holds.
 
     Raises:
         NotFound: no such exchange or review item.
         Conflict: the item was already decided.
     """
     now = now or datetime.now(UTC)
-    item = _item(session, exchange, request_ref)
+    item = _item(session, exchange, request_ref, holder=holder)
     if item.decision is not None:
         raise Conflict(f"{exchange} / {request_ref} was already {item.decision} by {item.decided_by}")
     if not decided_by.strip():
@@ -253,8 +280,11 @@ def decide(
     decided_by: str,
     note: str | None = None,
     now: datetime | None = None,
+    holder: str | None = None,
 ) -> ReviewDecision:
     """Decide one review item in its own transaction, then put the exchange's files in order.
+
+    ``holder``: only an item of an exchange whose register this organisation holds (else not found).
 
     The ledger commits first; a crash before the files move is completed by the next exchange run (see
     :func:`sharelog.exchange.recover_exchange_files`).
@@ -272,6 +302,7 @@ def decide(
                 decided_by=decided_by,
                 note=note,
                 now=now,
+                holder=holder,
             )
         crash_point("review-after-commit")
         result.finish()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, agreement_in_force
-from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
+from sharelog.errors import AccessDenied, Conflict, InputError, Problem, ValidationFailed
 from sharelog.exchange._checks import batch_problems, thresholds_for
 from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
 from sharelog.exchange._returns import (
@@ -115,6 +115,7 @@ class _Batch:
     agreement_pk: int
     purpose: str
     path: Path
+    name: str  # what messages call the batch file
     month: str
     checksum: str
     now: datetime
@@ -187,6 +188,8 @@ def run_exchange(
     rerun: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
+    holder: str | None = None,
+    name: str | None = None,
 ) -> ExchangeResult:
     """Run one batch under the agreement in force that month and record everything in the ledger.
 
@@ -197,9 +200,13 @@ def run_exchange(
     and the return file — in one transaction — and only then move the return file into place.
 
     ``now`` is when the batch counts as received and returned (default: the clock); the demo and tests set it.
+    ``holder``: the organisation running it (the web app passes the user's); refused unless it is the
+    agreement's holder. ``name``: what messages call the batch (default: its path; the web app passes the
+    uploaded file's name, so that no message shows where the server keeps uploads).
 
     Raises:
         InputError: a bad option, no prepared register or model, no holder key.
+        AccessDenied: ``holder`` is not the holder under the agreement.
         ValidationFailed: the batch cannot be used (recorded as a rejected exchange).
         Conflict: the same batch was already run under this agreement (pass ``rerun=True`` to run it again).
     """
@@ -207,6 +214,8 @@ def run_exchange(
     now = now or datetime.now(UTC)
     month = month or now.strftime("%Y-%m")
     agreement = agreement_in_force(agreement_id, on=month_start(month), directory=settings.agreements_path())
+    if holder is not None and agreement.parties.holder.id != holder:
+        raise AccessDenied(f"only the holder under agreement {agreement.id} runs its exchanges, not {holder}")
     thresholds = thresholds_for(agreement)
     checksum = _batch_checksum(batch)
     engine = create_ledger_engine(settings.ledger_url())
@@ -224,7 +233,7 @@ def run_exchange(
             already = _requests_this_month(session, agreement_id=agreement.id, month=month)
         if earlier is not None and not rerun:
             raise Conflict(
-                f"{batch}: this batch was already run as exchange {earlier.reference} on "
+                f"{name or batch}: this batch was already run as exchange {earlier.reference} on "
                 f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, add --rerun (it is recorded)"
             )
         context = _Batch(
@@ -233,6 +242,7 @@ def run_exchange(
             agreement_pk=agreement_pk,
             purpose=purpose,
             path=batch,
+            name=name or str(batch),
             month=month,
             checksum=checksum,
             now=now,
@@ -258,10 +268,13 @@ def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Pro
         try:
             requests = matching.load_requests(batch.path)
         except ValidationFailed as failure:
-            _reject(batch, rows=_count_rows(batch.path), problems=list(failure.problems))
+            problems = [
+                replace(p, file=batch.name) if p.file == str(batch.path) else p for p in failure.problems
+            ]
+            _reject(batch, rows=_count_rows(batch.path), problems=problems)
         problems = batch_problems(
             batch.agreement,
-            file=str(batch.path),
+            file=batch.name,
             columns=requests.columns,
             purpose=batch.purpose,
             rows=requests.rows,

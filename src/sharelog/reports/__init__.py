@@ -9,6 +9,7 @@ See docs/reports.md.
 """
 
 from sharelog.reports._charts import CHART_FILES, ChartData, chart_data, write_monthly_charts
+from sharelog.reports._dashboard import DashboardFigures, FoiDue, MonthFigures, ResultCount, dashboard_figures
 from sharelog.reports._formats import FORMATS, html_document, html_table
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, latest_result, month_range, monthly_table
@@ -47,13 +48,17 @@ __all__ = [
     "SDC_MODES",
     "Bound",
     "Column",
+    "DashboardFigures",
+    "FoiDue",
     "MonthlyReport",
     "MonthlyRow",
     "MonthlyTable",
+    "MonthFigures",
     "Profile",
     "ProtectedTable",
     "Reason",
     "Relation",
+    "ResultCount",
     "ShareRow",
     "SharesRegister",
     "Sheet",
@@ -62,6 +67,7 @@ __all__ = [
     "build_monthly_report",
     "build_shares_register",
     "chart_data",
+    "dashboard_figures",
     "html_document",
     "html_table",
     "latest_result",

@@ -44,6 +44,23 @@ ACCESS: dict[str, Access] = {
     "read_users": _roles(ADMIN),
     "api_read_me": ANY_SIGNED_IN,
     # ---- pages: agreements, exchanges, review (holder side) ----
+    # agreements are not personal data: every account may read them
+    "read_agreements": ANY_SIGNED_IN,
+    "read_agreement_version": ANY_SIGNED_IN,
+    # exchanges are counts and checksums; the services show only those of the user's organisation's agreements
+    "read_exchanges": _COUNTS,
+    "read_exchange": _COUNTS,
+    "api_read_exchanges": _COUNTS,
+    "api_read_exchange": _COUNTS,
+    # the holder's operator runs the batches; a return file goes to the holder's operator and the requester's
+    # caseworker of a party organisation — never to an auditor, FOI officer, admin or reviewer
+    "api_create_exchange": _roles(HOLDER_OPERATOR),
+    "api_read_return_file": _roles(HOLDER_OPERATOR, CASEWORKER),
+    # the review band holds register rows: only the holder's reviewer opens and decides a case; the operator
+    # may see the queue (references, probabilities and reasons, no personal data) to know what is pending
+    "read_review_queue": _roles(HOLDER_REVIEWER, HOLDER_OPERATOR),
+    "read_review_case": _roles(HOLDER_REVIEWER),
+    "decide_review_case": _roles(HOLDER_REVIEWER),
     # ---- pages: outcomes (requester side) ----
     # ---- pages: reports and the public transparency page ----
     # ---- pages: FOI cases ----

@@ -2,8 +2,16 @@
 
 from fastapi import APIRouter
 
-from sharelog.web.pages import _account, _dashboard, _foi, _users
+from sharelog.web.pages import _account, _agreements, _dashboard, _exchanges, _foi, _review, _users
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [_account.router, _dashboard.router, _users.router, _foi.router]
+ROUTERS: list[APIRouter] = [
+    _account.router,
+    _dashboard.router,
+    _users.router,
+    _foi.router,
+    _agreements.router,
+    _exchanges.router,
+    _review.router,
+]
