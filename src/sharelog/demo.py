@@ -32,6 +32,7 @@ from sharelog.reports import (
     MonthlyTable,
     build_monthly_report,
     monthly_table,
+    record_report_generated,
     write_monthly_charts,
     write_monthly_report,
 )
@@ -157,7 +158,7 @@ def run_demo(
     agreements = load_agreements(demo.agreements_path())
     engine = create_ledger_engine(demo.ledger_url())
     try:
-        upgrade(engine)
+        upgrade(engine, actor=DEMO_ACTOR)
         with ledger_session(engine) as session:
             for agreement in agreements:
                 record_agreement(session, agreement, actor=DEMO_ACTOR)
@@ -181,12 +182,14 @@ def run_demo(
         with ledger_session(engine) as session:
             table = monthly_table(session, months=months)
             published = build_monthly_report(session, months=months, sdc="publish")
+        table_csv = write_table_csv(table, folder / "monthly-2019.csv")
+        report_xlsx = write_monthly_report(published, folder / "report.xlsx")
+        charts = write_monthly_charts(published, folder / "charts")
+        with ledger_session(engine) as session:
+            record_report_generated(session, published, files=[report_xlsx, *charts], actor=DEMO_ACTOR)
             chain = verify_audit_chain(session)
     finally:
         engine.dispose()
-    table_csv = write_table_csv(table, folder / "monthly-2019.csv")
-    report_xlsx = write_monthly_report(published, folder / "report.xlsx")
-    charts = write_monthly_charts(published, folder / "charts")
     return DemoResult(
         folder=folder,
         synth=synth,

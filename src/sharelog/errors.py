@@ -11,7 +11,8 @@ renders ``status``. No message ever carries a value from a data file: only the f
     │   ├── SignInRequired        exit 2, HTTP 401 — no valid session or API token
     │   ├── AccessDenied          exit 2, HTTP 403 — signed in, but the role or organisation may not do this
     │   └── TooManyAttempts       exit 2, HTTP 429 — too many failed sign-ins: wait and try again
-    └── LedgerError               exit 1, HTTP 500 — the ledger database is missing, unreachable or out of date
+    ├── LedgerError               exit 1, HTTP 500 — the ledger database is missing, unreachable or out of date
+    └── AuditTrailBroken          exit 1, HTTP 500 — the audit trail fails its check: tampering, or a lost event
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AccessDenied",
+    "AuditTrailBroken",
     "Conflict",
     "InputError",
     "LedgerError",
@@ -87,6 +89,15 @@ class TooManyAttempts(InputError):
 
 class LedgerError(SharelogError):
     """The ledger database cannot be used (unreachable, not initialised, not at the current revision)."""
+
+
+class AuditTrailBroken(SharelogError):
+    """The audit trail does not hold: a broken link in the hash chain, events missing against a checkpoint, or a
+    checkpoint whose signature does not verify. ``event_id`` names the first event concerned, where there is one."""
+
+    def __init__(self, message: str, *, event_id: int | None = None) -> None:
+        super().__init__(message)
+        self.event_id = event_id
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     holder_key_file: Path | None = Field(
         default=None, description="A file holding the holder's secret key (preferred to holder_key)."
     )
+    audit_signing_key_file: Path | None = Field(
+        default=None,
+        description="The Ed25519 private key (PEM, from `sharelog audit keygen`) that signs audit checkpoints; "
+        "keep it outside the repository and the data folder, readable by the operator only.",
+    )
     demo_mode: bool = Field(
         default=False, description="Allow the public demo key; only `sharelog demo` sets it."
     )

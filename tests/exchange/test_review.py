@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,14 @@ from typer.testing import CliRunner
 from sharelog.cli import app
 from sharelog.errors import Conflict, NotFound
 from sharelog.exchange import run_exchange
-from sharelog.exchange._review import decide, review_case, review_queue
+from sharelog.exchange._returns import recover_exchange_files
+from sharelog.exchange._review import decide, decide_review, review_case, review_queue
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
+from .._ledger_rows import audit_details
+from ..ledger._write_watch import UnauditedWrites
 from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, fresh_settings
 
 runner = CliRunner()
@@ -127,3 +131,93 @@ def test_cli_list_show_accept(reviewed: tuple[Settings, str]) -> None:
     )
     assert accepted.exit_code == 0, accepted.output
     assert "accepted" in accepted.stdout
+
+
+def _actions(settings: Settings, *actions: str) -> dict[str, list[dict[str, object]]]:
+    engine = create_ledger_engine(settings.ledger_url())
+    with ledger_session(engine) as session:
+        found = {action: audit_details(session, action) for action in actions}
+        assert verify_audit_chain(session).ok
+    engine.dispose()
+    return found
+
+
+def test_running_and_reviewing_an_exchange_is_audited_throughout(
+    world: PreparedWorld, tmp_path: Path
+) -> None:
+    """No transaction of an exchange run or a review decision commits without an audit event, and completing
+    the review records what was returned and the review file's deletion (with the checksum of its bytes)."""
+    settings = fresh_settings(world, tmp_path)
+    watch = UnauditedWrites()
+    with watch.watching():
+        for month in ("2019-01", "2019-02", "2019-03"):
+            result = run_exchange(
+                settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[month], month=month
+            )
+            if result.counts["review"] >= 2:
+                break
+        else:
+            pytest.skip("no exchange with two review items in this world")
+        reference, queue = result.reference, _queue(settings, result.reference)
+        review_file = settings.review_path() / f"{reference}.json"
+        digest = hashlib.sha256(review_file.read_bytes()).hexdigest()
+        decide(settings, exchange=reference, request_ref=queue[0], accept=True, decided_by="A. Reviewer")
+        for request in queue[1:]:
+            decide(settings, exchange=reference, request_ref=request, accept=False, decided_by="B. Reviewer")
+    assert watch.found == []
+    events = _actions(
+        settings, "exchange-completed", "review-decided", "review-completed", "review-file-deleted"
+    )
+    assert len(events["review-decided"]) == len(queue)
+    [completed] = events["review-completed"]
+    assert (
+        completed["accepted"] == 1 and completed["rejected"] == len(queue) - 1 and completed["returned"] == 1
+    )
+    supplementary = completed["supplementary_file"]
+    assert isinstance(supplementary, dict)
+    assert supplementary["path"] == f"returns/{reference}.supplementary.csv"
+    assert (
+        supplementary["sha256"]
+        == hashlib.sha256((settings.data_dir / supplementary["path"]).read_bytes()).hexdigest()
+    )
+    [deleted] = events["review-file-deleted"]
+    assert deleted == {
+        "reason": "review-completed",
+        "path": f"review/{reference}.json",
+        "sha256": digest,
+        "found": True,
+    }
+    assert not review_file.exists()
+
+
+def test_a_review_file_a_crash_left_behind_is_deleted_and_recorded_by_the_next_run(
+    reviewed: tuple[Settings, str],
+) -> None:
+    settings, reference = reviewed
+    queue = _queue(settings, reference)
+    for request in queue[:-1]:
+        decide(settings, exchange=reference, request_ref=request, accept=False, decided_by="A")
+    engine = create_ledger_engine(settings.ledger_url())
+    with ledger_session(
+        engine
+    ) as session:  # the last decision commits; the process dies before the files move
+        decide_review(
+            session, settings, exchange=reference, request_ref=queue[-1], accept=False, decided_by="A"
+        )
+    review_file = settings.review_path() / f"{reference}.json"
+    digest = hashlib.sha256(review_file.read_bytes()).hexdigest()
+    with ledger_session(engine) as session:
+        recover_exchange_files(
+            session,
+            data_dir=settings.data_dir,
+            returns_dir=settings.returns_path(),
+            review_dir=settings.review_path(),
+        )
+    engine.dispose()
+    assert not review_file.exists()
+    events = _actions(settings, "review-completed", "review-file-deleted")
+    [completed] = events["review-completed"]
+    assert completed["returned"] == 0 and completed["supplementary_file"] is None
+    assert events["review-file-deleted"] == [
+        {"reason": "recovery", "path": f"review/{reference}.json", "sha256": digest, "found": True}
+    ]

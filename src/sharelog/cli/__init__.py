@@ -122,6 +122,9 @@ def _register_commands() -> None:
     demo.register(app)
     serve.register(app)
     app.add_typer(users.app, name="users")
+    from sharelog.cli import audit
+
+    app.add_typer(audit.app, name="audit")
 
 
 _register_commands()

@@ -22,9 +22,10 @@ def upgrade_command(
     ctx: typer.Context,
     revision: str = typer.Argument("head", help="Target revision; 'head' is the newest."),
 ) -> None:
-    """Create the ledger or bring it up to date (safe to run again)."""
-    engine = create_ledger_engine(settings_of(ctx).ledger_url())
-    state = upgrade(engine, revision=revision)
+    """Create the ledger or bring it up to date (safe to run again); the audit trail records each change."""
+    settings = settings_of(ctx)
+    engine = create_ledger_engine(settings.ledger_url())
+    state = upgrade(engine, revision=revision, actor=settings.actor)
     console().print(f"Ledger {state.url} is at revision {state.current} (newest: {state.head}).")
 
 
@@ -39,8 +40,9 @@ def downgrade_command(
         raise typer.BadParameter(
             "downgrading can delete ledger data; add --yes to confirm", param_hint="--yes"
         )
-    engine = create_ledger_engine(settings_of(ctx).ledger_url())
-    state = downgrade(engine, revision=revision)
+    settings = settings_of(ctx)
+    engine = create_ledger_engine(settings.ledger_url())
+    state = downgrade(engine, revision=revision, actor=settings.actor)
     console().print(f"Ledger {state.url} is at revision {state.current or 'base (empty)'}.")
 
 

@@ -19,6 +19,7 @@ from sharelog.reports import (
     months_between,
     parse_month,
     parse_period,
+    record_report_generated,
     write_monthly_charts,
     write_monthly_report,
     write_shares_register,
@@ -30,7 +31,9 @@ app = typer.Typer(
         "and the register of data shares.\n\n"
         "Anything that leaves the building goes with --sdc publish (the default): ONS 10-5 disclosure control — "
         "counts of 1 to 9 shown as c, the rest rounded to the nearest 5, secondary suppression so that no c can "
-        "be worked out. --sdc internal shows exact counts, marked not for publication."
+        "be worked out. --sdc internal shows exact counts, marked not for publication.\n\n"
+        "Every file written is recorded in the audit trail (a report-generated event with the period, the "
+        "disclosure control and each file's sha256)."
     ),
     no_args_is_help=True,
 )
@@ -109,18 +112,21 @@ def monthly_command(
         Path | None, typer.Option("--charts", metavar="DIR", help="Also draw the charts (PNG) into DIR.")
     ] = None,
 ) -> None:
+    settings = settings_of(ctx)
     months = months_between(parse_month(first, option="--from"), parse_month(last, option="--to"))
-    with ledger_transaction(settings_of(ctx)) as session:
+    with ledger_transaction(settings) as session:
         report = build_monthly_report(
             session, months=months, agreement_id=agreement, sdc=sdc, profile=profile
         )
     written = write_monthly_report(report, out, format=format)
+    drawn = write_monthly_charts(report, charts) if charts is not None else []
+    with ledger_transaction(settings) as session:
+        record_report_generated(session, report, files=[written, *drawn], actor=settings.actor)
     output = console()
     output.print(f"Wrote {written}: {report.title()}")
     output.print(f"  {_describe(report)}.")
-    if charts is not None:
-        for path in write_monthly_charts(report, charts):
-            output.print(f"  Chart: {path}")
+    for path in drawn:
+        output.print(f"  Chart: {path}")
 
 
 @app.command(
@@ -149,12 +155,15 @@ def shares_command(
     sdc: SdcOption = "publish",
     profile: ProfileOption = "10-5",
 ) -> None:
+    settings = settings_of(ctx)
     months = parse_period(period)
-    with ledger_transaction(settings_of(ctx)) as session:
+    with ledger_transaction(settings) as session:
         register = build_shares_register(session, months=months, sdc=sdc, profile=profile)
     output = console()
     if out is not None:
         written = write_shares_register(register, out, format=format)
+        with ledger_transaction(settings) as session:
+            record_report_generated(session, register, files=[written], actor=settings.actor)
         output.print(f"Wrote {written}: {register.title()} ({len(register.rows)} rows).")
         return
     table = Table(title=register.title())

@@ -11,7 +11,9 @@ __all__ = [
     "ExchangeCompleted",
     "ExchangeRejected",
     "ReturnFileDeleted",
+    "ReviewCompleted",
     "ReviewDecided",
+    "ReviewFileDeleted",
 ]
 
 
@@ -41,3 +43,19 @@ class ReturnFileDeleted(LedgerEvent):
     """A return file passed its retention date and was deleted (detail: its checksum)."""
 
     action: ClassVar[str] = "return-file-deleted"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewCompleted(LedgerEvent):
+    """An exchange's last review item was decided: the accepted ones were returned in a supplementary file and
+    became disclosures, and the exchange is ``returned`` (detail: counts, the supplementary file's checksum)."""
+
+    action: ClassVar[str] = "review-completed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewFileDeleted(LedgerEvent):
+    """An exchange's review file (personal data, for reviewers) was deleted (object: the exchange; detail: why —
+    ``review-completed``, ``recovery`` after a crash, or retention — and the checksum of the bytes deleted)."""
+
+    action: ClassVar[str] = "review-file-deleted"

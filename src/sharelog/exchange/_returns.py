@@ -20,6 +20,8 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sharelog.exchange._events import ReviewFileDeleted
+from sharelog.ledger.audit import append_audit_event
 from sharelog.ledger.models import Exchange, ReturnFile
 from sharelog.linkage import write_csv_atomically
 
@@ -83,14 +85,26 @@ def _final_of(partial: Path) -> Path:
     return partial.with_name(partial.name[1 : -len(".partial")])
 
 
+def _record_recovered_deletion(
+    session: Session, path: Path, *, data_dir: Path, digest: str, actor: str
+) -> None:
+    """A review file that review completion should have deleted (a crash came first) is deleted now: say so."""
+    detail = {"reason": "recovery", "path": str(path.relative_to(data_dir)), "sha256": digest, "found": True}
+    event = ReviewFileDeleted(
+        actor=actor, object_type="review_file", object_id=_reference_of(path), detail=detail
+    )
+    append_audit_event(session, event)
+
+
 def recover_exchange_files(
-    session: Session, *, data_dir: Path, returns_dir: Path, review_dir: Path
+    session: Session, *, data_dir: Path, returns_dir: Path, review_dir: Path, actor: str = "sharelog"
 ) -> tuple[int, int]:
     """Finish what a crash interrupted, so that files and ledger agree again.
 
     - a partial return file whose ``ReturnFile`` row committed is renamed into place; otherwise deleted;
     - a partial review file whose exchange committed is renamed into place; otherwise deleted;
-    - a review file whose exchange has nothing left to review is deleted (its decisions are in the ledger).
+    - a review file whose exchange has nothing left to review is deleted (its decisions are in the ledger),
+      and the deletion recorded as ``review-file-deleted`` (reason ``recovery``).
 
     Returns:
         How many files were completed and how many were deleted.
@@ -118,6 +132,9 @@ def recover_exchange_files(
                 path.replace(_final_of(path))
                 completed += 1
             elif path.name.endswith(".partial") or not pending:
+                digest = file_checksum(path) if exchange is not None and path.is_file() else None
                 path.unlink()
                 deleted += 1
+                if digest is not None and exchange is not None and not path.name.endswith(".partial"):
+                    _record_recovered_deletion(session, path, data_dir=data_dir, digest=digest, actor=actor)
     return completed, deleted

@@ -16,12 +16,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, NotFound
-from sharelog.exchange._events import ReviewDecided
-from sharelog.exchange._returns import crash_point, write_partial_csv
+from sharelog.exchange._events import ReviewCompleted, ReviewDecided, ReviewFileDeleted
+from sharelog.exchange._returns import crash_point, file_checksum, write_partial_csv
 from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
@@ -211,6 +211,7 @@ def decide_review(
     if remaining:
         return ReviewDecision(exchange, request_ref, item.decision, remaining)
     partial, final, returned = _complete(session, settings, record, now=now)
+    _record_completion(session, record, actor=decided_by, now=now)
     review_file = settings.review_path() / f"{record.reference}.json"
     return ReviewDecision(exchange, request_ref, item.decision, 0, final, returned, partial, review_file)
 
@@ -271,6 +272,55 @@ def _complete(
     return partial, final, len(rows)
 
 
+def _record_completion(session: Session, record: Exchange, *, actor: str, now: datetime) -> None:
+    """The exchange left the review band: what was accepted, rejected and returned (ids and counts only)."""
+    decisions = [item.decision for item in record.review_items]
+    supplementary = session.execute(
+        select(ReturnFile).where(ReturnFile.exchange_id == record.id, ReturnFile.kind == "supplementary")
+    ).scalar_one_or_none()
+    detail = {
+        "accepted": decisions.count("accepted"),
+        "rejected": decisions.count("rejected"),
+        "returned": supplementary.rows if supplementary is not None else 0,
+        "supplementary_file": (
+            {"path": supplementary.path, "sha256": supplementary.checksum}
+            if supplementary is not None
+            else None
+        ),
+    }
+    append_audit_event(
+        session,
+        ReviewCompleted(
+            actor=actor, object_type="exchange", object_id=record.reference, detail=detail, occurred_at=now
+        ),
+    )
+
+
+def _finish_and_record(engine: Engine, settings: Settings, result: ReviewDecision, *, actor: str) -> None:
+    """Move the files into place; when the review file goes, record it — deleted first, then recorded, as
+    retention does, so the ledger never claims a deletion that did not happen."""
+    review_file = result.review_file
+    digest = file_checksum(review_file) if review_file is not None and review_file.is_file() else None
+    result.finish()
+    if review_file is None:
+        return
+    with ledger_session(engine) as session:
+        append_audit_event(
+            session,
+            ReviewFileDeleted(
+                actor=actor,
+                object_type="review_file",
+                object_id=result.exchange,
+                detail={
+                    "reason": "review-completed",
+                    "path": str(review_file.relative_to(settings.data_dir)),
+                    "sha256": digest,
+                    "found": digest is not None,
+                },
+            ),
+        )
+
+
 def decide(
     settings: Settings,
     *,
@@ -305,7 +355,7 @@ def decide(
                 holder=holder,
             )
         crash_point("review-after-commit")
-        result.finish()
+        _finish_and_record(engine, settings, result, actor=decided_by)
         return result
     finally:
         engine.dispose()

@@ -22,11 +22,13 @@ __all__ = [
     "AgreementRecorded",
     "AuditChainReport",
     "GENESIS_HASH",
+    "LedgerDowngraded",
     "LedgerEvent",
     "LedgerInitialised",
     "append_audit_event",
     "canonical_json",
     "event_hash",
+    "read_audit_events",
     "verify_audit_chain",
 ]
 
@@ -50,6 +52,13 @@ class LedgerInitialised(LedgerEvent):
     """The ledger database was created or upgraded."""
 
     action: ClassVar[str] = "ledger-initialised"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedgerDowngraded(LedgerEvent):
+    """The ledger's schema was reverted to an older revision (tables or columns may have gone with it)."""
+
+    action: ClassVar[str] = "ledger-downgraded"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,3 +155,19 @@ def verify_audit_chain(session: Session) -> AuditChainReport:
             return AuditChainReport(count, prev, row.id, "its content does not match its hash")
         prev = row.hash
     return AuditChainReport(count, prev)
+
+
+def read_audit_events(
+    session: Session, *, action: str | None = None, object_id: str | None = None, limit: int = 50
+) -> list[AuditEvent]:
+    """The newest ``limit`` events (of one action, or about one object), oldest first.
+
+    Events hold ids, codes, counts and checksums — never personal data — so auditors may read them all.
+    """
+    query = select(AuditEvent)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    if object_id is not None:
+        query = query.where(AuditEvent.object_id == object_id)
+    newest = session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).scalars().all()
+    return list(reversed(newest))

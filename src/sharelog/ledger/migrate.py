@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from sharelog.errors import LedgerError
-from sharelog.ledger.database import safe_url
+from sharelog.ledger.audit import LedgerDowngraded, LedgerEvent, LedgerInitialised, append_audit_event
+from sharelog.ledger.database import ledger_session, safe_url
 
 __all__ = [
     "LedgerRevision",
@@ -68,16 +69,50 @@ def current_revision(engine: Engine) -> LedgerRevision:
     return LedgerRevision(url=safe_url(str(engine.url)), current=current, head=head_revision())
 
 
-def upgrade(engine: Engine, *, revision: str = "head") -> LedgerRevision:
-    """Apply migrations up to ``revision`` and return where the ledger now stands."""
+def _record_schema_change(
+    engine: Engine, event_type: type[LedgerEvent], before: str | None, after: LedgerRevision, actor: str
+) -> None:
+    """Append the schema change to the audit trail (when the revision moved and the trail still exists)."""
+    if after.current == before or after.current is None:
+        return
+    with ledger_session(engine) as session:
+        append_audit_event(
+            session,
+            event_type(
+                actor=actor,
+                object_type="ledger",
+                object_id="schema",
+                detail={"from_revision": before, "to_revision": after.current},
+            ),
+        )
+
+
+def upgrade(engine: Engine, *, revision: str = "head", actor: str | None = None) -> LedgerRevision:
+    """Apply migrations up to ``revision`` and return where the ledger now stands.
+
+    Args:
+        actor: who upgraded; when given and the revision moved, a ``ledger-initialised`` event records it.
+    """
+    before = current_revision(engine).current if actor is not None else None
     command.upgrade(alembic_config(engine), revision)
-    return current_revision(engine)
+    after = current_revision(engine)
+    if actor is not None:
+        _record_schema_change(engine, LedgerInitialised, before, after, actor)
+    return after
 
 
-def downgrade(engine: Engine, *, revision: str) -> LedgerRevision:
-    """Revert migrations down to ``revision`` (``base`` removes every table)."""
+def downgrade(engine: Engine, *, revision: str, actor: str | None = None) -> LedgerRevision:
+    """Revert migrations down to ``revision`` (``base`` removes every table, the audit trail with them).
+
+    Args:
+        actor: who downgraded; when given and the trail survives, a ``ledger-downgraded`` event records it.
+    """
+    before = current_revision(engine).current if actor is not None else None
     command.downgrade(alembic_config(engine), revision)
-    return current_revision(engine)
+    after = current_revision(engine)
+    if actor is not None:
+        _record_schema_change(engine, LedgerDowngraded, before, after, actor)
+    return after
 
 
 def require_current(engine: Engine) -> None:

@@ -11,6 +11,7 @@ See docs/reports.md.
 from sharelog.reports._charts import CHART_FILES, ChartData, chart_data, write_monthly_charts
 from sharelog.reports._dashboard import DashboardFigures, FoiDue, MonthFigures, ResultCount, dashboard_figures
 from sharelog.reports._formats import FORMATS, html_document, html_table
+from sharelog.reports._generated import ReportGenerated, record_report_generated
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, latest_result, month_range, monthly_table
 from sharelog.reports._output import write_monthly_report, write_shares_register
@@ -58,6 +59,7 @@ __all__ = [
     "ProtectedTable",
     "Reason",
     "Relation",
+    "ReportGenerated",
     "ResultCount",
     "ShareRow",
     "SharesRegister",
@@ -81,6 +83,7 @@ __all__ = [
     "parse_month",
     "parse_period",
     "protect_monthly_table",
+    "record_report_generated",
     "shares_sheets",
     "suppress_small_counts",
     "tidy_rows",

@@ -1,17 +1,10 @@
-"""The audit event retention appends for review files (return files use the exchange's ``return-file-deleted``)."""
+"""The audit event retention appends for review files (return files use the exchange's ``return-file-deleted``).
+
+The event is the exchange's, shared with review completion, which also deletes review files.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
-from sharelog.ledger.audit import LedgerEvent
+from sharelog.exchange._events import ReviewFileDeleted
 
 __all__ = ["ReviewFileDeleted"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReviewFileDeleted(LedgerEvent):
-    """An exchange's review file passed the exchange's retention date and was deleted (object: the exchange)."""
-
-    action: ClassVar[str] = "review-file-deleted"
