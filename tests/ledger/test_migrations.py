@@ -24,6 +24,8 @@ LEDGER_TABLES = {
     "foi_cases",
     "foi_case_events",
     "foi_responses",
+    "users",
+    "api_tokens",
 }
 
 
