@@ -64,8 +64,16 @@ def test_downgrade_to_base_removes_everything_and_upgrade_restores(ledger_engine
 
 def test_each_revision_downgrades_to_the_one_before(ledger_engine: Engine) -> None:
     upgrade(ledger_engine)
+    assert downgrade(ledger_engine, revision="0003").current == "0003"
+    assert _tables(ledger_engine) == LEDGER_TABLES - {"users", "api_tokens"}
     assert downgrade(ledger_engine, revision="0002").current == "0002"
-    assert _tables(ledger_engine) == LEDGER_TABLES - {"foi_cases", "foi_case_events", "foi_responses"}
+    assert _tables(ledger_engine) == LEDGER_TABLES - {
+        "users",
+        "api_tokens",
+        "foi_cases",
+        "foi_case_events",
+        "foi_responses",
+    }
     assert upgrade(ledger_engine).is_current
     assert _tables(ledger_engine) == LEDGER_TABLES
     assert downgrade(ledger_engine, revision="0001").current == "0001"
