@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "e2e"
 SERVER_START_SECONDS = 20
 
-OVERDUE_CASE = "FOI-E2E-OVERDUE"  # received 35 days ago: past its 20 working days, not yet long overdue
+OVERDUE_CASE = "FOI-E2E-OVERDUE"  # received 45 days ago: past its 20 working days in any season, not yet long overdue
 RECENT_CASE = "FOI-E2E-RECENT"  # received 2 days ago: in time
 REPORTED_MONTHS = ("2019-01", "2019-02", "2019-03")
 
@@ -71,7 +71,7 @@ def _e2e_ledger_template(_web_ledger_template: Path, tmp_path_factory: pytest.Te
         new_case(
             session,
             reference=OVERDUE_CASE,
-            received_on=today - timedelta(days=35),
+            received_on=today - timedelta(days=45),
             title="Data shared with the Home Office in early 2019",
             request_text="How many records did the Department share with the Home Office each month, "
             "January to March 2019, and what happened afterwards?",
