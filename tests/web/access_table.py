@@ -57,6 +57,21 @@ HOLDER_SIDE: dict[str, Expected] = {
 
 REQUESTER_SIDE: dict[str, Expected] = {
     # outcomes, reports, the public transparency page
+    "read_outcomes": only(CASEWORKER),
+    "read_disclosure_outcomes": only(CASEWORKER),
+    "create_outcome": only(CASEWORKER),
+    "read_outcomes_import": only(CASEWORKER),
+    "import_outcomes_file": only(CASEWORKER),
+    "api_read_outcomes": only(CASEWORKER),
+    "api_create_outcome": only(CASEWORKER),
+    "api_import_outcomes": only(CASEWORKER),
+    "read_reports": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI),
+    "download_report": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI),
+    "read_report_chart": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI),
+    "api_read_monthly_report": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI),
+    "api_read_shares_register": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI),
+    "read_transparency": PUBLIC,
+    "read_transparency_chart": PUBLIC,
 }
 
 FOI_CASES: dict[str, Expected] = {
@@ -88,6 +103,8 @@ EXPECTED: dict[str, Expected] = {**CORE, **HOLDER_SIDE, **REQUESTER_SIDE, **FOI_
 
 # Values for path parameters, so that every route can be called (they exist in the golden ledger).
 PATH_VALUES: dict[str, str] = {}
+# requester side: a record returned to home-office in January 2019, and a chart of the monthly report
+PATH_VALUES.update({"disclosure_id": "1", "chart": "sent_returned"})
 # holder side: a shipped agreement version, January 2019's exchange and one of its requests
 PATH_VALUES.update(
     {

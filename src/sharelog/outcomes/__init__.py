@@ -7,7 +7,13 @@ correction supersedes an earlier event and never edits it. A disclosure's latest
 
 from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded, OutcomesImported
 from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes
-from sharelog.outcomes._record import outside_agreement, permitted_recipients, record_outcome, returned_on
+from sharelog.outcomes._record import (
+    disclosure_for,
+    outside_agreement,
+    permitted_recipients,
+    record_outcome,
+    returned_on,
+)
 from sharelog.outcomes._status import (
     DisclosureOutcomes,
     OutcomeDue,
@@ -18,6 +24,14 @@ from sharelog.outcomes._status import (
     outcomes_due,
 )
 from sharelog.outcomes._taxonomy import KIND_DESCRIPTIONS, OUTCOME_CODES, PEOPLE_FIELDS
+from sharelog.outcomes._views import (
+    DisclosureRecord,
+    DisclosureSummary,
+    OutcomesOverview,
+    disclosure_record,
+    find_disclosures,
+    outcomes_overview,
+)
 
 __all__ = [
     "IMPORT_COLUMNS",
@@ -25,17 +39,24 @@ __all__ = [
     "OUTCOME_CODES",
     "PEOPLE_FIELDS",
     "DisclosureOutcomes",
+    "DisclosureRecord",
+    "DisclosureSummary",
     "ImportResult",
     "OutcomeCorrected",
     "OutcomeDue",
     "OutcomeEventView",
     "OutcomeRecorded",
     "OutcomesImported",
+    "OutcomesOverview",
+    "disclosure_for",
+    "disclosure_record",
     "due_on",
+    "find_disclosures",
     "import_outcomes",
     "latest_result",
     "outcome_history",
     "outcomes_due",
+    "outcomes_overview",
     "outside_agreement",
     "permitted_recipients",
     "record_outcome",

@@ -77,19 +77,19 @@ def _table(file: str, records: Iterator[tuple[int, list[Any]]]) -> OutcomesTable
     return OutcomesTable(source=file, columns=columns, rows=tuple(rows), problems=tuple(problems))
 
 
-def _read_csv(path: Path) -> OutcomesTable:
+def _read_csv(path: Path, name: str) -> OutcomesTable:
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark
         with path.open(encoding="utf-8-sig", newline="") as handle:
             records: list[tuple[int, list[Any]]] = list(enumerate(csv.reader(handle), start=1))
-        return _table(str(path), iter(records))
+        return _table(name, iter(records))
     except UnicodeDecodeError:
-        raise ValidationFailed([Problem(str(path), "not UTF-8 text; save it as CSV UTF-8")]) from None
+        raise ValidationFailed([Problem(name, "not UTF-8 text; save it as CSV UTF-8")]) from None
     except csv.Error as error:
-        raise ValidationFailed([Problem(str(path), f"not readable as CSV ({error})")]) from None
+        raise ValidationFailed([Problem(name, f"not readable as CSV ({error})")]) from None
 
 
-def _read_xlsx(path: Path) -> OutcomesTable:
+def _read_xlsx(path: Path, name: str) -> OutcomesTable:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -98,26 +98,31 @@ def _read_xlsx(path: Path) -> OutcomesTable:
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-            raise ValidationFailed([Problem(str(path), "not readable as an XLSX workbook")]) from None
+            raise ValidationFailed([Problem(name, "not readable as an XLSX workbook")]) from None
         try:
             sheet = workbook.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
             records = [(number, list(cells)) for number, cells in enumerate(rows, start=1)]
-            return _table(f"{path} (sheet {sheet.title!r})", iter(records))
+            return _table(f"{name} (sheet {sheet.title!r})", iter(records))
         finally:
             workbook.close()
 
 
-def read_outcomes_table(path: Path) -> OutcomesTable:
+def read_outcomes_table(path: Path, *, name: str | None = None) -> OutcomesTable:
     """The rows of an outcomes file (CSV, or the first sheet of an XLSX workbook).
+
+    Args:
+        path: the file.
+        name: how problems name the file; default: its path.
 
     Raises:
         InputError: no such file, or not a CSV or XLSX file.
         ValidationFailed: the file cannot be read, or its header or rows cannot be told apart.
     """
+    shown = name or str(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{shown}: no such file")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"{path}: an outcomes file must be CSV (.csv) or a workbook (.xlsx)")
-    return _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        raise InputError(f"{shown}: an outcomes file must be CSV (.csv) or a workbook (.xlsx)")
+    return _read_csv(path, shown) if suffix == ".csv" else _read_xlsx(path, shown)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
 from sharelog.ledger.audit import append_audit_event
-from sharelog.ledger.models import AuditEvent, Disclosure, Exchange
+from sharelog.ledger.models import AgreementVersion, AuditEvent, Disclosure, Exchange
 from sharelog.outcomes._events import OutcomesImported
 from sharelog.outcomes._files import read_outcomes_table
 from sharelog.outcomes._record import add_outcome_event, event_problems, outside_agreement
@@ -133,10 +133,12 @@ def _column_problems(file: str, columns: tuple[str, ...]) -> list[Problem]:
 
 
 class _Disclosures:
-    """Finds the disclosure a row names, by id or by exchange reference and request reference."""
+    """Finds the disclosure a row names, by id or by exchange reference and request reference — among those
+    made to ``organisation_id`` when it is given (another organisation's look as if they did not exist)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, organisation_id: str | None = None) -> None:
         self.session = session
+        self.organisation_id = organisation_id
         self.exchanges: dict[str, int | None] = {}
 
     def by_id(self, text: str) -> tuple[Disclosure | None, str | None]:
@@ -144,13 +146,18 @@ class _Disclosures:
         if not readable or number is None or number <= 0:
             return None, "not a disclosure id (a whole number)"
         found = self.session.get(Disclosure, number)
+        if found is not None and self.organisation_id is not None:
+            found = found if found.exchange.agreement.requester_id == self.organisation_id else None
         return found, None if found is not None else "no disclosure with this id in the ledger"
 
     def by_reference(self, exchange: str, request: str) -> tuple[Disclosure | None, tuple[str, str] | None]:
         if exchange not in self.exchanges:
-            self.exchanges[exchange] = self.session.execute(
-                select(Exchange.id).where(Exchange.reference == exchange)
-            ).scalar_one_or_none()
+            query = select(Exchange.id).where(Exchange.reference == exchange)
+            if self.organisation_id is not None:
+                query = query.join(AgreementVersion, AgreementVersion.id == Exchange.agreement_pk).where(
+                    AgreementVersion.requester_id == self.organisation_id
+                )
+            self.exchanges[exchange] = self.session.execute(query).scalar_one_or_none()
         exchange_pk = self.exchanges[exchange]
         if exchange_pk is None:
             return None, ("exchange_id", "no exchange with this reference in the ledger")
@@ -221,7 +228,7 @@ def _parse_row(
     return _Row(number, disclosure, kind, code, event_date, people, note), []
 
 
-def _refuse_repeat(session: Session, path: Path, checksum: str) -> None:
+def _refuse_repeat(session: Session, file: str, checksum: str) -> None:
     earlier = session.execute(
         select(AuditEvent)
         .where(AuditEvent.action == OutcomesImported.action, AuditEvent.object_id == checksum)
@@ -229,13 +236,19 @@ def _refuse_repeat(session: Session, path: Path, checksum: str) -> None:
     ).scalar_one_or_none()
     if earlier is not None:
         raise Conflict(
-            f"{path}: this file (same sha256) was already imported on {earlier.occurred_at:%Y-%m-%d} by "
+            f"{file}: this file (same sha256) was already imported on {earlier.occurred_at:%Y-%m-%d} by "
             f"{earlier.actor}; nothing was imported again"
         )
 
 
 def import_outcomes(
-    session: Session, *, path: Path, recorded_by: str, today: date | None = None
+    session: Session,
+    *,
+    path: Path,
+    recorded_by: str,
+    today: date | None = None,
+    organisation_id: str | None = None,
+    name: str | None = None,
 ) -> ImportResult:
     """Record every outcome event in an outcomes file, or none of them, in the caller's transaction.
 
@@ -244,6 +257,14 @@ def import_outcomes(
     with the file's sha256 and the row), and the file one ``outcomes-imported`` event. The same file (by sha256)
     cannot be imported twice. Corrections are not imported: record them with ``supersedes``.
 
+    Args:
+        path: the CSV or XLSX file.
+        recorded_by: who records the events.
+        today: the date "after today" is measured from; default: the clock.
+        organisation_id: the requester organisation importing: a row naming a disclosure made to another
+            organisation is a problem, worded as for one that does not exist (None: any disclosure).
+        name: how problems name the file (an upload's own name rather than where it was saved); default: the path.
+
     Raises:
         InputError: no such file, not CSV or XLSX, or no ``recorded_by``.
         ValidationFailed: the file cannot be read, or some row has a problem (every one listed).
@@ -251,16 +272,16 @@ def import_outcomes(
     """
     if not recorded_by.strip():
         raise InputError("recorded_by: name the person recording the outcomes")
-    table = read_outcomes_table(path)
+    table = read_outcomes_table(path, name=name)
     file = table.source
     checksum = hashlib.sha256(path.read_bytes()).hexdigest()
-    _refuse_repeat(session, path, checksum)
+    _refuse_repeat(session, name or str(path), checksum)
     column_problems = _column_problems(file, table.columns)
     if column_problems:
         raise ValidationFailed(column_problems)
     if not table.rows and not table.problems:
         raise ValidationFailed([Problem(file, "no outcome rows under the header")])
-    disclosures = _Disclosures(session)
+    disclosures = _Disclosures(session, organisation_id)
     rows: list[_Row] = []
     problems: list[Problem] = list(table.problems)
     for number, values in table.rows:

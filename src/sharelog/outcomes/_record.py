@@ -22,12 +22,30 @@ from sharelog.outcomes._taxonomy import PEOPLE_FIELDS, taxonomy_problems
 
 __all__ = [
     "add_outcome_event",
+    "disclosure_for",
     "event_problems",
     "outside_agreement",
     "permitted_recipients",
     "record_outcome",
     "returned_on",
 ]
+
+
+def disclosure_for(session: Session, disclosure_id: int, *, organisation_id: str | None = None) -> Disclosure:
+    """The disclosure ``disclosure_id``, if it was made to ``organisation_id`` (None: to anyone).
+
+    A disclosure made to another organisation is answered exactly as one that does not exist, so that a
+    requester cannot even learn which ids another organisation's disclosures have.
+
+    Raises:
+        NotFound: no such disclosure, or not one made to ``organisation_id``.
+    """
+    disclosure = session.get(Disclosure, disclosure_id)
+    if disclosure is None or (
+        organisation_id is not None and disclosure.exchange.agreement.requester_id != organisation_id
+    ):
+        raise NotFound(f"no disclosure {disclosure_id} in the ledger")
+    return disclosure
 
 
 def returned_on(disclosure: Disclosure) -> date:
@@ -168,6 +186,7 @@ def record_outcome(
     note: str | None = None,
     supersedes: int | None = None,
     today: date | None = None,
+    organisation_id: str | None = None,
 ) -> OutcomeEvent:
     """Record what happened to one returned record, in the caller's transaction.
 
@@ -187,16 +206,16 @@ def record_outcome(
         note: free text kept with the event.
         supersedes: the id of the event this one corrects.
         today: the date "after today" is measured from; default: the clock.
+        organisation_id: the requester organisation recording it: a disclosure made to another organisation is
+            not found (None: any disclosure, as the command line, run by the ledger's operator, may).
 
     Raises:
-        NotFound: no such disclosure, or no such event to supersede.
+        NotFound: no such disclosure (or none made to ``organisation_id``), or no such event to supersede.
         ValidationFailed: an unknown kind or code, people on an event that is not a result, a date out of range.
         InputError: no ``recorded_by``, or the event to supersede is about another disclosure.
         Conflict: the event to supersede was already superseded.
     """
-    disclosure = session.get(Disclosure, disclosure_id)
-    if disclosure is None:
-        raise NotFound(f"no disclosure {disclosure_id} in the ledger")
+    disclosure = disclosure_for(session, disclosure_id, organisation_id=organisation_id)
     if not recorded_by.strip():
         raise InputError("recorded_by: name the person recording the outcome")
     people = {"children_affected": children_affected, "family_members_affected": family_members_affected}

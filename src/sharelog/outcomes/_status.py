@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from sharelog.errors import LedgerError, NotFound
+from sharelog.errors import LedgerError
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
-from sharelog.outcomes._record import outside_agreement, returned_on
+from sharelog.outcomes._record import disclosure_for, outside_agreement, returned_on
 
 __all__ = [
     "DisclosureOutcomes",
@@ -135,15 +135,20 @@ def latest_result(session: Session, *, disclosure_id: int) -> OutcomeEvent | Non
     ).scalar_one_or_none()
 
 
-def outcome_history(session: Session, *, disclosure_id: int, today: date | None = None) -> DisclosureOutcomes:
+def outcome_history(
+    session: Session, *, disclosure_id: int, today: date | None = None, organisation_id: str | None = None
+) -> DisclosureOutcomes:
     """Every outcome event of a disclosure with its supersessions, its latest result and its due date.
 
+    Args:
+        disclosure_id: the disclosure.
+        today: the day "overdue" is measured from; default: the clock.
+        organisation_id: only a disclosure made to this (requester) organisation is found; None: any.
+
     Raises:
-        NotFound: no such disclosure.
+        NotFound: no such disclosure (or none made to ``organisation_id``).
     """
-    disclosure = session.get(Disclosure, disclosure_id)
-    if disclosure is None:
-        raise NotFound(f"no disclosure {disclosure_id} in the ledger")
+    disclosure = disclosure_for(session, disclosure_id, organisation_id=organisation_id)
     rows = (
         session.execute(
             select(OutcomeEvent).where(OutcomeEvent.disclosure_id == disclosure_id).order_by(OutcomeEvent.id)
@@ -181,12 +186,15 @@ def outcome_history(session: Session, *, disclosure_id: int, today: date | None 
     )
 
 
-def outcomes_due(session: Session, *, today: date, overdue_only: bool = False) -> list[OutcomeDue]:
+def outcomes_due(
+    session: Session, *, today: date, overdue_only: bool = False, organisation_id: str | None = None
+) -> list[OutcomeDue]:
     """Every disclosure whose outcome is unknown, with its due date, the longest overdue first.
 
     Args:
         today: the day to measure from (an outcome due by ``today`` is not yet overdue).
         overdue_only: leave out the ones still within their window.
+        organisation_id: only disclosures made to this (requester) organisation; None: every disclosure.
     """
     result = aliased(OutcomeEvent)
     later = aliased(OutcomeEvent)
@@ -199,7 +207,7 @@ def outcomes_due(session: Session, *, today: date, overdue_only: bool = False) -
         )
         .exists()
     )
-    rows = session.execute(
+    query = (
         select(
             Disclosure.id,
             Disclosure.request_ref,
@@ -210,7 +218,10 @@ def outcomes_due(session: Session, *, today: date, overdue_only: bool = False) -
         .join(Exchange, Exchange.id == Disclosure.exchange_id)
         .join(AgreementVersion, AgreementVersion.id == Exchange.agreement_pk)
         .where(~has_current_result)
-    ).all()
+    )
+    if organisation_id is not None:
+        query = query.where(AgreementVersion.requester_id == organisation_id)
+    rows = session.execute(query).all()
     due: list[OutcomeDue] = []
     for disclosure_id, request_ref, returned_at, reference, agreement in rows:
         returned = returned_at.date()  # read back in UTC

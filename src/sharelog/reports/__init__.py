@@ -8,14 +8,31 @@ leaves the building — statistical disclosure control (ONS 10-5 or 1-4, seconda
 See docs/reports.md.
 """
 
-from sharelog.reports._charts import CHART_FILES, ChartData, chart_data, write_monthly_charts
+from sharelog.reports._charts import (
+    CHART_FILES,
+    ChartData,
+    chart_data,
+    monthly_chart_png,
+    write_monthly_charts,
+)
 from sharelog.reports._dashboard import DashboardFigures, FoiDue, MonthFigures, ResultCount, dashboard_figures
-from sharelog.reports._formats import FORMATS, html_document, html_table
+from sharelog.reports._formats import FORMATS, html_document, html_table, monthly_json
 from sharelog.reports._generated import ReportGenerated, record_report_generated
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, latest_result, month_range, monthly_table
 from sharelog.reports._output import write_monthly_report, write_shares_register
 from sharelog.reports._period import month_label, months_between, parse_month, parse_period
+from sharelog.reports._published import (
+    PUBLIC_PROFILE,
+    PUBLIC_SDC,
+    TransparencyReport,
+    default_months,
+    exchange_years,
+    monthly_report_for,
+    published_monthly_report,
+    shares_register_for,
+    transparency_report,
+)
 from sharelog.reports._report import (
     SDC_MODES,
     Column,
@@ -37,16 +54,27 @@ from sharelog.reports._sdc import (
     Structure,
     suppress_small_counts,
 )
-from sharelog.reports._shares import ShareRow, SharesRegister, build_shares_register, shares_sheets
+from sharelog.reports._shares import (
+    AgreementTerms,
+    ShareRow,
+    SharesRegister,
+    agreement_terms,
+    build_shares_register,
+    shares_json,
+    shares_sheets,
+)
 
 __all__ = [
     "CHART_FILES",
+    "PUBLIC_PROFILE",
+    "PUBLIC_SDC",
     "ChartData",
     "CONFIDENTIAL",
     "FORMATS",
     "GSS_SYMBOLS",
     "PROFILES",
     "SDC_MODES",
+    "AgreementTerms",
     "Bound",
     "Column",
     "DashboardFigures",
@@ -66,15 +94,22 @@ __all__ = [
     "Sheet",
     "SheetRow",
     "Structure",
+    "TransparencyReport",
+    "agreement_terms",
     "build_monthly_report",
     "build_shares_register",
     "chart_data",
+    "default_months",
+    "exchange_years",
     "dashboard_figures",
     "html_document",
     "html_table",
     "latest_result",
     "month_label",
     "month_range",
+    "monthly_chart_png",
+    "monthly_json",
+    "monthly_report_for",
     "monthly_sheets",
     "monthly_structure",
     "monthly_table",
@@ -84,9 +119,13 @@ __all__ = [
     "parse_period",
     "protect_monthly_table",
     "record_report_generated",
+    "published_monthly_report",
+    "shares_json",
+    "shares_register_for",
     "shares_sheets",
     "suppress_small_counts",
     "tidy_rows",
+    "transparency_report",
     "write_monthly_charts",
     "write_monthly_report",
     "write_shares_register",

@@ -7,15 +7,17 @@ used through its object API (``Figure``, no pyplot), which renders with Agg: no 
 
 from __future__ import annotations
 
+import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sharelog.errors import InputError
 from sharelog.reports._report import Column, MonthlyReport, row_id
 
-__all__ = ["CHART_FILES", "ChartData", "chart_data", "write_monthly_charts"]
+__all__ = ["CHART_FILES", "ChartData", "chart_data", "monthly_chart_png", "write_monthly_charts"]
 
 CHART_FILES = {
     "sent_returned": "monthly-sent-returned.png",
@@ -66,6 +68,25 @@ def write_monthly_charts(report: MonthlyReport, directory: Path) -> list[Path]:
         _save(_result_mix(report, data), directory / CHART_FILES["result_mix"]),
         _save(_outcome_unknown(report, data), directory / CHART_FILES["outcome_unknown"]),
     ]
+
+
+def monthly_chart_png(report: MonthlyReport, name: str) -> bytes:
+    """One of the charts (a key of :data:`CHART_FILES`) drawn as PNG bytes, as :func:`write_monthly_charts`
+    draws it.
+
+    Raises:
+        InputError: ``name`` is not one of the charts.
+    """
+    drawers: dict[str, Callable[[MonthlyReport, ChartData], Any]] = {
+        "sent_returned": _sent_returned,
+        "result_mix": _result_mix,
+        "outcome_unknown": _outcome_unknown,
+    }
+    if name not in drawers:
+        raise InputError(f"no chart called {name!r}; the charts are {', '.join(CHART_FILES)}")
+    buffer = io.BytesIO()
+    drawers[name](report, chart_data(report)).savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _figure(report: MonthlyReport, title: str) -> tuple[Any, Any]:

@@ -33,8 +33,10 @@ from sharelog.reports._versions import AgreementVersionInfo, recorded_versions
 
 __all__ = [
     "SHARES_HEADER",
+    "AgreementTerms",
     "ShareRow",
     "SharesRegister",
+    "agreement_terms",
     "build_shares_register",
     "shares_json",
     "shares_sheets",
@@ -222,6 +224,39 @@ def _notes(register: SharesRegister) -> list[SheetRow]:
         SheetRow(("Generated",), heading=True),
         SheetRow((GENERATED_AT, register.generated_at.strftime("%Y-%m-%d %H:%M:%S"))),
     ]
+
+
+@dataclass(frozen=True)
+class AgreementTerms:
+    """One recorded agreement version's terms as a register shows them, in words (flagged when not public)."""
+
+    label: str
+    title: str
+    holder: str
+    requester: str
+    in_force: str
+    purposes: str
+    legal_basis: str
+    data_requested: str
+    data_returned: str
+    retention: str
+
+
+def agreement_terms(version: AgreementVersionInfo) -> AgreementTerms:
+    """The terms of ``version`` as the register's columns word them."""
+    _, _, title, holder, requester, purposes, basis, requested, returned, retention = _terms(version)
+    return AgreementTerms(
+        label=version.label,
+        title=title,
+        holder=holder,
+        requester=requester,
+        in_force=version.validity_text(),
+        purposes=purposes,
+        legal_basis=basis,
+        data_requested=requested,
+        data_returned=returned,
+        retention=retention,
+    )
 
 
 def shares_sheets(register: SharesRegister) -> list[Sheet]:

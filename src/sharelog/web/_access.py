@@ -62,7 +62,25 @@ ACCESS: dict[str, Access] = {
     "read_review_case": _roles(HOLDER_REVIEWER),
     "decide_review_case": _roles(HOLDER_REVIEWER),
     # ---- pages: outcomes (requester side) ----
+    # only the requester's caseworkers record outcomes, and only of records returned to their organisation
+    # (the outcomes services check the organisation); holder roles never record what the requester did
+    "read_outcomes": _roles(CASEWORKER),
+    "read_disclosure_outcomes": _roles(CASEWORKER),
+    "create_outcome": _roles(CASEWORKER),
+    "read_outcomes_import": _roles(CASEWORKER),
+    "import_outcomes_file": _roles(CASEWORKER),
+    "api_read_outcomes": _roles(CASEWORKER),
+    "api_create_outcome": _roles(CASEWORKER),
+    "api_import_outcomes": _roles(CASEWORKER),
     # ---- pages: reports and the public transparency page ----
+    # reports may be exact (internal) for people inside the two organisations; the public sees publish-SDC only
+    "read_reports": _REPORTS,
+    "download_report": _REPORTS,
+    "read_report_chart": _REPORTS,
+    "api_read_monthly_report": _REPORTS,
+    "api_read_shares_register": _REPORTS,
+    "read_transparency": PUBLIC,
+    "read_transparency_chart": PUBLIC,
     # ---- pages: FOI cases ----
     # the FOI officer runs the cases; auditors and admins may read them (and the letters sent), never change them
     "read_foi_cases": _roles(FOI_OFFICER, AUDITOR, ADMIN),

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from sharelog.web.api import _exchanges, _foi, _me
+from sharelog.web.api import _exchanges, _foi, _me, _outcomes, _reports
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [_me.router, _foi.router, _exchanges.router]
+ROUTERS: list[APIRouter] = [_me.router, _foi.router, _exchanges.router, _outcomes.router, _reports.router]

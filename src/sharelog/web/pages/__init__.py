@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from sharelog.web.pages import _account, _agreements, _dashboard, _exchanges, _foi, _review, _users
+from sharelog.web.pages import (
+    _account,
+    _agreements,
+    _dashboard,
+    _exchanges,
+    _foi,
+    _outcomes,
+    _reports,
+    _review,
+    _transparency,
+    _users,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -14,4 +25,7 @@ ROUTERS: list[APIRouter] = [
     _agreements.router,
     _exchanges.router,
     _review.router,
+    _outcomes.router,
+    _reports.router,
+    _transparency.router,
 ]

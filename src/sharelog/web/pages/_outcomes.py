@@ -1,0 +1,333 @@
+"""Outcomes, for the requester's caseworkers: find a returned record, record what happened to it, import a file.
+
+Every service call names the caseworker's organisation, so a record returned to another organisation is not
+found. The form parsing here only turns fields into values (a date from its three boxes, a number from text);
+whether an event makes sense is the outcomes service's to say, and its problems are shown against the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sharelog.errors import InputError, Problem, ValidationFailed
+from sharelog.ledger.models import User
+from sharelog.outcomes import (
+    IMPORT_COLUMNS,
+    OUTCOME_CODES,
+    DisclosureRecord,
+    disclosure_record,
+    import_outcomes,
+    outcomes_overview,
+    record_outcome,
+)
+from sharelog.web._context import Ledger
+from sharelog.web._security import CurrentUser
+from sharelog.web._templating import render
+from sharelog.web._uploads import saved_upload, upload_name
+
+router = APIRouter()
+
+KIND_LABELS = {
+    "use": "Use of the record",
+    "onward_share": "Shared onward",
+    "intervention": "Intervention",
+    "result": "Result",
+}
+KIND_QUESTIONS = {
+    "use": "What was done with the record?",
+    "onward_share": "Who was the record shared with?",
+    "intervention": "What intervention was there?",
+    "result": "Where did the case end up?",
+}
+KIND_HINTS = {
+    "use": "What your organisation did with the record",
+    "onward_share": "Who it was passed on to: record each recipient as an event of its own",
+    "intervention": "What was done to or for the person: record each as an event of its own",
+    "result": "Where the case ended up: the latest result is the one that counts",
+}
+_CODE_LABELS = {
+    "border_force": "Border Force",
+    "contact_reestablished": "Contact re-established",
+    "leave_granted": "Leave granted (including visa renewal)",
+    "other_government": "Other government department",
+}
+# How a problem from the outcomes service reads against its field: the label starts the sentence.
+_FIELD_LABELS = {
+    "kind": "The kind of event",
+    "code": "What happened",
+    "date": "The date",
+    "children_affected": "Children affected",
+    "family_members_affected": "Other family members affected",
+}
+
+
+def code_label(code: str) -> str:
+    """An outcome code in words: ``home_visit`` → ``Home visit``."""
+    return _CODE_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+@dataclass
+class OutcomeForm:
+    """The outcome form as typed, kept to show it again with its errors."""
+
+    kind: str = ""
+    codes: dict[str, str] = field(default_factory=dict)  # kind → the code chosen under it
+    day: str = ""
+    month: str = ""
+    year: str = ""
+    children: str = ""
+    family: str = ""
+    note: str = ""
+    supersedes: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.codes.get(self.kind, "")
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    """The form's values, ready for :func:`sharelog.outcomes.record_outcome`."""
+
+    kind: str
+    code: str
+    event_date: date
+    children_affected: int | None
+    family_members_affected: int | None
+    note: str | None
+    supersedes: int | None
+
+
+def _count(text: str, key: str, what: str, errors: dict[str, str]) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        errors[key] = f"Enter the number of {what} as a whole number, 0 or more"
+        return None
+    return int(text)
+
+
+def _event_date(form: OutcomeForm, errors: dict[str, str]) -> date | None:
+    parts = (form.day.strip(), form.month.strip(), form.year.strip())
+    if not any(parts):
+        errors["date-day"] = "Enter the date it happened"
+        return None
+    if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        errors["date-day"] = "The date must be a real date, for example 27 3 2019"
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        errors["date-day"] = "The date must be a real date, for example 27 3 2019"
+        return None
+
+
+def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str, str]]:
+    """The values typed, or the errors (field id → message) that stop them being used.
+
+    Only the code chosen under the selected kind counts, and the people affected only for a result: the other
+    kinds' questions are hidden once a kind is chosen (and ignored without JavaScript, as GOV.UK forms do).
+    """
+    errors: dict[str, str] = {}
+    if form.kind not in OUTCOME_CODES:
+        errors["kind"] = "Select the kind of event"
+    elif not form.code:
+        errors[f"code-{form.kind}"] = f"Select an answer to: {KIND_QUESTIONS[form.kind]}"
+    event_date = _event_date(form, errors)
+    children = family = None
+    if form.kind == "result":
+        children = _count(form.children, "children_affected", "children affected", errors)
+        family = _count(form.family, "family_members_affected", "other family members affected", errors)
+    supersedes = int(form.supersedes) if form.supersedes.strip().isdigit() else None
+    if errors or event_date is None:
+        return None, errors
+    note = form.note.strip() or None
+    return OutcomeInput(form.kind, form.code, event_date, children, family, note, supersedes), {}
+
+
+def problem_errors(problems: Sequence[Problem], *, kind: str) -> dict[str, str]:
+    """The outcomes service's problems as form errors: field id → a sentence naming the field."""
+    anchors = {
+        "kind": "kind",
+        "code": f"code-{kind}" if kind in OUTCOME_CODES else "kind",
+        "date": "date-day",
+        "children_affected": "children_affected",
+        "family_members_affected": "family_members_affected",
+    }
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = problem.field or "kind"
+        label, message = _FIELD_LABELS.get(name, "The event"), problem.message
+        if message.startswith(("is ", "must ")):
+            text = f"{label} {message}"
+        elif message.startswith(("missing", "not ")):
+            text = f"{label} is {message}"
+        else:
+            text = f"{label}: {message}"
+        errors.setdefault(anchors.get(name, "kind"), text)
+    return errors
+
+
+def _disclosure_page(
+    request: Request,
+    record: DisclosureRecord,
+    *,
+    form: OutcomeForm,
+    errors: Mapping[str, str],
+    recorded: int | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    just_recorded = next((e for e in record.history.events if e.id == recorded), None)
+    return render(
+        request,
+        "outcome_disclosure.html",
+        status_code=status_code,
+        title=f"Returned record {record.disclosure.request_ref}",
+        record=record,
+        form=form,
+        errors=errors,
+        recorded=just_recorded,
+        kinds=OUTCOME_CODES,
+        kind_labels=KIND_LABELS,
+        kind_questions=KIND_QUESTIONS,
+        kind_hints=KIND_HINTS,
+        code_label=code_label,
+    )
+
+
+@router.get("/outcomes", response_class=HTMLResponse)
+def read_outcomes(
+    request: Request, session: Ledger, user: CurrentUser, ref: str | None = None
+) -> HTMLResponse:
+    """Find a returned record by the request reference sent, and list the outcomes due from your organisation."""
+    overview = outcomes_overview(session, organisation_id=user.organisation_id, request_ref=ref)
+    return render(request, "outcomes.html", title="Outcomes", overview=overview, code_label=code_label)
+
+
+@router.get("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
+def read_disclosure_outcomes(
+    request: Request, session: Ledger, user: CurrentUser, disclosure_id: int, recorded: int | None = None
+) -> HTMLResponse:
+    """One returned record: what was returned, its outcome events, and the form to record another."""
+    record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
+    return _disclosure_page(request, record, form=OutcomeForm(), errors={}, recorded=recorded)
+
+
+def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInput) -> int:
+    event = record_outcome(
+        session,
+        disclosure_id=disclosure_id,
+        kind=values.kind,
+        code=values.code,
+        event_date=values.event_date,
+        recorded_by=user.username,
+        children_affected=values.children_affected,
+        family_members_affected=values.family_members_affected,
+        note=values.note,
+        supersedes=values.supersedes,
+        organisation_id=user.organisation_id,
+    )
+    return event.id
+
+
+@router.post("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
+def create_outcome(
+    request: Request,
+    session: Ledger,
+    user: CurrentUser,
+    disclosure_id: int,
+    kind: Annotated[str, Form()] = "",
+    code_use: Annotated[str, Form()] = "",
+    code_onward_share: Annotated[str, Form()] = "",
+    code_intervention: Annotated[str, Form()] = "",
+    code_result: Annotated[str, Form()] = "",
+    day: Annotated[str, Form(alias="date-day")] = "",
+    month: Annotated[str, Form(alias="date-month")] = "",
+    year: Annotated[str, Form(alias="date-year")] = "",
+    children_affected: Annotated[str, Form()] = "",
+    family_members_affected: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    supersedes: Annotated[str, Form()] = "",
+) -> Response:
+    """Record an outcome event about a returned record (append-only; a correction supersedes an event)."""
+    codes = {
+        "use": code_use,
+        "onward_share": code_onward_share,
+        "intervention": code_intervention,
+        "result": code_result,
+    }
+    form = OutcomeForm(
+        kind, codes, day, month, year, children_affected, family_members_affected, note, supersedes
+    )
+    values, errors = parse_outcome_form(form)
+    if values is not None:
+        try:
+            event_id = _record(session, user, disclosure_id, values)
+        except ValidationFailed as failure:
+            errors = problem_errors(failure.problems, kind=form.kind)
+        else:
+            target = f"/outcomes/disclosures/{disclosure_id}?recorded={event_id}"
+            return RedirectResponse(target, status_code=303)
+    record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
+    return _disclosure_page(request, record, form=form, errors=errors, status_code=400)
+
+
+def _import_page(request: Request, *, status_code: int = 200, **context: object) -> HTMLResponse:
+    context.setdefault("errors", {})
+    context.setdefault("problems", ())
+    return render(
+        request,
+        "outcomes_import.html",
+        status_code=status_code,
+        title="Import outcomes",
+        columns=IMPORT_COLUMNS,
+        kinds=OUTCOME_CODES,
+        kind_labels=KIND_LABELS,
+        **context,
+    )
+
+
+@router.get("/outcomes/import", response_class=HTMLResponse)
+def read_outcomes_import(request: Request, user: CurrentUser) -> HTMLResponse:
+    """The form to upload a CSV or XLSX file of outcome events, and the columns it needs."""
+    return _import_page(request)
+
+
+@router.post("/outcomes/import", response_class=HTMLResponse)
+def import_outcomes_file(
+    request: Request,
+    session: Ledger,
+    user: CurrentUser,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    """Import a file of outcome events: every row is recorded, or none (each problem listed by row and field)."""
+    if file is None or not file.filename:
+        return _import_page(
+            request, status_code=400, errors={"file": "Select a CSV or XLSX file of outcomes"}
+        )
+    name = upload_name(file)
+    try:
+        with saved_upload(file) as path:
+            result = import_outcomes(
+                session, path=path, recorded_by=user.username, organisation_id=user.organisation_id, name=name
+            )
+    except ValidationFailed as failure:
+        return _import_page(
+            request,
+            status_code=422,
+            errors={"file": f"{name} was not imported: fix the problems listed below and upload it again"},
+            problems=failure.problems,
+            name=name,
+        )
+    except InputError as error:
+        return _import_page(
+            request, status_code=400, errors={"file": error.message[:1].upper() + error.message[1:]}
+        )
+    return _import_page(request, result=result, name=name)

@@ -1,0 +1,155 @@
+"""Reports: the monthly outcomes table for a chosen period and disclosure-control mode — previewed on the page,
+downloaded as XLSX, CSV or JSON, and drawn as charts. Exact (internal) figures are for people inside the two
+organisations only; the public sees the transparency page."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.background import BackgroundTask
+
+from sharelog.errors import InputError
+from sharelog.reports import (
+    MonthlyReport,
+    monthly_chart_png,
+    monthly_report_for,
+    monthly_sheets,
+    write_monthly_report,
+)
+from sharelog.web._context import Ledger
+from sharelog.web._security import CurrentUser
+from sharelog.web._templating import render
+
+router = APIRouter()
+
+SdcMode = Literal["publish", "internal"]
+ProfileName = Literal["10-5", "1-4"]
+ChartName = Literal["sent_returned", "result_mix", "outcome_unknown"]
+DownloadFormat = Literal["xlsx", "csv", "json"]
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+CHARTS = {
+    "sent_returned": "Requests received and records returned, by month",
+    "result_mix": "Latest result of the returned records, by month",
+    "outcome_unknown": "Share of returned records with outcome unknown, by month",
+}
+
+First = Annotated[str | None, Query(alias="from", description="The first month, YYYY-MM.")]
+Last = Annotated[str | None, Query(alias="to", description="The last month, YYYY-MM.")]
+Sdc = Annotated[SdcMode, Query(description="publish: disclosure control; internal: exact counts.")]
+Profile = Annotated[ProfileName, Query(description="The disclosure-control profile (publish only).")]
+
+
+def report_query(report: MonthlyReport, sdc: str, profile: str) -> str:
+    """The query string that asks for ``report`` again (for download and chart links)."""
+    months = report.table.months
+    return urlencode({"from": months[0], "to": months[-1], "sdc": sdc, "profile": profile})
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def _period_errors(first: str | None, last: str | None) -> dict[str, str]:
+    """A period needs both months or neither (neither: the latest year)."""
+    if _blank(first) and not _blank(last):
+        return {"from": "Enter the first month, for example 2019-01"}
+    if _blank(last) and not _blank(first):
+        return {"to": "Enter the last month, for example 2019-12"}
+    return {}
+
+
+def _field_errors(error: InputError) -> dict[str, str]:
+    """The report service's message about a month, against the field it names (``from: …`` or ``to: …``)."""
+    field, separator, message = error.message.partition(": ")
+    if not separator or field not in ("from", "to"):
+        field, message = "from", error.message
+    return {field: message[:1].upper() + message[1:]}
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def read_reports(
+    request: Request,
+    session: Ledger,
+    user: CurrentUser,
+    first: First = None,
+    last: Last = None,
+    sdc: Sdc = "publish",
+    profile: Profile = "10-5",
+) -> HTMLResponse:
+    """Choose a period and a disclosure-control mode, preview the monthly table, download it or its charts."""
+    errors = _period_errors(first, last)
+    report = None
+    if not errors:
+        try:
+            report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
+        except InputError as error:
+            errors = _field_errors(error)
+    return render(
+        request,
+        "reports.html",
+        status_code=400 if errors else 200,
+        title="Reports",
+        errors=errors,
+        report=report,
+        sheet=monthly_sheets(report)[0] if report is not None else None,
+        query=report_query(report, sdc, profile) if report is not None else "",
+        first=(first or "").strip() or (report.table.months[0] if report else ""),
+        last=(last or "").strip() or (report.table.months[-1] if report else ""),
+        sdc=sdc,
+        profile=profile,
+        charts=CHARTS,
+    )
+
+
+@router.get("/reports/download")
+def download_report(
+    session: Ledger,
+    user: CurrentUser,
+    first: First = None,
+    last: Last = None,
+    sdc: Sdc = "publish",
+    profile: Profile = "10-5",
+    file_format: Annotated[DownloadFormat, Query(alias="format", description="xlsx, csv or json.")] = "xlsx",
+) -> FileResponse:
+    """The monthly report as a file: XLSX (Monthly, Data and Notes sheets), CSV (the Monthly sheet) or JSON."""
+    report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
+    months = report.table.months
+    stem = f"monthly-outcomes-{months[0]}-to-{months[-1]}" + ("-INTERNAL" if sdc == "internal" else "")
+    folder = Path(tempfile.mkdtemp(prefix="sharelog-report-"))
+    try:
+        path = write_monthly_report(report, folder / f"{stem}.{file_format}", format=file_format)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[file_format],
+        filename=path.name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+@router.get("/reports/chart/{chart}.png")
+def read_report_chart(
+    session: Ledger,
+    user: CurrentUser,
+    chart: ChartName,
+    first: First = None,
+    last: Last = None,
+    sdc: Sdc = "publish",
+    profile: Profile = "10-5",
+) -> Response:
+    """One chart of the monthly report (PNG), drawn from the figures the report shows."""
+    report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
+    return Response(monthly_chart_png(report, chart), media_type="image/png")

@@ -1,0 +1,102 @@
+"""Reports as the web app asks for them: a period as text or the latest year, and the public transparency
+report — publication disclosure control always, small counts nowhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine
+
+from sharelog.errors import InputError, NotFound
+from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.reports import (
+    PUBLIC_PROFILE,
+    PUBLIC_SDC,
+    default_months,
+    exchange_years,
+    monthly_chart_png,
+    monthly_report_for,
+    published_monthly_report,
+    shares_register_for,
+    transparency_report,
+    write_monthly_charts,
+)
+
+from .._ledger_rows import migrated
+from ._golden_ledger import GENERATED_AT, MONTHS
+
+
+def test_the_default_period_is_the_latest_year_up_to_its_last_exchange(golden_sqlite: Engine) -> None:
+    with ledger_session(golden_sqlite) as session:
+        assert exchange_years(session) == (2019,)
+        assert default_months(session) == MONTHS
+        report = monthly_report_for(session, now=GENERATED_AT)
+        chosen = monthly_report_for(
+            session, first="2018-11", last="2019-02", sdc="internal", now=GENERATED_AT
+        )
+        shares = shares_register_for(session, first="2019-02", last="2019-02")
+    assert report.table.months == MONTHS and report.for_publication
+    assert chosen.table.months == ("2018-11", "2018-12", "2019-01", "2019-02") and not chosen.for_publication
+    assert {row.month for row in shares.rows} == {"2019-02"}
+
+
+def test_an_empty_ledger_defaults_to_this_year_so_far(tmp_path) -> None:
+    engine = migrated(create_ledger_engine(f"sqlite:///{tmp_path / 'empty.db'}"))
+    with ledger_session(engine) as session:
+        assert default_months(session, today=datetime(2024, 3, 9, tzinfo=UTC).date()) == (
+            "2024-01",
+            "2024-02",
+            "2024-03",
+        )
+        report = transparency_report(session)
+        with pytest.raises(NotFound, match="no exchange has been recorded yet"):
+            published_monthly_report(session)
+    engine.dispose()
+    assert report.monthly is None and report.shares is None and report.years == ()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        ("2019-13", "2019-03", "from: '2019-13' is not a month written YYYY-MM"),
+        ("2019-03", "2019-01", r"to: the period ends \(2019-01\) before it starts \(2019-03\)"),
+    ],
+)
+def test_a_period_that_cannot_be_used(golden_sqlite: Engine, first: str, last: str, message: str) -> None:
+    with ledger_session(golden_sqlite) as session, pytest.raises(InputError, match=message):
+        monthly_report_for(session, first=first, last=last)
+
+
+def test_the_transparency_report_is_published_figures_only(golden_sqlite: Engine) -> None:
+    with ledger_session(golden_sqlite) as session:
+        report = transparency_report(session, now=GENERATED_AT)
+    assert report.year == 2019 and report.years == (2019,)
+    assert report.monthly is not None and report.shares is not None
+    for published in (report.monthly, report.shares):
+        assert published.mode == PUBLIC_SDC and published.profile is not None
+        assert published.profile.name == PUBLIC_PROFILE
+    figures = [*report.monthly.values.values()]
+    figures += [v for row in report.shares.rows for v in (row.requested, row.returned)]
+    assert all(v == "c" or v == 0 or (isinstance(v, int) and v >= 10 and v % 5 == 0) for v in figures)
+    assert [a.label for a in report.agreements] == ["ho-dfe-test v1.0", "ho-dfe-test v2.0"]
+    assert report.agreements[0].legal_basis == "not stated (unknown)"
+    assert report.agreements[0].retention == "90 days (assumed)"
+
+
+def test_a_year_without_exchanges_has_no_published_figures(golden_sqlite: Engine) -> None:
+    with ledger_session(golden_sqlite) as session:
+        with pytest.raises(NotFound, match="no published figures for 2018"):
+            transparency_report(session, year=2018)
+        with pytest.raises(NotFound):
+            published_monthly_report(session, year=2018)
+
+
+def test_one_chart_as_png_is_the_chart_written_to_a_file(golden_sqlite: Engine, tmp_path) -> None:
+    with ledger_session(golden_sqlite) as session:
+        report = published_monthly_report(session, now=GENERATED_AT)
+    png = monthly_chart_png(report, "result_mix")
+    written = {path.name: path.read_bytes() for path in write_monthly_charts(report, tmp_path)}
+    assert png == written["monthly-result-mix.png"]
+    with pytest.raises(InputError, match="no chart called 'pie'"):
+        monthly_chart_png(report, "pie")

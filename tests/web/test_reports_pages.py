@@ -1,0 +1,143 @@
+"""The reports page: choose a period and a disclosure-control mode, preview the table, download it and its charts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+PERIOD = {"from": "2019-01", "to": "2019-03"}
+
+
+def _row(html: str, label: str) -> list[str]:
+    """The cells of the preview row labelled ``label`` (symbols as their text)."""
+    found = re.search(rf"<th scope=\"row\"[^>]*>{re.escape(label)}</th>(.*?)</tr>", html, re.S)
+    assert found is not None, f"no row {label!r}"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", found.group(1), re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+@pytest.fixture
+def auditor(as_role):
+    return as_role("auditor")
+
+
+def test_the_page_previews_the_latest_year_with_published_figures_by_default(auditor):
+    page = auditor.get("/reports")
+    assert page.status_code == 200
+    assert "January to March 2019" in page.text
+    assert _row(page.text, "Records returned to the requester") == ["c", "c", "20", "40"]
+    assert 'value="2019-01"' in page.text and 'value="2019-03"' in page.text
+    assert (
+        "/reports/download?from=2019-01&amp;to=2019-03&amp;sdc=publish&amp;profile=10-5&amp;format=xlsx"
+        in page.text
+    )
+    assert 'src="/reports/chart/result_mix.png?from=2019-01' in page.text
+    assert "not for publication" not in page.text.lower()
+
+
+def test_exact_counts_are_marked_not_for_publication(auditor):
+    page = auditor.get("/reports", params={**PERIOD, "sdc": "internal"}).text
+    assert _row(page, "Records returned to the requester") == ["14", "5", "21", "40"]
+    assert "not for publication" in page.lower()
+    assert "sdc=internal" in page
+
+
+def test_the_1_4_profile_shows_counts_of_5_to_9(auditor):
+    page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "1-4"}).text
+    assert "c" in _row(page, "Sent to review")
+    assert _row(page, "Records received from the requester")[0] == "40"
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"from": "2019-13", "to": "2019-03"}, "from", "is not a month written YYYY-MM"),
+        ({"from": "2019-03", "to": "2019-01"}, "to", "The period ends (2019-01) before it starts (2019-03)"),
+        ({"from": "2019-01"}, "to", "Enter the last month"),
+    ],
+)
+def test_a_period_that_cannot_be_used_is_shown_against_its_field(auditor, params, field, message):
+    page = auditor.get("/reports", params=params)
+    assert page.status_code == 400
+    assert f'href="#{field}"' in page.text
+    assert message in page.text
+    assert "sharelog-monthly" not in page.text
+
+
+def test_an_unknown_mode_is_refused(auditor):
+    assert auditor.get("/reports", params={"sdc": "raw"}).status_code == 422
+
+
+def test_the_xlsx_download_is_a_real_workbook(auditor):
+    response = auditor.get("/reports/download", params={**PERIOD, "format": "xlsx"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="monthly-outcomes-2019-01-to-2019-03.xlsx"' in response.headers["content-disposition"]
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    try:
+        assert workbook.sheetnames == ["Monthly", "Data", "Notes"]
+        values = [cell for row in workbook["Monthly"].iter_rows(values_only=True) for cell in row]
+        assert "Records returned to the requester" in values
+        assert 14 not in values  # January's exact returned count is suppressed in a published workbook
+    finally:
+        workbook.close()
+
+
+def test_the_internal_download_says_so_in_its_name(auditor):
+    response = auditor.get("/reports/download", params={**PERIOD, "sdc": "internal", "format": "xlsx"})
+    assert "INTERNAL" in response.headers["content-disposition"]
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    try:
+        values = [cell for row in workbook["Monthly"].iter_rows(values_only=True) for cell in row]
+        assert 14 in values
+    finally:
+        workbook.close()
+
+
+def test_csv_and_json_downloads(auditor):
+    text = auditor.get("/reports/download", params={**PERIOD, "format": "csv"}).text
+    rows = list(csv.reader(io.StringIO(text)))
+    returned = next(row for row in rows if row and row[0] == "Records returned to the requester")
+    assert returned[1:] == ["c", "c", "20", "40"]
+    data = json.loads(auditor.get("/reports/download", params={**PERIOD, "format": "json"}).content)
+    assert data["disclosure_control"]["mode"] == "publish"
+    assert data["not_for_publication"] is False
+
+
+def test_downloads_leave_no_file_behind(auditor):
+    before = set(Path(tempfile.gettempdir()).glob("sharelog-report-*"))
+    assert auditor.get("/reports/download", params=PERIOD).status_code == 200
+    assert set(Path(tempfile.gettempdir()).glob("sharelog-report-*")) <= before
+
+
+@pytest.mark.parametrize("chart", ["sent_returned", "result_mix", "outcome_unknown"])
+def test_the_charts_are_png(auditor, chart):
+    response = auditor.get(f"/reports/chart/{chart}.png", params=PERIOD)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_an_unknown_chart_or_format_is_refused(auditor):
+    assert auditor.get("/reports/chart/everything.png").status_code == 422
+    assert auditor.get("/reports/download", params={"format": "exe"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "role", ["holder_operator", "holder_reviewer", "requester_caseworker", "foi_officer"]
+)
+def test_every_role_inside_the_exchange_may_read_reports(as_role, role):
+    assert as_role(role).get("/reports").status_code == 200
+
+
+def test_an_admin_and_a_visitor_may_not(client, as_role):
+    response = client.get("/reports/download")
+    assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")
+    assert as_role("admin").get("/reports").status_code == 403

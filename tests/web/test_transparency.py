@@ -1,0 +1,123 @@
+"""The public transparency page: publish-SDC figures only, whatever is asked, for anyone, signed in or not.
+
+The golden ledger is full of small counts (5 returned in February, 1 enforced removal, 2 children…), so a
+figure that escaped disclosure control would show here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.reports import PUBLIC_PROFILE, build_monthly_report, chart_data, published_monthly_report
+
+from ..reports._golden_ledger import MONTHS
+
+THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are never published
+BASE = 5
+
+
+def _counts(html: str) -> list[str]:
+    """Every figure the page shows in a count cell, as text."""
+    cells = re.findall(r'<td class="[^"]*sharelog-count[^"]*">(.*?)</td>', html, re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+def _safe(figure: str) -> bool:
+    if figure == "c":
+        return True
+    value = int(figure.replace(",", ""))
+    return value == 0 or (value >= THRESHOLD and value % BASE == 0)
+
+
+def test_a_visitor_sees_the_page_without_signing_in(client):
+    page = client.get("/transparency")
+    assert page.status_code == 200
+    assert "January to March 2019" in page.text
+    assert "Sign out" not in page.text
+
+
+def test_every_figure_on_the_page_is_published_safely(client):
+    page = client.get("/transparency").text
+    figures = _counts(page)
+    assert len(figures) > 100  # the monthly table and the register of data shares
+    unsafe = [f for f in figures if not _safe(f)]
+    assert not unsafe, f"figures below the threshold or unrounded on the public page: {unsafe}"
+    assert "c" in figures
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sdc": "internal"},
+        {"sdc": "internal", "profile": "1-4"},
+        {"profile": "1-4"},
+        {"mode": "internal", "format": "raw", "exact": "1"},
+    ],
+)
+def test_the_query_string_cannot_ask_for_other_figures(client, query):
+    published = _counts(client.get("/transparency").text)
+    assert _counts(client.get("/transparency", params=query).text) == published
+    chart = client.get("/transparency/chart/sent_returned.png").content
+    assert client.get("/transparency/chart/sent_returned.png", params=query).content == chart
+
+
+def test_signed_in_users_see_the_same_published_figures(client, as_role):
+    published = _counts(client.get("/transparency").text)
+    assert _counts(as_role("requester_caseworker").get("/transparency", params={"sdc": "internal"}).text) == (
+        published
+    )
+
+
+def test_the_exact_small_counts_appear_nowhere(client):
+    page = client.get("/transparency").text
+    returned = re.search(r"Records returned to the requester</th>(.*?)</tr>", page, re.S)
+    assert returned is not None
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", returned.group(1), re.S)
+    ]
+    assert cells == ["c", "c", "20", "40"]  # exact: 14, 5, 21, 40
+
+
+def test_the_symbols_are_explained_in_plain_words(client):
+    page = client.get("/transparency").text
+    assert "<strong>c</strong> means the figure is hidden" in page
+    assert "rounded to the nearest 5" in page
+    assert 'aria-describedby="how-to-read-list"' in page
+
+
+def test_the_register_of_agreements_and_data_shares(client):
+    page = client.get("/transparency").text
+    register = page.split('id="shares"', 1)[1]
+    assert "March 2019" in register and "ho-dfe-test v2.0" in register
+    assert "Test agreement (version 2) (ho-dfe-test v2.0)" in page
+    assert "Re-establish contact with families." in page
+    assert "not stated (unknown)" in page  # a term that is not public is flagged
+
+
+@pytest.mark.parametrize("chart", ["sent_returned", "result_mix", "outcome_unknown"])
+def test_the_charts_are_public_png(client, chart):
+    response = client.get(f"/transparency/chart/{chart}.png", params={"year": 2019})
+    assert response.status_code == 200
+    assert response.content.startswith(b"\x89PNG")
+
+
+def test_the_charts_draw_only_published_figures(web_settings):
+    engine = create_ledger_engine(web_settings.ledger_url())
+    with ledger_session(engine) as session:
+        report = published_monthly_report(session)
+        exact = build_monthly_report(session, months=MONTHS, sdc="internal")
+    engine.dispose()
+    assert report.profile is not None and report.profile.name == PUBLIC_PROFILE
+    data = chart_data(report)
+    drawn = [v for series in (data.received, data.returned) for v in series if v is not None]
+    drawn += [v for _label, series in data.results.values() for v in series if v is not None]
+    assert all(v == 0 or (v >= THRESHOLD and v % BASE == 0) for v in drawn)
+    assert chart_data(exact).returned == (14, 5, 21)
+
+
+def test_a_year_without_exchanges_is_not_found(client):
+    assert client.get("/transparency", params={"year": 2017}).status_code == 404
+    assert client.get("/transparency/chart/result_mix.png", params={"year": 2017}).status_code == 404
