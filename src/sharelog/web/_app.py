@@ -20,6 +20,7 @@ from sharelog.web._context import WebContext
 from sharelog.web._errors import install_error_handlers
 from sharelog.web._security import authorize
 from sharelog.web._templating import make_templates
+from sharelog.web.api._error_models import error_responses
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -91,7 +92,10 @@ def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) ->
     guarded = [Depends(authorize)]
     for router in pages.ROUTERS:
         app.include_router(router, dependencies=guarded, include_in_schema=False)
-    api_router = APIRouter(prefix="/api/v1", dependencies=guarded)
+    # every API operation declares the one error shape (FastAPI would otherwise describe its own 422 body)
+    api_router = APIRouter(
+        prefix="/api/v1", dependencies=guarded, responses=error_responses(400, 401, 403, 404, 409, 422)
+    )
     for router in api.ROUTERS:
         api_router.include_router(router)
     app.include_router(api_router)
