@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from ._holder_side import add_outsider, table_cells
 from .conftest import sign_in
 
