@@ -141,3 +141,19 @@ def test_an_admin_and_a_visitor_may_not(client, as_role):
     response = client.get("/reports/download")
     assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")
     assert as_role("admin").get("/reports").status_code == 403
+
+
+def test_a_download_is_recorded_in_the_audit_trail(auditor, web_settings):
+    from sqlalchemy import select
+
+    from sharelog.ledger import create_ledger_engine, ledger_session
+    from sharelog.ledger.models import AuditEvent
+
+    assert auditor.get("/reports/download", params={**PERIOD, "format": "csv"}).status_code == 200
+    engine = create_ledger_engine(web_settings.ledger_url())
+    with ledger_session(engine) as session:
+        event = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "report-generated").order_by(AuditEvent.id.desc())
+        ).scalar_one()
+    engine.dispose()
+    assert event.actor == "auditor" and event.detail["via"] == "web"

@@ -20,6 +20,7 @@ from sharelog.reports import (
     monthly_chart_png,
     monthly_report_for,
     monthly_sheets,
+    record_report_generated,
     write_monthly_report,
 )
 from sharelog.web._context import Ledger
@@ -129,6 +130,7 @@ def download_report(
     folder = Path(tempfile.mkdtemp(prefix="sharelog-report-"))
     try:
         path = write_monthly_report(report, folder / f"{stem}.{file_format}", format=file_format)
+        record_report_generated(session, report, files=[path], actor=user.username, via="web")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
