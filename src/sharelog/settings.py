@@ -64,6 +64,16 @@ class Settings(BaseSettings):
     holder_key_file: Path | None = Field(
         default=None, description="A file holding the holder's secret key (preferred to holder_key)."
     )
+    holder_key_previous_files: str = Field(
+        default="",
+        description="Files holding the holder's earlier keys, comma-separated, newest first: after a key rotation, "
+        "subject access also searches the subject keys made with these (see docs/operations.md).",
+    )
+    return_file_key_file: Path | None = Field(
+        default=None,
+        description="A file holding the key (from `sharelog exchange keygen`) that return files and review files "
+        "are encrypted with at rest (AES-256-GCM); unset: they are written in the clear.",
+    )
     audit_signing_key_file: Path | None = Field(
         default=None,
         description="The Ed25519 private key (PEM, from `sharelog audit keygen`) that signs audit checkpoints; "
@@ -137,12 +147,7 @@ class Settings(BaseSettings):
         """
         key: str | None = None
         if self.holder_key_file is not None:
-            try:
-                key = self.holder_key_file.read_text(encoding="utf-8").strip()
-            except OSError as error:
-                raise InputError(
-                    f"SHARELOG_HOLDER_KEY_FILE: cannot read {self.holder_key_file} ({error.strerror})"
-                ) from None
+            key = _read_holder_key(self.holder_key_file, option="SHARELOG_HOLDER_KEY_FILE")
         elif self.holder_key is not None:
             key = self.holder_key.get_secret_value()
         elif self.demo_mode:
@@ -154,6 +159,34 @@ class Settings(BaseSettings):
             )
         if key == DEMO_HOLDER_KEY and not self.demo_mode:
             raise InputError("the demo holder key is public and cannot be used outside `sharelog demo`")
+        return self._checked_holder_key(key, option="the holder key")
+
+    def _checked_holder_key(self, key: str, *, option: str) -> bytes:
+        if key == DEMO_HOLDER_KEY and not self.demo_mode:
+            raise InputError(
+                f"{option}: the demo holder key is public and cannot be used outside `sharelog demo`"
+            )
         if len(key) < 16:
-            raise InputError("the holder key is too short: use at least 32 random characters")
+            raise InputError(f"{option} is too short: use at least 32 random characters")
         return key.encode("utf-8")
+
+    def holder_previous_key_bytes(self) -> list[bytes]:
+        """The holder's earlier keys (``holder_key_previous_files``, newest first), for subject access after a
+        key rotation. Each is checked as the current key is.
+
+        Raises:
+            InputError: a file cannot be read, or holds a key that would be refused as the current key.
+        """
+        option = "SHARELOG_HOLDER_KEY_PREVIOUS_FILES"
+        paths = [Path(part.strip()) for part in self.holder_key_previous_files.split(",") if part.strip()]
+        return [
+            self._checked_holder_key(_read_holder_key(path, option=option), option=f"{option}: {path}")
+            for path in paths
+        ]
+
+
+def _read_holder_key(path: Path, *, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise InputError(f"{option}: cannot read {path} ({error.strerror})") from None

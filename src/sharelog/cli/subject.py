@@ -21,7 +21,9 @@ _HELP = "\n\n".join(
         "Subject access: list every exchange, returned record (disclosure), outcome event and review item about "
         "one pupil — and nothing about anyone else.",
         "The pupil id is turned into its subject key with the holder's key (SHARELOG_HOLDER_KEY_FILE), exactly as "
-        "the exchange did, and only that key is searched for. Requests that did not match left nothing that can "
+        "the exchange did, and only that key is searched for — with, after a key rotation, the subject keys of the "
+        "earlier holder keys in SHARELOG_HOLDER_KEY_PREVIOUS_FILES, since older rows keep the key they were "
+        "written with. Requests that did not match left nothing that can "
         "be tied to a pupil, so they cannot be found.",
         "The search is recorded in the audit trail with its own reference, who ran it, the case reference and "
         "how much it found — never the pupil id or the subject key. Notes are free text: check them for other "
@@ -54,11 +56,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         settings = settings_of(ctx)
         key = settings.holder_key_bytes()
+        previous_keys = settings.holder_previous_key_bytes()
         if out is not None and not out.parent.is_dir():
             raise InputError(f"--out: the folder {out.parent} does not exist")
         with ledger_transaction(settings) as session:
             report = subject_access(
-                session, pupil_id=pupil_id, key=key, searched_by=settings.actor, case_reference=case
+                session,
+                pupil_id=pupil_id,
+                key=key,
+                searched_by=settings.actor,
+                case_reference=case,
+                previous_keys=previous_keys,
             )
         if out is not None:
             out.write_text(

@@ -3,6 +3,15 @@
 See docs/exchange.md.
 """
 
+from sharelog.exchange._encryption import (
+    decrypt_file_bytes,
+    file_key_id,
+    generate_file_key,
+    plain_name,
+    read_file_key,
+    read_return_file,
+    write_new_private_file,
+)
 from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected, ReturnFileDeleted, ReviewDecided
 from sharelog.exchange._returns import recover_exchange_files
 from sharelog.exchange._run import ExchangeResult, month_start, run_exchange
@@ -27,11 +36,18 @@ __all__ = [
     "ReturnFileDeleted",
     "ReturnFileView",
     "ReviewDecided",
+    "decrypt_file_bytes",
     "exchange_for",
     "exchanges_for",
+    "file_key_id",
+    "generate_file_key",
     "month_start",
+    "plain_name",
+    "read_file_key",
+    "read_return_file",
     "recover_exchange_files",
     "return_file_for",
     "run_exchange",
     "subject_key",
+    "write_new_private_file",
 ]

@@ -20,8 +20,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, NotFound
+from sharelog.exchange._encryption import (
+    exchange_file_path,
+    file_key,
+    read_exchange_file,
+    review_file_path,
+    write_exchange_csv,
+)
 from sharelog.exchange._events import ReviewCompleted, ReviewDecided, ReviewFileDeleted
-from sharelog.exchange._returns import crash_point, file_checksum, write_partial_csv
+from sharelog.exchange._returns import crash_point, file_checksum
 from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
@@ -102,10 +109,10 @@ def review_queue(
 
 
 def _review_file(settings: Settings, reference: str) -> dict[str, Any]:
-    path = settings.review_path() / f"{reference}.json"
+    path = review_file_path(settings.review_path(), reference)
     if not path.is_file():
         raise InputError(f"{path}: the review file of {reference} is missing (was the exchange completed?)")
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(read_exchange_file(settings, path).decode("utf-8"))
     return document
 
 
@@ -212,7 +219,7 @@ def decide_review(
         return ReviewDecision(exchange, request_ref, item.decision, remaining)
     partial, final, returned = _complete(session, settings, record, now=now)
     _record_completion(session, record, actor=decided_by, now=now)
-    review_file = settings.review_path() / f"{record.reference}.json"
+    review_file = review_file_path(settings.review_path(), record.reference)
     return ReviewDecision(exchange, request_ref, item.decision, 0, final, returned, partial, review_file)
 
 
@@ -237,8 +244,9 @@ def _complete(
         }
         for i in accepted
     ]
-    final = settings.returns_path() / f"{record.reference}.supplementary.csv"
-    partial, checksum = write_partial_csv(pa.Table.from_pylist(rows), final)
+    key = file_key(settings)  # encrypted at rest when there is one, as the main return file
+    final = exchange_file_path(settings.returns_path(), f"{record.reference}.supplementary.csv", key=key)
+    partial, checksum = write_exchange_csv(pa.Table.from_pylist(rows), final, key=key)
     reference = str(final.relative_to(settings.data_dir))
     retention_until = (now + timedelta(days=int(document["retention_days"]))).date()
     session.add_all(

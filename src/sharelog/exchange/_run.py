@@ -21,12 +21,16 @@ from sqlalchemy.orm import Session
 from sharelog.agreements import Agreement, agreement_in_force
 from sharelog.errors import AccessDenied, Conflict, InputError, Problem, ValidationFailed
 from sharelog.exchange._checks import batch_problems, thresholds_for
+from sharelog.exchange._encryption import (
+    exchange_file_path,
+    file_key,
+    write_exchange_csv,
+    write_exchange_json,
+)
 from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
 from sharelog.exchange._returns import (
     crash_point,
     recover_exchange_files,
-    write_partial_csv,
-    write_partial_json,
 )
 from sharelog.exchange._subjects import subject_key
 from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
@@ -211,6 +215,7 @@ def run_exchange(
         Conflict: the same batch was already run under this agreement (pass ``rerun=True`` to run it again).
     """
     key = settings.holder_key_bytes()
+    file_key(settings)  # an unusable file key fails now, not after matching
     now = now or datetime.now(UTC)
     month = month or now.strftime("%Y-%m")
     agreement = agreement_in_force(agreement_id, on=month_start(month), directory=settings.agreements_path())
@@ -302,11 +307,12 @@ def _record(batch: _Batch, *, engine: Engine, matched: _Matched) -> ExchangeResu
     """Write the files as partials, record everything in one transaction, then move the files into place."""
     settings = batch.settings
     reference = _new_reference(batch.month)
-    final = settings.returns_path() / f"{reference}.csv"
-    partial, file_checksum = write_partial_csv(matched.returned.drop_columns(["pupil_id"]), final)
-    review_final = settings.review_path() / f"{reference}.json"
+    key = file_key(settings)  # return and review files are encrypted at rest when there is one
+    final = exchange_file_path(settings.returns_path(), f"{reference}.csv", key=key)
+    partial, file_checksum = write_exchange_csv(matched.returned.drop_columns(["pupil_id"]), final, key=key)
+    review_final = exchange_file_path(settings.review_path(), f"{reference}.json", key=key)
     review_partial = (
-        write_partial_json({"exchange": reference, "items": matched.review}, review_final)
+        write_exchange_json({"exchange": reference, "items": matched.review}, review_final, key=key)
         if matched.review
         else None
     )

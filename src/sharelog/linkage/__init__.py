@@ -7,7 +7,14 @@ import logging
 
 from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._inputs import InputFile, read_input
-from sharelog.linkage._link import LinkResult, link, open_session, train, write_csv_atomically
+from sharelog.linkage._link import (
+    LinkResult,
+    link,
+    open_session,
+    train,
+    write_csv_atomically,
+    write_csv_rows,
+)
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._prepared import PreparedRegister, prepare_register
 from sharelog.linkage._session import Backend, MatchingSession
@@ -32,4 +39,5 @@ __all__ = [
     "save_model",
     "train",
     "write_csv_atomically",
+    "write_csv_rows",
 ]

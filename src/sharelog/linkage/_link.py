@@ -7,6 +7,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import pyarrow as pa
 
@@ -42,19 +43,28 @@ def _check_out_file(out: Path) -> None:
         raise InputError(f"--out: {out} is a folder; give a file name such as matches.csv")
 
 
+def write_csv_rows(table: pa.Table, handle: TextIO) -> None:
+    """Write ``table`` as CSV to an open text handle: a header, then the rows in batches.
+
+    Values are quoted only where CSV needs it; nulls are empty fields; lines end in ``\\n``. One definition of
+    sharelog's CSV, whether it goes to a file or (encrypted return files) to memory first.
+    """
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for batch in table.to_batches(max_chunksize=65_536):
+        columns = [column.to_pylist() for column in batch.columns]
+        writer.writerows(zip(*columns, strict=True))
+
+
 def write_csv_atomically(table: pa.Table, out: Path) -> None:
     """Write ``table`` as CSV beside ``out`` and move it into place: no partial file is ever left behind.
 
-    Values are quoted only where CSV needs it; nulls are empty fields.
+    Values are quoted only where CSV needs it; nulls are empty fields (see :func:`write_csv_rows`).
     """
     partial = out.with_name(f".{out.name}.partial")
     try:
         with partial.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(table.column_names)
-            for batch in table.to_batches(max_chunksize=65_536):
-                columns = [column.to_pylist() for column in batch.columns]
-                writer.writerows(zip(*columns, strict=True))
+            write_csv_rows(table, handle)
             handle.flush()
             os.fsync(handle.fileno())
         partial.replace(out)

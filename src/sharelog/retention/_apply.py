@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from sharelog.errors import InputError
 from sharelog.exchange import ReturnFileDeleted
+from sharelog.exchange._encryption import review_file_path
 
 # One definition of where a file waits before its exchange commits, and of a file's checksum: the exchange's.
 from sharelog.exchange._returns import file_checksum, partial_path
@@ -171,7 +172,7 @@ def _due_review_files(session: Session, settings: Settings, today: date) -> list
     )
     due = []
     for exchange_id, reference, retention_until in expired:
-        location = settings.review_path() / f"{reference}.json"
+        location = review_file_path(settings.review_path(), reference)  # encrypted (.json.enc) or not
         unrecorded = undecided.get(exchange_id, 0) > 0 and reference not in recorded
         if _present(location) or unrecorded:
             path = os.path.relpath(location, settings.data_dir)

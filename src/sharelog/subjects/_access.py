@@ -2,13 +2,16 @@
 
 The pupil id is turned into the subject key (HMAC-SHA256 under the holder's key) exactly as the exchange did,
 and the ledger is searched by that key only: the disclosures about the pupil with their outcome events, the
-review items that named the pupil as a candidate, and the exchanges these belong to. Requests that did not match
-leave nothing that can be tied to a pupil, by design, so they cannot be found here either.
+review items that named the pupil as a candidate, and the exchanges these belong to. After a key rotation the
+subject keys of the earlier holder keys are searched for too, since rows written before the rotation keep the
+subject key they were written with. Requests that did not match leave nothing that can be tied to a pupil, by
+design, so they cannot be found here either.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -175,6 +178,7 @@ def subject_access(
     searched_by: str,
     case_reference: str | None = None,
     today: date | None = None,
+    previous_keys: Sequence[bytes] = (),
 ) -> SubjectAccessReport:
     """Find every exchange, disclosure, outcome event and review item about one pupil, and audit the search.
 
@@ -189,6 +193,8 @@ def subject_access(
         searched_by: who runs the search.
         case_reference: the subject access request's case reference, if any.
         today: the day outcomes are judged overdue against; default: the clock.
+        previous_keys: the holder's keys before a rotation (``Settings.holder_previous_key_bytes()``): rows
+            written under them are found too. The audit event then says how many keys were tried.
 
     Raises:
         InputError: a blank pupil id or ``searched_by``.
@@ -198,18 +204,18 @@ def subject_access(
         raise InputError("PUPIL_ID: give the pupil's id in the register")
     if not searched_by.strip():
         raise InputError("searched_by: name the person running the search")
-    wanted = subject_key(pupil_id, key=key)
+    wanted = {subject_key(pupil_id, key=k) for k in (key, *previous_keys)}
     disclosures = (
         session.execute(
             select(Disclosure)
-            .where(Disclosure.subject_key == wanted)
+            .where(Disclosure.subject_key.in_(wanted))
             .order_by(Disclosure.returned_at, Disclosure.id)
         )
         .scalars()
         .all()
     )
     review_items = (
-        session.execute(select(ReviewItem).where(ReviewItem.subject_key == wanted).order_by(ReviewItem.id))
+        session.execute(select(ReviewItem).where(ReviewItem.subject_key.in_(wanted)).order_by(ReviewItem.id))
         .scalars()
         .all()
     )
@@ -232,6 +238,8 @@ def subject_access(
     detail: dict[str, Any] = dict(report.counts())
     if report.case_reference:
         detail["case_reference"] = report.case_reference
+    if previous_keys:
+        detail["holder_keys_tried"] = 1 + len(previous_keys)
     append_audit_event(
         session,
         SubjectAccessSearched(

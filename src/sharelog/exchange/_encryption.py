@@ -1,0 +1,245 @@
+"""Exchange files encrypted at rest: return files and review files, when ``return_file_key_file`` is set.
+
+They are encrypted in memory and only the encrypted bytes are written (as partial files, like plain ones: see
+:mod:`._returns`), so the plain bytes never touch the disk. The checksum the ledger records is that of the bytes
+on disk — the encrypted ones — which is what retention and recovery read back.
+
+An encrypted file has ``.enc`` after its usual name (``returns/EX-2019-03-1a2b3c4d.csv.enc``) and this layout:
+
+    sharelog-encrypted-v1\\n   the magic line: what the file is (``head -1`` shows it)
+    8 bytes                    the key id: the first 8 bytes of sha256 of the key, so a wrong key is named
+    12 bytes                   the nonce, random for every file
+    the rest                   AES-256-GCM ciphertext with its 16-byte tag
+
+The header is the cipher's associated data, so a change to any byte of the file makes decryption fail. A file
+is encrypted whole, in memory: a return file of 10,000 rows is about 2 MB. Why AES-256-GCM and not Fernet: a
+256-bit key (Fernet's AES key is 128 bits), authenticated encryption in one primitive, and no base64 expansion;
+random 96-bit nonces are safe for far more files than one key will ever encrypt (NIST's bound is 2^32).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from sharelog.errors import Conflict, InputError
+from sharelog.exchange._returns import file_checksum, partial_path, write_partial_csv, write_partial_json
+from sharelog.linkage import write_csv_rows
+from sharelog.settings import Settings
+
+__all__ = [
+    "ENCRYPTED_SUFFIX",
+    "decrypt_file_bytes",
+    "encrypt_file_bytes",
+    "exchange_file_path",
+    "file_key",
+    "file_key_id",
+    "generate_file_key",
+    "is_encrypted",
+    "plain_name",
+    "read_exchange_file",
+    "read_file_key",
+    "read_return_file",
+    "review_file_path",
+    "write_exchange_csv",
+    "write_exchange_json",
+    "write_new_private_file",
+]
+
+MAGIC = b"sharelog-encrypted-v1\n"
+ENCRYPTED_SUFFIX = ".enc"
+KEY_BYTES = 32
+KEY_ID_BYTES = 8
+NONCE_BYTES = 12
+KEY_SETTING = "SHARELOG_RETURN_FILE_KEY_FILE"
+_HEADER = len(MAGIC) + KEY_ID_BYTES + NONCE_BYTES
+
+
+def file_key_id(key: bytes) -> str:
+    """The key's id, as the files it encrypts record it: 16 hex digits of sha256 of the key."""
+    return hashlib.sha256(key).digest()[:KEY_ID_BYTES].hex()
+
+
+def generate_file_key(path: Path) -> str:
+    """Write a new random key to ``path`` (one line of base64, mode 0600) and return its id.
+
+    Raises:
+        Conflict: ``path`` exists (a key is never overwritten: files encrypted with it would be lost).
+    """
+    key = secrets.token_bytes(KEY_BYTES)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_new_private_file(path, base64.urlsafe_b64encode(key) + b"\n", option="--out", what="a key")
+    return file_key_id(key)
+
+
+def write_new_private_file(path: Path, data: bytes, *, option: str, what: str = "a file") -> None:
+    """Write ``data`` to a new file that only its owner can read (mode 0600), synced to disk.
+
+    Raises:
+        InputError: the folder does not exist.
+        Conflict: the file exists (it is never overwritten).
+    """
+    if not path.parent.is_dir():
+        raise InputError(f"{option}: the folder {path.parent} does not exist")
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise Conflict(f"{option}: {path} exists; {what} is never overwritten (move it away first)") from None
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_file_key(path: Path, *, option: str = KEY_SETTING) -> bytes:
+    """The 32-byte key in ``path`` (base64, as `sharelog exchange keygen` writes it).
+
+    Raises:
+        InputError: the file cannot be read, others may read it, or it holds no 32-byte key.
+    """
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not a key file"
+        raise InputError(f"{option}: cannot read {path} ({reason})") from None
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        raise InputError(f"{option}: {path} can be read by others; make it private (chmod 600 {path})")
+    try:
+        key = base64.urlsafe_b64decode(text.encode("ascii"))
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != KEY_BYTES:
+        raise InputError(
+            f"{option}: {path} does not hold a 32-byte key in base64 (make one with `sharelog exchange keygen`)"
+        )
+    return key
+
+
+def file_key(settings: Settings) -> bytes | None:
+    """The key exchange files are encrypted with, or None when they are written in the clear."""
+    if settings.return_file_key_file is None:
+        return None
+    return read_file_key(settings.return_file_key_file)
+
+
+def is_encrypted(data: bytes) -> bool:
+    """Whether ``data`` is an encrypted sharelog file (by its magic line, not its name)."""
+    return data.startswith(MAGIC)
+
+
+def plain_name(path: Path | str) -> str:
+    """The file's name without ``.enc``: what it is called once decrypted."""
+    name = Path(path).name
+    return name[: -len(ENCRYPTED_SUFFIX)] if name.endswith(ENCRYPTED_SUFFIX) else name
+
+
+def encrypt_file_bytes(plain: bytes, *, key: bytes) -> bytes:
+    """``plain`` encrypted under ``key`` with a fresh nonce, in the layout this module describes."""
+    header = MAGIC + hashlib.sha256(key).digest()[:KEY_ID_BYTES] + secrets.token_bytes(NONCE_BYTES)
+    return header + AESGCM(key).encrypt(header[-NONCE_BYTES:], plain, header)
+
+
+def decrypt_file_bytes(data: bytes, *, key: bytes, name: str) -> bytes:
+    """The plain bytes of an encrypted file. ``name`` is what messages call the file.
+
+    Raises:
+        InputError: not an encrypted sharelog file, encrypted with another key, or changed since it was written.
+    """
+    if not is_encrypted(data) or len(data) < _HEADER + 16:
+        raise InputError(f"{name}: not an encrypted sharelog file (no `sharelog-encrypted-v1` header)")
+    header = data[:_HEADER]
+    file_id = header[len(MAGIC) : len(MAGIC) + KEY_ID_BYTES].hex()
+    if file_id != file_key_id(key):
+        raise InputError(f"{name}: encrypted with key {file_id}, not with this key ({file_key_id(key)})")
+    try:
+        return AESGCM(key).decrypt(header[-NONCE_BYTES:], data[_HEADER:], header)
+    except InvalidTag:
+        raise InputError(f"{name}: cannot be decrypted: the file was changed or damaged") from None
+
+
+def read_exchange_file(settings: Settings, path: Path) -> bytes:
+    """The plain bytes of a return file or review file: decrypted when it is encrypted, as it is otherwise.
+
+    Whether a file is encrypted is read from the file itself, so files written before encryption was switched
+    on (or after it was switched off) stay readable.
+
+    Raises:
+        InputError: the file cannot be read, or it is encrypted and no key, or another key, is configured.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path.name}: cannot read the file ({error.strerror})") from None
+    if not is_encrypted(data):
+        return data
+    key = file_key(settings)
+    if key is None:
+        raise InputError(f"{path.name} is encrypted: set {KEY_SETTING} to the key it was encrypted with")
+    return decrypt_file_bytes(data, key=key, name=path.name)
+
+
+def read_return_file(settings: Settings, path: Path) -> bytes:
+    """A return file's plain bytes, to hand to an entitled reader (the API's download): decrypted with the
+    configured key when the file is encrypted at rest. Serve them as :func:`plain_name` (without ``.enc``).
+
+    Raises:
+        InputError: the file cannot be read, or it is encrypted and no key, or another key, is configured.
+    """
+    return read_exchange_file(settings, path)
+
+
+def exchange_file_path(folder: Path, name: str, *, key: bytes | None) -> Path:
+    """Where an exchange file called ``name`` goes: with ``.enc`` added when it is to be encrypted."""
+    return folder / (name + ENCRYPTED_SUFFIX if key is not None else name)
+
+
+def review_file_path(review_dir: Path, reference: str) -> Path:
+    """An exchange's review file, encrypted or not: the one on disk (or waiting as a partial), else the plain
+    name. Encryption may have been switched on or off since the exchange ran, so both names are looked for."""
+    plain = review_dir / f"{reference}.json"
+    for candidate in (plain.with_name(plain.name + ENCRYPTED_SUFFIX), plain):
+        if candidate.is_file() or partial_path(candidate).is_file():
+            return candidate
+    return plain
+
+
+def _write_partial_bytes(data: bytes, final: Path) -> Path:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(final)
+    with partial.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return partial
+
+
+def write_exchange_csv(table: pa.Table, final: Path, *, key: bytes | None) -> tuple[Path, str]:
+    """Write ``table`` as CSV to the partial path of ``final`` — encrypted in memory first when there is a key —
+    and return the partial with the checksum of its bytes on disk."""
+    if key is None:
+        return write_partial_csv(table, final)
+    text = io.StringIO(newline="")
+    write_csv_rows(table, text)
+    partial = _write_partial_bytes(encrypt_file_bytes(text.getvalue().encode("utf-8"), key=key), final)
+    return partial, file_checksum(partial)
+
+
+def write_exchange_json(document: Any, final: Path, *, key: bytes | None) -> Path:
+    """Write ``document`` as JSON to the partial path of ``final``, encrypted in memory first when there is a
+    key (the same JSON as a plain review file)."""
+    if key is None:
+        return write_partial_json(document, final)
+    text = json.dumps(document, ensure_ascii=False, indent=1, default=str)
+    return _write_partial_bytes(encrypt_file_bytes(text.encode("utf-8"), key=key), final)
