@@ -10,7 +10,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 # the GOV.UK Frontend styles, scripts, fonts and images the web app serves (npm, pinned by package-lock.json)
 ASSETS := src/sharelog/web/static/govuk
 
-.PHONY: run test lint typecheck bench format lock clean help
+.PHONY: run test lint typecheck bench reliability format lock clean help
 
 run: $(VENV)/.installed-run $(ASSETS)/.copied
 	$(BIN)/sharelog demo
@@ -34,6 +34,11 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_febrl.py
 	$(BIN)/python bench/bench_synthetic.py
 	$(BIN)/python bench/bench_speed.py
+
+# The crash-safety harness's long variant: 100 SIGKILLs of exchange run, outcomes import and retention apply on
+# SQLite and PostgreSQL (`make test` runs a 12-kill variant). Figures in docs/reliability.md.
+reliability: $(VENV)/.installed-test
+	SHARELOG_RELIABILITY_KILLS=100 $(BIN)/pytest -m reliability -p no:cacheprovider tests/reliability
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests bench

@@ -5,6 +5,11 @@ fall in the review band, a review file (``review/<reference>.json``: what a revi
 are decided). Each is first written as ``.<name>.partial`` beside its final place; the ledger transaction
 commits; then the files are renamed into place. A crash leaves either nothing (the next run deletes the
 partials) or a committed exchange whose partials the next run renames: :func:`recover_exchange_files`.
+
+Partial files of a run still going are not a crash's leftovers: from its first partial file until its files are
+in place, a run (an exchange, a review's completion) holds a shared lock on ``<data dir>/.exchange-files.lock``
+(:func:`files_in_flight`), and recovery runs only when it can take that lock exclusively — otherwise it leaves
+everything to a later run. A killed process's lock goes with it, so its leftovers are recovered next time.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import hashlib
 import json
 import os
 import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +36,7 @@ from sharelog.linkage import write_csv_atomically
 __all__ = [
     "crash_point",
     "file_checksum",
+    "files_in_flight",
     "partial_path",
     "recover_exchange_files",
     "write_partial_csv",
@@ -96,6 +105,39 @@ def _record_recovered_deletion(
     append_audit_event(session, event)
 
 
+LOCK_NAME = ".exchange-files.lock"
+
+
+@contextmanager
+def _files_lock(data_dir: Path, *, exclusive: bool) -> Iterator[bool]:
+    """Hold the data folder's files lock (``flock``): shared waits for it; exclusive does not, and yields
+    whether it got it. Closing the descriptor — or the process dying — releases it."""
+    if sys.platform == "win32":  # no flock: runs there must not overlap
+        yield True
+        return
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+            held = True
+        except BlockingIOError:
+            held = False
+        yield held
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def files_in_flight(data_dir: Path) -> Iterator[None]:
+    """Held by a run from writing its first partial file until its files are in place (or it failed), so that
+    recovery by another run at the same time never takes them for a crash's leftovers."""
+    with _files_lock(data_dir, exclusive=False):
+        yield
+
+
 def recover_exchange_files(
     session: Session, *, data_dir: Path, returns_dir: Path, review_dir: Path, actor: str = "sharelog"
 ) -> tuple[int, int]:
@@ -106,9 +148,23 @@ def recover_exchange_files(
     - a review file whose exchange has nothing left to review is deleted (its decisions are in the ledger),
       and the deletion recorded as ``review-file-deleted`` (reason ``recovery``).
 
+    Nothing is done while another run has files in flight (:func:`files_in_flight`): its partial files are not
+    leftovers, and a later run recovers whatever a crash left.
+
     Returns:
         How many files were completed and how many were deleted.
     """
+    with _files_lock(data_dir, exclusive=True) as alone:
+        if not alone:
+            return 0, 0
+        return _recover(
+            session, data_dir=data_dir, returns_dir=returns_dir, review_dir=review_dir, actor=actor
+        )
+
+
+def _recover(
+    session: Session, *, data_dir: Path, returns_dir: Path, review_dir: Path, actor: str
+) -> tuple[int, int]:
     completed = deleted = 0
     if returns_dir.is_dir():
         for partial in sorted(returns_dir.glob(".*.partial")):

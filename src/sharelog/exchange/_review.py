@@ -28,7 +28,7 @@ from sharelog.exchange._encryption import (
     write_exchange_csv,
 )
 from sharelog.exchange._events import ReviewCompleted, ReviewDecided, ReviewFileDeleted
-from sharelog.exchange._returns import crash_point, file_checksum
+from sharelog.exchange._returns import crash_point, file_checksum, files_in_flight
 from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
@@ -350,20 +350,21 @@ def decide(
     engine = create_ledger_engine(settings.ledger_url())
     try:
         require_current(engine)
-        with ledger_session(engine) as session:
-            result = decide_review(
-                session,
-                settings,
-                exchange=exchange,
-                request_ref=request_ref,
-                accept=accept,
-                decided_by=decided_by,
-                note=note,
-                now=now,
-                holder=holder,
-            )
-        crash_point("review-after-commit")
-        _finish_and_record(engine, settings, result, actor=decided_by)
+        with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
+            with ledger_session(engine) as session:
+                result = decide_review(
+                    session,
+                    settings,
+                    exchange=exchange,
+                    request_ref=request_ref,
+                    accept=accept,
+                    decided_by=decided_by,
+                    note=note,
+                    now=now,
+                    holder=holder,
+                )
+            crash_point("review-after-commit")
+            _finish_and_record(engine, settings, result, actor=decided_by)
         return result
     finally:
         engine.dispose()

@@ -30,6 +30,7 @@ from sharelog.exchange._encryption import (
 from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
 from sharelog.exchange._returns import (
     crash_point,
+    files_in_flight,
     recover_exchange_files,
 )
 from sharelog.exchange._subjects import subject_key
@@ -255,7 +256,8 @@ def run_exchange(
             rerun_of=earlier if rerun else None,
         )
         matched = _match(context, already=already, thresholds=thresholds, progress=progress)
-        return _record(context, engine=engine, matched=matched)
+        with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
+            return _record(context, engine=engine, matched=matched)
     finally:
         engine.dispose()
 
