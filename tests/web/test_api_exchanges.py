@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from sharelog.accounts import create_api_token
 from sharelog.ledger import create_ledger_engine, ledger_session
-from sharelog.ledger.models import Disclosure, Exchange
+from sharelog.ledger.models import AuditEvent, Disclosure, Exchange
 from sharelog.settings import Settings
 from sharelog.web import create_app
 
@@ -104,6 +104,17 @@ def test_the_caseworker_fetches_the_return_file_until_retention_deletes_it(as_ro
     assert "deleted under the retention rule on 2019-04-12" in deleted.json()["error"]["message"]
     missing = caseworker.get("/api/v1/exchanges/EX-2019-03-ret00060/return-file")
     assert missing.status_code == 404
+    engine = create_ledger_engine(web_settings.ledger_url())
+    with ledger_session(engine) as session:
+        fetched = session.execute(
+            select(AuditEvent.actor, AuditEvent.object_id, AuditEvent.detail).where(
+                AuditEvent.action == "return-file-fetched"
+            )
+        ).all()
+    engine.dispose()
+    assert [(actor, ref, detail["kind"]) for actor, ref, detail in fetched] == [
+        ("caseworker", JANUARY, "main")
+    ]
 
 
 # --- submitting a batch, on a real register -------------------------------------------------------------------

@@ -12,7 +12,13 @@ from sharelog.exchange._encryption import (
     read_return_file,
     write_new_private_file,
 )
-from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected, ReturnFileDeleted, ReviewDecided
+from sharelog.exchange._events import (
+    ExchangeCompleted,
+    ExchangeRejected,
+    ReturnFileDeleted,
+    ReturnFileFetched,
+    ReviewDecided,
+)
 from sharelog.exchange._returns import recover_exchange_files
 from sharelog.exchange._run import ExchangeResult, month_start, run_exchange
 from sharelog.exchange._subjects import subject_key
@@ -20,9 +26,11 @@ from sharelog.exchange._views import (
     ExchangeCounts,
     ExchangeDetail,
     ExchangeSummary,
+    FetchedReturnFile,
     ReturnFileView,
     exchange_for,
     exchanges_for,
+    fetch_return_file,
     return_file_for,
 )
 
@@ -33,7 +41,9 @@ __all__ = [
     "ExchangeRejected",
     "ExchangeResult",
     "ExchangeSummary",
+    "FetchedReturnFile",
     "ReturnFileDeleted",
+    "ReturnFileFetched",
     "ReturnFileView",
     "ReviewDecided",
     "decrypt_file_bytes",
@@ -46,6 +56,7 @@ __all__ = [
     "read_file_key",
     "read_return_file",
     "recover_exchange_files",
+    "fetch_return_file",
     "return_file_for",
     "run_exchange",
     "subject_key",

@@ -11,6 +11,7 @@ __all__ = [
     "ExchangeCompleted",
     "ExchangeRejected",
     "ReturnFileDeleted",
+    "ReturnFileFetched",
     "ReviewCompleted",
     "ReviewDecided",
     "ReviewFileDeleted",
@@ -59,3 +60,10 @@ class ReviewFileDeleted(LedgerEvent):
     ``review-completed``, ``recovery`` after a crash, or retention — and the checksum of the bytes deleted)."""
 
     action: ClassVar[str] = "review-file-deleted"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnFileFetched(LedgerEvent):
+    """Someone downloaded a return file (detail: which file, its checksum, how it was fetched)."""
+
+    action: ClassVar[str] = "return-file-fetched"

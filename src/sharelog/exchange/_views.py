@@ -7,6 +7,7 @@ exchange only when it is a party to the exchange's agreement (holder or requeste
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,11 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from sharelog.errors import NotFound
+from sharelog.exchange._encryption import plain_name, read_return_file
+from sharelog.exchange._events import ReturnFileFetched
+from sharelog.ledger.audit import append_audit_event
 from sharelog.ledger.models import AgreementVersion, Exchange, ReturnFile
+from sharelog.settings import Settings
 
 __all__ = [
     "ExchangeCounts",
@@ -25,6 +30,8 @@ __all__ = [
     "exchange_for",
     "exchanges_for",
     "return_file_for",
+    "fetch_return_file",
+    "FetchedReturnFile",
 ]
 
 
@@ -237,3 +244,42 @@ def return_file_for(
     if not path.is_file():
         raise NotFound(f"the {kind} return file of {reference} is not in the data folder")
     return path
+
+
+@dataclass(frozen=True)
+class FetchedReturnFile:
+    """A return file handed to an entitled reader: its plain name and bytes (decrypted if kept encrypted)."""
+
+    name: str
+    content: bytes
+
+
+def fetch_return_file(
+    session: Session,
+    settings: Settings,
+    *,
+    organisation_id: str,
+    reference: str,
+    kind: str = "main",
+    via: str = "api",
+) -> FetchedReturnFile:
+    """Hand over one return file of an exchange the organisation is party to, and record who fetched it.
+
+    Args:
+        settings: the data folder, the file key, and the actor recorded in the ``return-file-fetched`` event.
+        via: how it was fetched (``api`` or ``web``), kept with the event.
+
+    Raises:
+        NotFound: as :func:`return_file_for`.
+        InputError: the file is encrypted and no key, or another key, is configured.
+    """
+    path = return_file_for(
+        session, organisation_id=organisation_id, reference=reference, data_dir=settings.data_dir, kind=kind
+    )
+    content = read_return_file(settings, path)
+    detail = {"kind": kind, "sha256_on_disk": hashlib.sha256(path.read_bytes()).hexdigest(), "via": via}
+    event = ReturnFileFetched(
+        actor=settings.actor, object_type="exchange", object_id=reference, detail=detail
+    )
+    append_audit_event(session, event)
+    return FetchedReturnFile(name=plain_name(path), content=content)

@@ -17,7 +17,6 @@ from pathlib import Path, PurePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from sharelog.errors import InputError
@@ -26,7 +25,7 @@ from sharelog.exchange import (
     ExchangeSummary,
     exchange_for,
     exchanges_for,
-    return_file_for,
+    fetch_return_file,
     run_exchange,
 )
 from sharelog.web._access import ACCESS, allowed
@@ -251,7 +250,7 @@ def api_create_exchange(
 @router.get(
     "/exchanges/{reference}/return-file",
     summary="Fetch an exchange's return file",
-    response_class=FileResponse,
+    response_class=Response,
     responses={200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}}},
 )
 def api_read_return_file(
@@ -260,14 +259,17 @@ def api_read_return_file(
     user: CurrentUser,
     reference: str,
     kind: Literal["main", "supplementary"] = "main",
-) -> FileResponse:
-    """The return file's bytes while the retention rule keeps it (404 once deleted)."""
-    path = return_file_for(
+) -> Response:
+    """The return file's bytes (decrypted if kept encrypted) while retention keeps it; each fetch is audited."""
+    fetched = fetch_return_file(
         session,
+        context_of(request).settings_for(user.username),
         organisation_id=user.organisation_id,
         reference=reference,
-        data_dir=context_of(request).settings.data_dir,
         kind=kind,
     )
-    media_type = RETURN_FILE_MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
-    return FileResponse(path, media_type=media_type, filename=path.name)
+    media_type = RETURN_FILE_MEDIA_TYPES.get(
+        PurePath(fetched.name).suffix.lower(), "application/octet-stream"
+    )
+    disposition = f'attachment; filename="{fetched.name}"'
+    return Response(fetched.content, media_type=media_type, headers={"Content-Disposition": disposition})
