@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from sharelog.ledger._sqlite import begin_writing
 from sharelog.ledger.models import AuditEvent, utc_now
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 GENESIS_HASH = "0" * 64
+# the PostgreSQL advisory lock that serialises appends ("sharelog" in ASCII, as a bigint)
+_APPEND_LOCK_KEY = int.from_bytes(b"sharelog", "big")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,11 +108,28 @@ def _canonical_of_row(row: AuditEvent) -> str:
     )
 
 
+def _hold_the_chain(session: Session) -> None:
+    """Make the caller's transaction the only one that can append to the chain until it ends.
+
+    Two transactions that read the same head would both link to it, and the unique ``prev_hash`` would fail one
+    of them. PostgreSQL: a transaction-level advisory lock, after which (read committed) the head is read fresh.
+    SQLite: the database's write lock (see :mod:`sharelog.ledger._sqlite`).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        begin_writing(connection)
+
+
 def append_audit_event(session: Session, event: LedgerEvent) -> AuditEvent:
     """Append ``event`` to the chain in the caller's transaction and return the stored row.
 
-    Two writers racing for the same predecessor cannot both commit: ``prev_hash`` is unique.
+    Appends are serialised (the transaction holds the chain until it commits or rolls back), so concurrent
+    writers queue rather than race for the same predecessor; ``prev_hash`` is unique all the same, so a writer
+    that bypassed this function could still never fork the chain.
     """
+    _hold_the_chain(session)
     last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     prev = last or GENESIS_HASH
     # round-trip the detail through JSON so the stored value hashes the same when read back

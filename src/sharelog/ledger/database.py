@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from sharelog.ledger._sqlite import configure_sqlite_engine
 
 __all__ = ["create_ledger_engine", "ledger_session", "safe_url"]
 
@@ -19,32 +20,28 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked, per connection
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; a crash leaves no torn page
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
-    cursor.close()
-
-
-def create_ledger_engine(url: str) -> Engine:
+def create_ledger_engine(url: str, *, max_connections: int | None = None) -> Engine:
     """An engine for the ledger at ``url``; a SQLite file's folder is created when missing.
 
     Args:
         url: a SQLAlchemy URL, e.g. ``sqlite:////path/ledger.db`` or ``postgresql+psycopg://…``.
+        max_connections: the most connections open at once (five kept, the rest closed when idle); default:
+            SQLAlchemy's fifteen. The web app allows one per request thread.
     """
     parsed = make_url(url)
+    pool: dict[str, int] = {}
+    if max_connections is not None and parsed.database not in (None, "", ":memory:"):
+        kept = min(5, max_connections)
+        pool = {"pool_size": kept, "max_overflow": max_connections - kept}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, **pool)
+        configure_sqlite_engine(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 @contextmanager

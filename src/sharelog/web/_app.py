@@ -16,7 +16,7 @@ from sharelog.accounts import SignInThrottle
 from sharelog.ledger import create_ledger_engine, require_current
 from sharelog.settings import Settings
 from sharelog.web import api, pages
-from sharelog.web._context import WebContext
+from sharelog.web._context import LEDGER_SESSIONS, WebContext
 from sharelog.web._errors import install_error_handlers
 from sharelog.web._security import authorize
 from sharelog.web._templating import make_templates
@@ -66,7 +66,7 @@ def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) ->
         settings: where the ledger, agreements and data folder are.
         throttle: the sign-in throttle (tests pass a stricter one); default 5 failures per account per 15 minutes.
     """
-    engine = create_ledger_engine(settings.ledger_url())
+    engine = create_ledger_engine(settings.ledger_url(), max_connections=LEDGER_SESSIONS)
     require_current(engine)
     app = FastAPI(
         title="sharelog",

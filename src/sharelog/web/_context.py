@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Annotated
 
+from anyio import CancelScope, Semaphore
+from anyio.to_thread import run_sync
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -14,7 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sharelog.accounts import SignInThrottle
 from sharelog.settings import Settings
 
-__all__ = ["Ledger", "WebContext", "context_of", "ledger_of_request"]
+__all__ = ["LEDGER_SESSIONS", "Ledger", "WebContext", "context_of", "ledger_of_request"]
+
+# How many requests may hold a ledger session at once: fewer than the 40 threads of anyio's default limiter, on
+# which FastAPI runs plain-function routes and dependencies (see ledger_of_request). The engine opens at most as
+# many connections, so no request waits for one.
+LEDGER_SESSIONS = 30
 
 
 @dataclass
@@ -25,6 +32,7 @@ class WebContext:
     engine: Engine
     templates: Jinja2Templates
     throttle: SignInThrottle
+    sessions: Semaphore = field(default_factory=lambda: Semaphore(LEDGER_SESSIONS))
 
     def settings_for(self, actor: str) -> Settings:
         """The settings with ``actor`` set to a signed-in user, for services that record who acted."""
@@ -37,11 +45,35 @@ def context_of(request: Request) -> WebContext:
     return context
 
 
-def ledger_of_request(request: Request) -> Iterator[Session]:
-    """One ledger session per request, in one transaction: committed when the route returns, else rolled back."""
-    factory = sessionmaker(context_of(request).engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
+async def ledger_of_request(request: Request) -> AsyncIterator[Session]:
+    """One ledger session per request, in one transaction: committed when the route returns, else rolled back.
+
+    A request's work runs on FastAPI's thread pool in several calls (finding the user, the route, checking the
+    response, the commit), and a transaction holding a lock (SQLite's write lock, the audit chain's) lets it go only
+    at the commit. Were every thread of the pool taken by requests waiting for that lock, the holder could never get
+    one back to commit: nothing would move until the waits timed out — on PostgreSQL, never. So at most
+    ``LEDGER_SESSIONS`` requests, fewer than the threads, hold a session at once; the rest wait here, on the event
+    loop, holding nothing (found by tests/load).
+    """
+    context = context_of(request)
+    async with context.sessions:
+        session = sessionmaker(context.engine, expire_on_commit=False)()
+        session.begin()
+        try:
+            yield session
+        except BaseException:
+            await _end(session.rollback)
+            raise
+        else:
+            await _end(session.commit)
+        finally:
+            await _end(session.close)
+
+
+async def _end(step: Callable[[], None]) -> None:
+    # shielded: a client that disconnects mid-request must not leave the transaction, or its locks, open
+    with CancelScope(shield=True):
+        await run_sync(step)
 
 
 Ledger = Annotated[Session, Depends(ledger_of_request, scope="function")]

@@ -102,12 +102,23 @@ async def _check_csrf(request: Request) -> None:
         )
 
 
-async def authorize(request: Request, session: Ledger) -> User | None:
-    """Who is asking, if anyone, and whether the matched route lets them (raises otherwise)."""
+def _user_of_request(request: Request, session: Ledger) -> User | None:
+    """Who is asking: the bearer token's user, else the session cookie's, else no one.
+
+    A plain function, so FastAPI runs it in the thread pool: it reads the ledger, and a database call made on the
+    event loop blocks every request — under load the loop waited there for a pooled connection that only the
+    loop itself could release, and the server stood still until the pool timed out (tests/load).
+    """
     token = _bearer(request)
     user = user_for_token(session, token) if token is not None else _session_user(request, session)
     if token is not None and user is None:
         raise SignInRequired("the API token is not valid (revoked, mistyped, or its user is disabled)")
+    return user
+
+
+async def authorize(request: Request, user: Annotated[User | None, Depends(_user_of_request)]) -> User | None:
+    """Who is asking, if anyone, and whether the matched route lets them (raises otherwise)."""
+    token = _bearer(request)
     request.state.principal = (
         Principal(user.username, user.display_name, user.role, user.organisation_id)
         if user is not None
