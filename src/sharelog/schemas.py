@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "MATCHES_COLUMNS",
+    "MAX_ID_LENGTH",
     "REGISTER_COLUMNS",
     "REGISTER_OPTIONAL_COLUMNS",
     "REGISTER_REQUIRED_COLUMNS",
@@ -17,6 +18,9 @@ __all__ = [
     "RETURNABLE_COLUMNS",
     "TRUTH_COLUMNS",
 ]
+
+# The longest request or pupil id a file may hold: the ledger keeps each request's reference as sent.
+MAX_ID_LENGTH = 100
 
 # The holder's register: one row per pupil. Extra columns are allowed and ignored unless an agreement returns them.
 REGISTER_REQUIRED_COLUMNS = ("pupil_id", "forename", "middle_names", "surname", "dob", "sex", "postcode")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import yaml
 
-__all__ = ["Loc", "ParsedYaml", "YamlSyntaxError", "duplicate_keys", "line_of", "parse_yaml"]
+__all__ = ["MAX_DEPTH", "Loc", "ParsedYaml", "YamlSyntaxError", "duplicate_keys", "line_of", "parse_yaml"]
 
 Loc = tuple[str | int, ...]
 
@@ -47,14 +47,20 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+MAX_DEPTH = 20
+"""How deep an agreement file may nest (its terms nest four levels at most)."""
+
+
 def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document.
 
     Raises:
-        YamlSyntaxError: the text is not valid YAML, or holds more than one document.
+        YamlSyntaxError: the text is not valid YAML, holds more than one document, uses anchors and aliases,
+            nests more than :data:`MAX_DEPTH` levels, or holds a number too long to read.
     """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_shape(root)  # before loading: an alias bomb or a cycle would cost minutes, or never end
         data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -63,7 +69,31 @@ def parse_yaml(text: str) -> ParsedYaml:
         raise YamlSyntaxError(f"is not valid YAML: {description}", mark.line + 1 if mark else None) from None
     except yaml.YAMLError:
         raise YamlSyntaxError("is not valid YAML", None) from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise YamlSyntaxError(f"nests more than {MAX_DEPTH} levels deep", None) from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        raise YamlSyntaxError("holds a number too long to read", None) from None
     return ParsedYaml(data=data, root=root)
+
+
+def _check_shape(root: yaml.Node | None) -> None:
+    """Refuse aliases (a node reached twice: ``*name``, including a cycle) and deep nesting, without recursing."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise YamlSyntaxError(
+                "uses an alias (*name): write every term out in full, without anchors (&name) and aliases",
+                node.start_mark.line + 1,
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(f"nests more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
 
 
 def line_of(root: yaml.Node | None, loc: Sequence[str | int]) -> int | None:

@@ -65,5 +65,5 @@ def thresholds_for(agreement: Agreement) -> Thresholds:
         )
     try:
         return Thresholds(**{_THRESHOLD_KEYS[k]: float(v) for k, v in block.items()})
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:  # OverflowError: an integer too big for a float
         raise InputError(f"{agreement.path}: matching: {error}") from None

@@ -6,6 +6,7 @@ All or nothing: the ledger rows and the return file appear together or not at al
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -72,9 +73,13 @@ def month_start(month: str) -> date:
     Raises:
         InputError: not a month in that form.
     """
+    # exactly YYYY-MM in ASCII digits: the month is stored as given and compared as text (the monthly cap), so
+    # 2019-3 or " 2019-03" must not pass for a month of their own
+    found = re.fullmatch(r"([0-9]{4})-(0[1-9]|1[0-2])", month)
     try:
-        year, number = (int(part) for part in month.split("-"))
-        return date(year, number, 1)
+        if found is None:
+            raise ValueError(month)
+        return date(int(found.group(1)), int(found.group(2)), 1)
     except ValueError:
         raise InputError(f"--month: {month!r} is not a month in YYYY-MM form") from None
 
@@ -220,6 +225,12 @@ def run_exchange(
     now = now or datetime.now(UTC)
     month = month or now.strftime("%Y-%m")
     agreement = agreement_in_force(agreement_id, on=month_start(month), directory=settings.agreements_path())
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", purpose) or len(purpose) > 64:
+        # not even the shape of a purpose code: a usage error, not a batch to record as rejected (the ledger
+        # keeps a rejected exchange's purpose, 64 characters at most)
+        raise InputError(
+            f"--purpose: not a purpose code; the purposes of {agreement.id}: {', '.join(agreement.purpose_codes())}"
+        )
     if holder is not None and agreement.parties.holder.id != holder:
         raise AccessDenied(f"only the holder under agreement {agreement.id} runs its exchanges, not {holder}")
     thresholds = thresholds_for(agreement)

@@ -115,6 +115,10 @@ def _easter_sunday(year: int) -> date:
     return date(year, month, day + 1)
 
 
+MAX_WORKING_DAYS = 10_000
+"""The most working days the calendar counts in one go (the law's longest count is 60)."""
+
+
 @lru_cache(maxsize=512)
 def package_bank_holidays(part: str, year: int) -> dict[date, str]:
     """The ``holidays`` package's bank holidays in one part of the UK (ENG, WLS, SCT or NIR) in ``year``."""
@@ -182,15 +186,24 @@ class WorkingDayCalendar:
         """The ``days``-th working day after ``start`` (``start`` itself when ``days`` is 0).
 
         Raises:
-            InputError: ``days`` is negative.
+            InputError: ``days`` is negative or more than :data:`MAX_WORKING_DAYS`, or the day would fall after
+                9999-12-31.
         """
         if days < 0:
             raise InputError(f"--days: {days} is negative; count zero or more working days")
+        if days > MAX_WORKING_DAYS:
+            # counting is day by day: an absurd count would keep a request busy for minutes
+            raise InputError(f"--days: count at most {MAX_WORKING_DAYS:,} working days (about 38 years)")
         if days == 0:
             return start
-        for counted, day in enumerate(self.working_days(start), start=1):
-            if counted == days:
-                return day
+        try:
+            for counted, day in enumerate(self.working_days(start), start=1):
+                if counted == days:
+                    return day
+        except OverflowError:
+            raise InputError(
+                f"--days: {days} working days after {start} would fall after 9999-12-31, the last day there is"
+            ) from None
         raise AssertionError("unreachable: working days never run out")
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -229,7 +242,7 @@ def working_days_after(
         extra_holidays: newly proclaimed days; a plain date counts for the whole UK.
 
     Raises:
-        InputError: an unknown regime or a negative number of days.
+        InputError: an unknown regime, a negative or absurd number of days, or a day after 9999-12-31.
     """
     return WorkingDayCalendar.of(regime, extra_holidays).working_days_after(start, days)
 

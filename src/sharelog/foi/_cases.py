@@ -44,8 +44,9 @@ __all__ = [
 
 AUTHORITY_TYPES = FOI_AUTHORITY_TYPES
 DEFAULT_RETENTION_DAYS = 3 * 365
-_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# matched whole (fullmatch): ``$`` would let a trailing newline through, into the ledger
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
+_MONTH = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def today_or(today: date | None) -> date:
@@ -119,6 +120,7 @@ def _case_problems(
     authority_type: str,
     received_on: date,
     today: date,
+    authority: str | None,
     requester_name: str | None,
     requester_contact: str | None,
     about: Sequence[str] | None,
@@ -129,7 +131,7 @@ def _case_problems(
     def problem(field: str, message: str) -> None:
         problems.append(Problem(where, message, field=field))
 
-    if reference is not None and not _REFERENCE.match(reference):
+    if reference is not None and not _REFERENCE.fullmatch(reference):
         problem(
             "reference",
             "must be 1 to 40 letters, digits, '.', '_', '/' or '-', starting with a letter or digit",
@@ -146,13 +148,25 @@ def _case_problems(
         problem("authority-type", f"'{authority_type}' is not one of {', '.join(AUTHORITY_TYPES)}")
     if received_on > today:
         problem("received", f"{received_on} is after today ({today})")
+    if authority is not None and len(authority) > 200:
+        problem("authority", "is longer than 200 characters")
     if requester_name is not None and len(requester_name) > 200:
         problem("requester", "is longer than 200 characters")
     if requester_contact is not None and len(requester_contact) > 300:
         problem("contact", "is longer than 300 characters")
+    texts = {
+        "title": title,
+        "text": request_text,
+        "authority": authority,
+        "requester": requester_name,
+        "contact": requester_contact,
+    }
+    for field, value in texts.items():
+        if value is not None and "\x00" in value:  # never typed by a person, and PostgreSQL cannot store it
+            problem(field, "holds a NUL character (pasted from a damaged file?)")
     if about is not None and not about:
         problem("about", "names no month")
-    if about and not all(_MONTH.match(month) for month in about):
+    if about and not all(isinstance(month, str) and _MONTH.fullmatch(month) for month in about):
         problem("about", "months are written YYYY-MM")
     return problems
 
@@ -209,6 +223,7 @@ def new_case(
         authority_type=authority_type,
         received_on=received_on,
         today=day,
+        authority=authority,
         requester_name=requester_name,
         requester_contact=requester_contact,
         about=about,

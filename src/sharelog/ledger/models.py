@@ -46,6 +46,7 @@ __all__ = [
     "FoiCaseEvent",
     "FoiResponse",
     "MATCH_CLASSES",
+    "MAX_INTEGER",
     "ORGANISATION_KINDS",
     "OUTCOME_KINDS",
     "Organisation",
@@ -56,6 +57,10 @@ __all__ = [
     "User",
     "utc_now",
 ]
+
+# The largest value an Integer column holds (PostgreSQL's integer; SQLite's is larger): ids and counts that come
+# from outside are checked against it, so that a huge number is an answer ("no such disclosure"), not a crash.
+MAX_INTEGER = 2**31 - 1
 
 EXCHANGE_STATES = ("received", "matching", "awaiting_review", "returned", "rejected")
 MATCH_CLASSES = ("match", "review", "no_match")

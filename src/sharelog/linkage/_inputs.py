@@ -2,7 +2,12 @@
 
 Errors — every one collected and reported together, each naming the file, the row and the field, never the
 value: a file that is missing, empty or not UTF-8; a row with the wrong number of fields; a missing required
-column; a blank or duplicate id; a date of birth that is not a real ``YYYY-MM-DD`` date.
+column, a column named twice, a column without a name that holds values, a column named ``__row`` (sharelog's
+own); a Parquet column of lists or records; a blank or duplicate id, or one longer than 100 characters or
+holding a NUL (the ledger keeps request ids as sent); a date of birth that is not a real ``YYYY-MM-DD`` date.
+
+Every value is read as the text the file holds: ``007`` stays ``007`` (a request or pupil id with its zeros),
+and ``NA``, ``NULL`` or ``nan`` are names like any other; only an empty field is missing.
 
 Oddities — kept, standardised where possible and counted, because requesters send what they have: a postcode
 not in UK format, a name with digits, a sex other than M/F/U/blank, a date of birth in the future.
@@ -14,17 +19,20 @@ is row 1).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.schemas import (
+    MAX_ID_LENGTH,
     REGISTER_REQUIRED_COLUMNS,
     REQUEST_REQUIRED_COLUMNS,
 )
@@ -34,6 +42,7 @@ __all__ = ["InputFile", "read_input"]
 Kind = Literal["register", "requests"]
 MAX_PROBLEMS = 50  # beyond this the file is plainly the wrong one; list the first ones and count the rest
 ROW = "__row"
+_BLOCK_SIZE = 1 << 24  # 16 MB: a longer line (a field of more than 16 MB) is not a readable CSV
 
 # What is odd but kept: name → (the columns it reads, the condition that makes a row odd).
 _ODDITIES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -91,7 +100,24 @@ def _file_checksum_and_text_check(path: Path, problems: list[Problem]) -> str:
     return digest.hexdigest()
 
 
-def _parse_csv(path: Path, *, use_threads: bool) -> tuple[pa.Table, list[int]]:
+def _parse_options(on_bad_row: Callable[[pv.InvalidRow], str]) -> pv.ParseOptions:
+    return pv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row)
+
+
+def _header_names(path: Path) -> list[str]:
+    """The column names, read by the same parser as the rows (so that the two agree on where the header ends)."""
+    reader = pv.open_csv(
+        path,
+        read_options=pv.ReadOptions(block_size=_BLOCK_SIZE, use_threads=False),
+        parse_options=_parse_options(lambda _row: "skip"),
+    )
+    try:
+        return list(reader.schema.names)
+    finally:
+        reader.close()
+
+
+def _parse_csv(path: Path, names: list[str], *, use_threads: bool) -> tuple[pa.Table, list[int]]:
     bad_rows: list[int] = []
 
     def note_bad_row(row: pv.InvalidRow) -> str:
@@ -101,9 +127,16 @@ def _parse_csv(path: Path, *, use_threads: bool) -> tuple[pa.Table, list[int]]:
 
     table = pv.read_csv(
         path,
-        read_options=pv.ReadOptions(block_size=1 << 24, use_threads=use_threads),
-        parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=note_bad_row),
-        convert_options=pv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=False),
+        read_options=pv.ReadOptions(block_size=_BLOCK_SIZE, use_threads=use_threads),
+        parse_options=_parse_options(note_bad_row),
+        # every column as text, and only an empty field as missing: type inference would turn the id 007 into
+        # 7, and Arrow's default null markers would erase a person called NA or NULL
+        convert_options=pv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
     )
     return table, bad_rows
 
@@ -111,9 +144,10 @@ def _parse_csv(path: Path, *, use_threads: bool) -> tuple[pa.Table, list[int]]:
 def _read_csv(path: Path, problems: list[Problem]) -> tuple[pa.Table | None, list[int]]:
     """The rows that parse, and the numbers of the rows skipped because their field count is wrong."""
     try:
-        table, bad_rows = _parse_csv(path, use_threads=True)
+        names = _header_names(path)
+        table, bad_rows = _parse_csv(path, names, use_threads=True)
         if bad_rows:  # only a single-threaded read knows where the bad rows are
-            table, bad_rows = _parse_csv(path, use_threads=False)
+            table, bad_rows = _parse_csv(path, names, use_threads=False)
     except pa.ArrowInvalid as error:
         message = "the file is empty" if "Empty CSV file" in str(error) else "not a readable CSV file"
         problems.append(Problem(str(path), message))
@@ -124,23 +158,63 @@ def _read_csv(path: Path, problems: list[Problem]) -> tuple[pa.Table | None, lis
         problems.append(
             Problem(str(path), f"{len(bad_rows) - MAX_PROBLEMS:,} more rows with the wrong field count")
         )
-    text = table.cast(pa.schema([pa.field(name, pa.string()) for name in table.column_names]))
-    return text, bad_rows
+    return table, bad_rows
 
 
 def _read_parquet(path: Path, problems: list[Problem]) -> pa.Table | None:
     try:
         table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
         problems.append(Problem(str(path), "not a readable Parquet file"))
         return None
-    return pa.table({name: _as_text(table.column(name)) for name in table.column_names})
+    columns: list[pa.ChunkedArray] = []
+    for index, name in enumerate(table.column_names):
+        try:
+            columns.append(_as_text(table.column(index)))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            problems.append(Problem(str(path), "holds lists, records or binary data, not text", field=name))
+    if problems:
+        return None
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
-        return pa.compute.strftime(column, format="%Y-%m-%d")
+        return pc.strftime(column, format="%Y-%m-%d")
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+        column = column.cast(pa.string())  # refused when the bytes are not UTF-8
     return column.cast(pa.string())
+
+
+def _blank(column: pa.ChunkedArray) -> bool:
+    """Whether a column holds nothing but empty fields (a trailing comma on every line)."""
+    text = pc.utf8_trim_whitespace(column)
+    return bool(pc.all(pc.or_kleene(pc.is_null(text), pc.equal(text, ""))).as_py() is not False)
+
+
+def _header_problems(path: Path, table: pa.Table) -> tuple[pa.Table, list[Problem]]:
+    """Drop unnamed columns that are empty throughout; refuse unnamed ones with values, repeats and ``__row``."""
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    keep: list[int] = []
+    for index, name in enumerate(table.column_names):
+        where = f"column {index + 1}"  # by position: a file saved without its header has data for names
+        if not name.strip():
+            if not _blank(table.column(index)):
+                problems.append(Problem(str(path), "a column without a name", row=1, field=where))
+            continue
+        keep.append(index)
+        if name in first:
+            message = f"has the same name as column {first[name] + 1}; each column needs its own"
+            problems.append(Problem(str(path), message, row=1, field=where))
+        elif name == ROW:
+            problems.append(
+                Problem(str(path), f"{ROW} is the name of sharelog's row numbers; rename the column", 1, name)
+            )
+        first.setdefault(name, index)
+    return table.select(keep), problems
 
 
 def _row_numbers(count: int, *, is_parquet: bool, skipped: list[int]) -> pa.Array:
@@ -159,11 +233,18 @@ def _row_numbers(count: int, *, is_parquet: bool, skipped: list[int]) -> pa.Arra
 
 
 def _problems_sql(table: str, id_column: str) -> str:
-    """Rows with a blank id, a repeated id, or a date of birth that is given but is not a real ISO date."""
+    """Rows with a blank id, an id too long for the ledger or holding a NUL (PostgreSQL stores neither), a
+    repeated id, or a date of birth that is given but is not a real ISO date."""
     return f"""
     WITH firsts AS (SELECT {id_column} AS id, min({ROW}) AS first_row FROM {table} GROUP BY 1)
     SELECT {ROW}, '{id_column}' AS field, 'missing' AS message FROM {table}
         WHERE {id_column} IS NULL OR trim({id_column}) = ''
+    UNION ALL
+    SELECT {ROW}, '{id_column}', 'longer than {MAX_ID_LENGTH} characters' FROM {table}
+        WHERE length({id_column}) > {MAX_ID_LENGTH}
+    UNION ALL
+    SELECT {ROW}, '{id_column}', 'holds a NUL character (a damaged file?)' FROM {table}
+        WHERE contains({id_column}, chr(0))
     UNION ALL
     SELECT t.{ROW}, '{id_column}', 'repeats the id of row ' || f.first_row FROM {table} AS t
         JOIN firsts AS f ON f.id = t.{id_column} WHERE t.{ROW} <> f.first_row
@@ -220,12 +301,14 @@ def read_input(con: duckdb.DuckDBPyConnection, path: Path, *, kind: Kind, table:
     arrow, skipped = (_read_parquet(path, problems), []) if is_parquet else _read_csv(path, problems)
     if arrow is None:
         raise ValidationFailed(problems)
+    arrow, header_problems = _header_problems(path, arrow)
+    problems += header_problems
     columns = tuple(arrow.column_names)
     missing = [c for c in _required(kind) if c not in columns]
     problems += [Problem(str(path), "required column is missing", field=c) for c in missing]
     if arrow.num_rows == 0 and not skipped:
         problems.append(Problem(str(path), "the file has a header but no rows"))
-    if missing or arrow.num_rows == 0:
+    if missing or header_problems or arrow.num_rows == 0:
         raise ValidationFailed(problems)
     numbered = arrow.append_column(ROW, _row_numbers(arrow.num_rows, is_parquet=is_parquet, skipped=skipped))
     con.register(f"{table}__arrow", numbered)

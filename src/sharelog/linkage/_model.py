@@ -409,7 +409,7 @@ def load_model(path: Path) -> LinkageModel:
         raise InputError(f"{path}: no such model file")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:  # RecursionError: [[[[…
         raise InputError(f"{path}: not a JSON model file ({type(error).__name__})") from None
     if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
         raise ValidationFailed(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import warnings
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,11 +46,13 @@ def _header(file: str, cells: Iterable[Any]) -> tuple[str, ...]:
         for i, n in enumerate(names)
         if not n
     ]
-    seen: set[str] = set()
-    for name in names:
-        if name and name in seen:
-            problems.append(Problem(file, "this column appears twice", row=1, field=name))
-        seen.add(name)
+    first: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name and name in first:
+            # by position: in a file saved without its header, the "names" are a row of data
+            message = f"has the same name as column {first[name] + 1}; each column needs its own"
+            problems.append(Problem(file, message, row=1, field=f"column {index + 1}"))
+        first.setdefault(name, index)
     if not names:
         problems.append(Problem(file, "the file is empty; its first row must name the columns"))
     if problems:
@@ -91,21 +92,30 @@ def _read_csv(path: Path, name: str) -> OutcomesTable:
 
 def _read_xlsx(path: Path, name: str) -> OutcomesTable:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = ValidationFailed([Problem(name, "not readable as an XLSX workbook")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-            raise ValidationFailed([Problem(name, "not readable as an XLSX workbook")]) from None
+        except Exception:  # noqa: BLE001 — not a zip, not a workbook, or a damaged part: openpyxl raises any of
+            raise unreadable from None  # InvalidFileException, BadZipFile, KeyError, XML parse errors…
         try:
+            if not workbook.worksheets:
+                raise ValidationFailed([Problem(name, "the workbook has no worksheet (only charts?)")])
             sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
-            records = [(number, list(cells)) for number, cells in enumerate(rows, start=1)]
-            return _table(f"{name} (sheet {sheet.title!r})", iter(records))
+            title = sheet.title
+            # read_only parses the sheet's XML lazily, as the rows are read: a damaged sheet fails here
+            records = [
+                (number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)
+            ]
+        except ValidationFailed:
+            raise
+        except Exception:  # noqa: BLE001 — as above: XML, zip or value errors from a damaged sheet
+            raise unreadable from None
         finally:
             workbook.close()
+    return _table(f"{name} (sheet {title!r})", iter(records))
 
 
 def read_outcomes_table(path: Path, *, name: str | None = None) -> OutcomesTable:

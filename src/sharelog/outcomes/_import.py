@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
 from sharelog.ledger.audit import append_audit_event
-from sharelog.ledger.models import AgreementVersion, AuditEvent, Disclosure, Exchange
+from sharelog.ledger.models import MAX_INTEGER, AgreementVersion, AuditEvent, Disclosure, Exchange
 from sharelog.outcomes._events import OutcomesImported
 from sharelog.outcomes._files import read_outcomes_table
 from sharelog.outcomes._record import add_outcome_event, event_problems, outside_agreement
@@ -111,6 +111,17 @@ def _event_date(value: Any) -> date | None:
 
 def _column_problems(file: str, columns: tuple[str, ...]) -> list[Problem]:
     present = set(columns)
+    if not present & set(IMPORT_COLUMNS):
+        # most likely a file saved without its header, its first row of data where the names go: say so, and
+        # quote none of it
+        return [
+            Problem(
+                file,
+                f"the first row names none of the columns of an outcomes file ({', '.join(IMPORT_COLUMNS)}); "
+                "is the header row missing?",
+                1,
+            )
+        ]
     problems = [
         Problem(
             file, f"not a column of an outcomes file; the columns are {', '.join(IMPORT_COLUMNS)}", 1, name
@@ -145,7 +156,7 @@ class _Disclosures:
         readable, number = _whole_number(text)
         if not readable or number is None or number <= 0:
             return None, "not a disclosure id (a whole number)"
-        found = self.session.get(Disclosure, number)
+        found = self.session.get(Disclosure, number) if number <= MAX_INTEGER else None
         if found is not None and self.organisation_id is not None:
             found = found if found.exchange.agreement.requester_id == self.organisation_id else None
         return found, None if found is not None else "no disclosure with this id in the ledger"
@@ -204,6 +215,12 @@ def _disclosure_of(
 def _parse_row(
     file: str, number: int, values: dict[str, Any], disclosures: _Disclosures, today: date
 ) -> tuple[_Row | None, list[Problem]]:
+    # a NUL is never text a person typed (a damaged or binary file), and PostgreSQL cannot store one
+    damaged = [name for name, value in values.items() if isinstance(value, str) and "\x00" in value]
+    if damaged:
+        return None, [
+            Problem(file, "holds a NUL character (a damaged file?)", number, name) for name in damaged
+        ]
     disclosure, problems = _disclosure_of(file, number, values, disclosures)
     kind, code = _text(values.get("kind")), _text(values.get("code"))
     people: dict[str, int | None] = {}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationFailed
 from sharelog.ledger.audit import append_audit_event
-from sharelog.ledger.models import Disclosure, OutcomeEvent
+from sharelog.ledger.models import MAX_INTEGER, Disclosure, OutcomeEvent
 from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded
 from sharelog.outcomes._taxonomy import PEOPLE_FIELDS, taxonomy_problems
 
@@ -40,7 +40,7 @@ def disclosure_for(session: Session, disclosure_id: int, *, organisation_id: str
     Raises:
         NotFound: no such disclosure, or not one made to ``organisation_id``.
     """
-    disclosure = session.get(Disclosure, disclosure_id)
+    disclosure = session.get(Disclosure, disclosure_id) if 0 < disclosure_id <= MAX_INTEGER else None
     if disclosure is None or (
         organisation_id is not None and disclosure.exchange.agreement.requester_id != organisation_id
     ):
@@ -97,7 +97,7 @@ def event_problems(
 
 
 def _event_to_supersede(session: Session, disclosure: Disclosure, event_id: int) -> OutcomeEvent:
-    earlier = session.get(OutcomeEvent, event_id)
+    earlier = session.get(OutcomeEvent, event_id) if 0 < event_id <= MAX_INTEGER else None
     if earlier is None:
         raise NotFound(f"--supersedes: no outcome event {event_id} in the ledger")
     if earlier.disclosure_id != disclosure.id:
@@ -222,6 +222,8 @@ def record_outcome(
     problems = event_problems(
         disclosure, kind=kind, code=code, event_date=event_date, people=people, today=today or date.today()
     )
+    if note is not None and "\x00" in note:  # never typed by a person, and PostgreSQL cannot store it
+        problems.append(("note", "holds a NUL character (pasted from a damaged file?)"))
     if problems:
         raise ValidationFailed(
             Problem(f"disclosure {disclosure_id}", message, field=field) for field, message in problems

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from sharelog.ledger.models import MAX_INTEGER
+
 __all__ = ["KIND_DESCRIPTIONS", "OUTCOME_CODES", "PEOPLE_FIELDS", "codes_text", "taxonomy_problems"]
 
 OUTCOME_CODES: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -70,6 +72,8 @@ def _people_problems(kind: str | None, people: Mapping[str, object]) -> list[tup
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append((field, "must be a whole number, 0 or more"))
+        elif value > MAX_INTEGER:
+            problems.append((field, f"must be a whole number from 0 to {MAX_INTEGER:,}"))
         elif kind is not None and kind != "result":
             problems.append(
                 (field, f"people affected are recorded on result events only, not on a {kind!r} event")

@@ -33,7 +33,8 @@ MONTH_NAMES = (
     "November",
     "December",
 )
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits only (``\d`` would take ``٢٠١٩``), year 0001 on, nothing after the month (``$`` would allow a newline)
+_MONTH = re.compile(r"(?!0000)([0-9]{4})-(0[1-9]|1[0-2])")
 MAX_MONTHS = 120
 
 
@@ -43,7 +44,7 @@ def parse_month(text: str, *, option: str) -> str:
     Raises:
         InputError: not a month written YYYY-MM (the message names ``option``).
     """
-    if not _MONTH.match(text.strip()):
+    if not _MONTH.fullmatch(text.strip()):
         raise InputError(f"{option}: '{text}' is not a month written YYYY-MM")
     return text.strip()
 
@@ -69,10 +70,10 @@ def parse_period(text: str, *, option: str = "--period") -> tuple[str, ...]:
         InputError: none of those forms.
     """
     spec = text.strip()
-    if re.fullmatch(r"\d{4}", spec):
+    if re.fullmatch(r"(?!0000)[0-9]{4}", spec):
         return months_between(f"{spec}-01", f"{spec}-12", option=option)
     first, separator, last = spec.partition("..")
-    if not _MONTH.match(first) or (separator and not _MONTH.match(last)):
+    if not _MONTH.fullmatch(first) or (separator and not _MONTH.fullmatch(last)):
         raise InputError(
             f"{option}: '{text}' is not a year (2019), a month (2019-03) or a range (2019-01..2019-06)"
         )

@@ -15,11 +15,11 @@ from sharelog.errors import InputError
 __all__ = ["MAX_MONTHS", "parse_months", "split_over_months"]
 
 MAX_MONTHS = 120
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"(?!0000)([0-9]{4})-(0[1-9]|1[0-2])")  # ASCII digits, year 0001 on
 
 
 def _month_index(text: str, spec: str) -> int:
-    match = _MONTH.match(text.strip())
+    match = _MONTH.fullmatch(text.strip())
     if match is None:
         raise InputError(
             f"--months: '{spec}' is not a month or a range of months; write YYYY-MM or YYYY-MM..YYYY-MM "
