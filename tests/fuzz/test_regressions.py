@@ -23,7 +23,7 @@ from sharelog.agreements import load_agreement
 from sharelog.errors import InputError, NotFound, ValidationFailed
 from sharelog.exchange import month_start
 from sharelog.exchange._checks import thresholds_for
-from sharelog.foi import explain_deadline, new_case
+from sharelog.foi import explain_deadline, new_case, respond
 from sharelog.ledger import ledger_session
 from sharelog.linkage import load_model, read_input
 from sharelog.outcomes import import_outcomes, record_outcome
@@ -300,3 +300,32 @@ def test_deadlines_past_the_calendar_or_absurdly_far(received: date, days: int) 
     with pytest.raises(InputError, match="--days: "):
         explain_deadline(received, days=days)
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"outcome": "s12_cost", "hours_estimate": float("nan")}, "hours"),
+        ({"outcome": "s12_cost", "hours_estimate": float("inf")}, "hours"),
+        ({"outcome": "successful", "note": f"{MARKER}\x00"}, "note"),
+    ],
+    ids=["nan-hours", "infinite-hours", "nul-note"],
+)
+def test_foi_responses_the_ledger_cannot_keep(
+    ledger_engine: Engine, tmp_path: Path, changes: dict[str, object], field: str
+) -> None:
+    # was: NaN hours accepted (the API's JSON answer then cannot be written); a NUL note a DataError on PostgreSQL
+    migrated(ledger_engine)
+    with ledger_session(ledger_engine) as session:
+        new_case(
+            session, received_on=date(2020, 8, 12), title="Pupil data", request_text="Please", actor="test",
+            reference="59907", today=date(2020, 8, 12),
+        )  # fmt: skip
+    out = tmp_path / "letters"
+    with pytest.raises(ValidationFailed) as caught, ledger_session(ledger_engine) as session:
+        respond(
+            session, case_reference="59907", responded_on=date(2020, 9, 1), actor="test", out_dir=out,
+            today=date(2020, 9, 1), **changes,  # type: ignore[arg-type]
+        )  # fmt: skip
+    assert f"field '{field}'" in str(caught.value) and MARKER not in refusal_text(caught.value)
+    assert not out.exists() or not any(out.iterdir()), "no letter is written for a refused response"

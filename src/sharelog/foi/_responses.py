@@ -18,6 +18,7 @@ and gives the letter its figures, so the two cannot disagree.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -164,8 +165,8 @@ def _cost_problems(
             f"an s.12 refusal needs the estimate in hours: the limit is £{limit} at £{rate} an hour "
             f"({limit / rate:g} hours)",
         )
-    elif hours < 0:
-        problem("hours", f"{hours:g} is negative")
+    elif not math.isfinite(hours) or hours < 0:  # NaN and infinity pass JSON and every comparison below
+        problem("hours", "must be a number of hours, 0 or more")
     elif hours * rate <= limit:
         problem(
             "hours",
@@ -269,6 +270,9 @@ def respond(
         public_interest=public_interest,
         hours_estimate=hours_estimate,
     )
+    for field, text in (("public-interest", public_interest), ("note", note)):
+        if text is not None and "\x00" in text:  # never typed by a person, and PostgreSQL cannot store it
+            problems.append(Problem(f"case {case.reference}", "holds a NUL character", field=field))
     if report_months and outcome not in ("successful", "partially_successful"):
         problems.append(
             Problem(
