@@ -35,12 +35,13 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_synthetic.py
 	$(BIN)/python bench/bench_speed.py
 
-# The crash-safety harness's long variant: 100 SIGKILLs of exchange run, outcomes import and retention apply on
+# The long variants: crash-safety harness, load test, fuzzing. The crash-safety harness's long variant: 100 SIGKILLs of exchange run, outcomes import and retention apply on
 # SQLite and PostgreSQL (`make test` runs a 12-kill variant). Figures in docs/reliability.md.
 # The load test's long variant: 50 API clients for 60 s on each backend (`make test`: 10 s).
 reliability: $(VENV)/.installed-test
 	SHARELOG_RELIABILITY_KILLS=100 $(BIN)/pytest -m reliability -p no:cacheprovider tests/reliability
 	SHARELOG_LOAD_SECONDS=60 $(BIN)/pytest -m reliability -p no:cacheprovider -s tests/load
+	SHARELOG_FUZZ_EXAMPLES=1000 $(BIN)/pytest -p no:cacheprovider tests/fuzz
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests bench
