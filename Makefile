@@ -35,9 +35,9 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_synthetic.py
 	$(BIN)/python bench/bench_speed.py
 
-# The long variants: crash-safety harness, load test, fuzzing. The crash-safety harness's long variant: 100 SIGKILLs of exchange run, outcomes import and retention apply on
-# SQLite and PostgreSQL (`make test` runs a 12-kill variant). Figures in docs/reliability.md.
-# The load test's long variant: 50 API clients for 60 s on each backend (`make test`: 10 s).
+# The long variants of the reliability tests (figures in docs/reliability.md): 100 SIGKILLs of exchange run,
+# outcomes import and retention apply on SQLite and PostgreSQL (`make test`: 12); 50 API clients for 60 s on each
+# backend (`make test`: 10 s); fuzzing with 1,000 examples a property (`make test`: 40).
 reliability: $(VENV)/.installed-test
 	SHARELOG_RELIABILITY_KILLS=100 $(BIN)/pytest -m reliability -p no:cacheprovider tests/reliability
 	SHARELOG_LOAD_SECONDS=60 $(BIN)/pytest -m reliability -p no:cacheprovider -s tests/load
