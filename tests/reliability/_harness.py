@@ -5,14 +5,14 @@ How many kills: ``SHARELOG_RELIABILITY_KILLS`` in all (default 12, the CI varian
 100), shared 40/30/30 between ``exchange run``, ``outcomes import`` and ``retention apply`` and split evenly
 between SQLite and PostgreSQL.
 
-When: a never-killed run of the same command is timed first, and the harness watches its return and review
-files meanwhile.
+When: a never-killed run of the same command is timed first, and the harness watches what it writes meanwhile —
+its return and review files, or (``outcomes import``, which writes no file) whether it has the ledger open.
 - *Across the run*: uniformly between 0 and that duration, stratified (the n-th of N such kills lands in the n-th
   of N equal slices), so kills land in start-up, matching, writing, committing and exiting alike.
 - *Aimed at the writes*: the moments that matter — files written, the commit, the renames, the deletions — take
-  about 1% of a run, which uniform kills would seldom hit. So when the run changes those files, half the
-  kills wait for the first change and land uniformly within the span the never-killed run took from its first
-  change to its last (plus a fifth). ``outcomes import`` writes only to the ledger: all its kills are uniform.
+  a small part of a run, which uniform kills would seldom hit. So half the kills wait for the first change to
+  what is watched and land uniformly within the span the never-killed run took from its first change to its
+  last (plus a fifth).
 
 Which: a seeded generator; the seed is printed with any failure, and ``SHARELOG_RELIABILITY_SEED`` replays it.
 """
@@ -68,12 +68,16 @@ class Command:
     args: tuple[str, ...]
     env: dict[str, str]
     cwd: Path
-    data_dir: Path
+    watch: Callable[[], object]
+    """What the harness looks at while the command runs; a change marks the command writing."""
 
 
-def command_for(case: Case, *args: str, **settings: str | Path) -> Command:
+def command_for(
+    case: Case, *args: str, watch: Callable[[], object] | None = None, **settings: str | Path
+) -> Command:
     """``sharelog <args>`` against ``case``: the caller's ``SHARELOG_*`` variables dropped, the case's set.
 
+    ``watch``: what marks the command writing (default: its return and review files, see :func:`files_of`).
     ``settings`` are further ``SHARELOG_*`` settings by their lower-case name (``holder_key_file=…``).
     """
     env = {name: value for name, value in os.environ.items() if not name.startswith("SHARELOG_")}
@@ -81,13 +85,13 @@ def command_for(case: Case, *args: str, **settings: str | Path) -> Command:
     env["SHARELOG_DATABASE_URL"] = case.ledger_url
     env["SHARELOG_ACTOR"] = "reliability-harness"
     env.update({f"SHARELOG_{name.upper()}": str(value) for name, value in settings.items()})
-    return Command((str(SHARELOG), *args), env, case.folder, case.data_dir)
+    return Command((str(SHARELOG), *args), env, case.folder, watch or files_of(case))
 
 
 @dataclass(frozen=True)
 class Finished:
-    """How a command ended: its exit status (``-9`` when killed), its output, how long it ran, and when it
-    changed its return or review files (seconds from its start; empty if it never did)."""
+    """How a command ended: its exit status (``-9`` when killed), its output, how long it ran, and when what it
+    writes changed (seconds from its start; empty if it never did)."""
 
     returncode: int
     stdout: str
@@ -104,7 +108,7 @@ class Finished:
 
 
 KillWhen = Callable[[float, float | None], bool]
-"""``kill_when(elapsed, first_change)``: whether to kill now (``first_change`` None until the folder changed)."""
+"""``kill_when(elapsed, first_change)``: whether to kill now (``first_change`` None until a change was seen)."""
 
 
 def never(_elapsed: float, _first_change: float | None) -> bool:
@@ -114,28 +118,39 @@ def never(_elapsed: float, _first_change: float | None) -> bool:
 WATCHED = ("returns", "review")  # the files the ledger accounts for (not, say, the data folder's lock file)
 
 
-def _listing(data_dir: Path) -> frozenset[str]:
+def files_of(case: Case) -> Callable[[], object]:
     """The return and review files there are, partial or not."""
-    folders = [data_dir / name for name in WATCHED if (data_dir / name).is_dir()]
-    return frozenset(str(path.relative_to(data_dir)) for folder in folders for path in folder.iterdir())
+
+    def listing() -> frozenset[str]:
+        folders = [case.data_dir / name for name in WATCHED if (case.data_dir / name).is_dir()]
+        return frozenset(
+            str(path.relative_to(case.data_dir)) for folder in folders for path in folder.iterdir()
+        )
+
+    return listing
+
+
+def ledger_open(case: Case) -> Callable[[], object]:
+    """Whether some process has the case's ledger open (from opening it to closing it after the commit)."""
+    return lambda: case.ledgers.in_use(case.ledger_url)
 
 
 def run_command(command: Command, *, log: Path, kill_when: KillWhen = never) -> Finished:
-    """Run the command, watching its return and review files; SIGKILL it as soon as ``kill_when`` says so.
+    """Run the command, watching what it writes; SIGKILL it as soon as ``kill_when`` says so.
 
     Output goes to files beside the case (``log``.out/.err), so a full pipe can never hold the command up.
     """
     out, err = log.with_suffix(".out"), log.with_suffix(".err")
     changes: list[float] = []
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        listing, started = _listing(command.data_dir), time.monotonic()
+        seen, started = command.watch(), time.monotonic()
         process = subprocess.Popen(
             command.args, env=command.env, cwd=command.cwd, stdout=stdout, stderr=stderr
         )
         while process.poll() is None:
             elapsed = time.monotonic() - started
-            if (now := _listing(command.data_dir)) != listing:
-                listing = now
+            if (now := command.watch()) != seen:
+                seen = now
                 changes.append(elapsed)
             if kill_when(elapsed, changes[0] if changes else None) or elapsed > RUN_TIMEOUT:
                 process.send_signal(signal.SIGKILL)
@@ -288,7 +303,7 @@ def _after_first_change(delay: float) -> KillWhen:
 
 
 def _writes_span(run: Finished) -> float:
-    """From a run's first change to its files to its last (0 when it made one or none)."""
+    """From a run's first change to what it writes to its last (0 when it made one or none)."""
     return run.changes[-1] - run.changes[0] if run.changes else 0.0
 
 

@@ -37,6 +37,10 @@ class Ledgers(Protocol):
         """Return once no other connection uses the database (a killed client's session has ended)."""
         ...
 
+    def in_use(self, url: str) -> bool:
+        """Whether some connection has the database open."""
+        ...
+
     def drop(self, url: str) -> None: ...
 
     def close(self) -> None:
@@ -66,6 +70,11 @@ class SqliteLedgers:
 
     def wait_until_idle(self, url: str) -> None:
         return None  # a killed process's file locks go with it
+
+    def in_use(self, url: str) -> bool:
+        # in WAL mode the first connection creates the -wal file and the last one to close removes it
+        database = Path(str(make_url(url).database))
+        return database.with_name(database.name + "-wal").exists()
 
     def drop(self, url: str) -> None:
         database = Path(str(make_url(url).database))
@@ -108,11 +117,16 @@ class PostgresLedgers:
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.server.url_for(name)
 
-    def wait_until_idle(self, url: str) -> None:
-        database, deadline = make_url(url).database, time.monotonic() + IDLE_TIMEOUT
+    def in_use(self, url: str) -> bool:
         query = "SELECT count(*) FROM pg_stat_activity WHERE datname = :database AND pid <> pg_backend_pid()"
-        while self._execute(query, database=database)[0][0]:
-            assert time.monotonic() < deadline, f"a session on {database} outlived its killed client"
+        return bool(self._execute(query, database=make_url(url).database)[0][0])
+
+    def wait_until_idle(self, url: str) -> None:
+        deadline = time.monotonic() + IDLE_TIMEOUT
+        while self.in_use(url):
+            assert time.monotonic() < deadline, (
+                f"a session on {make_url(url).database} outlived its killed client"
+            )
             time.sleep(0.05)
 
     def drop(self, url: str) -> None:

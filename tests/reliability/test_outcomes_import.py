@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AuditEvent, OutcomeEvent
 
-from ._harness import Campaign, CampaignReport, Command, Finished, command_for, kills_for
+from ._harness import Campaign, CampaignReport, Command, Finished, command_for, kills_for, ledger_open
 from ._history import History
 from ._invariants import assert_consistent
 from ._ledgers import Case, Ledgers, case_factory
@@ -32,7 +32,10 @@ class OutcomesImport:
         self.history = history
 
     def command(self, case: Case) -> Command:
-        return command_for(case, "outcomes", "import", str(self.history.outcomes_file))
+        # it writes no file: its kills are aimed at the time it has the ledger open
+        return command_for(
+            case, "outcomes", "import", str(self.history.outcomes_file), watch=ledger_open(case)
+        )
 
     def after_kill(self, case: Case) -> str:
         assert_consistent(case, after_kill=True)
