@@ -71,7 +71,9 @@ def test_the_review_queue_counts_undecided_items_of_the_holder(golden_sqlite: En
         add_review_item(session, exchange, request_ref="HO-2", pupil_id="P2")
         first.decision = "accepted"
         session.flush()
-        holder = dashboard_figures(session, organisation_id="dfe", today=date(2019, 7, 1), with_review_queue=True)
+        holder = dashboard_figures(
+            session, organisation_id="dfe", today=date(2019, 7, 1), with_review_queue=True
+        )
         requester = dashboard_figures(
             session, organisation_id="home-office", today=date(2019, 7, 1), with_review_queue=True
         )

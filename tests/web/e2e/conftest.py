@@ -44,7 +44,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "e2e"
 SERVER_START_SECONDS = 20
 
-OVERDUE_CASE = "FOI-E2E-OVERDUE"  # received 45 days ago: past its 20 working days in any season, not yet long overdue
+OVERDUE_CASE = (
+    "FOI-E2E-OVERDUE"  # received 45 days ago: past its 20 working days in any season, not yet long overdue
+)
 RECENT_CASE = "FOI-E2E-RECENT"  # received 2 days ago: in time
 REPORTED_MONTHS = ("2019-01", "2019-02", "2019-03")
 
