@@ -7,31 +7,16 @@ the transparency page).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from sharelog.reports import monthly_json, monthly_report_for, shares_json, shares_register_for
+from sharelog.reports import monthly_json, shares_json
 from sharelog.web._context import Ledger
+from sharelog.web._report_query import ReportParams
 from sharelog.web._security import CurrentUser
 from sharelog.web.api._error_models import error_responses
 
 router = APIRouter(tags=["reports"], responses=error_responses(400, 401, 403, 404, 422))
-
-First = Annotated[
-    str | None, Query(alias="from", description="The first month, YYYY-MM (default: latest year).")
-]
-Last = Annotated[str | None, Query(alias="to", description="The last month, YYYY-MM.")]
-Sdc = Annotated[
-    Literal["publish", "internal"],
-    Query(
-        description="publish: disclosure control, as published; internal: exact counts, not for publication."
-    ),
-]
-Profile = Annotated[
-    Literal["10-5", "1-4"], Query(description="The disclosure-control profile (publish only).")
-]
 
 
 class PeriodPublic(BaseModel):
@@ -114,28 +99,14 @@ class SharesRegisterPublic(BaseModel):
 
 
 @router.get("/reports/monthly", summary="Read the monthly outcomes table")
-def api_read_monthly_report(
-    session: Ledger,
-    user: CurrentUser,
-    first: First = None,
-    last: Last = None,
-    sdc: Sdc = "publish",
-    profile: Profile = "10-5",
-) -> MonthlyReportPublic:
+def api_read_monthly_report(session: Ledger, user: CurrentUser, query: ReportParams) -> MonthlyReportPublic:
     """The monthly outcomes table for a period as tidy rows, after disclosure control unless sdc=internal."""
-    report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
+    report = query.monthly(session)
     return MonthlyReportPublic.model_validate(monthly_json(report))
 
 
 @router.get("/reports/shares", summary="Read the register of data shares")
-def api_read_shares_register(
-    session: Ledger,
-    user: CurrentUser,
-    first: First = None,
-    last: Last = None,
-    sdc: Sdc = "publish",
-    profile: Profile = "10-5",
-) -> SharesRegisterPublic:
+def api_read_shares_register(session: Ledger, user: CurrentUser, query: ReportParams) -> SharesRegisterPublic:
     """One row per agreement version and month: individuals requested and returned, with the agreement's terms."""
-    register = shares_register_for(session, first=first, last=last, sdc=sdc, profile=profile)
+    register = query.shares(session)
     return SharesRegisterPublic.model_validate(shares_json(register))

@@ -18,19 +18,17 @@ from sharelog.errors import InputError
 from sharelog.reports import (
     MonthlyReport,
     monthly_chart_png,
-    monthly_report_for,
     monthly_sheets,
     record_report_generated,
     write_monthly_report,
 )
 from sharelog.web._context import Ledger
+from sharelog.web._report_query import ReportParams
 from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
 
 router = APIRouter()
 
-SdcMode = Literal["publish", "internal"]
-ProfileName = Literal["10-5", "1-4"]
 ChartName = Literal["sent_returned", "result_mix", "outcome_unknown"]
 DownloadFormat = Literal["xlsx", "csv", "json"]
 
@@ -44,11 +42,6 @@ CHARTS = {
     "result_mix": "Latest result of the returned records, by month",
     "outcome_unknown": "Share of returned records with outcome unknown, by month",
 }
-
-First = Annotated[str | None, Query(alias="from", description="The first month, YYYY-MM.")]
-Last = Annotated[str | None, Query(alias="to", description="The last month, YYYY-MM.")]
-Sdc = Annotated[SdcMode, Query(description="publish: disclosure control; internal: exact counts.")]
-Profile = Annotated[ProfileName, Query(description="The disclosure-control profile (publish only).")]
 
 
 def report_query(report: MonthlyReport, sdc: str, profile: str) -> str:
@@ -83,17 +76,14 @@ def read_reports(
     request: Request,
     session: Ledger,
     user: CurrentUser,
-    first: First = None,
-    last: Last = None,
-    sdc: Sdc = "publish",
-    profile: Profile = "10-5",
+    query: ReportParams,
 ) -> HTMLResponse:
     """Choose a period and a disclosure-control mode, preview the monthly table, download it or its charts."""
-    errors = _period_errors(first, last)
+    errors = _period_errors(query.first, query.last)
     report = None
     if not errors:
         try:
-            report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
+            report = query.monthly(session)
         except InputError as error:
             errors = _field_errors(error)
     return render(
@@ -104,11 +94,11 @@ def read_reports(
         errors=errors,
         report=report,
         sheet=monthly_sheets(report)[0] if report is not None else None,
-        query=report_query(report, sdc, profile) if report is not None else "",
-        first=(first or "").strip() or (report.table.months[0] if report else ""),
-        last=(last or "").strip() or (report.table.months[-1] if report else ""),
-        sdc=sdc,
-        profile=profile,
+        query=report_query(report, query.sdc, query.profile) if report is not None else "",
+        first=(query.first or "").strip() or (report.table.months[0] if report else ""),
+        last=(query.last or "").strip() or (report.table.months[-1] if report else ""),
+        sdc=query.sdc,
+        profile=query.profile,
         charts=CHARTS,
     )
 
@@ -117,16 +107,13 @@ def read_reports(
 def download_report(
     session: Ledger,
     user: CurrentUser,
-    first: First = None,
-    last: Last = None,
-    sdc: Sdc = "publish",
-    profile: Profile = "10-5",
+    query: ReportParams,
     file_format: Annotated[DownloadFormat, Query(alias="format", description="xlsx, csv or json.")] = "xlsx",
 ) -> FileResponse:
     """The monthly report as a file: XLSX (Monthly, Data and Notes sheets), CSV (the Monthly sheet) or JSON."""
-    report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
+    report = query.monthly(session)
     months = report.table.months
-    stem = f"monthly-outcomes-{months[0]}-to-{months[-1]}" + ("-INTERNAL" if sdc == "internal" else "")
+    stem = f"monthly-outcomes-{months[0]}-to-{months[-1]}" + ("-INTERNAL" if query.sdc == "internal" else "")
     folder = Path(tempfile.mkdtemp(prefix="sharelog-report-"))
     try:
         path = write_monthly_report(report, folder / f"{stem}.{file_format}", format=file_format)
@@ -147,11 +134,7 @@ def read_report_chart(
     session: Ledger,
     user: CurrentUser,
     chart: ChartName,
-    first: First = None,
-    last: Last = None,
-    sdc: Sdc = "publish",
-    profile: Profile = "10-5",
+    query: ReportParams,
 ) -> Response:
     """One chart of the monthly report (PNG), drawn from the figures the report shows."""
-    report = monthly_report_for(session, first=first, last=last, sdc=sdc, profile=profile)
-    return Response(monthly_chart_png(report, chart), media_type="image/png")
+    return Response(monthly_chart_png(query.monthly(session), chart), media_type="image/png")
