@@ -24,7 +24,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import Session
 from starlette.routing import Mount
