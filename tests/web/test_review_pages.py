@@ -144,6 +144,11 @@ def test_accept_one_reject_the_rest_confirms_each_and_completes_the_exchange(bro
         assert verify_audit_chain(session).ok
     engine.dispose()
     assert not (settings.review_path() / f"{world.reference}.json").exists()
+    # once complete, a case still opens: the decision is kept, the personal data went with the review file
+    closed = browser.get(f"/review/{world.reference}/{items[0]['request_id']}")
+    assert closed.status_code == 200
+    assert "Already decided: accepted by reviewer." in closed.text and 'id="no-personal-data"' in closed.text
+    assert 'id="table-comparison"' not in closed.text and 'name="decision"' not in closed.text
 
 
 def test_a_decided_case_cannot_be_decided_again(browser, settings, world):

@@ -143,6 +143,16 @@ def review_case(
     ``holder``: refuse (as not found) an item of an exchange whose register another organisation holds.
     """
     item = _item(session, exchange, request_ref, holder=holder)
+    if item.decision is not None and not review_file_path(settings.review_path(), exchange).is_file():
+        # the review is complete and its file deleted: the decision is what remains, without personal data
+        return ReviewCase(
+            exchange=exchange,
+            request_ref=request_ref,
+            match_probability=item.match_probability,
+            reason=item.reason,
+            decision=item.decision,
+            decided_by=item.decided_by,
+        )
     entry = next(
         (e for e in _review_file(settings, exchange)["items"] if e["request_id"] == request_ref), None
     )
