@@ -33,6 +33,10 @@ class WebContext:
     templates: Jinja2Templates
     throttle: SignInThrottle
     sessions: Semaphore = field(default_factory=lambda: Semaphore(LEDGER_SESSIONS))
+    session_factory: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
 
     def settings_for(self, actor: str) -> Settings:
         """The settings with ``actor`` set to a signed-in user, for services that record who acted."""
@@ -57,7 +61,7 @@ async def ledger_of_request(request: Request) -> AsyncIterator[Session]:
     """
     context = context_of(request)
     async with context.sessions:
-        session = sessionmaker(context.engine, expire_on_commit=False)()
+        session = context.session_factory()
         session.begin()
         try:
             yield session

@@ -31,20 +31,35 @@ def upload_name(upload: UploadFile) -> str:
 
 
 @contextmanager
-def saved_upload(upload: UploadFile) -> Iterator[Path]:
-    """The upload written to a temporary file under its cleaned name; the file is deleted afterwards.
+def saved_upload(
+    upload: UploadFile,
+    *,
+    name: str | None = None,
+    folder: Path | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    label: str = "",
+) -> Iterator[Path]:
+    """The upload written to a temporary file, deleted afterwards.
+
+    Args:
+        name: the file's name (default: :func:`upload_name`).
+        folder: where the private temporary folder goes (default: the system's temporary folder).
+        max_bytes: the largest file taken.
+        label: what messages start with (e.g. ``"batch: "``).
 
     Raises:
-        InputError: the file is larger than :data:`MAX_UPLOAD_BYTES`.
+        InputError: the file is larger than ``max_bytes``.
     """
-    with tempfile.TemporaryDirectory(prefix="sharelog-upload-") as folder:
-        path = Path(folder) / upload_name(upload)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sharelog-upload-", dir=folder) as private:
+        path = Path(private) / (name or upload_name(upload))
         size = 0
         upload.file.seek(0)
         with path.open("wb") as handle:
             while chunk := upload.file.read(_CHUNK):
                 size += len(chunk)
-                if size > MAX_UPLOAD_BYTES:
-                    raise InputError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+                if size > max_bytes:
+                    raise InputError(f"{label}the file is larger than {max_bytes // (1024 * 1024)} MB")
                 handle.write(chunk)
         yield path

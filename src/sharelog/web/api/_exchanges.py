@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
@@ -31,6 +29,7 @@ from sharelog.exchange import (
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser
+from sharelog.web._uploads import saved_upload
 
 router = APIRouter(tags=["exchanges"])
 
@@ -176,14 +175,7 @@ def _incoming(upload: UploadFile, folder: Path) -> Iterator[Path]:
     name = _UNSAFE_NAME.sub("_", PurePath((upload.filename or "").replace("\\", "/")).name).strip("._")[:120]
     if not name.lower().endswith(BATCH_SUFFIXES):
         raise InputError("batch: send the request batch as a .csv or .parquet file")
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="batch-", dir=folder) as private:
-        path = Path(private) / name
-        upload.file.seek(0)
-        with path.open("wb") as handle:
-            shutil.copyfileobj(upload.file, handle)
-        if path.stat().st_size > MAX_BATCH_BYTES:
-            raise InputError(f"batch: the file is larger than {MAX_BATCH_BYTES // (1024 * 1024)} MB")
+    with saved_upload(upload, name=name, folder=folder, max_bytes=MAX_BATCH_BYTES, label="batch: ") as path:
         yield path
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from sharelog.errors import InputError, ValidationFailed
 from sharelog.foi import CaseView
 from sharelog.web._foi import FILE_KINDS, OUTCOME_LABELS
+from sharelog.web.pages._dates import date_of_parts
 
 __all__ = [
     "AUTHORITY_TYPE_LABELS",
@@ -153,18 +154,17 @@ def date_fields(prefix: str, day: date | None = None) -> dict[str, str]:
 
 def form_date(values: dict[str, str], prefix: str, what: str, errors: dict[str, str]) -> date | None:
     """The date in the three fields ``<prefix>-day|month|year``, or None with an error in ``errors``."""
-    parts = [values.get(f"{prefix}-{part}", "").strip() for part in ("day", "month", "year")]
-    if not any(parts):
-        errors[f"{prefix}-day"] = f"Enter {what}"
-        return None
-    if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-        errors[f"{prefix}-day"] = f"{what[0].upper()}{what[1:]} must be a real date, like 12 8 2020"
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        errors[f"{prefix}-day"] = f"{what[0].upper()}{what[1:]} must be a real date"
-        return None
+    found = date_of_parts(*(values.get(f"{prefix}-{part}", "") for part in ("day", "month", "year")))
+    if isinstance(found, date):
+        return found
+    what_ = f"{what[0].upper()}{what[1:]}"
+    messages = {
+        "missing": f"Enter {what}",
+        "not_a_date": f"{what_} must be a real date, like 12 8 2020",
+        "impossible": f"{what_} must be a real date",
+    }
+    errors[f"{prefix}-day"] = messages[found]
+    return None
 
 
 def _sentence(label: str, message: str) -> str:

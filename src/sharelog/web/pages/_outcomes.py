@@ -30,6 +30,7 @@ from sharelog.web._context import Ledger
 from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
 from sharelog.web._uploads import saved_upload, upload_name
+from sharelog.web.pages._dates import date_of_parts
 
 router = APIRouter()
 
@@ -115,18 +116,14 @@ def _count(text: str, key: str, what: str, errors: dict[str, str]) -> int | None
 
 
 def _event_date(form: OutcomeForm, errors: dict[str, str]) -> date | None:
-    parts = (form.day.strip(), form.month.strip(), form.year.strip())
-    if not any(parts):
+    found = date_of_parts(form.day, form.month, form.year)
+    if isinstance(found, date):
+        return found
+    if found == "missing":
         errors["date-day"] = "Enter the date it happened"
-        return None
-    if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+    else:
         errors["date-day"] = "The date must be a real date, for example 27 3 2019"
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        errors["date-day"] = "The date must be a real date, for example 27 3 2019"
-        return None
+    return None
 
 
 def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str, str]]:
