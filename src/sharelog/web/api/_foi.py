@@ -35,35 +35,8 @@ from sharelog.web._context import Ledger, context_of
 from sharelog.web._foi import extra_holidays, media_type, response_folder, shows_requester
 from sharelog.web._security import CurrentUser
 
-
-class FoiErrorDetail(BaseModel):
-    """What went wrong: the HTTP status, a short type, a message and any further lines."""
-
-    status: int
-    type: str
-    message: str
-    details: list[str]
-
-
-class FoiErrorPublic(BaseModel):
-    """The API's one error shape."""
-
-    error: FoiErrorDetail
-
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": FoiErrorPublic, "description": description}
-    for status, description in (
-        (400, "The request cannot be used as given"),
-        (401, "No valid API token or session"),
-        (403, "The role may not do this"),
-        (404, "No such case or file"),
-        (409, "The action clashes with the case's state"),
-        (422, "The body or its values have problems, each listed"),
-    )
-}
-
-router = APIRouter(prefix="/foi", tags=["FOI cases"], responses=_ERRORS)
+# error responses (the one shape) are declared once, on the /api/v1 router
+router = APIRouter(prefix="/foi", tags=["FOI cases"])
 
 Regime = Literal["foia", "foisa"]
 AuthorityType = Literal["central_government", "other", "school"]

@@ -22,9 +22,8 @@ from sharelog.outcomes import (
 from sharelog.web._context import Ledger
 from sharelog.web._security import CurrentUser
 from sharelog.web._uploads import saved_upload, upload_name
-from sharelog.web.api._error_models import error_responses
 
-router = APIRouter(tags=["outcomes"], responses=error_responses(400, 401, 403, 404, 409, 422))
+router = APIRouter(tags=["outcomes"])
 
 
 class OutcomeCreate(BaseModel):

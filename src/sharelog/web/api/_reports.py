@@ -14,9 +14,8 @@ from sharelog.reports import monthly_json, shares_json
 from sharelog.web._context import Ledger
 from sharelog.web._report_query import ReportParams
 from sharelog.web._security import CurrentUser
-from sharelog.web.api._error_models import error_responses
 
-router = APIRouter(tags=["reports"], responses=error_responses(400, 401, 403, 404, 422))
+router = APIRouter(tags=["reports"])
 
 
 class PeriodPublic(BaseModel):
