@@ -26,6 +26,7 @@ LEDGER_TABLES = {
     "foi_responses",
     "users",
     "api_tokens",
+    "web_sessions",
 }
 
 
@@ -65,7 +66,7 @@ def test_downgrade_to_base_removes_everything_and_upgrade_restores(ledger_engine
 def test_each_revision_downgrades_to_the_one_before(ledger_engine: Engine) -> None:
     upgrade(ledger_engine)
     assert downgrade(ledger_engine, revision="0003").current == "0003"
-    assert _tables(ledger_engine) == LEDGER_TABLES - {"users", "api_tokens"}
+    assert _tables(ledger_engine) == LEDGER_TABLES - {"users", "api_tokens", "web_sessions"}
     assert downgrade(ledger_engine, revision="0002").current == "0002"
     assert _tables(ledger_engine) == LEDGER_TABLES - {
         "users",

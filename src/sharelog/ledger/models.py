@@ -379,6 +379,8 @@ class FoiCase(Base):
     requester_erased_at: Mapped[datetime | None]
     opened_by: Mapped[str] = mapped_column(String(100))
     opened_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # the organisation that received the request: only its FOI officers and auditors see or act on the case
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
 
     events: Mapped[list[FoiCaseEvent]] = relationship(back_populates="case", order_by="FoiCaseEvent.id")
     responses: Mapped[list[FoiResponse]] = relationship(back_populates="case", order_by="FoiResponse.id")
@@ -469,3 +471,20 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="api_tokens")
+
+
+class WebSession(Base):
+    """A signed-in browser session, held server-side so that signing out (or idling) ends it for every copy of the
+    cookie. The cookie carries a random token; only its sha256 is kept here."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # sign_out, idle, expired, disabled, password
+
+    user: Mapped[User] = relationship()
