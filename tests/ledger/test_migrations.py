@@ -65,12 +65,17 @@ def test_downgrade_to_base_removes_everything_and_upgrade_restores(ledger_engine
 
 def test_each_revision_downgrades_to_the_one_before(ledger_engine: Engine) -> None:
     upgrade(ledger_engine)
+    assert downgrade(ledger_engine, revision="0005").current == "0005"
+    assert _tables(ledger_engine) == LEDGER_TABLES - {"web_sessions"}
+    assert downgrade(ledger_engine, revision="0004").current == "0004"
+    assert "organisation_id" not in {c["name"] for c in inspect(ledger_engine).get_columns("foi_cases")}
     assert downgrade(ledger_engine, revision="0003").current == "0003"
     assert _tables(ledger_engine) == LEDGER_TABLES - {"users", "api_tokens", "web_sessions"}
     assert downgrade(ledger_engine, revision="0002").current == "0002"
     assert _tables(ledger_engine) == LEDGER_TABLES - {
         "users",
         "api_tokens",
+        "web_sessions",
         "foi_cases",
         "foi_case_events",
         "foi_responses",
