@@ -1,25 +1,11 @@
-"""Spreadsheet safety: text that a spreadsheet would run as a formula is written as plain text.
+"""Spreadsheet safety for reports: every writer passes every text cell through :func:`neutralise`.
 
-Excel, LibreOffice and Google Sheets treat a cell starting with ``=``, ``+``, ``-`` or ``@`` as a formula (and a
-leading tab or carriage return can hide one), so an agreement title such as ``=HYPERLINK("http://…","Click")``
-would become a live link, or worse, in a published report. Every writer passes every text cell through
-:func:`neutralise`, which prefixes such text with an apostrophe — the usual defence (OWASP, "CSV Injection"):
-the text stays readable and is never evaluated. Numbers are written as numbers and never touched.
+The functions live in :mod:`sharelog.spreadsheets`, shared with the return and review files of ``exchange`` and
+the output of ``sharelog link``; this module keeps the reports' own import short.
 """
 
 from __future__ import annotations
 
+from sharelog.spreadsheets import FORMULA_STARTS, neutralise, safe_cell
+
 __all__ = ["FORMULA_STARTS", "neutralise", "safe_cell"]
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """``text``, with an apostrophe in front if a spreadsheet could read it as a formula (leading spaces are
-    looked past, since some spreadsheets trim them on import)."""
-    return f"'{text}" if text.lstrip(" ").startswith(FORMULA_STARTS) else text
-
-
-def safe_cell(value: object) -> object:
-    """A cell's value ready for any writer: text neutralised, numbers and empty cells unchanged."""
-    return neutralise(value) if isinstance(value, str) else value
