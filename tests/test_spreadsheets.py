@@ -42,7 +42,9 @@ def test_an_ordinary_workbook_passes(tmp_path: Path) -> None:
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
     path = _bomb(tmp_path / "bomb.xlsx", megabytes=200)
     assert path.stat().st_size < 1_000_000
-    with pytest.raises(ValidationFailed, match=r"^bomb\.xlsx: the workbook unpacks to more than 50 MB") as caught:
+    with pytest.raises(
+        ValidationFailed, match=r"^bomb\.xlsx: the workbook unpacks to more than 50 MB"
+    ) as caught:
         check_xlsx_bounds(path, max_uncompressed=50_000_000, label="bomb.xlsx")
     assert str(tmp_path) not in caught.value.message
 

@@ -49,7 +49,9 @@ def safe_cell(value: object) -> object:
     return neutralise(value) if isinstance(value, str) else value
 
 
-def check_xlsx_bounds(path: Path, *, max_uncompressed: int, label: str, max_parts: int = MAX_XLSX_PARTS) -> None:
+def check_xlsx_bounds(
+    path: Path, *, max_uncompressed: int, label: str, max_parts: int = MAX_XLSX_PARTS
+) -> None:
     """Refuse a workbook that is not a zip, or whose parts would unpack to more than ``max_uncompressed`` bytes.
 
     Call it before ``openpyxl.load_workbook``; it reads the zip's central directory only.
