@@ -360,10 +360,12 @@ class FoiCase(Base):
         _one_of("regime", FOI_REGIMES, "regime"),
         _one_of("authority_type", FOI_AUTHORITY_TYPES, "authority_type"),
         _one_of("state", FOI_STATES, "state"),
+        # each organisation numbers its own cases: two authorities may both have a case 59907
+        UniqueConstraint("organisation_id", "reference"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    reference: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     request_text: Mapped[str] = mapped_column(Text)
     regime: Mapped[str] = mapped_column(String(8))
