@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,15 @@ from sharelog.settings import Settings
 from ._postgres import PostgresServer, PostgresUnavailable, start_postgres
 
 _database_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _umask_restored() -> Iterator[None]:
+    """The ``sharelog`` command and the web app set the process umask to 0077; each test starts with its own."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
 
 
 @pytest.fixture

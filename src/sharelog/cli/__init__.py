@@ -95,8 +95,10 @@ def _root(
     ),
 ) -> None:
     """Accountable inter-agency data matching."""
+    from sharelog.private_files import use_private_umask
     from sharelog.settings import Settings
 
+    use_private_umask()  # what this run writes (ledger, returns, reports, libraries' files) is the user's alone
     if ctx.obj is None:
         ctx.obj = Settings()
 

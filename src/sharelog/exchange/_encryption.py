@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sharelog.errors import Conflict, InputError
 from sharelog.exchange._returns import file_checksum, partial_path, write_partial_csv, write_partial_json
 from sharelog.linkage import write_csv_rows
+from sharelog.private_files import private_dir, write_private_bytes
 from sharelog.settings import Settings
 
 __all__ = [
@@ -216,13 +217,8 @@ def review_file_path(review_dir: Path, reference: str) -> Path:
 
 
 def _write_partial_bytes(data: bytes, final: Path) -> Path:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = partial_path(final)
-    with partial.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return partial
+    private_dir(final.parent)
+    return write_private_bytes(partial_path(final), data)
 
 
 def write_exchange_csv(table: pa.Table, final: Path, *, key: bytes | None) -> tuple[Path, str]:

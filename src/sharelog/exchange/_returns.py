@@ -32,6 +32,7 @@ from sharelog.exchange._events import ReviewFileDeleted
 from sharelog.ledger.audit import append_audit_event
 from sharelog.ledger.models import Exchange, ReturnFile
 from sharelog.linkage import write_csv_atomically
+from sharelog.private_files import open_private, private_dir
 
 __all__ = [
     "crash_point",
@@ -69,17 +70,17 @@ def file_checksum(path: Path) -> str:
 
 def write_partial_csv(table: pa.Table, final: Path) -> tuple[Path, str]:
     """Write ``table`` to the partial path of ``final`` (synced to disk); return it with its checksum."""
-    final.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(final.parent)
     partial = partial_path(final)
-    write_csv_atomically(table, partial)
+    write_csv_atomically(table, partial)  # 0600, its text cells neutralised for spreadsheets
     return partial, file_checksum(partial)
 
 
 def write_partial_json(document: Any, final: Path) -> Path:
     """Write ``document`` as JSON to the partial path of ``final`` (synced to disk)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(final.parent)
     partial = partial_path(final)
-    with partial.open("w", encoding="utf-8") as handle:
+    with open_private(partial, "w", encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False, indent=1, default=str)
         handle.flush()
         os.fsync(handle.fileno())

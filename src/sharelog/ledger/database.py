@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,8 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from sharelog.ledger._sqlite import configure_sqlite_engine
+from sharelog.private_files import PRIVATE_FILE_MODE, make_private, private_dir
 
 __all__ = ["create_ledger_engine", "ledger_session", "safe_url"]
+
+log = logging.getLogger("sharelog.ledger")
 
 
 def safe_url(url: str) -> str:
@@ -34,14 +39,34 @@ def create_ledger_engine(url: str, *, max_connections: int | None = None) -> Eng
         kept = min(5, max_connections)
         pool = {"pool_size": kept, "max_overflow": max_connections - kept}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            _private_sqlite_file(Path(parsed.database))
         engine = create_engine(url, **pool)
         configure_sqlite_engine(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the ledger's SQLite file for its owner only (0600), or make an existing one so.
+
+    SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the database file's own mode, so they follow;
+    those an older sharelog left readable by others are tightened too. A missing folder is created 0700.
+    """
+    try:
+        if not path.parent.is_dir():
+            private_dir(path.parent)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))  # empty: new
+        except FileExistsError:
+            pass
+        for companion in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+            if companion.exists():
+                make_private(companion)
+    except OSError as error:  # a read-only folder or file system: SQLite says what it can and cannot do
+        log.warning("cannot make the ledger file private (%s)", error.strerror or type(error).__name__)
 
 
 @contextmanager

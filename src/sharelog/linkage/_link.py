@@ -16,6 +16,8 @@ from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._inputs import InputFile
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._session import Backend, MatchingSession, Progress
+from sharelog.private_files import open_private
+from sharelog.spreadsheets import safe_cell
 
 __all__ = ["LinkResult", "link", "open_session", "train"]
 
@@ -47,23 +49,34 @@ def write_csv_rows(table: pa.Table, handle: TextIO) -> None:
     """Write ``table`` as CSV to an open text handle: a header, then the rows in batches.
 
     Values are quoted only where CSV needs it; nulls are empty fields; lines end in ``\\n``. One definition of
-    sharelog's CSV, whether it goes to a file or (encrypted return files) to memory first.
+    sharelog's CSV, whether it goes to a file or (encrypted return files) to memory first. Its files — matches,
+    return files — are opened in spreadsheets by people, and their text comes from request batches, so every text
+    cell is neutralised (:func:`sharelog.spreadsheets.neutralise`): a request id such as ``=HYPERLINK(…)`` is
+    written ``'=HYPERLINK(…)``, never run. Numbers are written as they are.
     """
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(table.column_names)
+    writer.writerow([safe_cell(name) for name in table.column_names])
     for batch in table.to_batches(max_chunksize=65_536):
-        columns = [column.to_pylist() for column in batch.columns]
+        columns = [_safe_column(column) for column in batch.columns]
         writer.writerows(zip(*columns, strict=True))
+
+
+def _safe_column(column: pa.Array) -> list[object]:
+    values = column.to_pylist()
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return values
+    return [safe_cell(value) for value in values]
 
 
 def write_csv_atomically(table: pa.Table, out: Path) -> None:
     """Write ``table`` as CSV beside ``out`` and move it into place: no partial file is ever left behind.
 
-    Values are quoted only where CSV needs it; nulls are empty fields (see :func:`write_csv_rows`).
+    Values are quoted only where CSV needs it; nulls are empty fields; text is neutralised for spreadsheets; the
+    file is its owner's only (0600) — see :func:`write_csv_rows`.
     """
     partial = out.with_name(f".{out.name}.partial")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
+        with open_private(partial, "w", encoding="utf-8", newline="") as handle:
             write_csv_rows(table, handle)
             handle.flush()
             os.fsync(handle.fileno())

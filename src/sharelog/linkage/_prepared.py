@@ -4,7 +4,8 @@ batch only reads what it needs.
 Folder layout: ``manifest.json`` (what it holds and where from), ``linkage.parquet`` (the linkage columns),
 ``register.parquet`` (the register as given, for the fields an agreement returns), ``tf_<column>.parquet``
 (term frequencies from the register) and, once trained, ``model.json`` and ``relatives.json`` (how the register's
-brothers, sisters and twins compare: see :mod:`sharelog.linkage._relatives`).
+brothers, sisters and twins compare: see :mod:`sharelog.linkage._relatives`). The folder is its owner's only
+(0700, files 0600), whatever the umask.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sharelog import __version__
 from sharelog.errors import InputError
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._session import PREPARED_FORMAT, TF_COLUMNS, MatchingSession, Progress
+from sharelog.private_files import make_private, private_dir
 
 __all__ = ["PreparedRegister", "prepare_register"]
 
@@ -64,7 +66,7 @@ def prepare_register(
         raise InputError("give --model or --train-requests, not both")
     staging = out_dir.with_name(f".{out_dir.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    private_dir(staging)  # personal data: the folder and every file in it are the owner's only
     try:
         with MatchingSession() as session:
             info = session.load_register(register, progress=progress)
@@ -88,6 +90,7 @@ def prepare_register(
                 "model_checksum": trained.checksum if trained else None,
             }
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        make_private(staging)  # DuckDB and the model writer create their files with the process's umask
         if out_dir.exists():
             shutil.rmtree(out_dir)
         staging.replace(out_dir)

@@ -1,9 +1,14 @@
-"""Writing a whole report in the format asked for (by ``--format`` or the file's suffix)."""
+"""Writing a whole report in the format asked for (by ``--format`` or the file's suffix).
+
+Every report file is created for its owner only (0600), whatever the umask: an internal report holds exact small
+counts, and even a published one is the operator's to publish, not the host's other users'.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from sharelog.private_files import make_private
 from sharelog.reports._formats import format_of, monthly_json, write_csv, write_html, write_json
 from sharelog.reports._layout import monthly_sheets
 from sharelog.reports._report import MonthlyReport
@@ -24,12 +29,14 @@ def write_monthly_report(report: MonthlyReport, path: Path, *, format: str | Non
     path.parent.mkdir(parents=True, exist_ok=True)
     sheets = monthly_sheets(report)
     if chosen == "xlsx":
-        return write_workbook(sheets, path, title=report.title(), created=report.generated_at)
-    if chosen == "csv":
-        return write_csv(sheets[0], path)
-    if chosen == "html":
-        return write_html([sheets[0], sheets[2]], path, title=report.title())
-    return write_json(monthly_json(report), path)
+        written = write_workbook(sheets, path, title=report.title(), created=report.generated_at)
+    elif chosen == "csv":
+        written = write_csv(sheets[0], path)
+    elif chosen == "html":
+        written = write_html([sheets[0], sheets[2]], path, title=report.title())
+    else:
+        written = write_json(monthly_json(report), path)
+    return make_private(written)
 
 
 def write_shares_register(register: SharesRegister, path: Path, *, format: str | None = None) -> Path:
@@ -42,9 +49,11 @@ def write_shares_register(register: SharesRegister, path: Path, *, format: str |
     path.parent.mkdir(parents=True, exist_ok=True)
     sheets = shares_sheets(register)
     if chosen == "xlsx":
-        return write_workbook(sheets, path, title=register.title(), created=register.generated_at)
-    if chosen == "csv":
-        return write_csv(sheets[0], path)
-    if chosen == "html":
-        return write_html(sheets, path, title=register.title())
-    return write_json(shares_json(register), path)
+        written = write_workbook(sheets, path, title=register.title(), created=register.generated_at)
+    elif chosen == "csv":
+        written = write_csv(sheets[0], path)
+    elif chosen == "html":
+        written = write_html(sheets, path, title=register.title())
+    else:
+        written = write_json(shares_json(register), path)
+    return make_private(written)

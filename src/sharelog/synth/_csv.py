@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sharelog.private_files import open_private
+
 __all__ = ["write_csv"]
 
 _CHUNK_ROWS = 250_000
@@ -53,7 +55,7 @@ def write_csv(
     """Write ``columns`` (all the same length) to ``path``; return the number of data rows.
 
     Args:
-        path: the file to create or overwrite.
+        path: the file to create or overwrite (readable by its owner only).
         columns: column name → values, in output order. Nulls are written as empty fields; dates as
             ``YYYY-MM-DD``.
         progress: called with (rows written, total rows) after each chunk.
@@ -61,7 +63,7 @@ def write_csv(
     names = list(columns)
     arrays = [columns[name] for name in names]
     total = len(arrays[0]) if arrays else 0
-    with path.open("wb") as out:
+    with open_private(path, "wb") as out:
         out.write((",".join(names) + "\n").encode("utf-8"))
         for start in range(0, total, _CHUNK_ROWS):
             chunk = [array.slice(start, _CHUNK_ROWS) for array in arrays]

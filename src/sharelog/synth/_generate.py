@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from sharelog import schemas
 from sharelog.errors import InputError
+from sharelog.private_files import private_dir
 from sharelog.synth._csv import write_csv
 from sharelog.synth._households import Register, build_register
 from sharelog.synth._months import parse_months, split_over_months
@@ -163,7 +164,7 @@ def generate(
         raise InputError("in_register_share must be between 0 and 1")
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
-    out_dir.mkdir(exist_ok=True)
+    private_dir(out_dir)  # synthetic, but shaped like personal data and handled the same way
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     report("households", 0, 1)
     geo = build_geography(streams[0])

@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from sharelog import __version__
 from sharelog.accounts import SignInThrottle
 from sharelog.ledger import create_ledger_engine, require_current
+from sharelog.private_files import use_private_umask
 from sharelog.settings import Settings
 from sharelog.web import api, pages
 from sharelog.web._context import LEDGER_SESSIONS, WebContext
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) ->
         settings: where the ledger, agreements and data folder are.
         throttle: the sign-in throttle (tests pass a stricter one); default 5 failures per account per 15 minutes.
     """
+    use_private_umask()  # what the server writes (ledger, return files, uploads, reports) is its user's alone
     engine = create_ledger_engine(settings.ledger_url(), max_connections=LEDGER_SESSIONS)
     require_current(engine)
     app = FastAPI(
