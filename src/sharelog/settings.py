@@ -6,6 +6,7 @@ Values come from ``SHARELOG_*`` environment variables or a ``.env`` file in the 
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -104,6 +105,18 @@ class Settings(BaseSettings):
         default=True,
         description="Mark the session cookie Secure (browsers then send it only over HTTPS, or to localhost).",
     )
+    web_session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=480,
+        description="A web session unused this many minutes ends (it ends anyway 8 hours after signing in).",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="The proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed, comma-separated "
+        "IP addresses or networks (10.0.0.5, 10.1.0.0/16); default: none, so a client's address is its "
+        "connection's.",
+    )
 
     def ledger_url(self) -> str:
         """The database URL of the ledger, defaulting to a SQLite file in ``data_dir``."""
@@ -138,6 +151,22 @@ class Settings(BaseSettings):
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip()
+
+    def trusted_proxy_list(self) -> list[str]:
+        """``trusted_proxies`` as a list, each an IP address or network.
+
+        Raises:
+            InputError: an entry is neither (a host name, or ``*``, which would believe every client).
+        """
+        entries = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+        for number, entry in enumerate(entries, start=1):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise InputError(
+                    f"SHARELOG_TRUSTED_PROXIES: entry {number} is not an IP address or network"
+                ) from None
+        return entries
 
     def holder_key_bytes(self) -> bytes:
         """The holder's secret key. Refuses to run without one, or with the public demo key outside demo mode.

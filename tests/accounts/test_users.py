@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from sharelog.accounts import (
+    Refusal,
     SignInThrottle,
     add_user,
     authenticate,
@@ -104,6 +105,10 @@ def test_tokens_and_passwords(session: Session) -> None:
     assert user_for_token(session, "slt_wrong") is None and user_for_token(session, "not-a-token") is None
     revoke_api_token(session, issued.id, actor="admin")
     assert user_for_token(session, issued.secret) is None
+    with pytest.raises(Conflict, match=f"API token {issued.id} was already revoked"):
+        revoke_api_token(session, issued.id, actor="admin")
+    revoked = session.execute(select(AuditEvent).where(AuditEvent.action == "api-token-revoked")).all()
+    assert len(revoked) == 1
     with pytest.raises(NotFound):
         revoke_api_token(session, 999, actor="admin")
     version = user.session_version
@@ -126,3 +131,14 @@ def test_throttle_counts_failures_per_account_and_address() -> None:
         throttle.check(username="carl", address="10.0.0.1")  # the address has used its three
     throttle.succeeded(username="ana")
     throttle.check(username="ana", address="10.0.0.9")
+
+
+def test_throttle_says_which_limit_refuses_and_whether_first_in_the_window() -> None:
+    throttle = SignInThrottle(per_account="1/minute", per_address="2/minute")
+    assert throttle.refusal(username="ana", address="10.0.0.1") is None
+    throttle.failed(username="ana", address="10.0.0.1")
+    assert throttle.refusal(username="ana", address="10.0.0.1") == Refusal("account", first=True)
+    assert throttle.refusal(username="ANA", address="10.0.0.2") == Refusal("account", first=False)
+    throttle.failed(username="bob", address="10.0.0.1")
+    assert throttle.refusal(username="carl", address="10.0.0.1") == Refusal("address", first=True)
+    assert throttle.refusal(username="dora", address="10.0.0.1") == Refusal("address", first=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -113,3 +114,64 @@ def test_demo_accounts_and_case_are_made_once(settings: Settings) -> None:
         assert len(session.execute(select(User)).all()) == len(DEMO_ACCOUNTS)
         assert len(session.execute(select(FoiCase)).all()) == 1
     engine.dispose()
+
+
+def test_revoking_a_revoked_token_says_so_and_records_nothing(settings: Settings) -> None:
+    from sharelog.ledger.models import AuditEvent
+
+    _ledger(settings)
+    add = ["users", "add", "ana", "--role", "auditor", "--org", "dfe", "--password-stdin"]
+    assert runner.invoke(app, add, obj=settings, input=PASSWORD).exit_code == 0
+    assert runner.invoke(app, ["users", "token", "ana"], obj=settings).exit_code == 0
+    first = runner.invoke(app, ["users", "revoke", "1"], obj=settings)
+    assert first.exit_code == 0 and "Revoked API token 1." in first.stdout
+    again = runner.invoke(app, ["users", "revoke", "1"], obj=settings)
+    assert again.exit_code == 2 and "Revoked" not in again.stdout
+    assert "Error: API token 1 was already revoked, on " in again.stderr
+    engine = create_ledger_engine(settings.ledger_url())
+    with ledger_session(engine) as session:
+        revoked = session.execute(select(AuditEvent).where(AuditEvent.action == "api-token-revoked")).all()
+    engine.dispose()
+    assert len(revoked) == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        (" " * 12, "one character repeated"),
+        ("aaaaaaaaaaaa", "one character repeated"),
+        ("password1234", "too easy to guess"),
+        ("anabelleanabelle", "built from the username"),
+    ],
+)
+def test_weak_passwords_are_refused_by_add_and_password(
+    settings: Settings, password: str, reason: str
+) -> None:
+    _ledger(settings)
+    add = ["users", "add", "anabelle", "--role", "auditor", "--org", "dfe", "--password-stdin"]
+    refused = runner.invoke(app, add, obj=settings, input=password + "\n")
+    assert refused.exit_code == 2 and f"Error: the password is {reason}" in refused.stderr
+    assert runner.invoke(app, add, obj=settings, input=PASSWORD).exit_code == 0
+    changed = runner.invoke(
+        app, ["users", "password", "anabelle", "--password-stdin"], obj=settings, input=password + "\n"
+    )
+    assert changed.exit_code == 2 and f"Error: the password is {reason}" in changed.stderr
+    assert password.strip() == "" or password not in refused.output + changed.output
+
+
+def test_serve_runs_uvicorn_without_its_proxy_headers_and_access_log(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    import uvicorn
+
+    _ledger(settings)
+    access = logging.getLogger("sharelog.access")
+    monkeypatch.setattr(access, "handlers", list(access.handlers))  # serve adds one; the next test has none
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    result = runner.invoke(app, ["serve"], obj=settings)
+    assert result.exit_code == 0, result.output
+    [options] = calls
+    assert options["proxy_headers"] is False and options["access_log"] is False

@@ -10,6 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
+from sharelog.web import SESSION_COOKIE
+from sharelog.web._access import ACCESS, PUBLIC
+from sharelog.web._routes import app_routes
+
 from .access_table import PATH_VALUES
 
 DOCUMENT = "/api/v1/openapi.json"
@@ -121,3 +125,35 @@ def test_an_unknown_api_address_answers_in_the_error_shape(client: TestClient) -
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert_error_shape(response.json(), 404)
+
+
+def test_the_ways_to_sign_in_are_declared(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert {
+        name: (scheme["type"], scheme.get("scheme"), scheme.get("in")) for name, scheme in schemes.items()
+    } == {
+        "apiToken": ("http", "bearer", None),
+        "sessionCookie": ("apiKey", None, "cookie"),
+    }
+    assert schemes["sessionCookie"]["name"] == SESSION_COOKIE
+
+
+def test_every_operation_that_needs_sign_in_says_so(client: TestClient, document: dict[str, Any]) -> None:
+    """An operation's ``security`` matches the access table, and what the API does without credentials."""
+    rules = {
+        (route.path, method.lower()): ACCESS[route.name]
+        for route in app_routes(client.app)  # type: ignore[arg-type]
+        if route.in_schema and route.name is not None
+        for method in route.methods
+    }
+    wrong = []
+    for path, method, operation in _operations(document):
+        public = rules[(path, method)] == PUBLIC
+        expected = [] if public else [{"apiToken": []}, {"sessionCookie": []}]
+        if operation.get("security") != expected:
+            wrong.append(f"{method.upper()} {path}: {operation.get('security')}")
+        client.cookies.clear()
+        answered = client.request(method.upper(), _url(path)).status_code
+        if (answered == 401) == public:
+            wrong.append(f"{method.upper()} {path}: answered {answered} without credentials")
+    assert wrong == [], f"operations whose security is not what the access table says: {wrong}"

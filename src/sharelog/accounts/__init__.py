@@ -1,17 +1,30 @@
-"""Accounts for the web app and the API: users with one role in one organisation, passwords, API tokens."""
+"""Accounts for the web app and the API: users with one role in one organisation, passwords, API tokens, web
+sessions and the sign-in throttle."""
 
 from sharelog.accounts._events import (
     ApiTokenCreated,
     ApiTokenRevoked,
     PasswordChanged,
+    SessionExpired,
+    SignInFailed,
+    SignInThrottled,
     UserAdded,
     UserDisabled,
     UserSignedIn,
+    UserSignedOut,
 )
+from sharelog.accounts._passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_password
 from sharelog.accounts._roles import ROLE_INFO, ROLES, RoleInfo, role_info
-from sharelog.accounts._throttle import SignInThrottle
+from sharelog.accounts._sessions import (
+    SESSION_LIFETIME,
+    WebSessionFound,
+    end_web_session,
+    expire_web_session,
+    find_web_session,
+    start_web_session,
+)
+from sharelog.accounts._throttle import Refusal, SignInThrottle
 from sharelog.accounts._users import (
-    MIN_PASSWORD_LENGTH,
     TOKEN_PREFIX,
     IssuedToken,
     add_user,
@@ -20,35 +33,52 @@ from sharelog.accounts._users import (
     disable_user,
     find_user,
     list_users,
+    record_failed_sign_in,
     record_sign_in,
+    record_sign_in_throttled,
     revoke_api_token,
     set_password,
     user_for_token,
 )
 
 __all__ = [
+    "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "ROLES",
     "ROLE_INFO",
+    "SESSION_LIFETIME",
     "TOKEN_PREFIX",
     "ApiTokenCreated",
     "ApiTokenRevoked",
     "IssuedToken",
     "PasswordChanged",
+    "Refusal",
     "RoleInfo",
+    "SessionExpired",
+    "SignInFailed",
     "SignInThrottle",
+    "SignInThrottled",
     "UserAdded",
     "UserDisabled",
     "UserSignedIn",
+    "UserSignedOut",
+    "WebSessionFound",
     "add_user",
     "authenticate",
+    "check_password",
     "create_api_token",
     "disable_user",
+    "end_web_session",
+    "expire_web_session",
     "find_user",
+    "find_web_session",
     "list_users",
+    "record_failed_sign_in",
     "record_sign_in",
+    "record_sign_in_throttled",
     "revoke_api_token",
     "role_info",
     "set_password",
+    "start_web_session",
     "user_for_token",
 ]

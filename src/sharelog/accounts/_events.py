@@ -11,9 +11,13 @@ __all__ = [
     "ApiTokenCreated",
     "ApiTokenRevoked",
     "PasswordChanged",
+    "SessionExpired",
+    "SignInFailed",
+    "SignInThrottled",
     "UserAdded",
     "UserDisabled",
     "UserSignedIn",
+    "UserSignedOut",
 ]
 
 
@@ -43,6 +47,38 @@ class UserSignedIn(LedgerEvent):
     """Someone signed in to the web app."""
 
     action: ClassVar[str] = "user-signed-in"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserSignedOut(LedgerEvent):
+    """Someone signed out: the session ends for every copy of its cookie."""
+
+    action: ClassVar[str] = "user-signed-out"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionExpired(LedgerEvent):
+    """A session was found over and ended (detail ``reason``: ``idle``, ``lifetime`` or ``disabled``). Recorded
+    when its cookie next comes back; a session never used again just lapses."""
+
+    action: ClassVar[str] = "session-expired"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignInFailed(LedgerEvent):
+    """A sign-in was refused: a wrong password, a disabled account or an unknown username. The object is the
+    account when one has that username; an unknown username is not recorded at all (people type passwords into
+    the username box), nor is any password."""
+
+    action: ClassVar[str] = "sign-in-failed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignInThrottled(LedgerEvent):
+    """The sign-in throttle began refusing an account or an address (detail ``limit``); recorded once per
+    account or address per window, not per refused attempt, so a flood of attempts cannot flood the chain."""
+
+    action: ClassVar[str] = "sign-in-throttled"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,17 +21,20 @@ from sharelog.accounts._events import (
     ApiTokenCreated,
     ApiTokenRevoked,
     PasswordChanged,
+    SignInFailed,
+    SignInThrottled,
     UserAdded,
     UserDisabled,
     UserSignedIn,
 )
+from sharelog.accounts._passwords import check_password
 from sharelog.accounts._roles import ROLE_INFO
+from sharelog.accounts._sessions import end_user_web_sessions
 from sharelog.errors import Conflict, InputError, NotFound
 from sharelog.ledger.audit import append_audit_event
 from sharelog.ledger.models import ApiToken, Organisation, User, utc_now
 
 __all__ = [
-    "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
     "IssuedToken",
     "add_user",
@@ -40,24 +43,21 @@ __all__ = [
     "disable_user",
     "find_user",
     "list_users",
+    "record_failed_sign_in",
     "record_sign_in",
+    "record_sign_in_throttled",
     "revoke_api_token",
     "set_password",
     "user_for_token",
 ]
 
-MIN_PASSWORD_LENGTH = 12  # NCSC: length over complexity rules
 TOKEN_PREFIX = "slt_"
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how precisely a token's last use is noted
+_SIGNED_OUT = "anonymous"  # the actor of a refused sign-in: whoever tried is not known
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs as long as a wrong password
 _DUMMY_HASH = _hasher.hash("sharelog: no such user")
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def find_user(session: Session, username: str) -> User:
@@ -101,7 +101,7 @@ def add_user(
         raise InputError(
             f"the role {role} belongs to a {kinds} organisation; {organisation_id} is a {organisation.kind}"
         )
-    _check_password(password)
+    check_password(password, username=username, display_name=display_name)
     if session.execute(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"there is already a user called {username!r}")
     user = User(
@@ -138,16 +138,23 @@ def disable_user(session: Session, username: str, *, actor: str) -> User:
         if token.revoked_at is None:
             token.revoked_at = user.disabled_at
     append_audit_event(session, UserDisabled(actor=actor, object_type="user", object_id=username))
+    end_user_web_sessions(session, user, reason="disabled")
     return user
 
 
 def set_password(session: Session, username: str, *, password: str, actor: str) -> User:
-    """Set a new password; every session signed in with the old one ends."""
-    _check_password(password)
+    """Set a new password; every session signed in with the old one ends.
+
+    Raises:
+        NotFound: there is no such account.
+        InputError: the password breaks a rule of :func:`~sharelog.accounts.check_password`.
+    """
     user = find_user(session, username)
+    check_password(password, username=user.username, display_name=user.display_name)
     user.password_hash = _hasher.hash(password)
     user.session_version += 1
     append_audit_event(session, PasswordChanged(actor=actor, object_type="user", object_id=username))
+    end_user_web_sessions(session, user, reason="password")
     return user
 
 
@@ -169,6 +176,28 @@ def record_sign_in(session: Session, user: User, *, via: str) -> None:
     """Append a ``user-signed-in`` event (``via``: ``web`` for now)."""
     event = UserSignedIn(
         actor=user.username, object_type="user", object_id=user.username, detail={"via": via}
+    )
+    append_audit_event(session, event)
+
+
+def record_failed_sign_in(session: Session, *, username: str, via: str) -> None:
+    """Append a ``sign-in-failed`` event: about the account if one has this username; otherwise about no one,
+    for what was typed as a username may be a password typed in the wrong box. Never a password."""
+    known = session.execute(select(User.username).where(User.username == username)).scalar_one_or_none()
+    detail = {"via": via, "account": "known" if known is not None else "unknown"}
+    event = SignInFailed(actor=_SIGNED_OUT, object_type="user", object_id=known or "unknown", detail=detail)
+    append_audit_event(session, event)
+
+
+def record_sign_in_throttled(session: Session, *, username: str, limit: str, via: str) -> None:
+    """Append a ``sign-in-throttled`` event: the throttle began refusing an account (named if it exists) or an
+    address (never recorded: the access log has a keyed hash of it)."""
+    known = None
+    if limit == "account":
+        known = session.execute(select(User.username).where(User.username == username)).scalar_one_or_none()
+    detail = {"via": via, "limit": limit}
+    event = SignInThrottled(
+        actor=_SIGNED_OUT, object_type="user", object_id=known or "unknown", detail=detail
     )
     append_audit_event(session, event)
 
@@ -204,15 +233,21 @@ def create_api_token(session: Session, *, username: str, name: str, actor: str) 
 
 
 def revoke_api_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
-    """Revoke a token by its id; it stops working at once."""
+    """Revoke a token by its id; it stops working at once.
+
+    Raises:
+        NotFound: there is no such token.
+        Conflict: the token was revoked already (nothing changes, nothing is recorded).
+    """
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(f"no API token {token_id}")
-    if token.revoked_at is None:
-        token.revoked_at = utc_now()
-        detail = {"token_id": token.id, "name": token.name}
-        event = ApiTokenRevoked(actor=actor, object_type="user", object_id=token.user.username, detail=detail)
-        append_audit_event(session, event)
+    if token.revoked_at is not None:
+        raise Conflict(f"API token {token_id} was already revoked, on {token.revoked_at:%Y-%m-%d}")
+    token.revoked_at = utc_now()
+    detail = {"token_id": token.id, "name": token.name}
+    event = ApiTokenRevoked(actor=actor, object_type="user", object_id=token.user.username, detail=detail)
+    append_audit_event(session, event)
     return token
 
 

@@ -23,7 +23,11 @@ With --demo, serve the ledger `sharelog demo` (or `make run`) wrote, with one ac
 `sharelog-demo`, printed at start) and an open FOI case. The demo ledger holds synthetic data only.
 
 The session cookie is Secure: browsers send it over HTTPS, or to http://localhost. Behind a proxy that ends TLS,
-keep the default host (127.0.0.1) and let the proxy forward to it.
+keep the default host (127.0.0.1) and let the proxy forward to it; name it in SHARELOG_TRUSTED_PROXIES so that
+its X-Forwarded-For header is believed (from no one else: by default, from no one).
+
+One line per request goes to standard error (the logger sharelog.access): the route without its values or query
+string, the status, the time taken, the account's id and role, and a keyed hash of the client's address.
 """
 
 
@@ -41,7 +45,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         import uvicorn
 
-        from sharelog.web import create_app
+        from sharelog.web import configure_access_log, create_app
         from sharelog.web._demo import DEMO_PASSWORD, ensure_demo_accounts, ensure_demo_foi_case
 
         settings = settings_of(ctx)
@@ -67,4 +71,16 @@ def register(app: typer.Typer) -> None:
         web_app = create_app(settings)
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
         out.print(f"sharelog is serving on http://{shown}:{port}  (API: http://{shown}:{port}/api/v1/docs)")
-        uvicorn.run(web_app, host=host, port=port, log_level="warning", proxy_headers=True)
+        configure_access_log()
+        # the app reads X-Forwarded-For itself, from SHARELOG_TRUSTED_PROXIES only: uvicorn's own reading would
+        # believe anyone connecting from 127.0.0.1. Its access log (full addresses with query strings, client
+        # addresses) is off: the app's own, sharelog.access, replaces it.
+        uvicorn.run(
+            web_app,
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=False,
+            forwarded_allow_ips="",
+            access_log=False,
+        )

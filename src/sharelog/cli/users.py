@@ -155,7 +155,7 @@ def token_command(
 def revoke_command(
     ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's number (from `token`).")]
 ) -> None:
-    """Revoke an API token."""
+    """Revoke an API token (a token revoked already is an error: nothing changes, nothing is recorded)."""
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
         revoke_api_token(session, token_id, actor=settings.actor)

@@ -10,23 +10,27 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from sharelog import __version__
-from sharelog.accounts import SignInThrottle
+from sharelog.accounts import SESSION_LIFETIME, SignInThrottle
 from sharelog.ledger import create_ledger_engine, require_current
 from sharelog.private_files import use_private_umask
 from sharelog.settings import Settings
 from sharelog.web import api, pages
+from sharelog.web._access_log import ACCESS_LOGGER, AccessLog
 from sharelog.web._context import LEDGER_SESSIONS, WebContext
 from sharelog.web._errors import install_error_handlers
-from sharelog.web._security import authorize
+from sharelog.web._openapi import declare_security
+from sharelog.web._security import authorize, expire_sessions_found_over
 from sharelog.web._templating import make_templates
 from sharelog.web.api._error_models import error_responses
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
 SESSION_COOKIE = "sharelog_session"
-SESSION_HOURS = 8  # a working day; signing in again after that is expected in government services
+# HSTS wherever the session cookie is Secure: a year, subdomains too (the HSTS preload list's minimum)
+HSTS = "max-age=31536000; includeSubDomains"
 STATIC_DIR = Path(__file__).parent / "static"
 ASSETS_DIR = STATIC_DIR / "govuk" / "assets"
 log = logging.getLogger("sharelog.web")
@@ -41,7 +45,7 @@ Authenticate machine clients with an API token (`sharelog users token USERNAME`)
 """
 
 
-def _security_headers(app: FastAPI) -> None:
+def _security_headers(app: FastAPI, *, hsts: bool) -> None:
     @app.middleware("http")
     async def add_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         nonce = secrets.token_urlsafe(16)
@@ -55,6 +59,9 @@ def _security_headers(app: FastAPI) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # only with Secure cookies: a local http:// setup (web_secure_cookies off) must stay reachable
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if not request.url.path.startswith(("/static/", "/assets/")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -82,15 +89,24 @@ def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) ->
         settings=settings, engine=engine, templates=make_templates(), throttle=throttle or SignInThrottle()
     )
     install_error_handlers(app)
-    _security_headers(app)
+    declare_security(app, cookie=SESSION_COOKIE)
+    expire_sessions_found_over(app)
+    _security_headers(app, hsts=settings.web_secure_cookies)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.web_secret(),
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_HOURS * 3600,
+        max_age=int(SESSION_LIFETIME.total_seconds()),  # the ledger's row ends the session anyway
         same_site="strict",
         https_only=settings.web_secure_cookies,
     )
+    # outermost: the access log, then the client's address from a trusted proxy's X-Forwarded-For (only from
+    # SHARELOG_TRUSTED_PROXIES: `sharelog serve` turns uvicorn's own handling, which believes 127.0.0.1, off)
+    logging.getLogger(ACCESS_LOGGER).setLevel(logging.INFO)
+    app.add_middleware(AccessLog, secret=settings.web_secret(), routes_of=app)
+    proxies = settings.trusted_proxy_list()
+    if proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     guarded = [Depends(authorize)]
     for router in pages.ROUTERS:
         app.include_router(router, dependencies=guarded, include_in_schema=False)

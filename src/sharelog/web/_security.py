@@ -3,23 +3,30 @@
 Every router carries :func:`authorize` as a dependency. It finds who is asking, looks the matched route up in
 :data:`~sharelog.web._access.ACCESS` (fail closed) and, for a form posted with a session cookie, checks the CSRF
 token. Routes then read the user with :data:`CurrentUser` or :data:`MaybeUser`.
+
+The signed session cookie holds a random session token and the CSRF token; the session itself is a row in the
+ledger (:mod:`sharelog.accounts`), so signing out, idling, a new password or a disabled account ends it for
+every copy of the cookie.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from anyio.to_thread import run_sync
+from fastapi import Depends, FastAPI, Request, Response
 from sqlalchemy.orm import Session
 
-from sharelog.accounts import user_for_token
+from sharelog.accounts import expire_web_session, find_web_session, user_for_token
 from sharelog.errors import AccessDenied, SignInRequired
 from sharelog.ledger.models import User
 from sharelog.web._access import ACCESS, allowed
-from sharelog.web._context import Ledger
+from sharelog.web._context import Ledger, WebContext, context_of
 
 __all__ = [
     "CSRF_FIELD",
@@ -30,6 +37,8 @@ __all__ = [
     "authorize",
     "csrf_token",
     "end_session",
+    "expire_sessions_found_over",
+    "session_token",
     "start_session",
 ]
 
@@ -39,14 +48,17 @@ class Principal:
     """Who is signed in, copied out of the ledger row so that pages (error pages too) can show it after the
     request's transaction has ended."""
 
+    user_id: int
     username: str
     display_name: str
     role: str
     organisation_id: str
+    via: str  # how they signed in: "session" (the cookie) or "token" (an API token)
 
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+_SESSION_TOKEN = "sid"  # the key of the session token in the signed cookie
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -59,14 +71,21 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def start_session(request: Request, user: User) -> None:
-    """Sign ``user`` in: a fresh session (a new CSRF token too, so one planted before sign-in is useless)."""
+def start_session(request: Request, token: str) -> None:
+    """Put a new session's token (from :func:`sharelog.accounts.start_web_session`) in a fresh cookie, with a
+    new CSRF token, so that one planted before sign-in is useless."""
     request.session.clear()
-    request.session.update({"uid": user.id, "sv": user.session_version, "csrf": secrets.token_urlsafe(32)})
+    request.session.update({_SESSION_TOKEN: token, "csrf": secrets.token_urlsafe(32)})
+
+
+def session_token(request: Request) -> str | None:
+    """The session token the cookie carries, if any."""
+    token = request.session.get(_SESSION_TOKEN)
+    return token if isinstance(token, str) else None
 
 
 def end_session(request: Request) -> None:
-    """Sign out: forget everything in the session cookie."""
+    """Forget everything in the session cookie (the ledger's row is ended by the caller)."""
     request.session.clear()
 
 
@@ -77,14 +96,43 @@ def _bearer(request: Request) -> str | None:
 
 
 def _session_user(request: Request, session: Session) -> User | None:
-    uid, version = request.session.get("uid"), request.session.get("sv")
-    if not isinstance(uid, int):
+    token = session_token(request)
+    if token is None:
         return None
-    user = session.get(User, uid)
-    if user is None or not user.active or user.session_version != version:
-        request.session.clear()  # disabled, or the password changed since: this session is over
-        return None
-    return user
+    idle = timedelta(minutes=context_of(request).settings.web_session_idle_minutes)
+    found = find_web_session(session, token, idle=idle)
+    if found.user is None:
+        request.session.clear()  # signed out, idle, too old, or the account changed: this cookie is done
+        if found.over is not None:
+            request.state.web_session_over = found.over  # ended after the response: see below
+    return found.user
+
+
+def _expire(context: WebContext, session_id: int, reason: str) -> None:
+    with context.session_factory() as session:
+        expire_web_session(session, session_id, reason=reason)
+        session.commit()
+
+
+def expire_sessions_found_over(app: FastAPI) -> None:
+    """End, after the response, a session that a request found over (idle or too old) but not yet ended.
+
+    Not in the request's own transaction: a page that needs a signed-in user then fails with
+    :class:`SignInRequired`, and a failing request's transaction is rolled back. This runs once the request has
+    given its ledger session back, in one of its own (the same limit on sessions at once, off the event loop).
+    """
+
+    @app.middleware("http")
+    async def expire_found_over(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        over = getattr(request.state, "web_session_over", None)
+        if over is not None:
+            context = context_of(request)
+            async with context.sessions:
+                await run_sync(_expire, context, *over)
+        return response
 
 
 async def _check_csrf(request: Request) -> None:
@@ -120,7 +168,14 @@ async def authorize(request: Request, user: Annotated[User | None, Depends(_user
     """Who is asking, if anyone, and whether the matched route lets them (raises otherwise)."""
     token = _bearer(request)
     request.state.principal = (
-        Principal(user.username, user.display_name, user.role, user.organisation_id)
+        Principal(
+            user.id,
+            user.username,
+            user.display_name,
+            user.role,
+            user.organisation_id,
+            via="token" if token is not None else "session",
+        )
         if user is not None
         else None
     )

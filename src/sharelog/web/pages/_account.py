@@ -8,10 +8,16 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from sharelog.accounts import authenticate, record_sign_in
-from sharelog.errors import TooManyAttempts
+from sharelog.accounts import (
+    authenticate,
+    end_web_session,
+    record_failed_sign_in,
+    record_sign_in,
+    record_sign_in_throttled,
+    start_web_session,
+)
 from sharelog.web._context import Ledger, context_of
-from sharelog.web._security import MaybeUser, end_session, start_session
+from sharelog.web._security import MaybeUser, end_session, session_token, start_session
 from sharelog.web._templating import render
 
 router = APIRouter()
@@ -59,6 +65,7 @@ def sign_in(
 ) -> Response:
     """Check the username and password; on success start a session and go on."""
     throttle = context_of(request).throttle
+    # the connection's address, or a trusted proxy's X-Forwarded-For (SHARELOG_TRUSTED_PROXIES; see _app.py)
     address = request.client.host if request.client is not None else "unknown"
     username = username.strip().lower()
     errors: dict[str, str] = {}
@@ -67,26 +74,28 @@ def sign_in(
     if not password:
         errors["password"] = "Enter your password"
     if not errors:
-        try:
-            throttle.check(username=username, address=address)
-        except TooManyAttempts as error:
+        refusal = throttle.refusal(username=username, address=address)
+        if refusal is not None:
+            if refusal.first:  # once per account or address and window: a flood must not flood the chain
+                record_sign_in_throttled(session, username=username, limit=refusal.limit, via="web")
             return render(
                 request,
                 "sign_in.html",
                 status_code=429,
                 title="Sign in",
                 next=_safe_next(next),
-                errors={"username": error.message[0].upper() + error.message[1:]},
+                errors={"username": "Too many failed sign-ins: wait 15 minutes and try again"},
                 username=username,
             )
         user = authenticate(session, username=username, password=password)
         if user is None:
             throttle.failed(username=username, address=address)
+            record_failed_sign_in(session, username=username, via="web")
             errors["username"] = "The username or password is not right"
         else:
             throttle.succeeded(username=username)
             record_sign_in(session, user, via="web")
-            start_session(request, user)
+            start_session(request, start_web_session(session, user))
             return RedirectResponse(_safe_next(next), status_code=303)
     return render(
         request,
@@ -100,7 +109,10 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request) -> Response:
-    """End the session."""
+def sign_out(request: Request, session: Ledger) -> Response:
+    """End the session, for every copy of its cookie."""
+    token = session_token(request)
+    if token is not None:
+        end_web_session(session, token, via="web")
     end_session(request)
     return RedirectResponse("/", status_code=303)
