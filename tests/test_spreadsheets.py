@@ -71,3 +71,18 @@ def test_the_reports_name_for_neutralise_is_the_shared_one() -> None:
 
     assert reports_neutralise is neutralise
     assert neutralise("=1+1") == "'=1+1"
+
+
+def test_a_part_that_inflates_far_more_than_a_sheet_does_is_refused_within_the_size_bound(
+    tmp_path: Path,
+) -> None:
+    path = _bomb(tmp_path / "dense.xlsx", megabytes=5)  # 5 MB of zeros: about 1,000 times its packed size
+    with pytest.raises(
+        ValidationFailed, match=r"^dense\.xlsx: a part of the workbook unpacks to over 200 times"
+    ):
+        check_xlsx_bounds(path, max_uncompressed=50_000_000, label="dense.xlsx")
+    # an ordinary sheet of a few megabytes deflates far less
+    rows = _workbook(tmp_path / "rows.xlsx", rows=60_000)
+    with zipfile.ZipFile(rows) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 1_000_000
+    check_xlsx_bounds(rows, max_uncompressed=50_000_000, label="rows.xlsx")

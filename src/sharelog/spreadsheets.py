@@ -27,6 +27,7 @@ from sharelog.errors import Problem, ValidationFailed
 __all__ = [
     "FORMULA_STARTS",
     "MAX_XLSX_PARTS",
+    "MAX_XLSX_RATIO",
     "check_xlsx_bounds",
     "neutralise",
     "safe_cell",
@@ -36,6 +37,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # A workbook of one sheet has about ten parts; thousands mean something else (and a long directory to read).
 MAX_XLSX_PARTS = 1000
+# Sheet XML deflates 5 to 40 times; a bomb's padding, hundreds or thousands of times. Parts under a megabyte are
+# not held to it (tiny parts compress oddly, and cannot cost much).
+MAX_XLSX_RATIO = 200
+_RATIO_FROM_BYTES = 1_000_000
 
 
 def neutralise(text: str) -> str:
@@ -63,7 +68,8 @@ def check_xlsx_bounds(
         max_parts: the most parts (zip members) the workbook may hold.
 
     Raises:
-        ValidationFailed: the file is not a zip, has too many parts, or unpacks to too much.
+        ValidationFailed: the file is not a zip, has too many parts, or unpacks to too much (in all, or one
+            part of over a megabyte unpacking to more than :data:`MAX_XLSX_RATIO` times its packed size).
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -80,6 +86,11 @@ def check_xlsx_bounds(
         raise ValidationFailed(
             [Problem(label, f"the workbook unpacks to more than {limit}; send fewer rows or the data as CSV")]
         )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FROM_BYTES and ratio > MAX_XLSX_RATIO:
+            message = f"a part of the workbook unpacks to over {MAX_XLSX_RATIO} times its packed size"
+            raise ValidationFailed([Problem(label, message)])
 
 
 def _size_text(size: int) -> str:
