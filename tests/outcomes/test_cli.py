@@ -75,6 +75,26 @@ def test_superseding_twice_is_an_error_line(cli_settings: Settings) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("supersedes", "message"),
+    [
+        ("-1", "not an outcome event's id (a whole number)"),
+        ("0", "not an outcome event's id (a whole number)"),
+        ("1", "not one of this disclosure's outcome events; a correction is about the same disclosure"),
+        ("9999", "not one of this disclosure's outcome events; a correction is about the same disclosure"),
+    ],
+)
+def test_a_correction_of_no_event_of_the_disclosure_is_one_error_line(
+    cli_settings: Settings, supersedes: str, message: str
+) -> None:
+    base = ["outcomes", "record", "--kind", "use", "--code", "not_used", "--date", "2019-05-01"]
+    assert runner.invoke(app, [*base[:2], "1", *base[2:]], obj=cli_settings).exit_code == 0  # event 1
+    refused = runner.invoke(app, [*base[:2], "2", *base[2:], "--supersedes", supersedes], obj=cli_settings)
+    assert refused.exit_code == 2, refused.output
+    # event 1 (about disclosure 1) is answered as event 9999, which does not exist: no disclosure is named
+    assert refused.stderr.strip() == f"Error: disclosure 2, field 'supersedes': {message}"
+
+
 def test_an_onward_share_outside_the_agreement_warns(cli_settings: Settings) -> None:
     result = runner.invoke(
         app,

@@ -282,17 +282,70 @@ def test_the_latest_result_is_the_newest_by_event_date(ledger: OutcomesLedger) -
 
 
 def test_what_cannot_be_found_or_belongs_elsewhere_is_refused(ledger: OutcomesLedger) -> None:
-    with ledger_session(ledger.engine) as session:
-        other = _record(session, ledger.second, "use", "not_used")
     with (
         pytest.raises(NotFound, match="no disclosure 9999 in the ledger"),
         ledger_session(ledger.engine) as session,
     ):
         _record(session, 9999, "use", "not_used")
-    with pytest.raises(NotFound, match="no outcome event 9999"), ledger_session(ledger.engine) as session:
-        _record(session, ledger.first, "use", "not_used", supersedes=9999)
-    with pytest.raises(InputError, match="a correction must be about the same disclosure"):
-        with ledger_session(ledger.engine) as session:
-            _record(session, ledger.first, "use", "not_used", supersedes=other.id)
     with pytest.raises(InputError, match="recorded_by"), ledger_session(ledger.engine) as session:
         _record(session, ledger.first, "use", "not_used", recorded_by=" ")
+
+
+NOT_AN_ID = "not an outcome event's id (a whole number)"
+NOT_ITS_EVENT = "not one of this disclosure's outcome events; a correction is about the same disclosure"
+
+
+@pytest.mark.parametrize(
+    ("supersedes", "message"),
+    [
+        (-1, NOT_AN_ID),
+        (0, NOT_AN_ID),
+        (True, NOT_AN_ID),
+        (2**63, NOT_AN_ID),
+        ("-1", NOT_AN_ID),
+        ("abc", NOT_AN_ID),
+        ("0", NOT_AN_ID),
+        ("1e3", NOT_AN_ID),
+        ("\u0661", NOT_AN_ID),  # an Arabic-Indic digit one: isdigit, but not what an id is typed with
+        ("9" * 5000, NOT_AN_ID),  # past what int() will read
+        (9999, NOT_ITS_EVENT),
+        ("9999", NOT_ITS_EVENT),
+        ("other", NOT_ITS_EVENT),  # an event of another disclosure
+        ("other's text", NOT_ITS_EVENT),
+    ],
+)
+def test_a_correction_must_name_one_of_the_disclosures_own_events(
+    ledger: OutcomesLedger, supersedes: object, message: str
+) -> None:
+    with ledger_session(ledger.engine) as session:
+        other = _record(session, ledger.second, "use", "not_used")
+    if supersedes == "other":
+        supersedes = other.id
+    elif supersedes == "other's text":
+        supersedes = f" {other.id} "
+    with pytest.raises(ValidationFailed) as failure, ledger_session(ledger.engine) as session:
+        _record(session, ledger.first, "use", "not_used", supersedes=supersedes)
+    [problem] = failure.value.problems
+    assert (problem.file, problem.field, problem.message) == (
+        f"disclosure {ledger.first}",
+        "supersedes",
+        message,
+    )
+    assert str(ledger.second) not in failure.value.message  # the other disclosure is not named
+    with ledger_session(ledger.engine) as session:
+        assert _events(session) == 1
+
+
+def test_a_correction_given_as_text_or_blank(ledger: OutcomesLedger) -> None:
+    with ledger_session(ledger.engine) as session:
+        first = _record(session, ledger.first, "result", "not_located")
+        fix = _record(session, ledger.first, "result", "leave_granted", supersedes=f" {first.id} ")
+        assert fix.supersedes_id == first.id
+        new = _record(session, ledger.first, "use", "not_used", supersedes="  ")
+        assert new.supersedes_id is None
+
+
+def test_a_supersedes_problem_is_listed_with_the_events_other_problems(ledger: OutcomesLedger) -> None:
+    with pytest.raises(ValidationFailed) as failure, ledger_session(ledger.engine) as session:
+        _record(session, ledger.first, "use", "deported", supersedes=-1, note="n" * 4001)
+    assert [p.field for p in failure.value.problems] == ["code", "note", "supersedes"]

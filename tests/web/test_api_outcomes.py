@@ -12,7 +12,13 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 
 from .conftest import page_csrf
-from .test_outcomes_pages import NO_EVENTS, add_other_requester, event_count
+from .test_outcomes_pages import (
+    NO_EVENTS,
+    add_other_requester,
+    add_other_requesters_event,
+    another_disclosures_event,
+    event_count,
+)
 
 
 def bearer(settings: Settings, username: str) -> dict[str, str]:
@@ -182,3 +188,60 @@ def test_an_import_with_problems_lists_every_one_and_records_nothing(client, cas
 
 def test_an_import_without_a_file_is_422(client, caseworker):
     assert client.post("/api/v1/outcomes/import", headers=caseworker).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("supersedes", "message"),
+    [
+        (-1, "not an outcome event's id (a whole number)"),
+        (0, "not an outcome event's id (a whole number)"),
+        (999999, "not one of this disclosure's outcome events; a correction is about the same disclosure"),
+        (2**63, "not an outcome event's id (a whole number)"),
+        (
+            "another disclosure's",
+            "not one of this disclosure's outcome events; a correction is about the same disclosure",
+        ),
+        (
+            "another organisation's",
+            "not one of this disclosure's outcome events; a correction is about the same disclosure",
+        ),
+    ],
+)
+def test_a_correction_of_no_event_of_this_record_is_422_naming_the_field(
+    client, caseworker, web_settings, supersedes, message
+):
+    if supersedes == "another disclosure's":
+        supersedes = another_disclosures_event(web_settings)
+    elif supersedes == "another organisation's":
+        supersedes = add_other_requesters_event(web_settings)
+    before = event_count(web_settings)
+    body = {"kind": "result", "code": "not_located", "date": "2019-01-20", "supersedes": supersedes}
+    response = client.post(f"/api/v1/disclosures/{NO_EVENTS}/outcomes", json=body, headers=caseworker)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == f"disclosure {NO_EVENTS}, field 'supersedes': {message}"
+    assert event_count(web_settings) == before
+
+
+def test_another_organisations_event_is_answered_as_one_that_does_not_exist(client, caseworker, web_settings):
+    theirs = add_other_requesters_event(web_settings)
+    url = f"/api/v1/disclosures/{NO_EVENTS}/outcomes"
+    answers = [
+        client.post(
+            url,
+            json={"kind": "result", "code": "not_located", "date": "2019-01-20", "supersedes": event_id},
+            headers=caseworker,
+        )
+        for event_id in (theirs, theirs + 1000)
+    ]
+    assert answers[0].status_code == answers[1].status_code == 422
+    assert answers[0].json() == answers[1].json()
+    assert "EX-2019-01-other" not in answers[0].text
+
+
+def test_another_organisations_record_is_answered_exactly_as_a_missing_one(client, web_settings):
+    add_other_requester(web_settings)
+    other = bearer(web_settings, "othercase")
+    theirs = client.get(f"/api/v1/disclosures/{NO_EVENTS}/outcomes", headers=other)
+    missing = client.get("/api/v1/disclosures/999999/outcomes", headers=other)
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.text.replace(str(NO_EVENTS), "N") == missing.text.replace("999999", "N")

@@ -341,3 +341,143 @@ def test_the_import_page_explains_the_columns_and_codes(caseworker):
     for text in ("disclosure_id", "exchange_id", "children_affected", "voluntary_departure", "border_force"):
         assert text in page
     assert 'enctype="multipart/form-data"' in page
+
+
+# ---- what a correction may supersede ----
+
+
+def another_disclosures_event(settings: Settings) -> int:
+    """The id of an outcome event of another of the organisation's records (the golden ledger has many)."""
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        with ledger_session(engine) as session:
+            query = select(func.min(OutcomeEvent.id)).where(OutcomeEvent.disclosure_id != NO_EVENTS)
+            return int(session.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def add_other_requesters_event(settings: Settings) -> int:
+    """``add_other_requester``, plus a record returned to that organisation and an outcome event about it."""
+    add_other_requester(settings)
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        with ledger_session(engine) as session:
+            home = session.execute(select(AgreementVersion).limit(1)).scalar_one()
+            agreement = AgreementVersion(
+                agreement_id="other-dfe",
+                version="1.0",
+                title="Another office's agreement",
+                holder_id=home.holder_id,
+                requester_id="other-office",
+                valid_from=home.valid_from,
+                checksum="c" * 64,
+                document=home.document,
+            )
+            session.add(agreement)
+            session.flush()
+            at = datetime(2019, 1, 11, 10, tzinfo=UTC)
+            exchange = Exchange(
+                reference="EX-2019-01-other",
+                agreement_pk=agreement.id,
+                purpose_code="reestablish-contact",
+                month="2019-01",
+                received_at=at,
+                completed_at=at,
+                input_checksum="f" * 64,
+                state="returned",
+                n_received=1,
+                n_matched=1,
+                n_returned=1,
+                submitted_by="test",
+            )
+            session.add(exchange)
+            session.flush()
+            theirs = add_disclosure(session, exchange, request_ref="OTHER-2019-01-00001", returned_at=at)
+            event = OutcomeEvent(
+                disclosure_id=theirs.id,
+                kind="result",
+                code="not_located",
+                event_date=RETURNED_ON,
+                recorded_by="othercase",
+            )
+            session.add(event)
+            session.flush()
+            return event.id
+    finally:
+        engine.dispose()
+
+
+def _correction(client: TestClient, supersedes: str) -> object:
+    fields = {"kind": "result", "code_result": "not_located", "supersedes": supersedes}
+    return _post(client, NO_EVENTS, **fields, **_date_fields(RETURNED_ON))
+
+
+def _error_summary(html: str) -> str:
+    return html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("supersedes", "message"),
+    [
+        ("-1", "The event it corrects is not an outcome event&#39;s id (a whole number)"),
+        ("abc", "The event it corrects is not an outcome event&#39;s id (a whole number)"),
+        ("0", "The event it corrects is not an outcome event&#39;s id (a whole number)"),
+        ("1.5", "The event it corrects is not an outcome event&#39;s id (a whole number)"),
+        ("999999", "The event it corrects is not one of this disclosure&#39;s outcome events"),
+        ("another disclosure's", "The event it corrects is not one of this disclosure&#39;s outcome events"),
+        (
+            "another organisation's",
+            "The event it corrects is not one of this disclosure&#39;s outcome events",
+        ),
+    ],
+)
+def test_a_correction_of_no_event_of_this_record_is_refused_against_the_field(
+    caseworker, web_settings, supersedes, message
+):
+    if supersedes == "another disclosure's":
+        supersedes = str(another_disclosures_event(web_settings))
+    elif supersedes == "another organisation's":
+        supersedes = str(add_other_requesters_event(web_settings))
+    before = event_count(web_settings)
+    response = _correction(caseworker, supersedes)
+    assert response.status_code == 400
+    summary = _error_summary(response.text)
+    assert 'href="#supersedes"' in summary and message in summary
+    assert 'id="supersedes-error"' in response.text  # the message shows at the field too
+    assert event_count(web_settings) == before
+
+
+def test_another_organisations_event_is_answered_as_one_that_does_not_exist(caseworker, web_settings):
+    theirs = add_other_requesters_event(web_settings)
+    missing = theirs + 1000
+    answers = [_correction(caseworker, str(event_id)) for event_id in (theirs, missing)]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert _error_summary(answers[0].text) == _error_summary(answers[1].text)
+    for answer in answers:
+        assert "OTHER-2019-01" not in answer.text and "EX-2019-01-other" not in answer.text
+
+
+def test_another_organisations_record_is_answered_as_one_that_does_not_exist(client, web_settings):
+    add_other_requester(web_settings)
+    sign_in(client, "othercase")
+    theirs, missing = (
+        client.get(f"/outcomes/disclosures/{NO_EVENTS}"),
+        client.get("/outcomes/disclosures/999999"),
+    )
+    assert theirs.status_code == missing.status_code == 404
+
+    def page(response: object, disclosure_id: int) -> str:  # the page, but for the id asked and the nonce
+        text = re.sub(r'nonce="[^"]*"', "", response.text)  # type: ignore[attr-defined]
+        return text.replace(str(disclosure_id), "N")
+
+    assert page(theirs, NO_EVENTS) == page(missing, 999999)
+
+
+def test_a_note_longer_than_the_bound_is_refused_against_the_field(caseworker, web_settings):
+    fields = {"kind": "use", "code_use": "not_used", "note": "n" * 4001}
+    response = _post(caseworker, NO_EVENTS, **fields, **_date_fields(RETURNED_ON))
+    assert response.status_code == 400
+    assert 'href="#note"' in _error_summary(response.text)
+    assert "The note is longer than 4,000 characters" in response.text
+    assert event_count(web_settings, NO_EVENTS) == 0

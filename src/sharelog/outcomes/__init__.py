@@ -23,7 +23,7 @@ from sharelog.outcomes._status import (
     outcome_history,
     outcomes_due,
 )
-from sharelog.outcomes._taxonomy import KIND_DESCRIPTIONS, OUTCOME_CODES, PEOPLE_FIELDS
+from sharelog.outcomes._taxonomy import KIND_DESCRIPTIONS, MAX_NOTE_CHARS, OUTCOME_CODES, PEOPLE_FIELDS
 from sharelog.outcomes._views import (
     DisclosureRecord,
     DisclosureSummary,
@@ -36,6 +36,7 @@ from sharelog.outcomes._views import (
 __all__ = [
     "IMPORT_COLUMNS",
     "KIND_DESCRIPTIONS",
+    "MAX_NOTE_CHARS",
     "OUTCOME_CODES",
     "PEOPLE_FIELDS",
     "DisclosureOutcomes",

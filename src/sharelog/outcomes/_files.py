@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sharelog.errors import InputError, Problem, ValidationFailed
+from sharelog.outcomes._taxonomy import MAX_NOTE_CHARS
 from sharelog.spreadsheets import check_xlsx_bounds
 
 __all__ = [
@@ -47,8 +48,6 @@ MAX_COLUMNS = 30
 """The most columns the header may name (an outcomes file has nine)."""
 MAX_CELLS = 1_000_000
 """The most cells read, counting each row as wide as the file spells it out (empty cells too)."""
-MAX_NOTE_CHARS = 4000
-"""The longest note, as the web form and the API take it."""
 MAX_TEXT_CHARS = 200
 """The longest value of any other column (an id, a reference, a code, a date, a number)."""
 _MAX_LINE_CHARS = 64 * 1024  # a CSV line: a full note and every other field fit many times over

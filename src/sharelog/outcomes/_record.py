@@ -18,7 +18,7 @@ from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationF
 from sharelog.ledger.audit import append_audit_event
 from sharelog.ledger.models import MAX_INTEGER, Disclosure, OutcomeEvent
 from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded
-from sharelog.outcomes._taxonomy import PEOPLE_FIELDS, taxonomy_problems
+from sharelog.outcomes._taxonomy import MAX_NOTE_CHARS, PEOPLE_FIELDS, taxonomy_problems
 
 __all__ = [
     "add_outcome_event",
@@ -96,15 +96,33 @@ def event_problems(
     return problems
 
 
-def _event_to_supersede(session: Session, disclosure: Disclosure, event_id: int) -> OutcomeEvent:
-    earlier = session.get(OutcomeEvent, event_id) if 0 < event_id <= MAX_INTEGER else None
-    if earlier is None:
-        raise NotFound(f"--supersedes: no outcome event {event_id} in the ledger")
-    if earlier.disclosure_id != disclosure.id:
-        raise InputError(
-            f"--supersedes: outcome event {event_id} is about disclosure {earlier.disclosure_id}, not "
-            f"{disclosure.id}; a correction must be about the same disclosure"
-        )
+_NOT_AN_EVENT_ID = "not an outcome event's id (a whole number)"
+_NOT_AN_EVENT_OF_IT = "not one of this disclosure's outcome events; a correction is about the same disclosure"
+
+
+def _event_id(supersedes: int | str) -> int | None:
+    """The event id ``supersedes`` gives (as typed in a form, or as a number): a whole number above 0, or None."""
+    if isinstance(supersedes, bool):
+        return None
+    if isinstance(supersedes, str):
+        text = supersedes.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INTEGER)):
+            return None
+        supersedes = int(text)
+    return supersedes if 0 < supersedes <= MAX_INTEGER else None
+
+
+def _event_to_supersede(session: Session, disclosure: Disclosure, event_id: int) -> OutcomeEvent | None:
+    """The disclosure's own event ``event_id``; None when there is none, whichever disclosure (and organisation)
+    an event of that id may be about — so that no caller learns that another organisation's event exists, nor
+    which disclosure it is about.
+
+    Raises:
+        Conflict: the event was already corrected (it is the disclosure's own, so saying so tells nothing new).
+    """
+    earlier = session.get(OutcomeEvent, event_id)
+    if earlier is None or earlier.disclosure_id != disclosure.id:
+        return None
     later = session.execute(
         select(OutcomeEvent.id).where(OutcomeEvent.supersedes_id == earlier.id)
     ).scalar_one_or_none()
@@ -113,6 +131,22 @@ def _event_to_supersede(session: Session, disclosure: Disclosure, event_id: int)
             f"--supersedes: outcome event {event_id} was already corrected by event {later}; "
             f"to change it again, supersede event {later}"
         )
+    return earlier
+
+
+def _superseded(
+    session: Session, disclosure: Disclosure, supersedes: int | str | None, problems: list[tuple[str, str]]
+) -> OutcomeEvent | None:
+    """The event ``supersedes`` names (None: a new event), or None with its problem added to ``problems``."""
+    if supersedes is None or (isinstance(supersedes, str) and not supersedes.strip()):
+        return None
+    event_id = _event_id(supersedes)
+    if event_id is None:
+        problems.append(("supersedes", _NOT_AN_EVENT_ID))
+        return None
+    earlier = _event_to_supersede(session, disclosure, event_id)
+    if earlier is None:
+        problems.append(("supersedes", _NOT_AN_EVENT_OF_IT))
     return earlier
 
 
@@ -184,7 +218,7 @@ def record_outcome(
     children_affected: int | None = None,
     family_members_affected: int | None = None,
     note: str | None = None,
-    supersedes: int | None = None,
+    supersedes: int | str | None = None,
     today: date | None = None,
     organisation_id: str | None = None,
 ) -> OutcomeEvent:
@@ -204,15 +238,18 @@ def record_outcome(
         children_affected: children affected (results only).
         family_members_affected: other family members affected (results only).
         note: free text kept with the event.
-        supersedes: the id of the event this one corrects.
+        supersedes: the id of the event this one corrects: one of the same disclosure's events. Given as typed
+            (a form's text) or as a number; the same checks apply to both, and blank text means none.
         today: the date "after today" is measured from; default: the clock.
         organisation_id: the requester organisation recording it: a disclosure made to another organisation is
             not found (None: any disclosure, as the command line, run by the ledger's operator, may).
 
     Raises:
-        NotFound: no such disclosure (or none made to ``organisation_id``), or no such event to supersede.
-        ValidationFailed: an unknown kind or code, people on an event that is not a result, a date out of range.
-        InputError: no ``recorded_by``, or the event to supersede is about another disclosure.
+        NotFound: no such disclosure (or none made to ``organisation_id``).
+        ValidationFailed: an unknown kind or code, people on an event that is not a result, a date out of range,
+            a note too long, or ``supersedes`` naming none of the disclosure's events (a missing event, another
+            disclosure's and another organisation's are refused in the same words).
+        InputError: no ``recorded_by``.
         Conflict: the event to supersede was already superseded.
     """
     disclosure = disclosure_for(session, disclosure_id, organisation_id=organisation_id)
@@ -224,11 +261,13 @@ def record_outcome(
     )
     if note is not None and "\x00" in note:  # never typed by a person, and PostgreSQL cannot store it
         problems.append(("note", "holds a NUL character (pasted from a damaged file?)"))
+    elif note is not None and len(note) > MAX_NOTE_CHARS:
+        problems.append(("note", f"is longer than {MAX_NOTE_CHARS:,} characters"))
+    earlier = _superseded(session, disclosure, supersedes, problems)
     if problems:
         raise ValidationFailed(
             Problem(f"disclosure {disclosure_id}", message, field=field) for field, message in problems
         )
-    earlier = _event_to_supersede(session, disclosure, supersedes) if supersedes is not None else None
     return add_outcome_event(
         session,
         disclosure,

@@ -11,7 +11,17 @@ from types import MappingProxyType
 
 from sharelog.ledger.models import MAX_INTEGER
 
-__all__ = ["KIND_DESCRIPTIONS", "OUTCOME_CODES", "PEOPLE_FIELDS", "codes_text", "taxonomy_problems"]
+__all__ = [
+    "KIND_DESCRIPTIONS",
+    "MAX_NOTE_CHARS",
+    "OUTCOME_CODES",
+    "PEOPLE_FIELDS",
+    "codes_text",
+    "taxonomy_problems",
+]
+
+MAX_NOTE_CHARS = 4000
+"""The longest note an outcome event keeps: from the form, the API, the command line or an imported file."""
 
 OUTCOME_CODES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {

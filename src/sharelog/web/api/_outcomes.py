@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, Field
 
 from sharelog.outcomes import (
+    MAX_NOTE_CHARS,
     OutcomeEventView,
     import_outcomes,
     outcome_history,
@@ -39,7 +40,9 @@ class OutcomeCreate(BaseModel):
         None, ge=0, description="Other family members affected (results only)."
     )
     note: str | None = Field(
-        None, max_length=4000, description="Free text kept with the event, never in the audit trail."
+        None,
+        max_length=MAX_NOTE_CHARS,
+        description="Free text kept with the event, never in the audit trail.",
     )
     supersedes: int | None = Field(
         None, description="The id of an earlier event of this record that this corrects."

@@ -65,6 +65,8 @@ _FIELD_LABELS = {
     "date": "The date",
     "children_affected": "Children affected",
     "family_members_affected": "Other family members affected",
+    "note": "The note",
+    "supersedes": "The event it corrects",
 }
 
 
@@ -102,7 +104,8 @@ class OutcomeInput:
     children_affected: int | None
     family_members_affected: int | None
     note: str | None
-    supersedes: int | None
+    supersedes: str
+    """As chosen: the outcomes service reads it, so that the form and the API refuse the same ids alike."""
 
 
 def _count(text: str, key: str, what: str, errors: dict[str, str]) -> int | None:
@@ -142,11 +145,10 @@ def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str
     if form.kind == "result":
         children = _count(form.children, "children_affected", "children affected", errors)
         family = _count(form.family, "family_members_affected", "other family members affected", errors)
-    supersedes = int(form.supersedes) if form.supersedes.strip().isdigit() else None
     if errors or event_date is None:
         return None, errors
     note = form.note.strip() or None
-    return OutcomeInput(form.kind, form.code, event_date, children, family, note, supersedes), {}
+    return OutcomeInput(form.kind, form.code, event_date, children, family, note, form.supersedes), {}
 
 
 def problem_errors(problems: Sequence[Problem], *, kind: str) -> dict[str, str]:
@@ -157,6 +159,8 @@ def problem_errors(problems: Sequence[Problem], *, kind: str) -> dict[str, str]:
         "date": "date-day",
         "children_affected": "children_affected",
         "family_members_affected": "family_members_affected",
+        "note": "note",
+        "supersedes": "supersedes",
     }
     errors: dict[str, str] = {}
     for problem in problems:
