@@ -7,6 +7,8 @@ row and one audit event per event plus one for the file.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +17,10 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
+from sharelog.errors import ValidationFailed
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AuditEvent, OutcomeEvent
 from sharelog.outcomes import import_outcomes
@@ -151,3 +155,55 @@ def test_random_bytes_under_any_name(
         read_outcomes_table(path)
     except Exception as error:  # noqa: BLE001
         check_refusal(error, file=str(path))
+
+
+def _bomb(plain: bytes, megabytes: int) -> bytes:
+    """``plain`` with its sheet padded by ``megabytes`` MB of one byte repeated: a few hundred KB on disk."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item, data)
+                continue
+            head, tail = data.split(b"<sheetData", 1)
+            info = zipfile.ZipInfo(item.filename)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(info, "w", force_zip64=True) as part:
+                part.write(head)
+                for _ in range(megabytes):
+                    part.write(b" " * 1_000_000)
+                part.write(b"<sheetData" + tail)
+    return out.getvalue()
+
+
+def test_a_workbook_that_inflates_to_400_mb_is_refused_unopened(
+    sqlite_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the case of issue 12: a few hundred KB on disk, 400 MB unpacked, seconds of CPU before
+    data = _bomb(workbook_bytes([list(COLUMNS), list(GOOD_ROWS[0])], typed=False), megabytes=400)
+    assert len(data) < 1_000_000
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("openpyxl was given the bomb"))
+    _check_import(sqlite_ledger, data, "outcomes.xlsx")
+    path = sqlite_ledger.folder / "bomb.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ValidationFailed, match="the workbook unpacks to more than 50 MB"):
+        read_outcomes_table(path)
+
+
+def test_a_workbook_of_formulas_is_refused_without_quoting_them(sqlite_ledger: Ledger) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS))
+    sheet.append([f'="{MARKER}"' for _ in COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    _check_import(sqlite_ledger, out.getvalue(), "outcomes.xlsx")
+    path = sqlite_ledger.folder / "formulas.xlsx"
+    path.write_bytes(out.getvalue())
+    table = read_outcomes_table(path)
+    assert [(p.row, p.field) for p in table.problems] == [(2, name) for name in COLUMNS]
