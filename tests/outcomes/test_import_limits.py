@@ -25,6 +25,7 @@ from sharelog.outcomes._files import (
     MAX_TEXT_CHARS,
     MAX_UNPACKED_BYTES,
 )
+from sharelog.spreadsheets import MAX_XLSX_PARTS, MAX_XLSX_RATIO
 
 from .._ledger_rows import audit_count
 from .conftest import OutcomesLedger
@@ -328,3 +329,18 @@ def test_a_note_typed_as_text_that_looks_like_a_formula_is_kept_as_text(
     assert _import(ledger, path).recorded == 1
     with ledger_session(ledger.engine) as session:
         assert [e.note for e in session.query(OutcomeEvent)] == [note]
+
+
+def test_the_limits_are_documented_as_they_are() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "outcomes.md").read_text(encoding="utf-8")
+    for line in [
+        f"| the file | {MAX_FILE_BYTES // (1024 * 1024)} MB ",
+        f"| {MAX_UNPACKED_BYTES // 1_000_000} MB; at most {MAX_XLSX_PARTS:,} parts; a part of over 1 MB may unpack "
+        f"to at most {MAX_XLSX_RATIO} times",
+        f"| rows under the header | {MAX_ROWS:,} ",
+        f"| columns named in the header | {MAX_COLUMNS} ",
+        f"empty cells too | {MAX_CELLS:,} |",
+        f"| a note | {MAX_NOTE_CHARS:,} characters |",
+        f"| any other cell | {MAX_TEXT_CHARS} characters |",
+    ]:
+        assert line in docs
