@@ -133,7 +133,9 @@ def test_synth_prepare_and_link_write_private_files(small_world: dict[str, Path]
         register=small_world["register"], out_dir=tmp_path / "prepared", train_requests=small_world["batch"]
     )
     (tmp_path / "links").mkdir()
-    link(requests=small_world["batch"], prepared=tmp_path / "prepared", out=tmp_path / "links" / "matches.csv")
+    link(
+        requests=small_world["batch"], prepared=tmp_path / "prepared", out=tmp_path / "links" / "matches.csv"
+    )
     assert _not_private(tmp_path / "synth") == []
     assert _not_private(tmp_path / "prepared") == []
     assert _mode(tmp_path / "links" / "matches.csv") == 0o600
@@ -147,7 +149,9 @@ def test_an_exchange_writes_private_return_and_review_files(
     upgrade(engine)
     engine.dispose()
     prepare_register(
-        register=small_world["register"], out_dir=settings.register_path(), train_requests=small_world["batch"]
+        register=small_world["register"],
+        out_dir=settings.register_path(),
+        train_requests=small_world["batch"],
     )
     result = run_exchange(
         settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=small_world["batch"], month="2019-03"
@@ -163,7 +167,9 @@ def test_an_exchange_writes_private_return_and_review_files(
 # --- the command line ------------------------------------------------------------------------------------
 
 
-def test_the_command_line_writes_nothing_others_can_read(small_world: dict[str, Path], tmp_path: Path) -> None:
+def test_the_command_line_writes_nothing_others_can_read(
+    small_world: dict[str, Path], tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     settings = Settings(data_dir=data, holder_key=TEST_KEY, actor="tester")
 
@@ -188,3 +194,27 @@ def test_the_command_line_writes_nothing_others_can_read(small_world: dict[str, 
     )  # fmt: skip
     assert _not_private(data) == []
     assert (data / "returns").is_dir() and (data / "synth" / "register.csv").is_file()
+
+
+def test_foi_letters_are_private(tmp_path: Path) -> None:
+    from datetime import date
+
+    from sharelog.foi import Letter, write_letter_docx, write_letter_markdown
+
+    letter = Letter(
+        reference="FOI-2020-001",
+        title="Outcomes of data shares",
+        authority="Department for Education",
+        regime="foia",
+        stage="initial",
+        outcome="successful",
+        received_on=date(2020, 8, 12),
+        statutory_due_on=date(2020, 9, 10),
+        due_on=date(2020, 9, 10),
+        extension_days=0,
+        responded_on=date(2020, 9, 1),
+    )
+    folder = tmp_path / "foi" / "FOI-2020-001"
+    written = [write_letter_markdown(letter, folder / "r.md"), write_letter_docx(letter, folder / "r.docx")]
+    assert all(path.is_file() for path in written)
+    assert _not_private(tmp_path / "foi") == []

@@ -7,8 +7,12 @@ validators and the matcher read them.
 from __future__ import annotations
 
 __all__ = [
+    "FIELD_LENGTHS",
     "MATCHES_COLUMNS",
+    "MAX_COLUMNS",
+    "MAX_FIELD_LENGTH",
     "MAX_ID_LENGTH",
+    "MULTILINE_FIELDS",
     "REGISTER_COLUMNS",
     "REGISTER_OPTIONAL_COLUMNS",
     "REGISTER_REQUIRED_COLUMNS",
@@ -17,6 +21,7 @@ __all__ = [
     "REQUEST_REQUIRED_COLUMNS",
     "RETURNABLE_COLUMNS",
     "TRUTH_COLUMNS",
+    "max_length",
 ]
 
 # The longest request or pupil id a file may hold: the ledger keeps each request's reference as sent.
@@ -49,3 +54,39 @@ TRUTH_COLUMNS = ("request_id", "pupil_id")
 
 # `sharelog link` output: one row per request, every request present.
 MATCHES_COLUMNS = ("request_id", "pupil_id", "match_probability", "match_weight", "decision")
+
+# How long a value of a register or a batch may be, in characters: a longer one is refused, whatever the file
+# (a 10 MB surname is a damaged or a hostile file, not a person). Generous for real names, which rarely pass 50
+# characters. A column not listed here — a register's extra columns — takes MAX_FIELD_LENGTH.
+FIELD_LENGTHS: dict[str, int] = {
+    "request_id": MAX_ID_LENGTH,
+    "pupil_id": MAX_ID_LENGTH,
+    "case_reference": MAX_ID_LENGTH,
+    "forename": 100,
+    "middle_names": 200,
+    "surname": 100,
+    "dob": 32,
+    "sex": 16,
+    "postcode": 16,
+    "address": 500,
+    "nationality": 100,
+    "school_urn": 16,
+    "school_name": 200,
+    "la_code": 16,
+    "census_date": 32,
+    "first_attendance": 32,
+    "last_attendance": 32,
+}
+MAX_FIELD_LENGTH = 500
+
+# Fields whose values may hold line breaks and tabs (an address copied from a form); every other field refuses
+# every control character, and no field may hold a NUL.
+MULTILINE_FIELDS = ("address",)
+
+# The most columns a register or a batch may have (the schemas have 18 between them; extras are ignored).
+MAX_COLUMNS = 100
+
+
+def max_length(column: str) -> int:
+    """The longest value ``column`` may hold, in characters."""
+    return FIELD_LENGTHS.get(column, MAX_FIELD_LENGTH)

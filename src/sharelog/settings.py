@@ -96,6 +96,18 @@ class Settings(BaseSettings):
         ge=1,
         description="How long an FOI requester's name and contact are kept after receipt and after each response.",
     )
+    max_batch_bytes: int = Field(
+        default=50_000_000,
+        ge=1,
+        description="The largest request batch an exchange reads, in bytes (a Parquet batch: also its unpacked "
+        "size); a larger one is refused before it is read.",
+    )
+    max_batch_rows: int = Field(
+        default=100_000,
+        ge=1,
+        description="The most rows a request batch may hold (read from a Parquet file's own metadata before its "
+        "data); the agreement's monthly cap applies as well.",
+    )
 
     web_secret_key: SecretStr | None = Field(
         default=None,

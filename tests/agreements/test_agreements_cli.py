@@ -132,7 +132,7 @@ def test_commands_use_the_agreements_folder_from_settings(invoke: Invoke, tmp_pa
     result = invoke("show", "ho-dfe-2015-mou", agreements_dir=tmp_path)
     assert result.exit_code == 2
     [line] = error_lines(result)
-    assert "the folder holds no agreements" in line
+    assert line == "Error: no agreement 'ho-dfe-2015-mou'; `sharelog agreements list` shows those available"
 
 
 def test_help_teaches_the_file_layout(invoke: Invoke) -> None:

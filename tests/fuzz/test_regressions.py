@@ -238,9 +238,11 @@ def test_agreement_files_that_used_to_crash_or_hang(tmp_path: Path, text: str, m
 
 
 def test_matching_thresholds_too_big_for_a_float() -> None:
-    class Terms:  # the two attributes thresholds_for reads
-        path = Path("v1.0.yaml")
+    class Terms:  # what thresholds_for reads
         matching = {"match_probability": 10**400}
+
+        def file_name(self) -> str:
+            return "ho-x/v1.0.yaml"
 
     with pytest.raises(InputError, match="matching:"):
         thresholds_for(Terms())  # type: ignore[arg-type]

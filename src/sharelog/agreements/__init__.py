@@ -14,7 +14,12 @@ so that nobody mistakes sharelog's working assumptions for the terms of a real a
 """
 
 from sharelog.agreements._changes import AgreementChanges, TermChange, agreement_changes, version_with_changes
-from sharelog.agreements._load import load_agreement, load_agreements
+from sharelog.agreements._load import (
+    AgreementsFolder,
+    load_agreement,
+    load_agreements,
+    read_agreements_folder,
+)
 from sharelog.agreements._model import Agreement, Parties, Party, Provenance, Purpose
 from sharelog.agreements._registry import (
     agreement_in_force,
@@ -23,8 +28,10 @@ from sharelog.agreements._registry import (
     validate_agreements,
 )
 from sharelog.agreements._vocabulary import (
+    ALL_TERMS,
     MATCHABLE_FIELDS,
     ONWARD_RECIPIENTS,
+    OPTIONAL_TERMS,
     REQUEST_FIELDS,
     RETURN_FIELDS,
     TERMS,
@@ -36,12 +43,15 @@ from sharelog.agreements._vocabulary import (
 )
 
 __all__ = [
+    "ALL_TERMS",
     "MATCHABLE_FIELDS",
     "ONWARD_RECIPIENTS",
+    "OPTIONAL_TERMS",
     "REQUEST_FIELDS",
     "RETURN_FIELDS",
     "TERMS",
     "Agreement",
+    "AgreementsFolder",
     "AgreementChanges",
     "OnwardRecipient",
     "Parties",
@@ -59,6 +69,7 @@ __all__ = [
     "find_agreement",
     "load_agreement",
     "load_agreements",
+    "read_agreements_folder",
     "validate_agreements",
     "version_with_changes",
 ]

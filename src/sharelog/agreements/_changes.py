@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sharelog.agreements._model import Agreement, Purpose
 from sharelog.agreements._registry import agreement_versions
-from sharelog.agreements._vocabulary import TERMS, Term, version_key
+from sharelog.agreements._vocabulary import ALL_TERMS, Term, version_key
 from sharelog.errors import NotFound
 
 __all__ = ["AgreementChanges", "TermChange", "agreement_changes", "version_with_changes"]
@@ -105,10 +105,12 @@ def agreement_changes(previous: Agreement, current: Agreement) -> list[TermChang
         One :class:`TermChange` per changed term; empty when the two say the same.
     """
     changes: list[TermChange] = []
-    for term in TERMS:
+    for term in ALL_TERMS:
+        if term not in previous.terms() and term not in current.terms():
+            continue  # an optional term neither version gives
         change = _term_change(previous, current, term)
-        status_before = previous.provenance_of(term).status
-        status_after = current.provenance_of(term).status
+        status_before = _status(previous, term)
+        status_after = _status(current, term)
         if status_before != status_after:
             change = replace(
                 change or TermChange(term), provenance_before=status_before, provenance_after=status_after
@@ -116,6 +118,10 @@ def agreement_changes(previous: Agreement, current: Agreement) -> list[TermChang
         if change is not None:
             changes.append(change)
     return changes
+
+
+def _status(agreement: Agreement, term: Term) -> str | None:
+    return agreement.provenance_of(term).status if term in agreement.terms() else None
 
 
 def version_with_changes(agreement_id: str, *, version: str, directory: Path | str) -> AgreementChanges:

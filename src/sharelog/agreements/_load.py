@@ -20,7 +20,7 @@ from sharelog.agreements._vocabulary import SLUG_PATTERN, VERSION_PATTERN, versi
 from sharelog.agreements._yaml import YamlSyntaxError, duplicate_keys, line_of, parse_yaml
 from sharelog.errors import InputError, Problem, ValidationFailed
 
-__all__ = ["load_agreement", "load_agreements"]
+__all__ = ["AgreementsFolder", "load_agreement", "load_agreements", "read_agreements_folder"]
 
 SUFFIX = ".yaml"
 
@@ -85,6 +85,48 @@ def load_agreements(directory: Path | str) -> list[Agreement]:
         raise ValidationFailed(problems)
     agreements = [read.agreement for read in reads if read.agreement is not None]
     return sorted(agreements, key=lambda a: (a.id, version_key(a.version)))
+
+
+@dataclass(frozen=True)
+class AgreementsFolder:
+    """What an agreements folder holds for the services that use it: every version of every sound agreement,
+    and the files that cannot be used, named within the folder (``ho-dfe-2019-update/v1.0.yaml``)."""
+
+    agreements: tuple[Agreement, ...]
+    invalid_files: tuple[str, ...] = ()
+    unusable: frozenset[str] = frozenset()  # ids of agreements one of whose files cannot be used
+
+    def invalid_files_of(self, agreement_id: str) -> tuple[str, ...]:
+        """The files of one agreement that cannot be used."""
+        return tuple(name for name in self.invalid_files if name.startswith(f"{agreement_id}/"))
+
+
+def read_agreements_folder(directory: Path | str) -> AgreementsFolder:
+    """Read every agreement in a folder, setting aside what cannot be used instead of refusing the folder.
+
+    A file with problems (a YAML alias, a missing term…) sets aside its whole agreement — every version, since
+    which one is in force cannot be known without it — and only that one: exchanges under every other agreement
+    go on. So do two versions of one agreement in force on the same day. ``sharelog agreements validate`` lists
+    the problems; this names the files only, within the folder, never the folder itself.
+
+    Raises:
+        InputError: The folder does not exist.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError("the agreements folder (SHARELOG_AGREEMENTS_DIR) does not exist")
+    reads = [(path, _read(path)) for path in sorted(directory.glob(f"*/*{SUFFIX}"))]
+    invalid = {path for path, read in reads if read.agreement is None}
+    invalid |= {Path(problem.file) for problem in _layout_problems(directory)}
+    sound = [(read.agreement, read.root) for _, read in reads if read.agreement is not None]
+    invalid |= {Path(problem.file) for problem in _version_problems(sound)}
+    unusable = frozenset(path.parent.name for path in invalid if path.parent.parent == directory)
+    agreements = [agreement for agreement, _ in sound if agreement.id not in unusable]
+    return AgreementsFolder(
+        agreements=tuple(sorted(agreements, key=lambda a: (a.id, version_key(a.version)))),
+        invalid_files=tuple(sorted(path.relative_to(directory).as_posix() for path in invalid)),
+        unusable=unusable,
+    )
 
 
 def _layout_problems(directory: Path) -> Iterator[Problem]:

@@ -14,6 +14,7 @@ from pydantic_core import ErrorDetails
 
 from sharelog.agreements._rules import Issue
 from sharelog.agreements._vocabulary import (
+    ALL_TERMS,
     ONWARD_RECIPIENTS,
     PROVENANCE_STATUSES,
     REQUEST_FIELDS,
@@ -28,7 +29,7 @@ _VOCABULARIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "match_fields": ("is not a column of the request batch", REQUEST_FIELDS),
     "return_fields": ("is not a register column the holder can return", RETURN_FIELDS),
     "onward_recipients": ("is not a kind of onward recipient sharelog knows", ONWARD_RECIPIENTS),
-    "provenance": ("is not a term that takes a provenance entry", TERMS),
+    "provenance": ("is not a term that takes a provenance entry", ALL_TERMS),
 }
 
 _PLAIN: dict[str, str] = {

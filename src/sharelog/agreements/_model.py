@@ -11,10 +11,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+import duckdb
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from sharelog.agreements._vocabulary import (
+    MAX_PATTERN_LENGTH,
+    OPTIONAL_TERMS,
     SLUG_PATTERN,
+    TERMS,
     VERSION_PATTERN,
     OnwardRecipient,
     ProvenanceStatus,
@@ -40,7 +44,24 @@ def _iso_date(value: Any) -> Any:
     raise ValueError("must be a real date, written YYYY-MM-DD")
 
 
+def _usable_pattern(value: str) -> str:
+    """A regular expression in RE2's syntax — what exchanges test request ids with: linear time whatever the id,
+    so that no batch can make a pattern run for ever (Python's own ``re`` backtracks)."""
+    if len(value) > MAX_PATTERN_LENGTH:
+        raise ValueError(f"must be at most {MAX_PATTERN_LENGTH} characters: the form of an id, not a program")
+    try:
+        with duckdb.connect() as con:
+            con.execute("SELECT regexp_full_match('', ?)", [value]).fetchall()
+    except duckdb.Error:
+        raise ValueError(
+            "is not a regular expression sharelog can use: write it in RE2 syntax, without look-arounds or "
+            "back-references, e.g. 'HO-[0-9]{4}-[0-9]{2}-[0-9]{5}'"
+        ) from None
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+RequestIdPattern = Annotated[str, Field(min_length=1), AfterValidator(_usable_pattern)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -105,6 +126,8 @@ class AgreementDocument(_Strict):
     sources: Annotated[tuple[Text, ...], Field(strict=False, min_length=1)]
     notes: Text | None = None
     matching: dict[str, Any] = Field(default_factory=dict)  # per-agreement linkage thresholds, reserved
+    # the form every request_id must have (RE2, matched whole); without it, any id up to 100 characters is taken
+    request_id_pattern: RequestIdPattern | None = None
 
 
 class Agreement(AgreementDocument):
@@ -112,6 +135,11 @@ class Agreement(AgreementDocument):
 
     path: Path
     checksum: str  # sha256 of the file's bytes, hex
+
+    def file_name(self) -> str:
+        """The file's name within the agreements folder, ``<id>/v<version>.yaml``: what messages call it (never
+        the folder, which is the server's business)."""
+        return f"{self.id}/v{self.version}.yaml"
 
     def document(self) -> dict[str, Any]:
         """The terms as plain JSON-ready data (dates as ISO text), as the ledger stores them."""
@@ -128,8 +156,13 @@ class Agreement(AgreementDocument):
         return f"{self.valid_from} to {self.valid_to}"
 
     def provenance_of(self, term: Term) -> Provenance:
-        """Where ``term`` comes from (every term has an entry once the file has loaded)."""
+        """Where ``term`` comes from (every term has an entry once the file has loaded; an optional term that is
+        not given has none: see :meth:`terms`)."""
         return self.provenance[term]
+
+    def terms(self) -> tuple[Term, ...]:
+        """The terms this version states: every required one, and the optional ones it gives."""
+        return (*TERMS, *(term for term in OPTIONAL_TERMS if getattr(self, term) is not None))
 
     def purpose_codes(self) -> tuple[str, ...]:
         """The codes of the purposes, in the file's order."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sharelog.agreements._load import load_agreement, load_agreements
+from sharelog.agreements._load import load_agreement, load_agreements, read_agreements_folder
 from sharelog.agreements._model import Agreement
 from sharelog.agreements._vocabulary import version_key
 from sharelog.errors import InputError, NotFound
@@ -37,16 +37,23 @@ def validate_agreements(path: Path | str) -> list[Agreement]:
 def agreement_versions(agreement_id: str, *, directory: Path | str) -> list[Agreement]:
     """Every version of one agreement, oldest version first.
 
+    A file with problems in the folder sets aside its own agreement only (see
+    :func:`~sharelog.agreements.read_agreements_folder`). Messages name neither the folder nor other agreements.
+
     Raises:
-        NotFound: No agreement in ``directory`` has this id (the message lists those that do).
-        ValidationFailed: The folder has problems.
+        NotFound: No agreement in ``directory`` has this id.
+        InputError: A file of this agreement has problems, so none of its versions can be used.
     """
-    agreements = load_agreements(directory)
-    versions = [agreement for agreement in agreements if agreement.id == agreement_id]
+    folder = read_agreements_folder(directory)
+    if agreement_id in folder.unusable:
+        files = ", ".join(folder.invalid_files_of(agreement_id))
+        raise InputError(
+            f"agreement '{agreement_id}' cannot be used until its file has no problems ({files}); "
+            "`sharelog agreements validate` lists them"
+        )
+    versions = [agreement for agreement in folder.agreements if agreement.id == agreement_id]
     if not versions:
-        known = sorted({agreement.id for agreement in agreements})
-        listing = f"known agreements: {', '.join(known)}" if known else "the folder holds no agreements"
-        raise NotFound(f"no agreement '{agreement_id}' in {directory}; {listing}")
+        raise NotFound(f"no agreement '{agreement_id}'; `sharelog agreements list` shows those available")
     return versions
 
 
@@ -62,8 +69,8 @@ def find_agreement(
         directory: The agreements folder.
 
     Raises:
-        NotFound: The id or the version names nothing (the message lists what exists).
-        ValidationFailed: The folder has problems.
+        NotFound: The id or the version names nothing (the message lists the agreement's versions).
+        InputError: A file of this agreement has problems.
     """
     versions = agreement_versions(agreement_id, directory=directory)
     if version is not None:
@@ -88,9 +95,9 @@ def agreement_in_force(agreement_id: str, *, on: date, directory: Path | str) ->
         The one version in force that day (the folder check guarantees there is at most one).
 
     Raises:
-        NotFound: No agreement has this id, or none of its versions was in force that day; the message lists
-            the known ids, or the versions and their periods.
-        ValidationFailed: The folder has problems.
+        NotFound: No agreement has this id, or none of its versions was in force that day (the message then
+            lists its versions and their periods).
+        InputError: A file of this agreement has problems.
     """
     versions = agreement_versions(agreement_id, directory=directory)
     for agreement in versions:

@@ -16,6 +16,7 @@ from sharelog.agreements._vocabulary import (
     MATCHABLE_FIELDS,
     NULL_MEANS_UNKNOWN,
     NULLABLE_TERMS,
+    OPTIONAL_TERMS,
     PROVENANCE_STATUSES,
     TERMS,
 )
@@ -128,7 +129,8 @@ def _provenance_issues(data: Mapping[str, Any]) -> Iterator[Issue]:
     provenance = data.get("provenance")
     if not isinstance(provenance, dict):
         return
-    for term in TERMS:
+    given = [term for term in OPTIONAL_TERMS if data.get(term) is not None]
+    for term in (*TERMS, *given):
         entry = provenance.get(term)
         if term not in provenance:
             yield Issue(

@@ -42,14 +42,22 @@ Term = Literal[
     "retention_days",
     "onward_recipients",
     "outcome_reporting_window_days",
+    "request_id_pattern",
 ]
-"""A term of an agreement whose provenance must be stated."""
+"""A term of an agreement whose provenance must be stated (an optional term's, when it is given)."""
 
 REQUEST_FIELDS: tuple[str, ...] = REQUEST_COLUMNS
 RETURN_FIELDS: tuple[str, ...] = RETURNABLE_COLUMNS
 ONWARD_RECIPIENTS: tuple[str, ...] = get_args(OnwardRecipient)
 PROVENANCE_STATUSES: tuple[str, ...] = get_args(ProvenanceStatus)
-TERMS: tuple[Term, ...] = get_args(Term)
+# Terms an agreement may leave out; when one is given, its provenance is stated like any other term's.
+OPTIONAL_TERMS: tuple[Term, ...] = ("request_id_pattern",)
+# Every agreement states these, each with its provenance.
+TERMS: tuple[Term, ...] = tuple(term for term in get_args(Term) if term not in OPTIONAL_TERMS)
+ALL_TERMS: tuple[Term, ...] = (*TERMS, *OPTIONAL_TERMS)
+
+# The longest regular expression ``request_id_pattern`` may be: a form of id, not a program.
+MAX_PATTERN_LENGTH = 200
 
 # Request columns the holder can compare with a register column. A request id or a case reference is the
 # requester's own key: it names nothing in the register.

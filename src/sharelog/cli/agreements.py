@@ -15,12 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from sharelog.agreements import (
-    TERMS,
     Agreement,
     Term,
     agreement_in_force,
     find_agreement,
-    load_agreements,
+    read_agreements_folder,
     validate_agreements,
 )
 from sharelog.cli._context import console, settings_of
@@ -48,13 +47,15 @@ _FLAGGED = frozenset({"assumed", "unknown"})
     "list",
     help=(
         "List every agreement version: id, version, period in force, number of purposes, fields the requester "
-        "may send and the holder may return, and the monthly cap.\n\n"
+        "may send and the holder may return, and the monthly cap. Files with problems are named at the end: "
+        "their agreements cannot be used until `sharelog agreements validate` finds nothing wrong.\n\n"
         'Values sharelog had to assume, because the real term is not public, are marked "(assumed)".'
     ),
 )
 def list_agreements(ctx: typer.Context) -> None:
     """List every agreement version."""
-    agreements = load_agreements(settings_of(ctx).agreements_path())
+    folder = read_agreements_folder(settings_of(ctx).agreements_path())
+    agreements = folder.agreements
     table = Table(title="Data-sharing agreements")
     table.add_column("ID", no_wrap=True)
     table.add_column("Version", no_wrap=True)
@@ -74,6 +75,12 @@ def list_agreements(ctx: typer.Context) -> None:
     out = console()
     out.print(table)
     out.print(f"{len(agreements)} agreement version(s). Details: sharelog agreements show ID")
+    if folder.invalid_files:
+        out.print(
+            f"Not loaded, because a file has problems (see `sharelog agreements validate`): "
+            f"{', '.join(folder.invalid_files)}",
+            markup=False,
+        )
 
 
 @app.command(
@@ -177,7 +184,7 @@ def _terms_table(agreement: Agreement) -> Table:
     table.add_column("Value")
     table.add_column("Status", no_wrap=True)
     table.add_column("Where it comes from")
-    for term in TERMS:
+    for term in agreement.terms():
         provenance = agreement.provenance_of(term)
         style = _STATUS_STYLE[provenance.status]
         table.add_row(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sharelog.cli._context import console, settings_of
 from sharelog.exchange._review import decide, review_case, review_queue
@@ -53,7 +54,8 @@ def list_command(
     for column in ("exchange", "request", "probability", "why"):
         table.add_column(column, justify="right" if column == "probability" else "left")
     for case in queue:
-        table.add_row(case.exchange, case.request_ref, f"{case.match_probability:.3f}", case.reason)
+        # Text, not markup: a request id is the requester's text, and "[link=…]" in it must not become a link
+        table.add_row(case.exchange, Text(case.request_ref), f"{case.match_probability:.3f}", case.reason)
     out.print(table)
     out.print("Compare one: sharelog review show EXCHANGE REQUEST")
 
@@ -71,17 +73,22 @@ def show_command(ctx: typer.Context, exchange: ExchangeArg, request: RequestArg)
         case = review_case(session, settings, exchange=exchange, request_ref=request)
     engine.dispose()
     out = console()
-    out.print(f"{exchange} / {request}: probability {case.match_probability:.3f} — {case.reason}")
+    # markup=False and Text: the batch's values are shown as written, never read as rich markup
+    out.print(
+        f"{exchange} / {request}: probability {case.match_probability:.3f} — {case.reason}", markup=False
+    )
     table = Table()
     table.add_column("field")
     table.add_column("request")
-    table.add_column(f"candidate {case.candidate_id}")
+    table.add_column(Text(f"candidate {case.candidate_id}"))
     request_fields = case.request or {}
     candidate = case.candidate or {}
     for field in ("forename", "middle_names", "surname", "dob", "sex", "postcode", "address"):
-        table.add_row(field, str(request_fields.get(field) or ""), str(candidate.get(field) or ""))
+        table.add_row(
+            field, Text(str(request_fields.get(field) or "")), Text(str(candidate.get(field) or ""))
+        )
     out.print(table)
-    out.print(f"Decide: sharelog review accept {exchange} {request} --by NAME   (or reject)")
+    out.print(f"Decide: sharelog review accept {exchange} {request} --by NAME   (or reject)", markup=False)
 
 
 def _decide(
@@ -97,7 +104,10 @@ def _decide(
         note=note,
     )
     out = console()
-    out.print(f"{exchange} / {request}: {result.decision}. {result.remaining} left to decide in {exchange}.")
+    out.print(
+        f"{exchange} / {request}: {result.decision}. {result.remaining} left to decide in {exchange}.",
+        markup=False,
+    )
     if result.remaining == 0:
         if result.supplementary_file is not None:
             out.print(

@@ -9,7 +9,9 @@ from sharelog.agreements import Agreement
 from sharelog.errors import InputError, Problem
 from sharelog.linkage import Thresholds
 
-__all__ = ["batch_problems", "thresholds_for"]
+__all__ = ["batch_problems", "id_form_problems", "thresholds_for"]
+
+MAX_LISTED = 50  # rows named one by one; the rest are counted
 
 
 def batch_problems(
@@ -44,6 +46,24 @@ def batch_problems(
     return problems
 
 
+def id_form_problems(agreement: Agreement, *, file: str, rows: list[int]) -> list[Problem]:
+    """A problem for each row whose ``request_id`` is not in the form the agreement's ``request_id_pattern``
+    sets (the first :data:`MAX_LISTED`, then a count) — naming the row and the field, never the id."""
+    name = f"{agreement.id} v{agreement.version}"
+    problems = [
+        Problem(
+            file,
+            f"not in the form {name} sets for request ids (request_id_pattern)",
+            row=row,
+            field="request_id",
+        )
+        for row in rows[:MAX_LISTED]
+    ]
+    if len(rows) > MAX_LISTED:
+        problems.append(Problem(file, f"{len(rows) - MAX_LISTED:,} more request ids not in that form"))
+    return problems
+
+
 _THRESHOLD_KEYS = {
     "match_probability": "match",
     "review_probability": "review",
@@ -61,9 +81,9 @@ def thresholds_for(agreement: Agreement) -> Thresholds:
     unknown = sorted(set(block) - set(_THRESHOLD_KEYS))
     if unknown:
         raise InputError(
-            f"{agreement.path}: matching.{unknown[0]} is not a setting (use {', '.join(_THRESHOLD_KEYS)})"
+            f"{agreement.file_name()}: matching.{unknown[0]} is not a setting (use {', '.join(_THRESHOLD_KEYS)})"
         )
     try:
         return Thresholds(**{_THRESHOLD_KEYS[k]: float(v) for k, v in block.items()})
     except (TypeError, ValueError, OverflowError) as error:  # OverflowError: an integer too big for a float
-        raise InputError(f"{agreement.path}: matching: {error}") from None
+        raise InputError(f"{agreement.file_name()}: matching: {error}") from None

@@ -111,7 +111,7 @@ def review_queue(
 def _review_file(settings: Settings, reference: str) -> dict[str, Any]:
     path = review_file_path(settings.review_path(), reference)
     if not path.is_file():
-        raise InputError(f"{path}: the review file of {reference} is missing (was the exchange completed?)")
+        raise InputError(f"the review file of {reference} is missing (was the exchange completed?)")
     document: dict[str, Any] = json.loads(read_exchange_file(settings, path).decode("utf-8"))
     return document
 
@@ -122,9 +122,7 @@ def _register_rows(
     """Rows of the prepared register for these pupils (all columns, or the ones asked for)."""
     source = settings.register_path() / "register.parquet"
     if not source.is_file():
-        raise InputError(
-            f"{settings.register_path()}: no prepared register (run `sharelog register prepare`)"
-        )
+        raise InputError("no prepared register (run `sharelog register prepare`)")
     with duckdb.connect() as con:
         con.register("wanted", pa.table({"pupil_id": pupil_ids}))
         selected = "*" if columns is None else ", ".join(f'"{c}"' for c in ["pupil_id", *columns])

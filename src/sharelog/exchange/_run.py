@@ -5,7 +5,6 @@ All or nothing: the ledger rows and the return file appear together or not at al
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, agreement_in_force
 from sharelog.errors import AccessDenied, Conflict, InputError, Problem, ValidationFailed
-from sharelog.exchange._checks import batch_problems, thresholds_for
+from sharelog.exchange._checks import batch_problems, id_form_problems, thresholds_for
 from sharelog.exchange._encryption import (
     exchange_file_path,
     file_key,
@@ -31,6 +30,7 @@ from sharelog.exchange._encryption import (
 from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
 from sharelog.exchange._returns import (
     crash_point,
+    file_checksum,
     files_in_flight,
     recover_exchange_files,
 )
@@ -45,12 +45,13 @@ from sharelog.ledger.models import (
     ReturnFile,
     ReviewItem,
 )
-from sharelog.linkage import MatchingSession, Thresholds, load_model
+from sharelog.linkage import InputLimits, MatchingSession, Thresholds, load_model
 from sharelog.settings import Settings
 
 __all__ = ["ExchangeResult", "month_start", "run_exchange"]
 
 Progress = Callable[[str, int, int], None]
+PREPARED_NAME = "the prepared register (SHARELOG_REGISTER_DIR)"  # messages never show the server's folders
 REQUEST_DETAIL_COLUMNS = ("forename", "middle_names", "surname", "dob", "sex", "postcode", "address")
 
 
@@ -87,7 +88,7 @@ def month_start(month: str) -> date:
 def _batch_checksum(path: Path) -> str:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_checksum(path)  # read in blocks: a batch too big to read is refused later, and recorded
 
 
 def _earlier_run(session: Session, *, agreement_pk: int, checksum: str) -> Exchange | None:
@@ -278,13 +279,14 @@ def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Pro
     register_dir = batch.settings.register_path()
     model_path = register_dir / "model.json"
     with MatchingSession() as matching:
-        matching.load_prepared(register_dir)
+        matching.load_prepared(register_dir, name=PREPARED_NAME)
         if not model_path.is_file():
-            raise InputError(
-                f"{register_dir}: the prepared register has no model; prepare it with --train-requests or --model"
-            )
+            raise InputError(f"{PREPARED_NAME} has no model; prepare it with --train-requests or --model")
         try:
-            requests = matching.load_requests(batch.path)
+            limits = InputLimits(
+                max_bytes=batch.settings.max_batch_bytes, max_rows=batch.settings.max_batch_rows
+            )
+            requests = matching.load_requests(batch.path, limits=limits)
         except ValidationFailed as failure:
             problems = [
                 replace(p, file=batch.name) if p.file == str(batch.path) else p for p in failure.problems
@@ -298,6 +300,10 @@ def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Pro
             rows=requests.rows,
             already_this_month=already,
         )
+        pattern = batch.agreement.request_id_pattern
+        if pattern is not None:
+            rows = matching.requests_not_matching(pattern)
+            problems += id_form_problems(batch.agreement, file=batch.name, rows=rows)
         if problems:
             _reject(batch, rows=requests.rows, problems=problems)
         model = load_model(model_path)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sharelog.foi._exemptions import Exemption
+from sharelog.private_files import make_private, private_dir, write_private_bytes
 from sharelog.reports import Column, MonthlyReport, monthly_sheets
 
 if TYPE_CHECKING:
@@ -418,10 +419,9 @@ def letter_markdown(letter: Letter) -> str:
 
 
 def write_letter_markdown(letter: Letter, path: Path) -> Path:
-    """Write the letter as Markdown (UTF-8) to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(letter_markdown(letter), encoding="utf-8")
-    return path
+    """Write the letter as Markdown (UTF-8) to ``path``, readable by its owner only (it names the requester)."""
+    private_dir(path.parent)
+    return write_private_bytes(path, letter_markdown(letter).encode("utf-8"), sync=False)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -447,9 +447,9 @@ def write_letter_docx(letter: Letter, path: Path) -> Path:
                 document.add_paragraph(item, style="List Bullet")
         else:
             _docx_table(document, block)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     document.save(str(path))
-    return path
+    return make_private(path)  # python-docx writes with the umask; the letter names the requester
 
 
 def _docx_table(document: DocxDocument, table: Table) -> None:

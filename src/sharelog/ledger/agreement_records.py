@@ -40,7 +40,7 @@ def record_agreement(session: Session, agreement: Agreement, *, actor: str) -> A
     if existing is not None:
         if existing.checksum != agreement.checksum:
             raise Conflict(
-                f"{agreement.path}: agreement {agreement.id} version {agreement.version} differs from the copy "
+                f"{agreement.file_name()}: agreement {agreement.id} version {agreement.version} differs from the copy "
                 "recorded in the ledger; a recorded version cannot change — give the new terms a new version"
             )
         return existing

@@ -6,7 +6,7 @@ See docs/matching.md for the model, the decision rule and its defaults.
 import logging
 
 from sharelog.linkage._decide import Thresholds
-from sharelog.linkage._inputs import InputFile, read_input
+from sharelog.linkage._inputs import InputFile, InputLimits, read_input
 from sharelog.linkage._link import (
     LinkResult,
     link,
@@ -26,6 +26,7 @@ logging.getLogger("splink").addHandler(logging.NullHandler())
 __all__ = [
     "Backend",
     "InputFile",
+    "InputLimits",
     "LinkResult",
     "LinkageModel",
     "MatchingSession",

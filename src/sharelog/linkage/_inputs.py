@@ -3,8 +3,15 @@
 Errors — every one collected and reported together, each naming the file, the row and the field, never the
 value: a file that is missing, empty or not UTF-8; a row with the wrong number of fields; a missing required
 column, a column named twice, a column without a name that holds values, a column named ``__row`` (sharelog's
-own); a Parquet column of lists or records; a blank or duplicate id, or one longer than 100 characters or
-holding a NUL (the ledger keeps request ids as sent); a date of birth that is not a real ``YYYY-MM-DD`` date.
+own), more than :data:`~sharelog.schemas.MAX_COLUMNS` columns; a Parquet column of lists or records; a blank or
+duplicate id; a value longer than its field allows (:data:`~sharelog.schemas.FIELD_LENGTHS`: 100 characters for
+an id or a name, 16 for a postcode, 500 for an address…) or holding a NUL or another control character (line
+breaks and tabs are allowed in an address only); a date of birth that is not a real ``YYYY-MM-DD`` date.
+
+Bounds — given by the caller (:class:`InputLimits`: an exchange passes the settings' ``max_batch_bytes`` and
+``max_batch_rows``), checked before a row is read where the file allows: a file larger than ``max_bytes``; a
+Parquet file whose own metadata declares more rows than ``max_rows`` or more unpacked bytes than ``max_bytes`` (a
+few kilobytes of Parquet can unpack to gigabytes); a CSV with more rows than ``max_rows``.
 
 Every value is read as the text the file holds: ``007`` stays ``007`` (a request or pupil id with its zeros),
 and ``NA``, ``NULL`` or ``nan`` are names like any other; only an empty field is missing.
@@ -32,17 +39,24 @@ import pyarrow.parquet as pq
 
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.schemas import (
-    MAX_ID_LENGTH,
+    MAX_COLUMNS,
+    MULTILINE_FIELDS,
     REGISTER_REQUIRED_COLUMNS,
     REQUEST_REQUIRED_COLUMNS,
+    max_length,
 )
 
-__all__ = ["InputFile", "read_input"]
+__all__ = ["InputFile", "InputLimits", "read_input"]
 
 Kind = Literal["register", "requests"]
 MAX_PROBLEMS = 50  # beyond this the file is plainly the wrong one; list the first ones and count the rest
 ROW = "__row"
 _BLOCK_SIZE = 1 << 24  # 16 MB: a longer line (a field of more than 16 MB) is not a readable CSV
+# RE2 character classes (DuckDB's regexp functions), written with backslash escapes so that the SQL holds no
+# control character itself. NUL is reported on its own; C1 controls (U+0080–U+009F) are what Latin-1 text
+# decoded as something else leaves behind. An address may hold line breaks and tabs (09, 0A, 0D); no other field.
+_CONTROLS_IN_MULTILINE = r"[\x01-\x08\x0B\x0C\x0E-\x1F\x7F-\x{9F}]"
+_CONTROLS = r"[\x01-\x1F\x7F-\x{9F}]"
 
 # What is odd but kept: name → (the columns it reads, the condition that makes a row odd).
 _ODDITIES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -66,6 +80,15 @@ _ODDITIES: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """How big a file may be before it is read: ``max_bytes`` (its size, and a Parquet file's declared unpacked
+    size) and ``max_rows`` (records). ``None``: no bound (the holder's own register)."""
+
+    max_bytes: int | None = None
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
 class InputFile:
     """A file read into a DuckDB table: what it held and what was odd about it."""
 
@@ -86,18 +109,44 @@ def _required(kind: Kind) -> tuple[str, ...]:
     return REGISTER_REQUIRED_COLUMNS if kind == "register" else REQUEST_REQUIRED_COLUMNS
 
 
-def _file_checksum_and_text_check(path: Path, problems: list[Problem]) -> str:
-    """sha256 of the bytes; for CSV also the first line that is not UTF-8 (a problem, not an exception)."""
+@dataclass(frozen=True)
+class _Scan:
+    """What the file's bytes may hold, so that the value checks skip what cannot be there: a regular expression
+    over every value of a register of millions is seconds; a look at the bytes is a fraction of one. Parquet
+    files are compressed, so nothing is ruled out for them."""
+
+    nul: bool = True
+    controls: bool = True  # a control character other than a line break (a tab, a C1 control…)
+    line_breaks_in_values: bool = True  # quoted values, which alone may hold a line break in a CSV
+
+
+# every byte but the C0 controls (save line feed and carriage return, which end lines) and DEL
+_NOT_CONTROLS = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F) or b in (0x0A, 0x0D))
+
+
+def _scan(data: bytes) -> _Scan:
+    return _Scan(
+        nul=b"\x00" in data,
+        # a C1 control is C2 80–C2 9F in UTF-8; C2 also starts £, ° and the no-break space, hence "may"
+        controls=bool(data.translate(None, _NOT_CONTROLS)) or b"\xc2" in data,
+        line_breaks_in_values=b'"' in data,
+    )
+
+
+def _file_checksum_and_text_check(path: Path, problems: list[Problem]) -> tuple[str, _Scan]:
+    """sha256 of the bytes; for CSV also the first line that is not UTF-8 (a problem, not an exception) and
+    what characters the values may hold."""
     digest = hashlib.sha256()
     data = path.read_bytes()
     digest.update(data)
-    if path.suffix.lower() not in {".parquet", ".pq"}:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            problems.append(Problem(str(path), "not UTF-8 text (save the file as UTF-8)", row=line))
-    return digest.hexdigest()
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        return digest.hexdigest(), _Scan()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problems.append(Problem(str(path), "not UTF-8 text (save the file as UTF-8)", row=line))
+    return digest.hexdigest(), _scan(data)
 
 
 def _parse_options(on_bad_row: Callable[[pv.InvalidRow], str]) -> pv.ParseOptions:
@@ -141,16 +190,32 @@ def _parse_csv(path: Path, names: list[str], *, use_threads: bool) -> tuple[pa.T
     return table, bad_rows
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> tuple[pa.Table | None, list[int]]:
+def _too_many_columns(path: Path, count: int) -> Problem:
+    return Problem(
+        str(path), f"has {count:,} columns; a register or a batch has at most {MAX_COLUMNS}", row=1
+    )
+
+
+def _too_many_rows(path: Path, limits: InputLimits) -> Problem:
+    return Problem(str(path), f"has more than {limits.max_rows:,} rows, the most a file may hold here")
+
+
+def _read_csv(path: Path, problems: list[Problem], limits: InputLimits) -> tuple[pa.Table | None, list[int]]:
     """The rows that parse, and the numbers of the rows skipped because their field count is wrong."""
     try:
         names = _header_names(path)
+        if len(names) > MAX_COLUMNS:
+            problems.append(_too_many_columns(path, len(names)))
+            return None, []
         table, bad_rows = _parse_csv(path, names, use_threads=True)
         if bad_rows:  # only a single-threaded read knows where the bad rows are
             table, bad_rows = _parse_csv(path, names, use_threads=False)
     except pa.ArrowInvalid as error:
         message = "the file is empty" if "Empty CSV file" in str(error) else "not a readable CSV file"
         problems.append(Problem(str(path), message))
+        return None, []
+    if limits.max_rows is not None and table.num_rows + len(bad_rows) > limits.max_rows:
+        problems.append(_too_many_rows(path, limits))
         return None, []
     for number in bad_rows[:MAX_PROBLEMS]:
         problems.append(Problem(str(path), "wrong number of fields for the header", row=number))
@@ -161,11 +226,38 @@ def _read_csv(path: Path, problems: list[Problem]) -> tuple[pa.Table | None, lis
     return table, bad_rows
 
 
-def _read_parquet(path: Path, problems: list[Problem]) -> pa.Table | None:
+def _parquet_bound_problems(path: Path, limits: InputLimits) -> list[Problem] | None:
+    """What the file's own metadata says that is too big (read before any data is); None: not Parquet at all."""
+    try:
+        metadata = pq.read_metadata(path)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
+        return None
+    problems: list[Problem] = []
+    if metadata.num_columns > MAX_COLUMNS:
+        problems.append(_too_many_columns(path, metadata.num_columns))
+    if limits.max_rows is not None and metadata.num_rows > limits.max_rows:
+        problems.append(_too_many_rows(path, limits))
+    if limits.max_bytes is not None:
+        unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        if unpacked > limits.max_bytes:
+            problems.append(
+                Problem(
+                    str(path), f"unpacks to more than {_megabytes(limits.max_bytes)}, the most a file may"
+                )
+            )
+    return problems
+
+
+def _read_parquet(path: Path, problems: list[Problem], limits: InputLimits) -> pa.Table | None:
+    unreadable = Problem(str(path), "not a readable Parquet file")
+    bounds = _parquet_bound_problems(path, limits)
+    if bounds is None or bounds:
+        problems += bounds if bounds is not None else [unreadable]
+        return None
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
-        problems.append(Problem(str(path), "not a readable Parquet file"))
+        problems.append(unreadable)
         return None
     columns: list[pa.ChunkedArray] = []
     for index, name in enumerate(table.column_names):
@@ -233,18 +325,11 @@ def _row_numbers(count: int, *, is_parquet: bool, skipped: list[int]) -> pa.Arra
 
 
 def _problems_sql(table: str, id_column: str) -> str:
-    """Rows with a blank id, an id too long for the ledger or holding a NUL (PostgreSQL stores neither), a
-    repeated id, or a date of birth that is given but is not a real ISO date."""
+    """Rows with a blank id, a repeated id, or a date of birth that is given but is not a real ISO date."""
     return f"""
     WITH firsts AS (SELECT {id_column} AS id, min({ROW}) AS first_row FROM {table} GROUP BY 1)
     SELECT {ROW}, '{id_column}' AS field, 'missing' AS message FROM {table}
         WHERE {id_column} IS NULL OR trim({id_column}) = ''
-    UNION ALL
-    SELECT {ROW}, '{id_column}', 'longer than {MAX_ID_LENGTH} characters' FROM {table}
-        WHERE length({id_column}) > {MAX_ID_LENGTH}
-    UNION ALL
-    SELECT {ROW}, '{id_column}', 'holds a NUL character (a damaged file?)' FROM {table}
-        WHERE contains({id_column}, chr(0))
     UNION ALL
     SELECT t.{ROW}, '{id_column}', 'repeats the id of row ' || f.first_row FROM {table} AS t
         JOIN firsts AS f ON f.id = t.{id_column} WHERE t.{ROW} <> f.first_row
@@ -257,11 +342,72 @@ def _problems_sql(table: str, id_column: str) -> str:
     """
 
 
-def _check_rows(con: duckdb.DuckDBPyConnection, path: Path, table: str, kind: Kind) -> list[Problem]:
+_VALUE_PROBLEMS = {
+    1: "holds a NUL character (a damaged file?)",
+    2: "holds a control character (a damaged file?)",
+}
+
+
+def _value_conditions(column: str, name: str, scan: _Scan) -> list[str]:
+    """What makes a value of ``column`` (named ``name`` in the file) a problem, less what ``scan`` rules out."""
+    limit = max_length(name)
+    conditions = [f"length({column}) > {limit}"]
+    if scan.nul:
+        conditions.append(f"contains({column}, chr(0))")
+    multiline = name in MULTILINE_FIELDS
+    if scan.controls:
+        conditions.append(f"regexp_matches({column}, '{_CONTROLS_IN_MULTILINE if multiline else _CONTROLS}')")
+    elif scan.line_breaks_in_values and not multiline:
+        conditions.append(f"contains({column}, chr(10)) OR contains({column}, chr(13))")
+    return conditions
+
+
+def _value_problems_sql(view: str, columns: list[str], scan: _Scan) -> str:
+    """Values too long for their field (:func:`~sharelog.schemas.max_length`) or holding a NUL or another control
+    character: one row per (row, column) with a problem, the first that applies. ``view`` names its columns
+    ``c0``, ``c1``… (the file's own names may hold anything); the problem code is the length limit's negative,
+    or a key of :data:`_VALUE_PROBLEMS`."""
+    arms = []
+    for index, name in enumerate(columns):
+        column, limit = f"c{index}", max_length(name)
+        arms.append(
+            f"SELECT {ROW}, {index} AS col, CASE WHEN length({column}) > {limit} THEN -{limit} "
+            f"WHEN contains({column}, chr(0)) THEN 1 ELSE 2 END AS problem FROM {view} "
+            f"WHERE {' OR '.join(_value_conditions(column, name, scan))}"
+        )
+    return " UNION ALL ".join(arms) + " ORDER BY 1, 2"
+
+
+def _value_problems(
+    con: duckdb.DuckDBPyConnection, path: Path, numbered: pa.Table, scan: _Scan
+) -> list[Problem]:
+    columns = [name for name in numbered.column_names if name != ROW]
+    view = numbered.select([*columns, ROW]).rename_columns([*(f"c{i}" for i in range(len(columns))), ROW])
+    con.register("__values", view)
+    try:
+        found = con.sql(_value_problems_sql("__values", columns, scan)).fetchall()
+    finally:
+        con.unregister("__values")
+    return [
+        Problem(
+            str(path),
+            f"longer than {-problem} characters" if problem < 0 else _VALUE_PROBLEMS[problem],
+            row=int(row),
+            field=columns[col],
+        )
+        for row, col, problem in found
+    ]
+
+
+def _check_rows(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, kind: Kind, numbered: pa.Table, scan: _Scan
+) -> list[Problem]:
     rows = con.sql(_problems_sql(table, _id_column(kind))).fetchall()
     problems = [
         Problem(str(path), message, row=int(row), field=field_name) for row, field_name, message in rows
     ]
+    problems += _value_problems(con, path, numbered, scan)
+    problems.sort(key=lambda p: (p.row or 0, p.field or ""))  # every one has a row
     if len(problems) > MAX_PROBLEMS:
         more = len(problems) - MAX_PROBLEMS
         problems = [
@@ -278,7 +424,18 @@ def _count_oddities(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[s
     return {name: int(value) for name, value in zip(wanted, values, strict=True) if value}
 
 
-def read_input(con: duckdb.DuckDBPyConnection, path: Path, *, kind: Kind, table: str) -> InputFile:
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
+
+
+def read_input(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    kind: Kind,
+    table: str,
+    limits: InputLimits | None = None,
+) -> InputFile:
     """Read ``path`` into table ``table`` of ``con`` (all columns as text, plus a row number), or refuse it.
 
     Args:
@@ -286,6 +443,7 @@ def read_input(con: duckdb.DuckDBPyConnection, path: Path, *, kind: Kind, table:
         path: a ``.csv`` or ``.parquet`` file in the register or request-batch schema (DESIGN.md §3).
         kind: ``register`` or ``requests``: which schema the file must follow.
         table: the name of the table to create.
+        limits: how big the file may be (default: no bound on its size or its rows).
 
     Raises:
         InputError: the file does not exist.
@@ -293,12 +451,20 @@ def read_input(con: duckdb.DuckDBPyConnection, path: Path, *, kind: Kind, table:
     """
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    limits = limits or InputLimits()
+    if limits.max_bytes is not None and path.stat().st_size > limits.max_bytes:
+        size = _megabytes(limits.max_bytes)
+        raise ValidationFailed(
+            [Problem(str(path), f"the file is larger than {size}, the most a file may be")]
+        )
     problems: list[Problem] = []
-    checksum = _file_checksum_and_text_check(path, problems)
+    checksum, scan = _file_checksum_and_text_check(path, problems)
     if problems:
         raise ValidationFailed(problems)
     is_parquet = path.suffix.lower() in {".parquet", ".pq"}
-    arrow, skipped = (_read_parquet(path, problems), []) if is_parquet else _read_csv(path, problems)
+    arrow, skipped = (
+        (_read_parquet(path, problems, limits), []) if is_parquet else _read_csv(path, problems, limits)
+    )
     if arrow is None:
         raise ValidationFailed(problems)
     arrow, header_problems = _header_problems(path, arrow)
@@ -314,10 +480,11 @@ def read_input(con: duckdb.DuckDBPyConnection, path: Path, *, kind: Kind, table:
     con.register(f"{table}__arrow", numbered)
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table}__arrow")
     con.unregister(f"{table}__arrow")
-    problems += _check_rows(con, path, table, kind)
+    problems += _check_rows(con, path, table, kind, numbered, scan)
     if problems:
         con.execute(f"DROP TABLE {table}")
-        raise ValidationFailed(sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
+        # by row, then field; what has no row (how many more were not listed) comes last
+        raise ValidationFailed(sorted(problems, key=lambda p: (p.row is None, p.row or 0, p.field or "")))
     return InputFile(
         path=path,
         kind=kind,

@@ -7,7 +7,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 import pyarrow as pa
 
@@ -45,7 +45,7 @@ def _check_out_file(out: Path) -> None:
         raise InputError(f"--out: {out} is a folder; give a file name such as matches.csv")
 
 
-def write_csv_rows(table: pa.Table, handle: TextIO) -> None:
+def write_csv_rows(table: pa.Table, handle: IO[str]) -> None:
     """Write ``table`` as CSV to an open text handle: a header, then the rows in batches.
 
     Values are quoted only where CSV needs it; nulls are empty fields; lines end in ``\\n``. One definition of

@@ -24,7 +24,7 @@ from splink import DuckDBAPI, Linker
 
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._decide import Decisions, Thresholds, decide
-from sharelog.linkage._inputs import InputFile, read_input
+from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
 from sharelog.linkage._model import LinkageModel, new_settings, settings_checksum, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
 from sharelog.linkage._standardise import standardise_table
@@ -105,9 +105,13 @@ class MatchingSession:
         self.register_info = RegisterInfo(rows=info.rows, source=str(path), checksum=info.checksum)
         return self.register_info
 
-    def load_prepared(self, directory: Path) -> RegisterInfo:
-        """Open a register prepared by :func:`sharelog.linkage.prepare_register` (no re-standardising)."""
-        manifest = _read_manifest(directory)
+    def load_prepared(self, directory: Path, *, name: str | None = None) -> RegisterInfo:
+        """Open a register prepared by :func:`sharelog.linkage.prepare_register` (no re-standardising).
+
+        ``name``: what messages call the folder (default: its path; a service whose caller did not name the
+        folder passes a name, so that no message shows where the server keeps it).
+        """
+        manifest = _read_manifest(directory, name or str(directory))
         self.con.execute(
             f"CREATE OR REPLACE TABLE register_std AS FROM read_parquet('{directory / 'linkage.parquet'}')"
         )
@@ -126,11 +130,29 @@ class MatchingSession:
         )
         return self.register_info
 
-    def load_requests(self, path: Path) -> InputFile:
-        """Read, validate and standardise a request batch."""
-        self.requests = read_input(self.con, path, kind="requests", table="requests_raw")
+    def load_requests(self, path: Path, *, limits: InputLimits | None = None) -> InputFile:
+        """Read, validate and standardise a request batch (no bigger than ``limits``, when given)."""
+        self.requests = read_input(self.con, path, kind="requests", table="requests_raw", limits=limits)
         standardise_table(self.con, source="requests_raw", id_column="request_id", target="requests_std")
         return self.requests
+
+    def requests_not_matching(self, pattern: str) -> list[int]:
+        """The rows of the batch whose ``request_id`` does not match ``pattern`` whole (RE2 syntax: linear time,
+        whatever the id), in order.
+
+        Raises:
+            InputError: ``pattern`` is not a regular expression RE2 reads.
+        """
+        if self.requests is None:
+            raise InputError("load the request batch first")
+        try:
+            rows = self.con.execute(
+                f"SELECT {ROW} FROM requests_raw WHERE NOT regexp_full_match(request_id, ?) ORDER BY 1",
+                [pattern],
+            ).fetchall()
+        except duckdb.Error:
+            raise InputError("request_id_pattern is not a regular expression sharelog can use") from None
+        return [int(row[0]) for row in rows]
 
     # --- model --------------------------------------------------------------------------------------------
 
@@ -251,18 +273,19 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-def _read_manifest(directory: Path) -> dict[str, Any]:
+def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
     path = directory / "manifest.json"
     if not path.is_file():
         raise InputError(
-            f"{directory}: not a prepared register (no manifest.json); run `sharelog register prepare`"
+            f"{shown}: not a prepared register (no manifest.json); run `sharelog register prepare`"
         )
+    where = f"{shown}: manifest.json"
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
-        raise ValidationFailed([Problem(str(path), "not valid JSON")]) from None
-    if manifest.get("format") != PREPARED_FORMAT:
-        raise ValidationFailed([Problem(str(path), f"not a {PREPARED_FORMAT} manifest", field="format")])
+        raise ValidationFailed([Problem(where, "not valid JSON")]) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != PREPARED_FORMAT:
+        raise ValidationFailed([Problem(where, f"not a {PREPARED_FORMAT} manifest", field="format")])
     missing = [
         name
         for name in ("linkage.parquet", "register.parquet", *(f"tf_{c}.parquet" for c in TF_COLUMNS))
@@ -270,6 +293,6 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
     ]
     if missing:
         raise ValidationFailed(
-            [Problem(str(directory / m), "missing from the prepared register") for m in missing]
+            [Problem(f"{shown}: {m}", "missing from the prepared register") for m in missing]
         )
     return manifest

@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from sharelog.agreements import load_agreements, version_with_changes
+from sharelog.agreements import read_agreements_folder, version_with_changes
 from sharelog.web._context import context_of
 from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
@@ -31,14 +31,22 @@ TERM_LABELS = {
     "retention_days": "Retention of returned data",
     "onward_recipients": "Permitted onward recipients",
     "outcome_reporting_window_days": "Outcome reporting window",
+    "request_id_pattern": "Form of request ids",
 }
 
 
 @router.get("/agreements", response_class=HTMLResponse)
 def read_agreements(request: Request, user: CurrentUser) -> HTMLResponse:
     """Every data-sharing agreement and its versions: parties, period in force and purposes."""
-    agreements = load_agreements(context_of(request).settings.agreements_path())
-    return render(request, "agreements.html", title="Agreements", agreements=agreements, today=date.today())
+    folder = read_agreements_folder(context_of(request).settings.agreements_path())
+    return render(
+        request,
+        "agreements.html",
+        title="Agreements",
+        agreements=folder.agreements,
+        invalid_files=folder.invalid_files,
+        today=date.today(),
+    )
 
 
 @router.get("/agreements/{agreement_id}/{version}", response_class=HTMLResponse)
