@@ -43,6 +43,13 @@ def test_a_short_username_is_refused_only_when_the_password_is_nothing_else() ->
     check_password("a bob of the head, twice", username="bob")  # "bob" inside words is no derivation
 
 
+def test_a_part_of_the_name_only_weighs_in_the_estimate() -> None:
+    check_password("load test password, not for real use", username="load-1", display_name="Load Tester")
+    check_password("Quillfeather2024", username="ab")  # not a common word: fine for someone else
+    with pytest.raises(InputError, match="too easy to guess"):
+        check_password("Quillfeather2024", username="jq", display_name="Jo Quillfeather")
+
+
 @pytest.mark.parametrize(
     "password",
     [

@@ -20,7 +20,7 @@ __all__ = ["MAX_PASSWORD_LENGTH", "MIN_GUESSES_LOG10", "MIN_PASSWORD_LENGTH", "c
 MIN_PASSWORD_LENGTH = 12  # NCSC: length over complexity rules
 MAX_PASSWORD_LENGTH = 128  # long passphrases welcome (NIST: at least 64); argon2 hashes any length
 MIN_GUESSES_LOG10 = 8  # zxcvbn's score 3: "safely unguessable", held off by throttling and a slow hash
-_NAME_PART_LENGTH = 4  # shorter parts of a name turn up inside ordinary words too often to refuse them
+_NAME_LENGTH = 4  # a shorter username turns up inside ordinary words too often to refuse them all
 _NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
 # zxcvbn keeps the user inputs of the current call in a module-level dictionary: one call at a time
 _zxcvbn_lock = threading.Lock()
@@ -30,22 +30,16 @@ def _squashed(text: str) -> str:
     return _NOT_LETTERS_OR_DIGITS.sub("", text.casefold())
 
 
-def _personal_words(username: str, display_name: str) -> list[str]:
-    """The username, the whole name and each part of it long enough to matter, squashed to letters and digits."""
-    words = {_squashed(username), _squashed(display_name)}
-    words.update(_squashed(part) for part in re.split(r"[\W_]+", display_name))
-    return [word for word in words if len(word) >= _NAME_PART_LENGTH or word == _squashed(username)]
-
-
-def _built_from(password: str, words: list[str]) -> bool:
+def _built_from(password: str, *, username: str, display_name: str) -> bool:
+    """Whether the password holds the username or the whole name (forwards or backwards, ignoring case, spaces
+    and punctuation), or is nothing but a short username repeated. Parts of a name (a surname, say) are left to
+    the guessing estimate, which knows them as words of this account."""
     squashed = _squashed(password)
-    for word in words:
-        if not word:
-            continue
-        if len(word) >= _NAME_PART_LENGTH and (word in squashed or word[::-1] in squashed):
+    for word in {_squashed(username), _squashed(display_name)}:
+        if len(word) >= _NAME_LENGTH and (word in squashed or word[::-1] in squashed):
             return True
-        if squashed and not squashed.replace(word, "").replace(word[::-1], ""):
-            return True  # nothing but the (short) username, repeated or reversed
+        if word and squashed and not squashed.replace(word, "").replace(word[::-1], ""):
+            return True
     return False
 
 
@@ -62,10 +56,11 @@ def check_password(password: str, *, username: str, display_name: str = "") -> N
         raise InputError(f"the password is too long: use at most {MAX_PASSWORD_LENGTH} characters")
     if not password.strip() or len(set(password)) == 1:
         raise InputError("the password is one character repeated (or only spaces): choose another")
-    if _built_from(password, _personal_words(username, display_name)):
+    if _built_from(password, username=username, display_name=display_name):
         raise InputError("the password is built from the username or the account's name: choose another")
+    own_words = [word for word in [username, display_name, *re.split(r"[\W_]+", display_name)] if word]
     with _zxcvbn_lock:
-        estimate = zxcvbn(password, user_inputs=[username, display_name], max_length=MAX_PASSWORD_LENGTH)
+        estimate = zxcvbn(password, user_inputs=own_words, max_length=MAX_PASSWORD_LENGTH)
     if estimate["guesses_log10"] < MIN_GUESSES_LOG10:
         raise InputError(
             "the password is too easy to guess (a common password, a word with digits, a keyboard pattern "

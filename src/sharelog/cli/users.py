@@ -63,7 +63,7 @@ def add_command(
         typer.Option("--password-stdin", help="Read the password from the first line of standard input."),
     ] = False,
 ) -> None:
-    """Create an account (asks for a password of at least 12 characters)."""
+    """Create an account (asks for a password: 12 to 128 characters, hard to guess, not built from the username)."""
     password = _read_password(password_stdin)
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
