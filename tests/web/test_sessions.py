@@ -82,6 +82,16 @@ def test_a_cookie_copied_before_signing_out_is_useless_after(
     assert signed_out.object_id == "auditor" and signed_out.detail == {"via": "web"}
 
 
+def test_signing_in_again_ends_the_session_the_browser_had(client: TestClient) -> None:
+    sign_in(client, "auditor")
+    before = _copy_of(client)
+    token = page_csrf(client.get("/dashboard").text)
+    data = {"username": "auditor", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/sign-in", data=data).status_code == 303
+    after = _copy_of(client)
+    assert not _signed_in(client, before) and _signed_in(client, after)
+
+
 def test_an_idle_session_ends_and_its_end_is_recorded(
     client: TestClient, web_settings: Settings, clock: list[datetime]
 ) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from sharelog.accounts._events import SessionExpired, UserSignedOut
 from sharelog.ledger.audit import append_audit_event
@@ -70,7 +70,9 @@ def find_web_session(session: Session, token: str, *, idle: timedelta) -> WebSes
     than :data:`SESSION_LIFETIME`. Notes the request as the session's last, to the minute, as the transaction
     commits (a read stays a read until then)."""
     row = session.execute(
-        select(WebSession).where(WebSession.token_hash == _token_hash(token))
+        select(WebSession)
+        .options(joinedload(WebSession.user))  # one query per request, as the user's own row was before
+        .where(WebSession.token_hash == _token_hash(token))
     ).scalar_one_or_none()
     if row is None or row.ended_at is not None:
         return WebSessionFound(None)

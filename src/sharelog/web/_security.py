@@ -12,6 +12,7 @@ every copy of the cookie.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _SESSION_TOKEN = "sid"  # the key of the session token in the signed cookie
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+log = logging.getLogger("sharelog.web")
 
 
 def csrf_token(request: Request) -> str:
@@ -130,8 +132,11 @@ def expire_sessions_found_over(app: FastAPI) -> None:
         over = getattr(request.state, "web_session_over", None)
         if over is not None:
             context = context_of(request)
-            async with context.sessions:
-                await run_sync(_expire, context, *over)
+            try:
+                async with context.sessions:
+                    await run_sync(_expire, context, *over)
+            except Exception as error:  # the session is refused anyway; the answer must not be lost for this
+                log.warning("could not record a session's end (%s); it stays refused", type(error).__name__)
         return response
 
 

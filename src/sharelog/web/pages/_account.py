@@ -94,6 +94,9 @@ def sign_in(
             errors["username"] = "The username or password is not right"
         else:
             throttle.succeeded(username=username)
+            earlier = session_token(request)
+            if earlier is not None:  # signing in again in the same browser ends the session it had
+                end_web_session(session, earlier, via="web")
             record_sign_in(session, user, via="web")
             start_session(request, start_web_session(session, user))
             return RedirectResponse(_safe_next(next), status_code=303)
