@@ -176,3 +176,21 @@ def test_parquet_values_are_bounded_too(tmp_path: Path) -> None:
     path = _parquet(tmp_path / "requests.parquet", 3, value=MARKER + "z" * 200)
     refusal = _refusal(path)
     assert {p.field for p in refusal.problems} >= {"forename", "surname", "postcode"}
+
+
+def test_the_documented_limits_are_the_codes() -> None:
+    from sharelog.settings import Settings
+
+    text = " ".join((Path(__file__).parents[2] / "docs" / "operations.md").read_text("utf-8").split())
+    assert (
+        f"`sharelog.schemas.FIELD_LENGTHS`: {FIELD_LENGTHS['forename']} characters for an id, a forename or a "
+        f"surname, {FIELD_LENGTHS['middle_names']} for middle names, {FIELD_LENGTHS['postcode']} for a postcode or "
+        f"sex, {FIELD_LENGTHS['address']} for an address or any extra column" in text
+    )
+    assert FIELD_LENGTHS["request_id"] == FIELD_LENGTHS["forename"] == FIELD_LENGTHS["surname"]
+    assert FIELD_LENGTHS["sex"] == FIELD_LENGTHS["postcode"]
+    assert MAX_FIELD_LENGTH == FIELD_LENGTHS["address"]
+    assert f"more than {MAX_COLUMNS} columns" in text
+    fields = Settings.model_fields
+    assert f"| `SHARELOG_MAX_BATCH_BYTES` | `{fields['max_batch_bytes'].default}` |" in text
+    assert f"| `SHARELOG_MAX_BATCH_ROWS` | `{fields['max_batch_rows'].default}` |" in text
