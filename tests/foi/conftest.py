@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from sharelog.foi import CaseView, new_case
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
 
+from .._foi_rows import FOI_ORGANISATION, foi_organisation
+
 SEED_REFERENCE = "59907"
 SEED_TITLE = "Department for Education pupil data use: outcomes"
 SEED_TEXT = (
@@ -50,7 +52,8 @@ def sqlite_ledger(_migrated_template: Path, tmp_path: Path) -> Iterator[Engine]:
 
 
 def open_seed_case(session: Session, **changes: Any) -> CaseView:
-    """The 2020 request as a case received on 2020-08-12 (the Home Office's case ref 59907)."""
+    """The 2020 request as a case received on 2020-08-12 (the Home Office's case ref 59907), at the Home Office
+    unless ``organisation_id`` says otherwise (the organisation is added to the ledger if missing)."""
     arguments: dict[str, Any] = {
         "received_on": SEED_RECEIVED,
         "title": SEED_TITLE,
@@ -63,6 +66,9 @@ def open_seed_case(session: Session, **changes: Any) -> CaseView:
         "today": TODAY,
     }
     arguments.update(changes)
+    arguments["organisation_id"] = foi_organisation(
+        session, arguments.get("organisation_id", FOI_ORGANISATION)
+    )
     return new_case(session, **arguments)
 
 

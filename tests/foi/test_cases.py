@@ -28,6 +28,7 @@ from sharelog.foi import (
 from sharelog.ledger import ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.models import AuditEvent, FoiCase
 
+from .._foi_rows import FOI_ORGANISATION, foi_organisation
 from .conftest import CONTACT, REQUESTER, SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
 
 D = date
@@ -81,6 +82,7 @@ def test_every_problem_with_a_new_case_is_listed(ledger: Engine) -> None:
                 regime="eir",
                 authority_type="council",
                 reference="no spaces allowed",
+                organisation_id=foi_organisation(session),
                 today=TODAY,
             )
     fields = [p.field for p in failed.value.problems]
@@ -189,7 +191,7 @@ def test_requester_details_are_erased_after_retention_from_closed_cases_only(
     assert cases[SEED_REFERENCE].requester_name is None and cases[SEED_REFERENCE].requester_contact is None
     assert cases[SEED_REFERENCE].requester_erased_on is not None
     assert cases["OPEN-1"].requester_name == REQUESTER  # still open: kept
-    assert erased.detail == {"erase_after": "2020-10-01"}
+    assert erased.detail == {"erase_after": "2020-10-01", "organisation": FOI_ORGANISATION}
 
 
 def test_dates_in_the_future_or_before_receipt_are_refused(ledger: Engine) -> None:

@@ -96,6 +96,8 @@ def _open_seed(settings: Settings, request: Path) -> str:
     return _run(
         settings,
         "new",
+        "--org",
+        "home-office",
         "--received",
         "2020-08-12",
         "--reference",
@@ -147,7 +149,7 @@ def test_the_seed_request_from_new_to_review(cli_settings: Settings, tmp_path: P
         "--with-report",
         "2019",
     )
-    folder = cli_settings.data_dir / "foi" / "59907"
+    folder = cli_settings.data_dir / "foi" / "home-office" / "59907"
     assert answered.splitlines()[0] == "Case 59907: responded 2020-09-09, successful (in time)."
     for name in (
         "59907-response.md",
@@ -199,7 +201,18 @@ def test_qualified_refusal_without_a_statement_exits_2(cli_settings: Settings, t
 
 
 def test_clock_commands(cli_settings: Settings) -> None:
-    _run(cli_settings, "new", "--received", "2020-08-12", "--title", "Outcomes", "--text", "Please…")
+    _run(
+        cli_settings,
+        "new",
+        "--org",
+        "dfe",
+        "--received",
+        "2020-08-12",
+        "--title",
+        "Outcomes",
+        "--text",
+        "Please…",
+    )
     case = "FOI-2020-0001"
     assert "waits for clarification (sought 2020-08-13)" in _run(
         cli_settings, "clarify", case, "--sought", "2020-08-13"
@@ -248,6 +261,8 @@ def test_catalogue_states_and_purge(cli_settings: Settings) -> None:
     _run(
         cli_settings,
         "new",
+        "--org",
+        "home-office",
         "--received",
         "2020-08-12",
         "--title",

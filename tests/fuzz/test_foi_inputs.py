@@ -32,6 +32,7 @@ from sharelog.ledger import ledger_session
 from sharelog.ledger.models import AuditEvent, FoiCase
 from sharelog.settings import Settings
 
+from .._foi_rows import foi_organisation
 from .._ledger_rows import migrated
 from ._hostile import HOSTILE_DATES, MARKER, check_refusal, fuzz_settings, marked_values, tally
 
@@ -119,6 +120,7 @@ def test_new_case(
                 title=title,
                 request_text=text,
                 actor="fuzz",
+                organisation_id=foi_organisation(session),
                 regime=regime,
                 authority_type=authority_type,
                 authority=authority,
@@ -137,7 +139,7 @@ def test_new_case(
     with ledger_session(ledger) as session:
         case = session.execute(select(FoiCase).where(FoiCase.reference == view.reference)).scalar_one()
         assert case.requester_name == (requester or None)
-        assert case.request_text == text
+        assert case.request_text == text.removeprefix("\ufeff")  # a byte-order mark is no part of a request
         if about:
             assert case.about_first is not None and len(case.about_first) == 7
 
@@ -241,6 +243,7 @@ def test_a_refusal_names_no_personal_data_even_when_every_field_is_wrong(ledger:
                 title=MARKER * 100,
                 request_text=" ",
                 actor="fuzz",
+                organisation_id=foi_organisation(session),
                 regime=MARKER,
                 authority_type=MARKER,
                 requester_name=MARKER * 100,

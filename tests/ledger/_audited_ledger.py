@@ -101,6 +101,7 @@ def _foi_case(engine: Engine) -> None:
             title="Outcomes of pupil data use",
             request_text="Please provide the outcomes per month.",
             actor="foi-officer",
+            organisation_id="home-office",
             today=TODAY,
         )
         reference = case.reference

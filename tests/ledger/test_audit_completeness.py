@@ -81,8 +81,8 @@ def _outcomes(settings: Settings, first: int, second: int, folder: Path) -> None
 
 
 def _foi_cases(settings: Settings, folder: Path) -> None:
-    _run(settings, "foi", "new", "--received", "2020-08-12", "--title", "Outcomes", "--text", "Please…",
-         "--requester", "Requester Name", "--about", "2019-01..2019-03")  # fmt: skip
+    _run(settings, "foi", "new", "--org", "home-office", "--received", "2020-08-12", "--title", "Outcomes",
+         "--text", "Please…", "--requester", "Requester Name", "--about", "2019-01..2019-03")  # fmt: skip
     case = "FOI-2020-0001"
     _run(settings, "foi", "clarify", case, "--sought", "2020-08-13")
     _run(settings, "foi", "clarify", case, "--received", "2020-08-20")
@@ -92,8 +92,8 @@ def _foi_cases(settings: Settings, folder: Path) -> None:
     _run(settings, "foi", "respond", case, "--outcome", "successful", "--on", "2020-09-09", "--with-report",
          "2019", "--out", str(folder / "foi"))  # fmt: skip
     _run(settings, "foi", "review", case, "--on", "2020-10-01")
-    _run(settings, "foi", "new", "--received", "2020-08-12", "--title", "Other", "--text", "Please…",
-         "--requester", "Another Requester")  # fmt: skip
+    _run(settings, "foi", "new", "--org", "home-office", "--received", "2020-08-12", "--title", "Other",
+         "--text", "Please…", "--requester", "Another Requester")  # fmt: skip
     _run(settings, "foi", "withdraw", "FOI-2020-0002", "--on", "2020-08-13")
     _run(settings, "foi", "purge", "--today", "2030-01-01")
 

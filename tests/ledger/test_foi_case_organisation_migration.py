@@ -73,7 +73,12 @@ def _at_0004(
                 )
             )
         for reference, opened_by, authority in cases:
-            connection.execute(insert(tables["foi_cases"]).values(**_case(reference, opened_by, authority)))
+            case_id = connection.execute(
+                insert(tables["foi_cases"]).values(**_case(reference, opened_by, authority))
+            ).inserted_primary_key[0]
+            # each case has a history pointing at it: SQLite's rebuild of foi_cases must keep it
+            connection.execute(insert(tables["foi_case_events"]).values(**_event(case_id)))
+            connection.execute(insert(tables["foi_responses"]).values(**_response(case_id)))
 
 
 def _case(reference: str, opened_by: str, authority: str | None) -> dict[str, Any]:
@@ -89,6 +94,31 @@ def _case(reference: str, opened_by: str, authority: str | None) -> dict[str, An
         "requester_erase_after": date(2023, 8, 12),
         "opened_by": opened_by,
         "opened_at": NOW,
+    }
+
+
+def _event(case_id: int) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "kind": "clarification_sought",
+        "event_date": date(2020, 8, 13),
+        "days": None,
+        "detail": {},
+        "recorded_by": "x",
+        "recorded_at": NOW,
+    }
+
+
+def _response(case_id: int) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "stage": "initial",
+        "outcome": "successful",
+        "responded_on": date(2020, 9, 9),
+        "exemptions": [],
+        "files": {},
+        "recorded_by": "x",
+        "recorded_at": NOW,
     }
 
 
@@ -145,10 +175,21 @@ def test_each_case_goes_to_the_organisation_that_received_it(
     )
     assert upgrade(ledger_engine).is_current
     assert _assigned(ledger_engine) == expected
+    tables = _tables(ledger_engine)
+    with ledger_engine.connect() as connection:
+        for history in ("foi_case_events", "foi_responses"):
+            pointed_at = connection.execute(
+                select(tables[history].c.case_id).join(
+                    tables["foi_cases"], tables["foi_cases"].c.id == tables[history].c.case_id
+                )
+            ).all()
+            assert len(pointed_at) == 4, history
 
 
 def test_the_only_organisation_takes_the_cases_when_nothing_else_decides(ledger_engine: Engine) -> None:
-    _at_0004(ledger_engine, organisations=("home-office",), agreements=[], users=[], cases=[("59907", "x", None)])
+    _at_0004(
+        ledger_engine, organisations=("home-office",), agreements=[], users=[], cases=[("59907", "x", None)]
+    )
     upgrade(ledger_engine)
     assert _assigned(ledger_engine) == {"59907": "home-office"}
 

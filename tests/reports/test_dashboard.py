@@ -96,9 +96,35 @@ def test_the_chart_shows_at_most_a_year_ending_at_the_latest_month(golden_sqlite
 def test_foi_cases_due_this_week_and_overdue(golden_sqlite: Engine) -> None:
     with ledger_session(golden_sqlite) as session:
         # received 12 Aug 2020 → due 10 Sep 2020 (a Thursday); 1 Jul 2020 → due 29 Jul 2020
-        new_case(session, received_on=date(2020, 8, 12), title="Outcomes", request_text="…", actor="foi")
-        new_case(session, received_on=date(2020, 7, 1), title="Volumes", request_text="…", actor="foi")
+        for received, title in ((date(2020, 8, 12), "Outcomes"), (date(2020, 7, 1), "Volumes")):
+            new_case(
+                session,
+                received_on=received,
+                title=title,
+                request_text="…",
+                actor="foi",
+                organisation_id="dfe",
+            )
         figures = dashboard_figures(session, organisation_id="dfe", today=date(2020, 9, 7), with_foi=True)
     assert figures.foi is not None
     assert figures.foi.week_ends == date(2020, 9, 13)
     assert (figures.foi.due_this_week, figures.foi.overdue, figures.foi.waiting) == (1, 1, 2)
+
+
+def test_foi_cases_due_are_the_organisations_own(golden_sqlite: Engine) -> None:
+    with ledger_session(golden_sqlite) as session:
+        new_case(
+            session,
+            received_on=date(2020, 7, 1),
+            title="Volumes",
+            request_text="…",
+            actor="foi",
+            organisation_id="home-office",
+        )
+        holder = dashboard_figures(session, organisation_id="dfe", today=date(2020, 9, 7), with_foi=True)
+        requester = dashboard_figures(
+            session, organisation_id="home-office", today=date(2020, 9, 7), with_foi=True
+        )
+    assert holder.foi is not None and requester.foi is not None
+    assert (holder.foi.due_this_week, holder.foi.overdue, holder.foi.waiting) == (0, 0, 0)
+    assert (requester.foi.due_this_week, requester.foi.overdue, requester.foi.waiting) == (0, 1, 1)

@@ -116,3 +116,23 @@ PATH_VALUES.update(
 )
 # FOI cases: the case in the web ledger (tests/web/_foi_ledger.py), a file no response wrote (404), an action
 PATH_VALUES.update({"case_reference": "FOI-2020-0001", "file_name": "letter.docx", "case_action": "withdraw"})
+
+# ---- FOI cases across organisations (issue 12) ----
+# A case belongs to the organisation that received the request. Every route that names a case is called by every
+# account of the DfE and of a third organisation (a council, with its own FOI officer, auditor and admin) on its own
+# organisation's case and on the other's: the other's must answer exactly as a case that does not exist (404, the
+# same message), and a requester's name and contact reach only the FOI officers of the case's organisation.
+FOI_CASE_OF = {"dfe": "FOI-2020-0001", "northshire": "NCC-2021-0042"}  # tests/web/_foi_ledger.py
+FOI_MISSING_CASE = "FOI-1999-9999"
+FOI_FILE_NAME = "NCC-2021-0042-response.md"  # a letter the council's case has, the DfE's has not
+# what an API call needs to get past validation to the service (the pages' forms have defaults for every field)
+FOI_BODIES: dict[str, dict[str, object]] = {
+    "api_respond_foi_case": {"outcome": "s14"},
+    "api_extend_foi_deadline": {"days": 1, "exemptions": ["43(2)"]},
+    "api_seek_foi_clarification": {},
+    "api_record_foi_clarification": {},
+    "api_give_foi_fees_notice": {},
+    "api_record_foi_fee_paid": {},
+    "api_request_foi_review": {},
+    "api_withdraw_foi_case": {},
+}

@@ -29,6 +29,13 @@ ACCOUNTS: dict[str, tuple[str, str]] = {
     "admin": ("admin", "dfe"),
 }
 USER_OF_ROLE = {role: username for username, (role, _org) in ACCOUNTS.items()}
+# a third organisation (a council, tests/web/_foi_ledger.py) with FOI roles of its own: none of them may reach the
+# DfE's FOI case, nor the accounts above the council's
+THIRD_PARTY_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "council-foi": ("foi_officer", "northshire"),
+    "council-auditor": ("auditor", "northshire"),
+    "council-admin": ("admin", "northshire"),
+}
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +43,12 @@ def _web_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The golden ledger with the accounts, built once per session (argon2 is slow on purpose)."""
     path = tmp_path_factory.mktemp("web-ledger") / "ledger.db"
     engine = migrated(create_ledger_engine(f"sqlite:///{path}"))
+    from ._foi_ledger import add_foi_case, add_third_party, add_third_party_case
+
     with ledger_session(engine) as session:
         build_golden_ledger(session)
-        for username, (role, organisation) in ACCOUNTS.items():
+        add_third_party(session)
+        for username, (role, organisation) in {**ACCOUNTS, **THIRD_PARTY_ACCOUNTS}.items():
             add_user(
                 session,
                 username=username,
@@ -48,9 +58,8 @@ def _web_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 password=PASSWORD,
                 actor="test",
             )
-        from ._foi_ledger import add_foi_case  # the FOI case (FOI-2020-0001) the FOI pages and the matrix use
-
-        add_foi_case(session)
+        add_foi_case(session)  # the DfE's FOI case (FOI-2020-0001) the FOI pages and the matrix use
+        add_third_party_case(session, path.parent)  # the council's, with its letter beside the template
     engine.dispose()
     return path
 

@@ -19,8 +19,19 @@ from starlette.routing import Mount
 from sharelog.web import create_app
 from sharelog.web._access import ACCESS
 
-from .access_table import EXPECTED, PATH_VALUES, PUBLIC, ROLES, SIGNED_IN
-from .conftest import USER_OF_ROLE, page_csrf, sign_in
+from ._foi_ledger import FOI_CONTACT, FOI_REQUESTER, THIRD_PARTY_CONTACT, THIRD_PARTY_REQUESTER
+from .access_table import (
+    EXPECTED,
+    FOI_BODIES,
+    FOI_CASE_OF,
+    FOI_FILE_NAME,
+    FOI_MISSING_CASE,
+    PATH_VALUES,
+    PUBLIC,
+    ROLES,
+    SIGNED_IN,
+)
+from .conftest import ACCOUNTS, THIRD_PARTY_ACCOUNTS, USER_OF_ROLE, page_csrf, sign_in
 
 
 def _routes(app) -> Iterator[tuple[str, str, str]]:
@@ -106,3 +117,88 @@ def test_sign_out_needs_an_account(client):
     token = _token(client)
     assert client.post("/sign-out", headers={"x-csrf-token": token}).status_code == 303
     assert client.get("/api/v1/me").status_code == 401
+
+
+# ---- FOI cases across organisations ----
+
+# each case's requester details, by the organisation that received the request
+_REQUESTER_MARKERS = {
+    "dfe": (FOI_REQUESTER, FOI_CONTACT),
+    "northshire": (THIRD_PARTY_REQUESTER, THIRD_PARTY_CONTACT),
+}
+_FOI_ACCOUNTS = {**ACCOUNTS, **THIRD_PARTY_ACCOUNTS}
+
+
+def _case_url(path: str, reference: str) -> str:
+    values = {**PATH_VALUES, "case_reference": reference, "file_name": FOI_FILE_NAME}
+    return re.sub(r"\{([^}]+)\}", lambda match: values[match.group(1).split(":")[0]], path)
+
+
+def _call(client: TestClient, token: str, name: str, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.request(method, url, headers={"x-csrf-token": token}, json=FOI_BODIES[name])
+    return client.request(method, url, data={"csrf_token": token})
+
+
+def _comparable(response, reference: str) -> tuple[int, str]:
+    """Status and body, with what differs between any two responses (the CSP nonce) and the reference asked for
+    taken out."""
+    body = re.sub(r'nonce="[^"]*"', "", response.text).replace(reference, "CASE")
+    return response.status_code, body
+
+
+def _leaks(text: str, username: str) -> list[str]:
+    """The requester details in ``text`` that the account may not see: any but its own organisation's cases',
+    and any at all unless it is an FOI officer."""
+    role, organisation = _FOI_ACCOUNTS[username]
+    return [
+        marker
+        for owner, markers in _REQUESTER_MARKERS.items()
+        for marker in markers
+        if marker in text and not (role == "foi_officer" and owner == organisation)
+    ]
+
+
+@pytest.mark.parametrize("username", sorted(_FOI_ACCOUNTS))
+def test_foi_cases_of_another_organisation_answer_as_if_missing(web_settings, username):
+    role, organisation = _FOI_ACCOUNTS[username]
+    own = FOI_CASE_OF.get(organisation)
+    other = FOI_CASE_OF["northshire" if organisation != "northshire" else "dfe"]
+    app = create_app(web_settings)
+    failures: list[str] = []
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        sign_in(client, username)
+        token = _token(client)
+        case_routes = [route for route in _routes(app) if "{case_reference" in route[2]]
+        for name, method, path in case_routes:
+            allowed = _expected_allowed(name, role)
+            # the other organisation's case first: a change to one's own (a response, a withdrawal) comes after
+            missing = _call(client, token, name, method, _case_url(path, FOI_MISSING_CASE))
+            theirs = _call(client, token, name, method, _case_url(path, other))
+            mine = _call(client, token, name, method, _case_url(path, own)) if own else None
+            for label, response in (("missing", missing), ("other", theirs), ("own", mine)):
+                if response is not None and (leaked := _leaks(response.text, username)):
+                    failures.append(f"{method} {path} ({name}) on the {label} case shows {leaked}")
+            if not allowed:
+                if {missing.status_code, theirs.status_code} != {403}:
+                    failures.append(f"{method} {path} ({name}): expected 403, got {theirs.status_code}")
+                continue
+            if theirs.status_code != 404 or _comparable(theirs, other) != _comparable(
+                missing, FOI_MISSING_CASE
+            ):
+                failures.append(
+                    f"{method} {path} ({name}): the other organisation's case answers {theirs.status_code}"
+                )
+            if mine is not None and "no FOI case" in mine.text:
+                failures.append(f"{method} {path} ({name}): its own organisation's case is not found")
+        for url in ("/foi?show=all", "/api/v1/foi/cases"):
+            listed = client.get(url)
+            if not _expected_allowed("read_foi_cases", role):
+                continue
+            if other in listed.text or (own and own not in listed.text):
+                failures.append(f"GET {url} lists another organisation's cases or misses its own")
+            if leaked := _leaks(listed.text, username):
+                failures.append(f"GET {url} shows {leaked}")
+    assert not failures, "\n".join(failures)

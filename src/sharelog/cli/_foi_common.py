@@ -4,6 +4,7 @@ list of cases is printed."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from sharelog.cli._context import console
-from sharelog.foi import CaseView, ProclaimedDay, parse_extra_holidays
+from sharelog.errors import InputError
+from sharelog.foi import (
+    MAX_REQUEST_TEXT,
+    MAX_REQUEST_TEXT_BYTES,
+    CaseView,
+    ProclaimedDay,
+    parse_extra_holidays,
+)
 from sharelog.settings import Settings
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -24,6 +32,15 @@ OnOption = Annotated[
     datetime | None,
     typer.Option("--on", formats=DATE_FORMATS, help="The day it happened (YYYY-MM-DD); default today."),
 ]
+OrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        help="Only the cases of this organisation (its id in the ledger, e.g. home-office). Each organisation "
+        "numbers its own cases: a reference two organisations use needs --org.",
+    ),
+]
 RegimeOption = Annotated[
     str,
     typer.Option(
@@ -32,6 +49,34 @@ RegimeOption = Annotated[
         help="foia: bank holidays anywhere in the UK; foisa: Scotland's only.",
     ),
 ]
+
+
+def read_request_text(path: Path) -> str:
+    """The request text in the file ``path``: UTF-8, a leading byte-order mark dropped, read with a bounded read —
+    at most :data:`MAX_REQUEST_TEXT_BYTES` bytes and one more, so that a huge file (or ``/dev/zero``) is refused at
+    once instead of filling memory.
+
+    Raises:
+        InputError: the file cannot be read, is larger than the limit or is not UTF-8 (the message names the file,
+            never its folder or its content).
+    """
+    name = path.name or str(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_REQUEST_TEXT_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"--text-file: cannot read {name} ({type(error).__name__})") from None
+    if len(data) > MAX_REQUEST_TEXT_BYTES:
+        raise InputError(
+            f"--text-file: {name} is larger than {MAX_REQUEST_TEXT_BYTES:,} bytes; a request is at most "
+            f"{MAX_REQUEST_TEXT:,} characters"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"--text-file: {name} is not UTF-8 text (byte {error.start + 1} is not); save it as UTF-8"
+        ) from None
 
 
 def extra_holidays_of(settings: Settings) -> tuple[ProclaimedDay, ...]:

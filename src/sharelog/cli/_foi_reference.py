@@ -13,6 +13,7 @@ from rich.table import Table
 from sharelog.cli._context import console, settings_of
 from sharelog.cli._foi_common import (
     DATE_FORMATS,
+    OrgOption,
     RegimeOption,
     TodayOption,
     day_of,
@@ -78,8 +79,10 @@ def deadline_command(
             "time (by the due date, with any extension) and within 20 working days, still awaiting and overdue, "
             "outcomes of the first response and after review, internal reviews, and the exemptions cited (cases "
             "citing each) — like the authority statistics on WhatDoTheyKnow.",
-            "Example:",
+            "Without --org, the cases of every organisation in the ledger are counted together.",
+            "Examples:",
             "    sharelog foi stats --year 2020",
+            "    sharelog foi stats --year 2020 --org home-office",
         ]
     ),
 )
@@ -87,10 +90,17 @@ def stats_command(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="The year the cases were received in.")],
     today: TodayOption = None,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
-        stats = foi_stats(session, year=year, today=day_of(today), extra_holidays=extra_holidays_of(settings))
+        stats = foi_stats(
+            session,
+            year=year,
+            today=day_of(today),
+            organisation_id=org,
+            extra_holidays=extra_holidays_of(settings),
+        )
     for line in stats_lines(stats):
         console().print(escape(line))
 

@@ -16,21 +16,25 @@ from sharelog.cli._foi_common import (
     DATE_FORMATS,
     CaseArgument,
     OnOption,
+    OrgOption,
     RegimeOption,
     TodayOption,
     date_text,
     day_of,
     extra_holidays_of,
     print_cases,
+    read_request_text,
 )
 from sharelog.cli._ledger import ledger_transaction
 from sharelog.errors import InputError
 from sharelog.foi import (
     AUTHORITY_TYPES,
+    FOIA_IN_FORCE,
+    MAX_REQUEST_TEXT,
     OUTCOMES,
     STATES,
     CaseView,
-    case_file_name,
+    case_folder,
     clarification_received,
     extend_deadline,
     fee_paid,
@@ -38,6 +42,7 @@ from sharelog.foi import (
     list_cases,
     new_case,
     read_case,
+    receiving_organisation,
     request_review,
     respond,
     seek_clarification,
@@ -65,6 +70,14 @@ app = typer.Typer(
         [
             "Open a case for a request received on --received: state waiting_response, response due on the 20th "
             "working day. The reference defaults to FOI-<year>-<nnnn>.",
+            "--org names the organisation that received the request (its id in the ledger: a party to a recorded "
+            "agreement, e.g. home-office). The case is its own: only its FOI officers (who alone see the "
+            "requester's details) and auditors see it on the web and over the API, and its references are its own "
+            "(another organisation may have a case of the same reference). --org may be left out only when the "
+            "ledger holds a single organisation.",
+            f"Limits: received on or after {FOIA_IN_FORCE} (FOIA in force) and not after today; the text at most "
+            f"{MAX_REQUEST_TEXT:,} characters (--text-file: UTF-8, a byte-order mark is dropped); --about months "
+            "from 2000-01 to this month, ten years at most.",
             "The requester's name and contact are personal data: never written to the audit trail or to a letter, "
             "and erased by `sharelog foi purge` once SHARELOG_FOI_CASE_RETENTION_DAYS have passed since receipt "
             "and since the last response. --about names the months the request asks about: a 'not held' response "
@@ -72,9 +85,10 @@ app = typer.Typer(
             "Authority types: central_government (s.12 limit £600), other (£450), school (long overdue after 60 "
             "working days, not 40).",
             "Example:",
-            "    sharelog foi new --received 2020-08-12 --reference 59907 --authority 'Home Office' "
-            "--title 'Department for Education pupil data use: outcomes' --text-file request.txt "
-            "--about 2015-07..2020-08 --requester 'J. Smith' --contact 'request-123@example.org'",
+            "    sharelog foi new --org home-office --received 2020-08-12 --reference 59907 "
+            "--authority 'Home Office' --title 'Department for Education pupil data use: outcomes' "
+            "--text-file request.txt --about 2015-07..2020-08 --requester 'J. Smith' "
+            "--contact 'request-123@example.org'",
         ]
     ),
 )
@@ -87,6 +101,14 @@ def new_command(
     text: Annotated[str | None, typer.Option("--text", help="The request as received.")] = None,
     text_file: Annotated[
         Path | None, typer.Option("--text-file", help="A UTF-8 file holding the request as received.")
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org",
+            metavar="ORG",
+            help="The organisation that received the request (its id in the ledger, e.g. home-office).",
+        ),
     ] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="The case reference.")] = None,
     regime: RegimeOption = "foia",
@@ -106,18 +128,17 @@ def new_command(
     if (text is None) == (text_file is None):
         raise InputError("give the request as --text or --text-file (one of them)")
     if text_file is not None:
-        try:
-            text = text_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"--text-file: cannot read {text_file} ({type(error).__name__})") from None
+        text = read_request_text(text_file)
     months = parse_period(about, option="--about") if about else None
     with ledger_transaction(settings) as session:
+        organisation = receiving_organisation(session, org)
         case = new_case(
             session,
             received_on=received.date(),
             title=title,
             request_text=text or "",
             actor=settings.actor,
+            organisation_id=organisation,
             regime=regime,
             authority_type=authority_type,
             authority=authority,
@@ -132,6 +153,8 @@ def new_command(
         f"Opened FOI case {escape(case.reference)}: received {case.received_on}, response due "
         f"{date_text(case.clock.due)} (20 working days, {case.regime.upper()})."
     )
+    if org is None:
+        console().print(escape(f"  Received by {case.organisation_id}, the ledger's only organisation."))
 
 
 @app.command(
@@ -145,6 +168,7 @@ def new_command(
             "    sharelog foi list",
             "    sharelog foi list --open --today 2020-10-01",
             "    sharelog foi list --state rejected --state not_held",
+            "    sharelog foi list --org home-office",
         ]
     ),
 )
@@ -155,6 +179,7 @@ def list_command(
     ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases awaiting something.")] = False,
     today: TodayOption = None,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     unknown = [s for s in state or [] if s not in STATES]
@@ -162,7 +187,11 @@ def list_command(
         raise InputError(f"--state: '{unknown[0]}' is not one of {', '.join(STATES)}")
     with ledger_transaction(settings) as session:
         cases = list_cases(
-            session, today=day_of(today), states=state or (), extra_holidays=extra_holidays_of(settings)
+            session,
+            today=day_of(today),
+            organisation_id=org,
+            states=state or (),
+            extra_holidays=extra_holidays_of(settings),
         )
     if open_only:
         cases = [case for case in cases if case.is_open]
@@ -188,11 +217,16 @@ def show_command(
     requester: Annotated[
         bool, typer.Option("--requester", help="Show the requester's name and contact.")
     ] = False,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
         view = read_case(
-            session, case_reference=case, today=day_of(today), extra_holidays=extra_holidays_of(settings)
+            session,
+            case_reference=case,
+            today=day_of(today),
+            organisation_id=org,
+            extra_holidays=extra_holidays_of(settings),
         )
     out = console()
     for line in _case_lines(view, requester=requester):
@@ -230,6 +264,7 @@ def _case_lines(view: CaseView, *, requester: bool) -> list[str]:
     clock = view.clock
     lines = [
         f"FOI case {view.reference}: {view.title}",
+        f"  Received by: {view.organisation_id}",
         f"  Regime: {view.regime.upper()} · authority: {view.authority or 'not named'} ({view.authority_type})",
         f"  Received: {view.received_on}"
         + (f" · asks about {view.about[0]}..{view.about[1]}" if view.about else ""),
@@ -288,6 +323,7 @@ def _case_lines(view: CaseView, *, requester: bool) -> list[str]:
 def clarify_command(
     ctx: typer.Context,
     case: CaseArgument,
+    org: OrgOption = None,
     sought: Annotated[
         datetime | None,
         typer.Option("--sought", formats=DATE_FORMATS, help="The day clarification was asked for."),
@@ -305,6 +341,7 @@ def clarify_command(
             view = seek_clarification(
                 session,
                 case_reference=case,
+                organisation_id=org,
                 sought_on=sought.date(),
                 actor=settings.actor,
                 extra_holidays=extra_holidays_of(settings),
@@ -317,6 +354,7 @@ def clarify_command(
             view = clarification_received(
                 session,
                 case_reference=case,
+                organisation_id=org,
                 received_on=received.date(),
                 actor=settings.actor,
                 extra_holidays=extra_holidays_of(settings),
@@ -343,6 +381,7 @@ def clarify_command(
 def fees_command(
     ctx: typer.Context,
     case: CaseArgument,
+    org: OrgOption = None,
     notice: Annotated[
         datetime | None,
         typer.Option("--notice", formats=DATE_FORMATS, help="The day the fees notice was given."),
@@ -360,6 +399,7 @@ def fees_command(
             view = give_fees_notice(
                 session,
                 case_reference=case,
+                organisation_id=org,
                 given_on=notice.date(),
                 amount=amount,
                 actor=settings.actor,
@@ -371,6 +411,7 @@ def fees_command(
             view = fee_paid(
                 session,
                 case_reference=case,
+                organisation_id=org,
                 paid_on=paid.date(),
                 actor=settings.actor,
                 extra_holidays=extra_holidays_of(settings),
@@ -401,12 +442,14 @@ def extend_command(
         list[str], typer.Option("--exemption", help="A qualified exemption under consideration (repeatable).")
     ],
     on: OnOption = None,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
         view = extend_deadline(
             session,
             case_reference=case,
+            organisation_id=org,
             days=days,
             exemptions=exemption,
             extended_on=day_of(on),
@@ -465,16 +508,22 @@ def respond_command(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Further text for the letter.")] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", metavar="DIR", help="Where to write; default <data dir>/foi/CASE.")
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Where to write; default <data dir>/foi/ORG/CASE."),
     ] = None,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     months = parse_period(with_report, option="--with-report") if with_report else None
-    folder = out if out is not None else settings.data_dir / "foi" / case_file_name(case)
     with ledger_transaction(settings) as session:
+        found = read_case(session, case_reference=case, today=day_of(None), organisation_id=org)
+        folder = out or case_folder(
+            settings.data_dir, organisation_id=found.organisation_id, reference=found.reference
+        )
         result = respond(
             session,
             case_reference=case,
+            organisation_id=found.organisation_id,
             outcome=outcome,
             responded_on=day_of(on),
             actor=settings.actor,
@@ -533,12 +582,14 @@ def review_command(
     late: Annotated[
         bool, typer.Option("--late", help="Accept a review asked for after 40 working days.")
     ] = False,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
         view = request_review(
             session,
             case_reference=case,
+            organisation_id=org,
             requested_on=day_of(on),
             accept_late=late,
             actor=settings.actor,
@@ -564,12 +615,15 @@ def review_command(
         ]
     ),
 )
-def withdraw_command(ctx: typer.Context, case: CaseArgument, on: OnOption = None) -> None:
+def withdraw_command(
+    ctx: typer.Context, case: CaseArgument, on: OnOption = None, org: OrgOption = None
+) -> None:
     settings = settings_of(ctx)
     with ledger_transaction(settings) as session:
         view = withdraw_case(
             session,
             case_reference=case,
+            organisation_id=org,
             withdrawn_on=day_of(on),
             actor=settings.actor,
             extra_holidays=extra_holidays_of(settings),
@@ -593,12 +647,17 @@ def due_command(
     ctx: typer.Context,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past their due date.")] = False,
     today: TodayOption = None,
+    org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
     day = day_of(today)
     with ledger_transaction(settings) as session:
         cases = list_cases_due(
-            session, today=day, overdue_only=overdue, extra_holidays=extra_holidays_of(settings)
+            session,
+            today=day,
+            organisation_id=org,
+            overdue_only=overdue,
+            extra_holidays=extra_holidays_of(settings),
         )
     print_cases(
         cases,

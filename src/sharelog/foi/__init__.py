@@ -2,13 +2,19 @@
 responses built from the ledger.
 
     due_date(date(2020, 8, 12))                         # 2020-09-10 (FOIA s.10: 20 working days)
-    case = new_case(session, received_on=..., title=..., request_text=..., actor=...)
+    case = new_case(session, received_on=..., title=..., request_text=..., actor=..., organisation_id="home-office")
     respond(session, case_reference=case.reference, outcome="successful", responded_on=...,
-            report_months=month_range("2019-01", "2019-12"), out_dir=Path("foi/59907"), actor=...)
+            report_months=month_range("2019-01", "2019-12"), out_dir=Path("foi/home-office/59907"), actor=...,
+            organisation_id="home-office")
 
 The calendar counts working days under FOIA (bank holidays in any part of the UK) or FOISA (Scotland); a case
 stores its *described* state (Alaveteli's names) and derives its clock — clarification restarts it, a fees notice
 pauses it, a public-interest extension adds to it — and whether it is overdue when read. See docs/foi.md.
+
+A case belongs to the organisation that received the request; references are unique within an organisation. Every
+function that finds a case, lists cases or counts them takes ``organisation_id``: given (the web app and the API
+give the signed-in user's), another organisation's case is answered as one that does not exist; omitted (the
+operator's command line), every organisation's.
 """
 
 from sharelog.foi._actions import CASE_ACTIONS, CaseAction, next_actions
@@ -29,10 +35,16 @@ from sharelog.foi._calendar import (
     working_days_between,
 )
 from sharelog.foi._cases import (
+    ABOUT_FIRST_MONTH,
     AUTHORITY_TYPES,
     DEFAULT_RETENTION_DAYS,
+    FOIA_IN_FORCE,
+    MAX_ABOUT_MONTHS,
+    MAX_REQUEST_TEXT,
+    MAX_REQUEST_TEXT_BYTES,
     erase_expired_requesters,
     new_case,
+    receiving_organisation,
     request_review,
     withdraw_case,
 )
@@ -88,6 +100,7 @@ from sharelog.foi._responses import (
     ResponseFile,
     ResponseResult,
     case_file_name,
+    case_folder,
     cost_limit,
     respond,
     response_file,
@@ -116,6 +129,7 @@ from sharelog.foi._views import (
 )
 
 __all__ = [
+    "ABOUT_FIRST_MONTH",
     "AUTHORITY_TYPES",
     "CASE_ACTIONS",
     "COST_LIMITS",
@@ -123,9 +137,13 @@ __all__ = [
     "DERIVED_STATES",
     "DUE_SOON_DAYS",
     "EXEMPTIONS",
+    "FOIA_IN_FORCE",
     "HEADLINE_ROWS",
     "LONG_OVERDUE_DAYS",
+    "MAX_ABOUT_MONTHS",
     "MAX_EXTENSION_DAYS",
+    "MAX_REQUEST_TEXT",
+    "MAX_REQUEST_TEXT_BYTES",
     "OPEN_STATES",
     "OUTCOMES",
     "OUTCOME_STATES",
@@ -171,6 +189,7 @@ __all__ = [
     "allowed_next",
     "case_clock",
     "case_file_name",
+    "case_folder",
     "cases_due",
     "check_regime",
     "check_transition",
@@ -194,6 +213,7 @@ __all__ = [
     "normalise_citation",
     "parse_extra_holidays",
     "read_case",
+    "receiving_organisation",
     "report_notes",
     "request_review",
     "respond",

@@ -27,16 +27,22 @@ from sharelog.foi._events import (
 from sharelog.foi._states import OPEN_STATES, check_transition
 from sharelog.foi._views import CaseView, ExtraHolidays, case_calendar, case_view, load_case
 from sharelog.ledger.audit import LedgerEvent, append_audit_event
-from sharelog.ledger.models import FOI_AUTHORITY_TYPES, FoiCase, FoiCaseEvent, utc_now
+from sharelog.ledger.models import FOI_AUTHORITY_TYPES, FoiCase, FoiCaseEvent, Organisation, utc_now
 
 __all__ = [
+    "ABOUT_FIRST_MONTH",
     "AUTHORITY_TYPES",
     "DEFAULT_RETENTION_DAYS",
+    "FOIA_IN_FORCE",
+    "MAX_ABOUT_MONTHS",
+    "MAX_REQUEST_TEXT",
+    "MAX_REQUEST_TEXT_BYTES",
     "add_case_event",
     "audit_case",
     "check_action_day",
     "erase_expired_requesters",
     "new_case",
+    "receiving_organisation",
     "request_review",
     "today_or",
     "withdraw_case",
@@ -44,6 +50,19 @@ __all__ = [
 
 AUTHORITY_TYPES = FOI_AUTHORITY_TYPES
 DEFAULT_RETENTION_DAYS = 3 * 365
+# The limits of what a case takes — the same from the command line, the web form and the API, which all open
+# cases through new_case. A request is a letter or an email: 100,000 characters is some forty pages, far more than
+# any request seen, and small enough that a pasted file, or /dev/zero, cannot fill the ledger.
+MAX_REQUEST_TEXT = 100_000  # characters
+MAX_REQUEST_TEXT_BYTES = 4 * MAX_REQUEST_TEXT  # a file of the text: UTF-8 takes at most 4 bytes a character
+# FOIA's right of access (s.1) came into force on 1 January 2005, as FOISA's did: no request received earlier is an
+# FOI request.
+FOIA_IN_FORCE = date(2005, 1, 1)
+# The months a request asks about: none before 2000 (the exchange began long after), none after this month, and
+# at most ten years of them, as a report's period.
+ABOUT_FIRST_MONTH = "2000-01"
+MAX_ABOUT_MONTHS = 120
+_BOM = "\ufeff"
 # matched whole (fullmatch): ``$`` would let a trailing newline through, into the ledger
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
 _MONTH = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])")
@@ -56,6 +75,8 @@ def today_or(today: date | None) -> date:
 def audit_case(
     session: Session, event_type: type[LedgerEvent], case: FoiCase, actor: str, **detail: Any
 ) -> None:
+    # references are unique within an organisation only: the event names the organisation too
+    detail = {**detail, "organisation": case.organisation_id}
     append_audit_event(
         session,
         event_type(actor=actor, object_type="foi_case", object_id=case.reference, detail=detail),
@@ -100,15 +121,46 @@ def add_case_event(
     return row
 
 
-def _next_reference(session: Session, year: int) -> str:
+def _reference_taken(session: Session, organisation_id: str, reference: str) -> bool:
+    found = session.execute(
+        select(FoiCase.id).where(FoiCase.organisation_id == organisation_id, FoiCase.reference == reference)
+    ).first()
+    return found is not None
+
+
+def _next_reference(session: Session, organisation_id: str, year: int) -> str:
+    """The organisation's next ``FOI-<year>-<nnnn>``: numbered within the organisation, so that a number says
+    nothing about another organisation's cases."""
     prefix = f"FOI-{year}-"
     taken = session.execute(
-        select(func.count()).select_from(FoiCase).where(FoiCase.reference.like(f"{prefix}%"))
+        select(func.count())
+        .select_from(FoiCase)
+        .where(FoiCase.organisation_id == organisation_id, FoiCase.reference.like(f"{prefix}%"))
     ).scalar_one()
     number = taken + 1
-    while session.execute(select(FoiCase.id).where(FoiCase.reference == f"{prefix}{number:04d}")).first():
+    while _reference_taken(session, organisation_id, f"{prefix}{number:04d}"):
         number += 1
     return f"{prefix}{number:04d}"
+
+
+def _month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:]) - 1
+
+
+def _about_problems(about: Sequence[str], today: date) -> list[str]:
+    if not about:
+        return ["names no month"]
+    if not all(isinstance(month, str) and _MONTH.fullmatch(month) for month in about):
+        return ["months are written YYYY-MM"]
+    first, last, this_month = min(about), max(about), f"{today:%Y-%m}"
+    problems = []
+    if first < ABOUT_FIRST_MONTH:
+        problems.append(f"starts in {first}, before {ABOUT_FIRST_MONTH}")
+    if last > this_month:
+        problems.append(f"ends in {last}, after this month ({this_month})")
+    if _month_index(last) - _month_index(first) + 1 > MAX_ABOUT_MONTHS:
+        problems.append(f"spans more than {MAX_ABOUT_MONTHS} months")
+    return problems
 
 
 def _case_problems(
@@ -142,12 +194,16 @@ def _case_problems(
         problem("title", f"is {len(title)} characters long; at most 300")
     if not request_text.strip():
         problem("text", "is empty; record the request as received")
+    elif len(request_text) > MAX_REQUEST_TEXT:
+        problem("text", f"is {len(request_text):,} characters long; at most {MAX_REQUEST_TEXT:,}")
     if regime not in REGIMES:
         problem("regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
     if authority_type not in AUTHORITY_TYPES:
         problem("authority-type", f"'{authority_type}' is not one of {', '.join(AUTHORITY_TYPES)}")
     if received_on > today:
         problem("received", f"{received_on} is after today ({today})")
+    elif received_on < FOIA_IN_FORCE:
+        problem("received", f"{received_on} is before FOIA came into force ({FOIA_IN_FORCE})")
     if authority is not None and len(authority) > 200:
         problem("authority", "is longer than 200 characters")
     if requester_name is not None and len(requester_name) > 200:
@@ -164,11 +220,39 @@ def _case_problems(
     for field, value in texts.items():
         if value is not None and "\x00" in value:  # never typed by a person, and PostgreSQL cannot store it
             problem(field, "holds a NUL character (pasted from a damaged file?)")
-    if about is not None and not about:
-        problem("about", "names no month")
-    if about and not all(isinstance(month, str) and _MONTH.fullmatch(month) for month in about):
-        problem("about", "months are written YYYY-MM")
+    if about is not None:
+        for message in _about_problems(about, today):
+            problem("about", message)
     return problems
+
+
+def receiving_organisation(session: Session, organisation_id: str | None = None) -> str:
+    """The organisation a new case goes to: ``organisation_id`` when given, else the ledger's only organisation —
+    with two or more, the one that received the request must be named (a case given to the wrong one would show
+    its requester to the wrong FOI officers).
+
+    Raises:
+        InputError: none given and the ledger holds no organisation, or more than one.
+    """
+    if organisation_id is not None:
+        return organisation_id
+    known = session.execute(select(Organisation.id).order_by(Organisation.id)).scalars().all()
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise InputError(
+            "--org: the ledger holds no organisation yet; organisations are recorded with the agreements they are "
+            "party to"
+        )
+    raise InputError(f"--org: name the organisation that received the request: one of {', '.join(known)}")
+
+
+def _check_organisation(session: Session, organisation_id: str) -> None:
+    if not isinstance(organisation_id, str) or session.get(Organisation, organisation_id) is None:
+        raise InputError(
+            "--org: no such organisation in the ledger; the organisation that received the request must be a "
+            "party to a recorded agreement"
+        )
 
 
 def new_case(
@@ -178,6 +262,7 @@ def new_case(
     title: str,
     request_text: str,
     actor: str,
+    organisation_id: str,
     regime: str = "foia",
     authority_type: str = "central_government",
     authority: str | None = None,
@@ -193,28 +278,36 @@ def new_case(
 
     Args:
         session: a ledger session.
-        received_on: the day of receipt (day zero of the clock; may be a weekend or holiday).
+        received_on: the day of receipt (day zero of the clock; may be a weekend or holiday), from
+            :data:`FOIA_IN_FORCE` to today.
         title: the request's subject.
-        request_text: the request as received.
+        request_text: the request as received (at most :data:`MAX_REQUEST_TEXT` characters; a leading
+            byte-order mark is dropped).
         actor: who opens the case.
+        organisation_id: the organisation that received the request (in the ledger): only its FOI officers and
+            auditors see the case.
         regime: ``foia`` or ``foisa``.
         authority_type: ``central_government`` (s.12 limit £600), ``other`` (£450) or ``school`` (long overdue
             after 60 working days instead of 40).
         authority: the authority's name, for letters.
-        reference: the case reference; default ``FOI-<year>-<nnnn>``.
+        reference: the case reference, unique within the organisation; default ``FOI-<year>-<nnnn>``.
         requester_name: personal data: kept until ``retention_days`` after the last response, then erased.
         requester_contact: personal data, as the name.
         about: the months the request asks about (``2019-01`` …), if it names a period: a ``not_held`` response
-            is then refused while the ledger holds exchanges in those months.
+            is then refused while the ledger holds exchanges in those months. From :data:`ABOUT_FIRST_MONTH` to
+            this month, at most :data:`MAX_ABOUT_MONTHS` of them.
         retention_days: how long the requester's details are kept after receipt (and after each response).
         today: the day it is (default: today).
         extra_holidays: newly proclaimed bank holidays.
 
     Raises:
         ValidationFailed: every problem with the input, listed.
-        Conflict: the reference is taken.
+        InputError: no such organisation.
+        Conflict: the organisation has a case with that reference.
     """
     day = today_or(today)
+    _check_organisation(session, organisation_id)
+    request_text = request_text.removeprefix(_BOM)
     problems = _case_problems(
         reference=reference,
         title=title,
@@ -231,10 +324,10 @@ def new_case(
     if problems:
         raise ValidationFailed(problems)
     if reference is not None:
-        if session.execute(select(FoiCase.id).where(FoiCase.reference == reference)).first():
+        if _reference_taken(session, organisation_id, reference):
             raise Conflict(f"--reference: case {reference} already exists; `sharelog foi show {reference}`")
     else:
-        reference = _next_reference(session, received_on.year)
+        reference = _next_reference(session, organisation_id, received_on.year)
     months = sorted(about) if about else None
     case = FoiCase(
         reference=reference,
@@ -251,6 +344,7 @@ def new_case(
         requester_contact=requester_contact or None,
         requester_erase_after=received_on + timedelta(days=retention_days),
         opened_by=actor,
+        organisation_id=organisation_id,
     )
     session.add(case)
     session.flush()
@@ -276,6 +370,7 @@ def request_review(
     requested_on: date,
     actor: str,
     accept_late: bool = False,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
@@ -285,13 +380,15 @@ def request_review(
     authority accepts it all the same (``accept_late``). There is one review per case (single stage, as the
     s.45 code expects); after it, the requester can complain to the ICO (s.50).
 
+    With ``organisation_id`` only a case of that organisation is found (as in every change to a case).
+
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``).
         Conflict: no response yet, a review already held, or asked for too late without ``accept_late``.
         InputError: a bad day.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     if any(e.kind == "review_requested" for e in case.events):
         raise Conflict(
             f"case {case.reference} has had its internal review; the requester can complain to the Information "
@@ -333,18 +430,19 @@ def withdraw_case(
     case_reference: str,
     withdrawn_on: date,
     actor: str,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
     """Record that the requester withdrew the request (or never replied to a request for clarification).
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``).
         Conflict: the case has been answered or withdrawn already.
         InputError: a bad day.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     check_transition(case.reference, case.state, "user_withdrawn", action="withdraw the case")
     check_action_day(case, withdrawn_on, today=day, option="--on")
     previous = case.state

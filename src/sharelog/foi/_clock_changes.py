@@ -1,6 +1,9 @@
 """What moves a case's clock before the response: clarification sought and received (s.1(3)), a fees notice and
 its payment (s.9, s.10(2)), and a public-interest extension (s.10(3)). The clock itself is derived when read
-(``_clock.py``); these record the events it is derived from, each checked and audited."""
+(``_clock.py``); these record the events it is derived from, each checked and audited.
+
+Each takes the acting officer's ``organisation_id`` (the web app and the API pass it; the operator's command line
+does not): a case of another organisation is answered as one that does not exist."""
 
 from __future__ import annotations
 
@@ -39,18 +42,19 @@ def seek_clarification(
     case_reference: str,
     sought_on: date,
     actor: str,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
     """Record that the authority asked the requester to clarify (s.1(3)): the clock stops.
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``, when given).
         Conflict: the case is not awaiting a response.
         InputError: the day is in the future or before the case's latest action.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     check_transition(case.reference, case.state, "waiting_clarification", action="seek clarification")
     check_action_day(case, sought_on, today=day, option="--sought")
     add_case_event(session, case, kind="clarification_sought", on=sought_on, actor=actor)
@@ -65,18 +69,19 @@ def clarification_received(
     case_reference: str,
     received_on: date,
     actor: str,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
     """Record the requester's clarification: a new 20 working days start from its receipt (s.10(6)(b)).
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``, when given).
         Conflict: no clarification was sought.
         InputError: the day is in the future or before the request for clarification.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     check_transition(case.reference, case.state, "waiting_response", action="record a clarification")
     check_action_day(case, received_on, today=day, option="--received")
     add_case_event(session, case, kind="clarification_received", on=received_on, actor=actor)
@@ -108,18 +113,19 @@ def give_fees_notice(
     given_on: date,
     actor: str,
     amount: float | None = None,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
     """Record a fees notice (s.9): the clock is paused from that day until the fee is paid (s.10(2)).
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``, when given).
         Conflict: the case is not awaiting a response, or a fees notice is already unpaid.
         InputError: a bad day or a negative amount.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     _require_waiting_response(case, "give a fees notice")
     view = case_view(case, today=day, extra_holidays=extra_holidays)
     if view.clock.paused_since is not None:
@@ -141,18 +147,19 @@ def fee_paid(
     case_reference: str,
     paid_on: date,
     actor: str,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
     """Record the fee's receipt: the clock runs again, the paused working days disregarded.
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``, when given).
         Conflict: no fees notice is unpaid.
         InputError: a bad day.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     _require_waiting_response(case, "record a fee")
     if case_view(case, today=day, extra_holidays=extra_holidays).clock.paused_since is None:
         raise Conflict(f"case {case.reference}: no fees notice is waiting for payment")
@@ -178,6 +185,7 @@ def extend_deadline(
     exemptions: Sequence[str],
     extended_on: date,
     actor: str,
+    organisation_id: str | None = None,
     today: date | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
@@ -186,13 +194,13 @@ def extend_deadline(
     The extension is for qualified exemptions only, and must be notified (s.17(2)) by the 20th working day.
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``, when given).
         Conflict: a FOISA case (no such extension), a case not awaiting a response, or notice after the 20th
             working day.
         InputError: no exemption, an absolute one, or days out of range.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     if case.regime != "foia":
         raise Conflict(
             f"case {case.reference} is under FOISA, which has no public-interest extension: the response is "

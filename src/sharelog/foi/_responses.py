@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationFailed
@@ -43,7 +43,7 @@ from sharelog.foi._letters import (
 )
 from sharelog.foi._states import check_transition
 from sharelog.foi._views import CaseView, ExtraHolidays, ResponseView, case_calendar, case_view, load_case
-from sharelog.ledger.models import FOI_OUTCOMES, Exchange, FoiCase, FoiResponse
+from sharelog.ledger.models import FOI_OUTCOMES, AgreementVersion, Exchange, FoiCase, FoiResponse
 from sharelog.reports import MonthlyReport, build_monthly_report, month_range, write_monthly_report
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "ResponseFile",
     "ResponseResult",
     "case_file_name",
+    "case_folder",
     "cost_limit",
     "respond",
     "response_file",
@@ -191,16 +192,31 @@ def case_file_name(reference: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", reference).strip("-.") or "case"
 
 
+def case_folder(data_dir: Path, *, organisation_id: str, reference: str) -> Path:
+    """Where a case's letters and attached reports go by default: ``<data dir>/foi/<organisation>/<case>`` (each
+    organisation numbers its own cases, so two may both have a case 59907)."""
+    return data_dir / "foi" / case_file_name(organisation_id) / case_file_name(reference)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _refuse_not_held(session: Session, case: FoiCase) -> None:
+    """Refuse ``not_held`` while the ledger holds exchanges in the months asked about — those under agreements the
+    case's organisation is party to: what it holds (and nothing about other organisations' exchanges)."""
     if not (case.about_first and case.about_last):
         return
     months = month_range(case.about_first, case.about_last)
+    party = or_(
+        AgreementVersion.holder_id == case.organisation_id,
+        AgreementVersion.requester_id == case.organisation_id,
+    )
     held = session.execute(
-        select(func.count()).select_from(Exchange).where(Exchange.month.in_(months))
+        select(func.count())
+        .select_from(Exchange)
+        .join(AgreementVersion, AgreementVersion.id == Exchange.agreement_pk)
+        .where(Exchange.month.in_(months), party)
     ).scalar_one()
     if held:
         period = f"{case.about_first}..{case.about_last}"
@@ -226,6 +242,7 @@ def respond(
     report_months: Sequence[str] | None = None,
     agreement_id: str | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
+    organisation_id: str | None = None,
     today: date | None = None,
     now: datetime | None = None,
     extra_holidays: ExtraHolidays = (),
@@ -246,18 +263,19 @@ def respond(
         report_months: attach the monthly outcomes report for these months (published, disclosure control).
         agreement_id: the report for one agreement only.
         retention_days: the requester's details are kept this long after the response.
+        organisation_id: the responding officer's organisation: a case of another one is not found.
         today: the day it is (default: today).
         now: the report's generation time (default: now).
         extra_holidays: newly proclaimed bank holidays.
 
     Raises:
-        NotFound: no such case.
+        NotFound: no such case (in ``organisation_id``).
         Conflict: the case is not awaiting a response or review; or not_held for information the ledger holds.
         ValidationFailed: the outcome, exemptions, public-interest statement or hours do not fit.
         InputError: a bad day.
     """
     day = today_or(today)
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     stage = "internal_review" if case.state == "internal_review" else "initial"
     if outcome in OUTCOME_STATES:
         check_transition(case.reference, case.state, OUTCOME_STATES[outcome], action=f"respond {outcome}")
@@ -375,15 +393,19 @@ class ResponseFile:
     responded_on: date
 
 
-def response_file(session: Session, *, case_reference: str, name: str) -> ResponseFile:
+def response_file(
+    session: Session, *, case_reference: str, name: str, organisation_id: str | None = None
+) -> ResponseFile:
     """The file named ``name`` that a response to the case wrote — only a file the ledger recorded, and only while
     it is unchanged since (its SHA-256 is checked), so nothing else in the data folder can be reached by name.
+    With ``organisation_id``, only a file of that organisation's case.
 
     Raises:
-        NotFound: no such case, no response of it wrote a file of that name, or the file is no longer there.
+        NotFound: no such case (in ``organisation_id``), no response of it wrote a file of that name, or the file
+            is no longer there.
         Conflict: the file has changed since the response recorded it.
     """
-    case = load_case(session, case_reference)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
     for response in sorted(case.responses, key=lambda r: r.id, reverse=True):
         for kind, entry in response.files.items():
             path = Path(entry["path"])

@@ -69,9 +69,19 @@ def _working_days_taken(case: CaseView, extra_holidays: ExtraHolidays) -> int | 
     return calendar.working_days_between(case.clock.start, first.responded_on)
 
 
-def foi_stats(session: Session, *, year: int, today: date, extra_holidays: ExtraHolidays = ()) -> FoiStats:
-    """The statistics of the cases received in ``year``, as they stand on ``today``."""
-    cases = list_cases(session, today=today, received_in=year, extra_holidays=extra_holidays)
+def foi_stats(
+    session: Session,
+    *,
+    year: int,
+    today: date,
+    organisation_id: str | None = None,
+    extra_holidays: ExtraHolidays = (),
+) -> FoiStats:
+    """The statistics of the cases ``organisation_id`` (None: every organisation) received in ``year``, as they
+    stand on ``today``."""
+    cases = list_cases(
+        session, today=today, organisation_id=organisation_id, received_in=year, extra_holidays=extra_holidays
+    )
     answered = [c for c in cases if c.first_response is not None]
     first_outcomes = Counter(c.first_response.outcome for c in answered if c.first_response)
     final_outcomes = Counter(c.responses[-1].outcome for c in answered)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from sharelog.errors import NotFound
+from sharelog.errors import InputError, NotFound
 from sharelog.foi._calendar import DeadlineExplanation, ProclaimedDay, WorkingDayCalendar
 from sharelog.foi._clock import (
     RESPONSE_DAYS,
@@ -80,6 +80,7 @@ class CaseView:
     """A case as read on ``today``: stored facts, and the clock and status derived from them."""
 
     reference: str
+    organisation_id: str  # the organisation that received the request
     title: str
     request_text: str
     regime: str
@@ -154,20 +155,34 @@ def case_calendar(case: FoiCase, extra_holidays: ExtraHolidays = ()) -> WorkingD
     return WorkingDayCalendar.of(case.regime, extra_holidays)
 
 
-def load_case(session: Session, reference: str) -> FoiCase:
+def load_case(session: Session, reference: str, *, organisation_id: str | None = None) -> FoiCase:
     """The stored case with its events and responses.
 
+    A case belongs to the organisation that received the request, and references are unique within an
+    organisation. With ``organisation_id`` (the web app and the API: the reader's organisation) another
+    organisation's case is answered exactly as a case that does not exist, so references cannot be probed.
+    Without it (the operator's command line) a reference two organisations use must be narrowed with ``--org``.
+
     Raises:
-        NotFound: no case has that reference.
+        NotFound: no case has that reference (in ``organisation_id``).
+        InputError: without ``organisation_id``, more than one organisation has a case with that reference.
     """
-    case = session.execute(
+    query = (
         select(FoiCase)
         .where(FoiCase.reference == reference)
         .options(selectinload(FoiCase.events), selectinload(FoiCase.responses))
-    ).scalar_one_or_none()
-    if case is None:
+    )
+    if organisation_id is not None:
+        query = query.where(FoiCase.organisation_id == organisation_id)
+    cases = session.execute(query.order_by(FoiCase.organisation_id)).scalars().all()
+    if not cases:
         raise NotFound(f"no FOI case '{reference}' in the ledger; `sharelog foi list` shows the cases")
-    return case
+    if len(cases) > 1:
+        holders = ", ".join(case.organisation_id for case in cases)
+        raise InputError(
+            f"--org: {len(cases)} organisations have a case '{reference}' ({holders}); name one with --org"
+        )
+    return cases[0]
 
 
 def _clock_events(case: FoiCase) -> list[ClockEvent]:
@@ -224,6 +239,7 @@ def case_view(case: FoiCase, *, today: date, extra_holidays: ExtraHolidays = ())
     erased = case.requester_erased_at
     return CaseView(
         reference=case.reference,
+        organisation_id=case.organisation_id,
         title=case.title,
         request_text=case.request_text,
         regime=case.regime,
@@ -273,26 +289,36 @@ def explain_case_deadline(
 
 
 def read_case(
-    session: Session, *, case_reference: str, today: date, extra_holidays: ExtraHolidays = ()
+    session: Session,
+    *,
+    case_reference: str,
+    today: date,
+    organisation_id: str | None = None,
+    extra_holidays: ExtraHolidays = (),
 ) -> CaseView:
-    """One case as read on ``today``.
+    """One case as read on ``today``; with ``organisation_id``, only a case of that organisation.
 
     Raises:
-        NotFound: no case has that reference.
+        NotFound: no case has that reference (in ``organisation_id``).
     """
-    return case_view(load_case(session, case_reference), today=today, extra_holidays=extra_holidays)
+    case = load_case(session, case_reference, organisation_id=organisation_id)
+    return case_view(case, today=today, extra_holidays=extra_holidays)
 
 
 def list_cases(
     session: Session,
     *,
     today: date,
+    organisation_id: str | None = None,
     states: Sequence[str] = (),
     received_in: int | None = None,
     extra_holidays: ExtraHolidays = (),
 ) -> list[CaseView]:
-    """Every case (or those in ``states``, or received in the year ``received_in``), oldest first."""
+    """Every case of ``organisation_id`` (None: of every organisation) — or those in ``states``, or received in
+    the year ``received_in`` — oldest first."""
     query = select(FoiCase).options(selectinload(FoiCase.events), selectinload(FoiCase.responses))
+    if organisation_id is not None:
+        query = query.where(FoiCase.organisation_id == organisation_id)
     if states:
         query = query.where(FoiCase.state.in_(list(states)))
     if received_in is not None:
@@ -304,12 +330,21 @@ def list_cases(
 
 
 def cases_due(
-    session: Session, *, today: date, overdue_only: bool = False, extra_holidays: ExtraHolidays = ()
+    session: Session,
+    *,
+    today: date,
+    organisation_id: str | None = None,
+    overdue_only: bool = False,
+    extra_holidays: ExtraHolidays = (),
 ) -> list[CaseView]:
-    """Cases awaiting a response or a review, the earliest due first (paused ones last); with ``overdue_only``,
-    only those past their due date."""
+    """Cases of ``organisation_id`` (None: of every organisation) awaiting a response or a review, the earliest
+    due first (paused ones last); with ``overdue_only``, only those past their due date."""
     waiting = list_cases(
-        session, today=today, states=("waiting_response", "internal_review"), extra_holidays=extra_holidays
+        session,
+        today=today,
+        organisation_id=organisation_id,
+        states=("waiting_response", "internal_review"),
+        extra_holidays=extra_holidays,
     )
     if overdue_only:
         waiting = [case for case in waiting if case.lateness is not None]

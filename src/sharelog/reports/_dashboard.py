@@ -127,10 +127,10 @@ def _review_queue(session: Session, organisation_id: str) -> int:
     return int(count)
 
 
-def _foi_due(session: Session, *, today: date, extra_holidays: ExtraHolidays) -> FoiDue:
+def _foi_due(session: Session, *, organisation_id: str, today: date, extra_holidays: ExtraHolidays) -> FoiDue:
     from sharelog.foi import cases_due  # here, not at the top: sharelog.foi imports this package
 
-    cases = cases_due(session, today=today, extra_holidays=extra_holidays)
+    cases = cases_due(session, today=today, organisation_id=organisation_id, extra_holidays=extra_holidays)
     week_ends = today + timedelta(days=6 - today.weekday())
     return FoiDue(
         week_ends=week_ends,
@@ -155,7 +155,7 @@ def dashboard_figures(
         organisation_id: The reader's organisation (holder or requester of the agreements counted).
         today: The day outcomes are judged overdue on, and FOI deadlines measured from.
         with_review_queue: Count the undecided review items of exchanges the organisation holds the register for.
-        with_foi: Count the FOI cases awaiting a response: due this week (to Sunday) and overdue.
+        with_foi: Count the organisation's FOI cases awaiting a response: due this week (to Sunday) and overdue.
         extra_holidays: Bank holidays proclaimed after this release, for FOI deadlines (see the settings).
     """
     exchanges = (
@@ -200,5 +200,9 @@ def dashboard_figures(
         outcome_unknown=results[UNKNOWN],
         overdue=overdue,
         review_queue=_review_queue(session, organisation_id) if with_review_queue else None,
-        foi=_foi_due(session, today=today, extra_holidays=extra_holidays) if with_foi else None,
+        foi=(
+            _foi_due(session, organisation_id=organisation_id, today=today, extra_holidays=extra_holidays)
+            if with_foi
+            else None
+        ),
     )

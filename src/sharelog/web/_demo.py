@@ -32,10 +32,12 @@ DEMO_ACCOUNTS = (
     DemoAccount("reviewer", "holder_reviewer", "dfe", "Rana Reviewer"),
     DemoAccount("caseworker", "requester_caseworker", "home-office", "Cai Caseworker"),
     DemoAccount("auditor", "auditor", "dfe", "Ada Auditor"),
-    DemoAccount("foi", "foi_officer", "dfe", "Fay FOI-officer"),
+    # the 2020 FOI request went to the Home Office: the demo's FOI officer works there, on the demo's case
+    DemoAccount("foi", "foi_officer", "home-office", "Fay FOI-officer"),
     DemoAccount("admin", "admin", "dfe", "Ari Admin"),
 )
 
+_FOI_ORGANISATION = "home-office"  # the requester, to which requests about what it did with the data go
 _FOI_TITLE = "Home Office requests to the National Pupil Database and what happened next"
 _FOI_TEXT = (
     "Per month of 2019: how many records the Home Office sent to the Department for Education, how many the "
@@ -62,8 +64,8 @@ def ensure_demo_accounts(session: Session, *, actor: str) -> list[DemoAccount]:
 
 
 def ensure_demo_foi_case(session: Session, *, actor: str, today: date) -> None:
-    """Open one FOI case about 2019, received 45 days ago — more than 20 working days in any season, so overdue
-    and the FOI pages have work."""
+    """Open one FOI case about 2019 at the Home Office, received 45 days ago — more than 20 working days in any
+    season, so overdue and the FOI pages have work."""
     if session.execute(select(FoiCase.id).limit(1)).first() is not None:
         return
     new_case(
@@ -72,6 +74,8 @@ def ensure_demo_foi_case(session: Session, *, actor: str, today: date) -> None:
         title=_FOI_TITLE,
         request_text=_FOI_TEXT,
         actor=actor,
+        organisation_id=_FOI_ORGANISATION,
+        authority="Home Office",
         about=["2019-01", "2019-12"],
         requester_name="A. Member of the Public",
         requester_contact="requester@example.org",

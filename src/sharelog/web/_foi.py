@@ -1,27 +1,48 @@
 """What the FOI pages and the FOI API share: who sees a requester's details, where response letters are written,
-the bank holidays proclaimed in the settings, and the words for outcomes, events and response files."""
+the bank holidays proclaimed in the settings, the words for outcomes, events and response files — and the limit on
+the size of what is sent to an FOI route.
+
+Scoping: every FOI route passes the signed-in user's organisation to the :mod:`sharelog.foi` services, which answer
+another organisation's case exactly as one that does not exist (404, the same message).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
-from sharelog.foi import ProclaimedDay, case_file_name, parse_extra_holidays
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.types import Message
+
+from sharelog.foi import MAX_REQUEST_TEXT, CaseView, ProclaimedDay, case_folder, parse_extra_holidays
 from sharelog.ledger.models import User
 from sharelog.settings import Settings
 from sharelog.web._access import FOI_OFFICER
 
 __all__ = [
     "FILE_KINDS",
+    "MAX_FOI_BODY_BYTES",
     "OUTCOME_LABELS",
     "REQUESTER_DETAILS",
+    "FoiBodyLimitRoute",
     "extra_holidays",
     "media_type",
     "response_folder",
     "shows_requester",
 ]
 
-# A requester's name and contact are personal data: only the officer who answers them sees them.
+# A requester's name and contact are personal data: only the officers who answer them — of the organisation
+# that received the request — see them.
 REQUESTER_DETAILS = frozenset({FOI_OFFICER})
+
+# The largest body an FOI route reads (FoiBodyLimitRoute): the request text at its longest (MAX_REQUEST_TEXT
+# characters), each escaped at worst to 12 bytes by a form (%F0%9F%98%80) or JSON (a surrogate pair), and room for
+# the other fields. A larger body is refused with 413 as soon as its Content-Length says so or its bytes pass the
+# limit — before the form or the JSON is parsed.
+MAX_FOI_BODY_BYTES = 12 * MAX_REQUEST_TEXT + 256 * 1024
 
 OUTCOME_LABELS = {
     "successful": "Successful: all the information asked for is provided",
@@ -46,9 +67,10 @@ _MEDIA_TYPES = {
 }
 
 
-def shows_requester(user: User) -> bool:
-    """Whether ``user`` may see the requester's name and contact on a case."""
-    return user.role in REQUESTER_DETAILS
+def shows_requester(user: User, case: CaseView) -> bool:
+    """Whether ``user`` may see the requester's name and contact on ``case``: an FOI officer of the organisation
+    that received the request."""
+    return user.role in REQUESTER_DETAILS and case.organisation_id == user.organisation_id
 
 
 def extra_holidays(settings: Settings) -> tuple[ProclaimedDay, ...]:
@@ -56,11 +78,46 @@ def extra_holidays(settings: Settings) -> tuple[ProclaimedDay, ...]:
     return parse_extra_holidays(settings.extra_bank_holidays)
 
 
-def response_folder(settings: Settings, case_reference: str) -> Path:
-    """Where a case's letters and attached reports are written: ``<data dir>/foi/<case>``, as the CLI does."""
-    return settings.data_dir / "foi" / case_file_name(case_reference)
+def response_folder(settings: Settings, case: CaseView) -> Path:
+    """Where a case's letters and attached reports are written: ``<data dir>/foi/<organisation>/<case>``, as the
+    CLI does."""
+    return case_folder(settings.data_dir, organisation_id=case.organisation_id, reference=case.reference)
 
 
 def media_type(path: Path) -> str:
     """The media type a response file is sent with."""
     return _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _too_large() -> HTTPException:
+    return HTTPException(413, f"the request body is larger than {MAX_FOI_BODY_BYTES:,} bytes")
+
+
+class FoiBodyLimitRoute(APIRoute):
+    """A route that reads at most :data:`MAX_FOI_BODY_BYTES` of body: refused (413, in the one error shape) at once
+    when the Content-Length says more, else as soon as the bytes received pass the limit — before parsing.
+
+    FastAPI's own ``max_body_size`` answers a declared oversize body with Starlette's plain-text 413, whatever the
+    app's error handlers say; this raises the 413 where those handlers render it.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_FOI_BODY_BYTES:
+                raise _too_large()
+            received = 0
+
+            async def receive() -> Message:
+                nonlocal received
+                message = await request.receive()
+                received += len(message.get("body", b""))
+                if received > MAX_FOI_BODY_BYTES:
+                    raise _too_large()
+                return message
+
+            return await handler(Request(request.scope, receive))
+
+        return limited

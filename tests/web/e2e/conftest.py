@@ -27,6 +27,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 from sharelog.web import create_app
 
+from .._foi_ledger import FOI_ORGANISATION
 from ._browse import check_page_basics
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,6 +80,7 @@ def _e2e_ledger_template(_web_ledger_template: Path, tmp_path_factory: pytest.Te
             "January to March 2019, and what happened afterwards?",
             about=list(REPORTED_MONTHS),
             actor="test",
+            organisation_id=FOI_ORGANISATION,
             today=today,
         )
         new_case(
@@ -88,6 +90,7 @@ def _e2e_ledger_template(_web_ledger_template: Path, tmp_path_factory: pytest.Te
             title="The data-sharing agreement's retention period",
             request_text="How long does the Home Office keep the data it receives?",
             actor="test",
+            organisation_id=FOI_ORGANISATION,
             today=today,
         )
     engine.dispose()

@@ -1,5 +1,6 @@
 """FOI cases over the API: list, open, read, respond (with the published monthly report attached), record what moves
-the clock, and download the letters — the same services as `sharelog foi …`."""
+the clock, and download the letters — the same services as `sharelog foi …`, given the token's user's
+organisation: another organisation's case is answered 404, as one that does not exist."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from sharelog.foi import (
+    MAX_REQUEST_TEXT,
     OPEN_STATES,
     CaseView,
     ResponseView,
@@ -32,11 +34,18 @@ from sharelog.foi import (
 )
 from sharelog.reports import parse_period
 from sharelog.web._context import Ledger, context_of
-from sharelog.web._foi import extra_holidays, media_type, response_folder, shows_requester
+from sharelog.web._foi import (
+    FoiBodyLimitRoute,
+    extra_holidays,
+    media_type,
+    response_folder,
+    shows_requester,
+)
 from sharelog.web._security import CurrentUser
 
 # error responses (the one shape) are declared once, on the /api/v1 router
-router = APIRouter(prefix="/foi", tags=["FOI cases"])
+# a body larger than the longest request text can be is refused (413) before it is parsed
+router = APIRouter(prefix="/foi", tags=["FOI cases"], route_class=FoiBodyLimitRoute)
 
 Regime = Literal["foia", "foisa"]
 AuthorityType = Literal["central_government", "other", "school"]
@@ -51,8 +60,13 @@ class FoiCaseCreate(BaseModel):
     """A request received: the case opens awaiting a response, due on the 20th working day after receipt."""
 
     title: str = Field(description="The request's subject.", max_length=300)
-    request_text: str = Field(description="The request as received.")
-    received_on: date = Field(description="The day of receipt (day zero of the clock).")
+    request_text: str = Field(
+        description=f"The request as received (at most {MAX_REQUEST_TEXT:,} characters).",
+        max_length=MAX_REQUEST_TEXT,
+    )
+    received_on: date = Field(
+        description="The day of receipt (day zero of the clock): from 2005-01-01, when FOIA came into force, to today."
+    )
     regime: Regime = Field(
         "foia", description="foia: bank holidays anywhere in the UK; foisa: Scotland's only."
     )
@@ -203,7 +217,8 @@ class FoiCasesPublic(BaseModel):
 
 
 class FoiCasePublic(FoiCaseSummaryPublic):
-    """A case in full. The requester's name and contact are given to FOI officers only (null otherwise)."""
+    """A case in full. The requester's name and contact are given to the FOI officers of the organisation that
+    received the request only (null otherwise)."""
 
     request_text: str
     authority_type: str
@@ -336,6 +351,7 @@ def api_read_foi_cases(
     cases = list_cases(
         session,
         today=date.today(),
+        organisation_id=user.organisation_id,
         states=OPEN_STATES if open_only else (),
         extra_holidays=extra_holidays(context_of(request).settings),
     )
@@ -354,6 +370,7 @@ def api_create_foi_case(
         title=body.title,
         request_text=body.request_text,
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         regime=body.regime,
         authority_type=body.authority_type,
         authority=body.authority,
@@ -364,7 +381,7 @@ def api_create_foi_case(
         retention_days=settings.foi_case_retention_days,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.get("/cases/{case_reference:path}/files/{file_name}", summary="Download a response file")
@@ -372,7 +389,9 @@ def api_read_foi_file(
     session: Ledger, user: CurrentUser, case_reference: str, file_name: str
 ) -> FileResponse:
     """A letter (Word or Markdown) or attached report that a response wrote, checked against its recorded hash."""
-    found = response_file(session, case_reference=case_reference, name=file_name)
+    found = response_file(
+        session, case_reference=case_reference, name=file_name, organisation_id=user.organisation_id
+    )
     return FileResponse(found.path, media_type=media_type(found.path), filename=found.path.name)
 
 
@@ -385,9 +404,10 @@ def api_read_foi_case(
         session,
         case_reference=case_reference,
         today=date.today(),
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(context_of(request).settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/responses", status_code=201, summary="Respond to an FOI case")
@@ -396,13 +416,20 @@ def api_respond_foi_case(
 ) -> FoiCasePublic:
     """Record the response (or the internal review's outcome), write the letter and attach the published report."""
     settings = context_of(request).settings_for(user.username)
-    result = respond(
+    case = read_case(
         session,
         case_reference=case_reference,
+        today=date.today(),
+        organisation_id=user.organisation_id,
+        extra_holidays=extra_holidays(settings),
+    )
+    result = respond(
+        session,
+        case_reference=case.reference,
         outcome=body.outcome,
         responded_on=_on(body.responded_on),
         actor=settings.actor,
-        out_dir=response_folder(settings, case_reference),
+        out_dir=response_folder(settings, case),
         exemptions=body.exemptions,
         public_interest=body.public_interest,
         hours_estimate=body.hours_estimate,
@@ -412,9 +439,10 @@ def api_respond_foi_case(
         else None,
         agreement_id=body.agreement_id,
         retention_days=settings.foi_case_retention_days,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(result.case, show_requester=shows_requester(user))
+    return case_public(result.case, show_requester=shows_requester(user, result.case))
 
 
 @router.post("/cases/{case_reference:path}/clarification-requests", summary="Seek clarification")
@@ -428,9 +456,10 @@ def api_seek_foi_clarification(
         case_reference=case_reference,
         sought_on=_on(body.on),
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/clarifications", summary="Record a clarification received")
@@ -444,9 +473,10 @@ def api_record_foi_clarification(
         case_reference=case_reference,
         received_on=_on(body.on),
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/fees-notices", summary="Give a fees notice")
@@ -461,9 +491,10 @@ def api_give_foi_fees_notice(
         given_on=_on(body.on),
         amount=body.amount,
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/fee-payments", summary="Record a fee as paid")
@@ -477,9 +508,10 @@ def api_record_foi_fee_paid(
         case_reference=case_reference,
         paid_on=_on(body.on),
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/extensions", summary="Extend to consider the public interest")
@@ -495,9 +527,10 @@ def api_extend_foi_deadline(
         exemptions=body.exemptions,
         extended_on=_on(body.on),
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/internal-reviews", summary="Record a request for internal review")
@@ -512,9 +545,10 @@ def api_request_foi_review(
         requested_on=_on(body.on),
         accept_late=body.late,
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))
 
 
 @router.post("/cases/{case_reference:path}/withdrawal", summary="Record the request as withdrawn")
@@ -528,6 +562,7 @@ def api_withdraw_foi_case(
         case_reference=case_reference,
         withdrawn_on=_on(body.on),
         actor=settings.actor,
+        organisation_id=user.organisation_id,
         extra_holidays=extra_holidays(settings),
     )
-    return case_public(case, show_requester=shows_requester(user))
+    return case_public(case, show_requester=shows_requester(user, case))

@@ -1,5 +1,6 @@
 """FOI cases: the list with due dates and overdue tags, opening a case, its timeline and clock, responding with the
-published report, and recording what moves the clock. Each route calls one service in :mod:`sharelog.foi`."""
+published report, and recording what moves the clock. Each route calls one service in :mod:`sharelog.foi`, with
+the signed-in user's organisation: another organisation's case is answered as one that does not exist."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._foi import (
     OUTCOME_LABELS,
+    FoiBodyLimitRoute,
     extra_holidays,
     media_type,
     response_folder,
@@ -61,7 +63,7 @@ from sharelog.web.pages._foi_display import (
     timeline,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=FoiBodyLimitRoute)  # a body no request could need is refused unread
 
 _NOTICE = "foi_notice"  # the session key of the one-off "what just happened" banner
 
@@ -92,6 +94,7 @@ def read_foi_cases(
     cases = list_cases(
         session,
         today=date.today(),
+        organisation_id=user.organisation_id,
         states=OPEN_STATES if show == "open" else (),
         extra_holidays=extra_holidays(settings),
     )
@@ -183,6 +186,7 @@ def create_foi_case(
             title=form.title,
             request_text=form.text,
             actor=settings.actor,
+            organisation_id=user.organisation_id,
             regime=form.regime,
             authority_type=form.authority_type,
             authority=form.authority.strip() or None,
@@ -204,9 +208,13 @@ def create_foi_case(
 
 
 @router.get("/foi/{case_reference:path}/files/{file_name}")
-def read_foi_file(request: Request, session: Ledger, case_reference: str, file_name: str) -> FileResponse:
+def read_foi_file(
+    request: Request, session: Ledger, user: CurrentUser, case_reference: str, file_name: str
+) -> FileResponse:
     """Download a file a response wrote: the letter (Word or text) or the attached monthly report."""
-    found = response_file(session, case_reference=case_reference, name=file_name)
+    found = response_file(
+        session, case_reference=case_reference, name=file_name, organisation_id=user.organisation_id
+    )
     return FileResponse(found.path, media_type=media_type(found.path), filename=found.path.name)
 
 
@@ -255,10 +263,15 @@ def _respond_page(
     )
 
 
-def _read(request: Request, session: Ledger, case_reference: str) -> CaseView:
+def _read(request: Request, session: Ledger, user: User, case_reference: str) -> CaseView:
+    """The case, if it is one of ``user``'s organisation (else 404, as for a case that does not exist)."""
     settings = context_of(request).settings
     return read_case(
-        session, case_reference=case_reference, today=date.today(), extra_holidays=extra_holidays(settings)
+        session,
+        case_reference=case_reference,
+        today=date.today(),
+        organisation_id=user.organisation_id,
+        extra_holidays=extra_holidays(settings),
     )
 
 
@@ -267,7 +280,7 @@ def read_foi_respond(
     request: Request, session: Ledger, user: CurrentUser, case_reference: str
 ) -> HTMLResponse:
     """The response form: outcome, exemptions, public interest, the months of the report to attach."""
-    case = _read(request, session, case_reference)
+    case = _read(request, session, user, case_reference)
     report = f"{case.about[0]}..{case.about[1]}" if case.about else ""
     values = FoiResponseForm(report_months=report).model_dump(by_alias=True)
     return _respond_page(request, case, values | date_fields("responded", date.today()), {})
@@ -292,7 +305,7 @@ def respond_foi_case(
     form: Annotated[FoiResponseForm, Form()],
 ) -> Response:
     """Respond to the case: record the outcome, write the letter and attach the published monthly report."""
-    case = _read(request, session, case_reference)
+    case = _read(request, session, user, case_reference)
     values = form.model_dump(by_alias=True)
     errors: dict[str, str] = {}
     if not form.outcome:
@@ -309,7 +322,7 @@ def respond_foi_case(
             outcome=form.outcome,
             responded_on=responded,
             actor=settings.actor,
-            out_dir=response_folder(settings, case.reference),
+            out_dir=response_folder(settings, case),
             exemptions=form.exemption,
             public_interest=form.public_interest.strip() or None,
             hours_estimate=hours,
@@ -320,6 +333,7 @@ def respond_foi_case(
                 else None
             ),
             retention_days=settings.foi_case_retention_days,
+            organisation_id=user.organisation_id,
             extra_holidays=extra_holidays(settings),
         )
     except NotFound:
@@ -381,12 +395,20 @@ _EVENT_OF = {
 
 
 def _record(
-    session: Ledger, action: str, *, reference: str, on: date, inputs: dict[str, Any], settings: Settings
+    session: Ledger,
+    action: str,
+    *,
+    reference: str,
+    organisation_id: str,
+    on: date,
+    inputs: dict[str, Any],
+    settings: Settings,
 ) -> CaseView:
-    """Call the one service that records ``action``."""
+    """Call the one service that records ``action`` (on a case of ``organisation_id`` only)."""
     common: dict[str, Any] = {
         "case_reference": reference,
         "actor": settings.actor,
+        "organisation_id": organisation_id,
         "extra_holidays": extra_holidays(settings),
     }
     match action:
@@ -446,7 +468,7 @@ def read_foi_action(
 ) -> HTMLResponse:
     """The form for one action on a case: clarification, fees, extension, internal review or withdrawal."""
     action = _action_of(case_action)
-    case = _read(request, session, case_reference)
+    case = _read(request, session, user, case_reference)
     values = FoiActionForm().model_dump(by_alias=True) | date_fields("on", date.today())
     return _action_page(request, case, action, values, {})
 
@@ -477,7 +499,7 @@ def record_foi_action(
 ) -> Response:
     """Record one action on a case; the clock and the due date follow from it."""
     action = _action_of(case_action)
-    case = _read(request, session, case_reference)
+    case = _read(request, session, user, case_reference)
     values = form.model_dump(by_alias=True)
     errors: dict[str, str] = {}
     on = form_date(values, "on", _ACTION_DATES[action], errors)
@@ -486,7 +508,15 @@ def record_foi_action(
         return _action_page(request, case, action, values, errors)
     settings: Settings = context_of(request).settings_for(user.username)
     try:
-        after = _record(session, action, reference=case.reference, on=on, inputs=inputs, settings=settings)
+        after = _record(
+            session,
+            action,
+            reference=case.reference,
+            organisation_id=user.organisation_id,
+            on=on,
+            inputs=inputs,
+            settings=settings,
+        )
     except NotFound:
         raise
     except InputError as error:
@@ -503,7 +533,7 @@ def record_foi_action(
 @router.get("/foi/{case_reference:path}", response_class=HTMLResponse)
 def read_foi_case(request: Request, session: Ledger, user: CurrentUser, case_reference: str) -> HTMLResponse:
     """One case: its timeline, clock and deadline (and why), responses with their files, and what can be done next."""
-    case = _read(request, session, case_reference)
+    case = _read(request, session, user, case_reference)
     settings = context_of(request).settings
     can_manage = _may(user, "record_foi_action")
     actions = [
@@ -525,6 +555,6 @@ def read_foi_case(request: Request, session: Ledger, user: CurrentUser, case_ref
         responses=responses_of(case),
         explanation=explain_case_deadline(case, extra_holidays=extra_holidays(settings)),
         actions=actions,
-        show_requester=shows_requester(user),
+        show_requester=shows_requester(user, case),
         notice=request.session.pop(_NOTICE, None),
     )
