@@ -91,7 +91,10 @@ def upgrade() -> None:
         batch_op.alter_column("organisation_id", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_index(batch_op.f("ix_foi_cases_organisation_id"), ["organisation_id"], unique=False)
         batch_op.create_foreign_key(
-            batch_op.f("fk_foi_cases_organisation_id_organisations"), "organisations", ["organisation_id"], ["id"]
+            batch_op.f("fk_foi_cases_organisation_id_organisations"),
+            "organisations",
+            ["organisation_id"],
+            ["id"],
         )
         batch_op.drop_constraint(batch_op.f("uq_foi_cases_reference"), type_="unique")
         batch_op.create_unique_constraint(
