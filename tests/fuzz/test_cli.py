@@ -113,7 +113,8 @@ def test_foi_new(
 ) -> None:
     content = text if isinstance(text, bytes) else data.draw(damaged(encode(text, encoding)))
     # --option=value: a value that starts with "-" (a formula, a negative date) stays a value
-    args = ["foi", "new", f"--received={received}", f"--title={title}", f"--requester={MARKER} Smith"]
+    args = ["foi", "new", "--org=home-office", f"--received={received}", f"--title={title}"]
+    args += [f"--requester={MARKER} Smith"]
     args += [f"--text-file={_file(cli_settings, 'request.txt', content)}"]
     if about is not None:
         args += [f"--about={about}"]
