@@ -109,6 +109,17 @@ def test_an_idle_session_ends_and_its_end_is_recorded(
     engine.dispose()
 
 
+def test_after_idling_out_the_browser_can_sign_in_again_at_once(
+    client: TestClient, clock: list[datetime]
+) -> None:
+    sign_in(client, "auditor")
+    token = page_csrf(client.get("/dashboard").text)
+    clock[0] += timedelta(hours=1)
+    data = {"username": "auditor", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/sign-in", data=data).status_code == 303  # not refused as a forged form
+    assert client.get("/dashboard").status_code == 200
+
+
 def test_a_session_ends_eight_hours_after_signing_in_however_busy(
     client: TestClient, clock: list[datetime]
 ) -> None:

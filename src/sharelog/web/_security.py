@@ -104,7 +104,9 @@ def _session_user(request: Request, session: Session) -> User | None:
     idle = timedelta(minutes=context_of(request).settings.web_session_idle_minutes)
     found = find_web_session(session, token, idle=idle)
     if found.user is None:
-        request.session.clear()  # signed out, idle, too old, or the account changed: this cookie is done
+        # signed out, idle, too old, or the account changed: the cookie forgets the session (its CSRF token
+        # stays, so that a form posted now, the sign-in form say, is not refused as forged)
+        request.session.pop(_SESSION_TOKEN, None)
         if found.over is not None:
             request.state.web_session_over = found.over  # ended after the response: see below
     return found.user
