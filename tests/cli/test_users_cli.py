@@ -56,6 +56,10 @@ def test_add_list_token_disable(settings: Settings) -> None:
     assert runner.invoke(app, ["users", "revoke", "1"], obj=settings).exit_code == 0
     disabled = runner.invoke(app, ["users", "disable", "ana"], obj=settings)
     assert disabled.exit_code == 0 and "Disabled ana." in disabled.stdout
+    again = runner.invoke(app, ["users", "disable", "ana"], obj=settings)
+    assert again.exit_code == 2 and "Error: user 'ana' was already disabled, on " in again.output
+    events = runner.invoke(app, ["audit", "log", "--action", "user-disabled", "--json"], obj=settings)
+    assert len(events.stdout.splitlines()) == 1  # the second call recorded nothing
     listed = runner.invoke(app, ["users", "list"], obj=settings)
     assert "no (since" in listed.stdout
 

@@ -127,10 +127,16 @@ def list_users(session: Session, *, organisation_id: str | None = None) -> list[
 
 
 def disable_user(session: Session, username: str, *, actor: str) -> User:
-    """Disable an account: its sessions and API tokens stop working at once. Accounts are never deleted."""
+    """Disable an account: its sessions and API tokens stop working at once. Accounts are never deleted.
+
+    Raises:
+        NotFound: no such account.
+        Conflict: the account was disabled already (nothing changes, nothing is recorded).
+    """
     user = find_user(session, username)
     if not user.active:
-        return user
+        since = f", on {user.disabled_at:%Y-%m-%d}" if user.disabled_at is not None else ""
+        raise Conflict(f"user {username!r} was already disabled{since}")
     user.active = False
     user.disabled_at = utc_now()
     user.session_version += 1
