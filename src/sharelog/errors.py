@@ -13,6 +13,13 @@ renders ``status``. No message ever carries a value from a data file: only the f
     │   └── TooManyAttempts       exit 2, HTTP 429 — too many failed sign-ins: wait and try again
     ├── LedgerError               exit 1, HTTP 500 — the ledger database is missing, unreachable or out of date
     └── AuditTrailBroken          exit 1, HTTP 500 — the audit trail fails its check: tampering, or a lost event
+
+Any of them may name the ``field`` the problem is about, in the domain's words (``month``, ``purpose``,
+``days``), never a front end's: the CLI shows it as its option (``--month: …``), a web form puts the message
+next to its input, the API gives it as a JSON pointer (``/month``). A message never names a command-line option
+or a ``sharelog`` command; advice that only the command line can act on ("add --rerun", "run `sharelog db
+upgrade`") goes in ``cli_hint``, which only the CLI shows. A :class:`ValidationFailed` lists :class:`Problem`
+records, each with its own ``field``.
 """
 
 from __future__ import annotations
@@ -41,9 +48,11 @@ class SharelogError(Exception):
     exit_code = 1
     status = 500
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None, cli_hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
+        self.cli_hint = cli_hint
 
     def details(self) -> list[str]:
         """Further lines to show under the one-line message (none by default)."""
@@ -95,14 +104,25 @@ class AuditTrailBroken(SharelogError):
     """The audit trail does not hold: a broken link in the hash chain, events missing against a checkpoint, or a
     checkpoint whose signature does not verify. ``event_id`` names the first event concerned, where there is one."""
 
-    def __init__(self, message: str, *, event_id: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        event_id: int | None = None,
+        field: str | None = None,
+        cli_hint: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field, cli_hint=cli_hint)
         self.event_id = event_id
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where it is and what is wrong — never the offending value."""
+    """One thing wrong with an input: where it is and what is wrong — never the offending value.
+
+    ``field`` is a column or key of ``file``, or, for a problem with the request itself (``file`` names the
+    request, e.g. "new case"), the domain name of the value concerned, as on :class:`SharelogError`.
+    """
 
     file: str
     message: str
@@ -123,14 +143,15 @@ class ValidationFailed(InputError):
 
     status = 422
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], *, cli_hint: str | None = None) -> None:
         self.problems: Sequence[Problem] = tuple(problems)
         if not self.problems:
             raise ValueError("ValidationFailed needs at least one problem")
         first = str(self.problems[0])
         more = len(self.problems) - 1
         message = first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''})"
-        super().__init__(message)
+        # each problem names its own field; the error as a whole is about no single one
+        super().__init__(message, cli_hint=cli_hint)
 
     def details(self) -> list[str]:
         if len(self.problems) == 1:
