@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.errors import NotFound, Problem, ValidationFailed
+from sharelog.errors import InputError, LedgerError, NotFound, Problem, ValidationFailed
 from sharelog.settings import Settings
 
 runner = CliRunner()
@@ -61,8 +61,48 @@ def test_internal_error_exits_1_without_its_message(
             ],
             2,
         ),
+        (
+            InputError("'2019-13' is not a month written YYYY-MM", field="month"),
+            ["Error: --month: '2019-13' is not a month written YYYY-MM"],
+            2,
+        ),
+        (
+            InputError("spans more than 120 months", field="report_months"),
+            ["Error: --with-report: spans more than 120 months"],
+            2,
+        ),
+        (
+            InputError("is not a date", field="request_id_pattern"),
+            ["Error: --request-id-pattern: is not a date"],
+            2,
+        ),
+        (
+            LedgerError("the ledger is not initialised", cli_hint="run `sharelog db upgrade`"),
+            ["Error: the ledger is not initialised; run `sharelog db upgrade`"],
+            1,
+        ),
+        (
+            InputError("already run", field="month", cli_hint="add --rerun"),
+            ["Error: --month: already run; add --rerun"],
+            2,
+        ),
+        (
+            ValidationFailed([Problem("new case", "is empty", field="title")], cli_hint="see --help"),
+            ["Error: new case, field 'title': is empty; see --help"],
+            2,
+        ),
     ],
-    ids=["not-found", "one-problem", "several-problems"],
+    ids=[
+        "not-found",
+        "one-problem",
+        "several-problems",
+        "field-as-option",
+        "field-with-its-own-option",
+        "underscores-as-dashes",
+        "cli-hint",
+        "field-and-hint",
+        "problems-and-hint",
+    ],
 )
 def test_domain_errors_print_their_lines(
     settings: Settings,

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from sharelog import __version__
+from sharelog.cli._errors import error_line
 from sharelog.errors import SharelogError
 
 __all__ = ["app", "main"]
@@ -43,7 +44,7 @@ class SharelogGroup(TyperGroup):
         try:
             rv = super().main(args=args, prog_name=prog_name or "sharelog", standalone_mode=False, **extra)
         except SharelogError as error:
-            _print_error(error.message, error.details())
+            _print_error(error_line(error), error.details())
             sys.exit(error.exit_code)
         except click.exceptions.ClickException as error:  # usage errors from option parsing
             ctx = getattr(error, "ctx", None)
