@@ -15,11 +15,18 @@ from sharelog.reports._charts import (
     monthly_chart_png,
     write_monthly_charts,
 )
-from sharelog.reports._dashboard import DashboardFigures, FoiDue, MonthFigures, ResultCount, dashboard_figures
 from sharelog.reports._formats import FORMATS, html_document, html_table, monthly_json
 from sharelog.reports._generated import ReportGenerated, record_report_generated
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
-from sharelog.reports._monthly import MonthlyRow, MonthlyTable, latest_result, month_range, monthly_table
+from sharelog.reports._monthly import LABELS as MONTHLY_LABELS
+from sharelog.reports._monthly import (
+    MonthlyRow,
+    MonthlyTable,
+    latest_result,
+    latest_results,
+    month_range,
+    monthly_table,
+)
 from sharelog.reports._output import write_monthly_report, write_shares_register
 from sharelog.reports._period import month_label, months_between, parse_month, parse_period
 from sharelog.reports._published import (
@@ -72,23 +79,20 @@ __all__ = [
     "CONFIDENTIAL",
     "FORMATS",
     "GSS_SYMBOLS",
+    "MONTHLY_LABELS",
     "PROFILES",
     "SDC_MODES",
     "AgreementTerms",
     "Bound",
     "Column",
-    "DashboardFigures",
-    "FoiDue",
     "MonthlyReport",
     "MonthlyRow",
     "MonthlyTable",
-    "MonthFigures",
     "Profile",
     "ProtectedTable",
     "Reason",
     "Relation",
     "ReportGenerated",
-    "ResultCount",
     "ShareRow",
     "SharesRegister",
     "Sheet",
@@ -101,10 +105,10 @@ __all__ = [
     "chart_data",
     "default_months",
     "exchange_years",
-    "dashboard_figures",
     "html_document",
     "html_table",
     "latest_result",
+    "latest_results",
     "month_label",
     "month_range",
     "monthly_chart_png",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
 from sharelog.outcomes import OUTCOME_CODES
 
-__all__ = ["MonthlyRow", "MonthlyTable", "monthly_table", "month_range"]
+__all__ = ["MonthlyRow", "MonthlyTable", "latest_results", "monthly_table", "month_range"]
 
 ONWARD_RECIPIENTS = OUTCOME_CODES["onward_share"]
 INTERVENTIONS = OUTCOME_CODES["intervention"]
@@ -118,6 +118,13 @@ def latest_result(events: Sequence[OutcomeEvent]) -> OutcomeEvent | None:
     """The newest live ``result`` event (by event date, then by when it was recorded), or None."""
     results = [e for e in events if e.kind == "result"]
     return max(results, key=lambda e: (e.event_date, e.id)) if results else None
+
+
+def latest_results(session: Session, disclosure_ids: Sequence[int]) -> dict[int, OutcomeEvent | None]:
+    """Each disclosure's latest live ``result`` event, counted as the monthly table counts it; None when there is
+    none (*outcome unknown*)."""
+    events = _live_events(session, disclosure_ids)
+    return {disclosure_id: latest_result(events.get(disclosure_id, [])) for disclosure_id in disclosure_ids}
 
 
 def monthly_table(

@@ -7,8 +7,9 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from sharelog.dashboard import dashboard_figures
 from sharelog.foi import parse_extra_holidays
-from sharelog.reports import dashboard_figures, month_label
+from sharelog.reports import month_label
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser

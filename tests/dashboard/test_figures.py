@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
+from sharelog.dashboard import DASHBOARD_MONTHS, dashboard_figures
 from sharelog.foi import new_case
 from sharelog.ledger import ledger_session
-from sharelog.reports import dashboard_figures, monthly_table
-from sharelog.reports._dashboard import DASHBOARD_MONTHS
+from sharelog.reports import monthly_table
 
 from .._ledger_rows import add_review_item
-from ._golden_ledger import MONTHS, add_batch, add_version
+from ..reports._golden_ledger import MONTHS, add_batch, add_version
 
 # January's two unknowns were returned on 2019-01-11 and March's nine on 2019-03-11, each with a 90-day window
 JANUARY_DUE = date(2019, 4, 11)

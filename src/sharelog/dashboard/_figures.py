@@ -2,9 +2,9 @@
 unknown and overdue, the review queue and the FOI cases due this week.
 
 Exact counts, for people inside the two organisations (no disclosure control: nothing here is published). They
-are counted the way the monthly report counts them (:mod:`._monthly`): a rerun's records were received once, each
-returned record counts once by its latest current result, and no result means *outcome unknown* — overdue once
-the agreement's outcome-reporting window has passed.
+are counted the way the monthly report counts them (:func:`sharelog.reports.latest_results`): a rerun's records
+were received once, each returned record counts once by its latest current result, and no result means *outcome
+unknown* — overdue once the agreement's outcome-reporting window has passed.
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from sharelog.foi import ProclaimedDay, cases_due
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReviewItem
-from sharelog.outcomes import due_on
-from sharelog.reports._monthly import LABELS, RESULTS, _live_events, latest_result, month_range
-
-if TYPE_CHECKING:  # sharelog.foi imports this package, so it is imported only where it is used
-    from sharelog.foi._views import ExtraHolidays
+from sharelog.outcomes import OUTCOME_CODES, due_on
+from sharelog.reports import MONTHLY_LABELS, latest_results, month_range
 
 __all__ = [
     "DASHBOARD_MONTHS",
@@ -36,6 +33,9 @@ __all__ = [
 
 DASHBOARD_MONTHS = 12  # the chart shows at most the last year with exchanges
 UNKNOWN = "outcome_unknown"
+RESULTS = OUTCOME_CODES["result"]
+
+ExtraHolidays = Iterable[date | ProclaimedDay]  # as sharelog.foi takes them
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,6 @@ def _review_queue(session: Session, organisation_id: str) -> int:
 
 
 def _foi_due(session: Session, *, organisation_id: str, today: date, extra_holidays: ExtraHolidays) -> FoiDue:
-    from sharelog.foi import cases_due  # here, not at the top: sharelog.foi imports this package
-
     cases = cases_due(session, today=today, organisation_id=organisation_id, extra_holidays=extra_holidays)
     week_ends = today + timedelta(days=6 - today.weekday())
     return FoiDue(
@@ -180,13 +178,13 @@ def dashboard_figures(
     disclosures = (
         session.execute(select(Disclosure).where(Disclosure.exchange_id.in_(list(month_of)))).scalars().all()
     )
-    events = _live_events(session, [d.id for d in disclosures])
+    latest = latest_results(session, [d.id for d in disclosures])
     returned: Counter[str] = Counter()
     results: Counter[str] = Counter()
     overdue = 0
     for disclosure in disclosures:
         returned[month_of[disclosure.exchange_id]] += 1
-        result = latest_result(events.get(disclosure.id, []))
+        result = latest[disclosure.id]
         results[result.code if result is not None else UNKNOWN] += 1
         if result is None and due_on(disclosure) < today:
             overdue += 1
@@ -195,7 +193,7 @@ def dashboard_figures(
         today=today,
         exchanges=len(month_of),
         months=tuple(MonthFigures(m, sent[m], returned[m]) for m in _chart_months(month_of.values())),
-        results=tuple(ResultCount(code, LABELS[code], results[code]) for code in (*RESULTS, UNKNOWN)),
+        results=tuple(ResultCount(code, MONTHLY_LABELS[code], results[code]) for code in (*RESULTS, UNKNOWN)),
         returned=len(disclosures),
         outcome_unknown=results[UNKNOWN],
         overdue=overdue,
