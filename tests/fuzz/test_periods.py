@@ -67,15 +67,15 @@ def _canonical(months: tuple[str, ...] | list[str]) -> None:
 @example(text="2019-03\n")
 def test_report_months_and_periods(text: str) -> None:
     try:
-        month = parse_month(text, option="--from")
+        month = parse_month(text, field="from")
     except InputError as error:
-        assert error.message.startswith("--from: ")
+        assert error.field == "from"
     else:
         _canonical([month])
     try:
-        months = parse_period(text, option="--period")
+        months = parse_period(text, field="period")
     except InputError as error:
-        assert error.message.startswith("--period: ")
+        assert error.field == "period"
     else:
         _canonical(months)
         assert len(months) <= 120

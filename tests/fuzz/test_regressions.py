@@ -265,7 +265,7 @@ def test_report_periods_are_ascii_months(text: str) -> None:
     with pytest.raises(InputError):
         parse_period(text)
     with pytest.raises(InputError):
-        parse_month(text, option="--from")
+        parse_month(text, field="from")
 
 
 @pytest.mark.parametrize(

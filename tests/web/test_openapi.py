@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 from sharelog.web import SESSION_COOKIE
 from sharelog.web._access import ACCESS, PUBLIC
 from sharelog.web._routes import app_routes
+from sharelog.web.api._error_models import ApiErrorPublic
 
 from .access_table import PATH_VALUES
 
@@ -52,15 +53,26 @@ def _url(path: str) -> str:
     return re.sub(r"\{([^}:]+)(?::[^}]*)?\}", lambda match: PATH_VALUES.get(match.group(1), "x"), path)
 
 
+def _is_pointer(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and re.fullmatch(r"(/[^/]+)+", value) is not None)
+
+
 def assert_error_shape(body: Any, status: int) -> None:
-    """``{"error": {"status", "type", "message", "details"}}`` and nothing else (tests/web share it)."""
+    """``{"error": {"status", "type", "message", "details", "pointer", "problems"}}`` and nothing else, as the
+    document's error model describes it (tests/web share it)."""
     assert isinstance(body, dict) and set(body) == {"error"}, body
     error = body["error"]
-    assert set(error) == {"status", "type", "message", "details"}, error
+    assert set(error) == {"status", "type", "message", "details", "pointer", "problems"}, error
     assert error["status"] == status
     assert isinstance(error["type"], str) and re.fullmatch(r"[a-z_]+", error["type"]), error
     assert isinstance(error["message"], str) and error["message"].strip(), error
     assert isinstance(error["details"], list) and all(isinstance(line, str) for line in error["details"])
+    assert _is_pointer(error["pointer"]), error
+    assert isinstance(error["problems"], list), error
+    for problem in error["problems"]:
+        assert set(problem) == {"where", "row", "pointer", "message"}, problem
+        assert _is_pointer(problem["pointer"]), problem
+    ApiErrorPublic.model_validate(body, strict=True)
 
 
 def test_the_document_is_valid_openapi(document: dict[str, Any]) -> None:

@@ -129,7 +129,7 @@ def new_command(
         raise InputError("give the request as --text or --text-file (one of them)")
     if text_file is not None:
         text = read_request_text(text_file)
-    months = parse_period(about, option="--about") if about else None
+    months = parse_period(about, field="about") if about else None
     with ledger_transaction(settings) as session:
         organisation = receiving_organisation(session, org)
         case = new_case(
@@ -514,7 +514,7 @@ def respond_command(
     org: OrgOption = None,
 ) -> None:
     settings = settings_of(ctx)
-    months = parse_period(with_report, option="--with-report") if with_report else None
+    months = parse_period(with_report, field="report_months") if with_report else None
     with ledger_transaction(settings) as session:
         found = read_case(session, case_reference=case, today=day_of(None), organisation_id=org)
         folder = out or case_folder(

@@ -113,7 +113,7 @@ def monthly_command(
     ] = None,
 ) -> None:
     settings = settings_of(ctx)
-    months = months_between(parse_month(first, option="--from"), parse_month(last, option="--to"))
+    months = months_between(parse_month(first, field="from"), parse_month(last, field="to"))
     with ledger_transaction(settings) as session:
         report = build_monthly_report(
             session, months=months, agreement_id=agreement, sdc=sdc, profile=profile

@@ -38,46 +38,46 @@ _MONTH = re.compile(r"(?!0000)([0-9]{4})-(0[1-9]|1[0-2])")
 MAX_MONTHS = 120
 
 
-def parse_month(text: str, *, option: str) -> str:
+def parse_month(text: str, *, field: str) -> str:
     """``2019-03`` as given, checked.
 
     Raises:
-        InputError: not a month written YYYY-MM (the message names ``option``).
+        InputError: not a month written YYYY-MM (about ``field``).
     """
     if not _MONTH.fullmatch(text.strip()):
-        raise InputError(f"{option}: '{text}' is not a month written YYYY-MM")
+        raise InputError(f"'{text}' is not a month written YYYY-MM", field=field)
     return text.strip()
 
 
-def months_between(first: str, last: str, *, option: str = "--to") -> tuple[str, ...]:
+def months_between(first: str, last: str, *, field: str = "to") -> tuple[str, ...]:
     """Every month from ``first`` to ``last`` inclusive.
 
     Raises:
-        InputError: the range ends before it starts, or spans more than ten years.
+        InputError: the range ends before it starts, or spans more than ten years (about ``field``).
     """
     if last < first:
-        raise InputError(f"{option}: the period ends ({last}) before it starts ({first})")
+        raise InputError(f"the period ends ({last}) before it starts ({first})", field=field)
     months = month_range(first, last)
     if len(months) > MAX_MONTHS:
-        raise InputError(f"{option}: the period spans more than {MAX_MONTHS} months")
+        raise InputError(f"the period spans more than {MAX_MONTHS} months", field=field)
     return months
 
 
-def parse_period(text: str, *, option: str = "--period") -> tuple[str, ...]:
+def parse_period(text: str, *, field: str = "period") -> tuple[str, ...]:
     """The months of ``2019`` (a calendar year), ``2019-03`` (one month) or ``2019-01..2019-06`` (a range).
 
     Raises:
-        InputError: none of those forms.
+        InputError: none of those forms (about ``field``).
     """
     spec = text.strip()
     if re.fullmatch(r"(?!0000)[0-9]{4}", spec):
-        return months_between(f"{spec}-01", f"{spec}-12", option=option)
+        return months_between(f"{spec}-01", f"{spec}-12", field=field)
     first, separator, last = spec.partition("..")
     if not _MONTH.fullmatch(first) or (separator and not _MONTH.fullmatch(last)):
         raise InputError(
-            f"{option}: '{text}' is not a year (2019), a month (2019-03) or a range (2019-01..2019-06)"
+            f"'{text}' is not a year (2019), a month (2019-03) or a range (2019-01..2019-06)", field=field
         )
-    return months_between(first, last if separator else first, option=option)
+    return months_between(first, last if separator else first, field=field)
 
 
 def month_label(month: str) -> str:

@@ -103,7 +103,7 @@ def _months_for(
     session: Session, first: str | None, last: str | None, now: datetime | None
 ) -> tuple[str, ...]:
     if first and last:
-        return months_between(parse_month(first, option="from"), parse_month(last, option="to"), option="to")
+        return months_between(parse_month(first, field="from"), parse_month(last, field="to"), field="to")
     return default_months(session, today=now.date() if now else None)
 
 

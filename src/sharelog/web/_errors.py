@@ -1,7 +1,11 @@
 """One handler for every error: an HTML page for people, one JSON shape for the API.
 
 The JSON shape, for every status: ``{"error": {"status": 404, "type": "not_found", "message": "…",
-"details": ["…"]}}``. Messages come from sharelog's own errors, which never quote a value from a data file.
+"details": ["…"], "pointer": "/month", "problems": [{"where": "…", "row": 3, "pointer": "/dob", "message": "…"}]}}``.
+``pointer`` is the field the error is about as a JSON pointer (``null`` when it is about no one field); for an
+error listing problems (422), ``problems`` gives each with its own pointer. Messages come from sharelog's own
+errors, which never quote a value from a data file and never name a command-line option: an error's CLI hint is
+the command line's alone.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sharelog.errors import SharelogError, SignInRequired
+from sharelog.errors import Problem, SharelogError, SignInRequired, ValidationFailed
 
-__all__ = ["API_PREFIX", "error_body", "install_error_handlers"]
+__all__ = ["API_PREFIX", "error_body", "install_error_handlers", "json_pointer"]
 
 API_PREFIX = "/api/"
 log = logging.getLogger("sharelog.web")
@@ -46,25 +50,68 @@ _TITLES = {
 }
 
 
-def error_body(status: int, message: str, details: list[str] | None = None) -> dict[str, object]:
+def json_pointer(*parts: str | int) -> str:
+    """``/month``, ``/exemptions/0``: a JSON pointer (RFC 6901) to the field named by ``parts``."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def _problem_item(problem: Problem) -> dict[str, object]:
+    return {
+        "where": problem.file,
+        "row": problem.row,
+        "pointer": json_pointer(problem.field) if problem.field is not None else None,
+        "message": problem.message,
+    }
+
+
+def error_body(
+    status: int,
+    message: str,
+    details: list[str] | None = None,
+    *,
+    pointer: str | None = None,
+    problems: list[dict[str, object]] | None = None,
+) -> dict[str, object]:
     """The API's one error shape."""
     kind = _TYPES.get(status, "error")
-    return {"error": {"status": status, "type": kind, "message": message, "details": details or []}}
+    return {
+        "error": {
+            "status": status,
+            "type": kind,
+            "message": message,
+            "details": details or [],
+            "pointer": pointer,
+            "problems": problems or [],
+        }
+    }
 
 
-def _respond(request: Request, status: int, message: str, details: list[str]) -> Response:
+def sharelog_error_body(error: SharelogError) -> dict[str, object]:
+    """``error`` in the API's one error shape: its field as a pointer, each of its problems with its own."""
+    problems = error.problems if isinstance(error, ValidationFailed) else ()
+    return error_body(
+        error.status,
+        error.message,
+        error.details(),
+        pointer=json_pointer(error.field) if error.field is not None else None,
+        problems=[_problem_item(problem) for problem in problems],
+    )
+
+
+def _respond(
+    request: Request, status: int, message: str, details: list[str], body: dict[str, object]
+) -> Response:
     if request.url.path.startswith(API_PREFIX):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(error_body(status, message, details), status_code=status, headers=headers)
+        return JSONResponse(body, status_code=status, headers=headers)
     from sharelog.web._templating import render  # templates need the security module, which needs this one
 
     title = _TITLES.get(status, "There is a problem")
     return render(request, "error.html", status_code=status, title=title, message=message, details=details)
 
 
-def _field_of(location: tuple[object, ...]) -> str:
-    parts = [str(part) for part in location if part not in ("body", "query", "path", "form")]
-    return ".".join(parts) or "request"
+def _field_parts(location: tuple[object, ...]) -> list[str]:
+    return [str(part) for part in location if part not in ("body", "query", "path", "form")]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -76,21 +123,35 @@ def install_error_handlers(app: FastAPI) -> None:
             target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
             return RedirectResponse(f"/sign-in?next={target}", status_code=303)
         if error.status >= 500:
+            # the operator reads the log: the command-line advice (``run `sharelog db upgrade```) is for them
+            hint = f" ({error.cli_hint})" if error.cli_hint else ""
             log.error(
-                "%s on %s %s: %s", type(error).__name__, request.method, request.url.path, error.message
+                "%s on %s %s: %s%s",
+                type(error).__name__,
+                request.method,
+                request.url.path,
+                error.message,
+                hint,
             )
-        return _respond(request, error.status, error.message, error.details())
+        return _respond(request, error.status, error.message, error.details(), sharelog_error_body(error))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
         # pydantic's messages describe the expected type; the offending input is left out on purpose
-        details = [f"{_field_of(tuple(item['loc']))}: {item['msg']}" for item in error.errors()]
-        return _respond(request, 422, "the request has problems", details)
+        message = "the request has problems"
+        details, problems = [], []
+        for item in error.errors():
+            parts = _field_parts(tuple(item["loc"]))
+            details.append(f"{'.'.join(parts) or 'request'}: {item['msg']}")
+            pointer = json_pointer(*parts) if parts else None
+            problems.append({"where": "request", "row": None, "pointer": pointer, "message": item["msg"]})
+        return _respond(request, 422, message, details, error_body(422, message, details, problems=problems))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        message = {404: "there is nothing at this address", 405: "this address does not take that method"}
-        return _respond(request, error.status_code, message.get(error.status_code, str(error.detail)), [])
+        messages = {404: "there is nothing at this address", 405: "this address does not take that method"}
+        message = messages.get(error.status_code, str(error.detail))
+        return _respond(request, error.status_code, message, [], error_body(error.status_code, message))
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception) -> Response:
@@ -101,4 +162,5 @@ def install_error_handlers(app: FastAPI) -> None:
             request.method,
             re.sub(r"\d+", "N", request.url.path),
         )
-        return _respond(request, 500, "something went wrong inside sharelog; the error has been logged", [])
+        message = "something went wrong inside sharelog; the error has been logged"
+        return _respond(request, 500, message, [], error_body(500, message))

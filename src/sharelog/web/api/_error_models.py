@@ -4,22 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 __all__ = ["ApiErrorPublic", "error_responses"]
 
 
+class ApiProblemPublic(BaseModel):
+    """One problem of several: where it is (a file, or the request), the row, the field and what is wrong."""
+
+    where: str = Field(description="The file or document the problem is in, or `request`.")
+    row: int | None = Field(description="The row of the file, when the problem is in one.")
+    pointer: str | None = Field(
+        description="The field the problem is about, as a JSON pointer (`/reference`), or null.",
+        examples=["/reference"],
+    )
+    message: str
+
+
 class ApiErrorDetailPublic(BaseModel):
-    """What went wrong: the HTTP status, a short type, a message and any further lines."""
+    """What went wrong: the HTTP status, a short type, a message, any further lines, the field it is about and,
+    for a request or file with problems, each problem."""
 
     status: int
     type: str
     message: str
     details: list[str]
+    pointer: str | None = Field(
+        description="The field of the request the error is about, as a JSON pointer (`/month`), or null.",
+        examples=["/month"],
+    )
+    problems: list[ApiProblemPublic] = Field(
+        description="Each problem with its own pointer (a 422 lists them); empty otherwise."
+    )
 
 
 class ApiErrorPublic(BaseModel):
-    """The API's one error shape: ``{"error": {"status", "type", "message", "details"}}``."""
+    """The API's one error shape: ``{"error": {"status", "type", "message", "details", "pointer",
+    "problems"}}``."""
 
     error: ApiErrorDetailPublic
 

@@ -377,7 +377,7 @@ def api_create_foi_case(
         reference=body.reference,
         requester_name=body.requester_name,
         requester_contact=body.requester_contact,
-        about=parse_period(body.about, option="about") if body.about else None,
+        about=parse_period(body.about, field="about") if body.about else None,
         retention_days=settings.foi_case_retention_days,
         extra_holidays=extra_holidays(settings),
     )
@@ -434,7 +434,7 @@ def api_respond_foi_case(
         public_interest=body.public_interest,
         hours_estimate=body.hours_estimate,
         note=body.note,
-        report_months=parse_period(body.report_months, option="report_months")
+        report_months=parse_period(body.report_months, field="report_months")
         if body.report_months
         else None,
         agreement_id=body.agreement_id,

@@ -132,16 +132,16 @@ class FoiCaseForm(BaseModel):
     contact: str = ""
 
 
-_NEW_CASE_FIELDS = {
-    "reference": ("reference", "Reference"),
+_NEW_CASE_FIELDS = {  # in the form's order, the order its errors are listed in
     "title": ("title", "Title"),
     "text": ("text", "The request"),
+    "received": ("received-day", "Date received"),
     "regime": ("regime", "Regime"),
     "authority-type": ("authority_type", "Authority type"),
-    "received": ("received-day", "Date received"),
+    "about": ("about", "Months the request is about"),
+    "reference": ("reference", "Reference"),
     "requester": ("requester", "Requester's name"),
     "contact": ("contact", "Requester's contact"),
-    "about": ("about", "Months the request is about"),
 }
 
 
@@ -193,7 +193,7 @@ def create_foi_case(
             reference=form.reference.strip() or None,
             requester_name=form.requester.strip() or None,
             requester_contact=form.contact.strip() or None,
-            about=parse_period(form.about, option="--about") if form.about.strip() else None,
+            about=parse_period(form.about, field="about") if form.about.strip() else None,
             retention_days=settings.foi_case_retention_days,
             extra_holidays=extra_holidays(settings),
         )
@@ -234,12 +234,12 @@ class FoiResponseForm(BaseModel):
     note: str = ""
 
 
-_RESPONSE_FIELDS = {
+_RESPONSE_FIELDS = {  # in the form's order, the order its errors are listed in
     "outcome": ("outcome", "Outcome"),
+    "report_months": ("report_months", "Report months"),
     "exemption": ("exemption", "Exemptions"),
     "public-interest": ("public_interest", "Public interest"),
     "hours": ("hours", "Hours"),
-    "with-report": ("report_months", "Report months"),
     "on": ("responded-day", "Date of the response"),
 }
 
@@ -328,7 +328,7 @@ def respond_foi_case(
             hours_estimate=hours,
             note=form.note.strip() or None,
             report_months=(
-                parse_period(form.report_months, option="--with-report")
+                parse_period(form.report_months, field="report_months")
                 if form.report_months.strip()
                 else None
             ),

@@ -12,6 +12,7 @@ from sharelog.errors import InputError, ValidationFailed
 from sharelog.foi import CaseView
 from sharelog.web._foi import FILE_KINDS, OUTCOME_LABELS
 from sharelog.web.pages._dates import date_of_parts
+from sharelog.web.pages._form_errors import in_form_order
 
 __all__ = [
     "AUTHORITY_TYPE_LABELS",
@@ -175,21 +176,25 @@ def _sentence(label: str, message: str) -> str:
 
 
 def errors_of(error: InputError, fields: dict[str, tuple[str, str]], default: str) -> dict[str, str]:
-    """A service's error as form errors: ``fields`` maps the service's field or option name to (element id,
-    label); anything else goes to ``default``."""
+    """A service's error as form errors: ``fields`` maps the service's field to (element id, label), in the
+    order the form shows them (the errors are listed in that order); anything else goes to ``default``."""
     errors: dict[str, str] = {}
     if isinstance(error, ValidationFailed):
         for problem in error.problems:
             element, label = fields.get(problem.field or "", (default, ""))
             text = _sentence(label, problem.message) if label else problem.message
             errors.setdefault(element, text[0].upper() + text[1:])
-        return errors
+        return in_form_order(errors, [element for element, _label in fields.values()])
     message = error.message
-    option, separator, rest = message.partition(": ")
     element = default
-    if separator and option.startswith("--") and " " not in option:
-        element, label = fields.get(option.removeprefix("--"), (default, ""))
-        message = _sentence(label, rest) if label else rest
+    field = error.field
+    if field is None:  # FOI services not yet converted to fields: to go once they all name theirs
+        option, separator, rest = message.partition(": ")
+        if separator and option.startswith("--") and " " not in option:
+            field, message = option.removeprefix("--"), rest
+    if field is not None:
+        element, label = fields.get(field, (default, ""))
+        message = _sentence(label, message) if label else message
     return {element: message[0].upper() + message[1:]}
 
 

@@ -31,6 +31,7 @@ from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
 from sharelog.web._uploads import saved_upload, upload_name
 from sharelog.web.pages._dates import date_of_parts
+from sharelog.web.pages._form_errors import in_form_order
 
 router = APIRouter()
 
@@ -186,6 +187,8 @@ def _disclosure_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     just_recorded = next((e for e in record.history.events if e.id == recorded), None)
+    # the form's inputs top to bottom: the kind, with its codes and counts revealed under it, then the rest
+    inputs = ["kind", f"code-{form.kind}", "children_affected", "family_members_affected", "date-day"]
     return render(
         request,
         "outcome_disclosure.html",
@@ -193,7 +196,7 @@ def _disclosure_page(
         title=f"Returned record {record.disclosure.request_ref}",
         record=record,
         form=form,
-        errors=errors,
+        errors=in_form_order(errors, [*inputs, "supersedes", "note"]),
         recorded=just_recorded,
         kinds=OUTCOME_CODES,
         kind_labels=KIND_LABELS,

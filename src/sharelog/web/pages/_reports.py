@@ -63,12 +63,14 @@ def _period_errors(first: str | None, last: str | None) -> dict[str, str]:
     return {}
 
 
+_INPUTS = {"from": "from", "to": "to"}
+"""The report services' fields and the ids of the inputs that give them."""
+
+
 def _field_errors(error: InputError) -> dict[str, str]:
-    """The report service's message about a month, against the field it names (``from: …`` or ``to: …``)."""
-    field, separator, message = error.message.partition(": ")
-    if not separator or field not in ("from", "to"):
-        field, message = "from", error.message
-    return {field: message[:1].upper() + message[1:]}
+    """The report service's error about a month, against the input of the field it names (else the first)."""
+    message = error.message
+    return {_INPUTS.get(error.field or "", "from"): message[:1].upper() + message[1:]}
 
 
 @router.get("/reports", response_class=HTMLResponse)
