@@ -100,7 +100,7 @@ def test_demo_accounts_and_case_are_made_once(settings: Settings) -> None:
     from datetime import date
 
     from sharelog.ledger.models import FoiCase, User
-    from sharelog.web._demo import DEMO_ACCOUNTS, ensure_demo_accounts, ensure_demo_foi_case
+    from sharelog.web import DEMO_ACCOUNTS, ensure_demo_accounts, ensure_demo_foi_case
 
     engine = migrated(create_ledger_engine(settings.ledger_url()))
     with ledger_session(engine) as session:

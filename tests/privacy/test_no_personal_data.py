@@ -38,8 +38,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_c
 from sharelog.ledger.models import AgreementVersion, AuditEvent, Disclosure, Exchange, FoiCase, ReturnFile
 from sharelog.reports import CHART_FILES
 from sharelog.settings import Settings, shipped_agreements_dir
-from sharelog.web import create_app
-from sharelog.web._demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts, ensure_demo_foi_case
+from sharelog.web import DEMO_ACCOUNTS, DEMO_PASSWORD, create_app, ensure_demo_accounts, ensure_demo_foi_case
 
 from ._people import Hit, People, collect_people, dates_in, response_text, words_in
 

@@ -10,8 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sharelog.cli._context import console, progress_bars
-from sharelog.linkage import LinkResult, Thresholds, link
-from sharelog.linkage._explain import Explanation, explain
+from sharelog.linkage import Explanation, LinkResult, Thresholds, explain, link
 
 _STAGES = {"register": "Reading the register", "training": "Training the model"}
 

@@ -45,8 +45,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         import uvicorn
 
-        from sharelog.web import configure_access_log, create_app
-        from sharelog.web._demo import DEMO_PASSWORD, ensure_demo_accounts, ensure_demo_foi_case
+        from sharelog.web import (
+            DEMO_PASSWORD,
+            configure_access_log,
+            create_app,
+            ensure_demo_accounts,
+            ensure_demo_foi_case,
+        )
 
         settings = settings_of(ctx)
         out = console()

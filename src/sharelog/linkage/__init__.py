@@ -6,6 +6,7 @@ See docs/matching.md for the model, the decision rule and its defaults.
 import logging
 
 from sharelog.linkage._decide import Thresholds
+from sharelog.linkage._explain import ComparisonEvidence, Explanation, explain
 from sharelog.linkage._inputs import InputFile, InputLimits, read_input
 from sharelog.linkage._link import (
     LinkResult,
@@ -25,6 +26,8 @@ logging.getLogger("splink").addHandler(logging.NullHandler())
 
 __all__ = [
     "Backend",
+    "ComparisonEvidence",
+    "Explanation",
     "InputFile",
     "InputLimits",
     "LinkResult",
@@ -32,6 +35,7 @@ __all__ = [
     "MatchingSession",
     "PreparedRegister",
     "Thresholds",
+    "explain",
     "link",
     "load_model",
     "open_session",
