@@ -88,7 +88,7 @@ def test_synth_months(text: str) -> None:
     try:
         months = parse_months(text)
     except InputError as error:
-        assert error.message.startswith("--months: ")
+        assert error.field == "months"
     else:
         _canonical(months)
 

@@ -86,8 +86,8 @@ def test_a_missing_parent_folder_is_one_error_line_and_exit_2(tmp_path: Path) ->
             ["--months", "2019-12..2019-01"],
             "Error: --months: the range '2019-12..2019-01' ends before it starts",
         ),
-        (["--requests", "50"], "Error: --requests (50) must not exceed --pupils (10)"),
-        (["--pupils", "0"], "Error: --pupils must be at least 1 (got 0)"),
+        (["--requests", "50"], "Error: --requests: 50 requests is more than the 10 pupils"),
+        (["--pupils", "0"], "Error: --pupils: must be at least 1 (got 0)"),
     ],
 )
 def test_bad_options_are_one_error_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

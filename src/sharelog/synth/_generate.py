@@ -101,29 +101,29 @@ class SynthResult:
 
 def _check(*, pupils: int, requests: int, seed: int, out_dir: Path, months: Sequence[str] | None) -> None:
     if pupils < 1:
-        raise InputError(f"--pupils must be at least 1 (got {pupils})")
+        raise InputError(f"must be at least 1 (got {pupils})", field="pupils")
     if pupils > MAX_PUPILS:
-        raise InputError(f"--pupils must be at most {MAX_PUPILS:,} (got {pupils:,})")
+        raise InputError(f"must be at most {MAX_PUPILS:,} (got {pupils:,})", field="pupils")
     if requests < 1:
-        raise InputError(f"--requests must be at least 1 (got {requests})")
+        raise InputError(f"must be at least 1 (got {requests})", field="requests")
     if requests > pupils:
         raise InputError(
-            f"--requests ({requests:,}) must not exceed --pupils ({pupils:,}): "
-            "most requests are drawn from the register"
+            f"{requests:,} requests is more than the {pupils:,} pupils: most requests are drawn from the register",
+            field="requests",
         )
     if seed < 0:
-        raise InputError(f"--seed must be zero or more (got {seed})")
+        raise InputError(f"must be zero or more (got {seed})", field="seed")
     if months is not None:
         if not months:
-            raise InputError("--months names no month")
+            raise InputError("names no month", field="months")
         for month in months:
             parse_months(month)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out: {out_dir} exists and is not a folder")
+        raise InputError(f"{out_dir} exists and is not a folder", field="out")
     if not out_dir.parent.is_dir():
         raise InputError(
-            f"--out: the folder {out_dir.parent} does not exist (synth creates only the last folder, "
-            f"{out_dir.name})"
+            f"the folder {out_dir.parent} does not exist (synth creates only the last folder, {out_dir.name})",
+            field="out",
         )
 
 

@@ -22,8 +22,9 @@ def _month_index(text: str, spec: str) -> int:
     match = _MONTH.fullmatch(text.strip())
     if match is None:
         raise InputError(
-            f"--months: '{spec}' is not a month or a range of months; write YYYY-MM or YYYY-MM..YYYY-MM "
-            "(e.g. 2019-01..2019-12)"
+            f"'{spec}' is not a month or a range of months; write YYYY-MM or YYYY-MM..YYYY-MM "
+            "(e.g. 2019-01..2019-12)",
+            field="months",
         )
     return int(match.group(1)) * 12 + int(match.group(2)) - 1
 
@@ -39,9 +40,9 @@ def parse_months(spec: str) -> list[str]:
     first = _month_index(first_text, spec)
     last = _month_index(last_text, spec) if separator else first
     if last < first:
-        raise InputError(f"--months: the range '{spec}' ends before it starts")
+        raise InputError(f"the range '{spec}' ends before it starts", field="months")
     if last - first + 1 > MAX_MONTHS:
-        raise InputError(f"--months: the range '{spec}' spans more than {MAX_MONTHS} months")
+        raise InputError(f"the range '{spec}' spans more than {MAX_MONTHS} months", field="months")
     return [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(first, last + 1)]
 
 
