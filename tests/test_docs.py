@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,24 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _design_citations() -> list[tuple[str, str, str]]:
+    """Every ``design.md §N`` (or a stray ``DESIGN.md``) in the code, tests, benchmarks and docs: (file, name, N)."""
+    found = []
+    for folder, suffix in (("src", "py"), ("tests", "py"), ("bench", "py"), ("docs", "md")):
+        for path in sorted((ROOT / folder).rglob(f"*.{suffix}")):
+            if path.name == "test_docs.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            for name, section in re.findall(r"\b(design\.md|DESIGN\.md)\]? §(\d+)", text):
+                found.append((str(path.relative_to(ROOT)), name, section))
+    return found
+
+
+def test_design_citations_name_sections_of_docs_design() -> None:
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^## (\d+)\. ", design, flags=re.MULTILINE))
+    citations = _design_citations()
+    assert len(citations) >= 15
+    assert [c for c in citations if c[1] != "design.md" or c[2] not in sections] == []

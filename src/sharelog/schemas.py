@@ -1,4 +1,4 @@
-"""The file schemas of DESIGN.md §3 — the one place their column names are written down.
+"""The file schemas of docs/design.md §3 — the one place their column names are written down.
 
 Agreements draw their field vocabularies from here, the synthetic generator writes these columns, and the
 validators and the matcher read them.

@@ -311,7 +311,7 @@ def monthly_relations(
 ) -> tuple[
     list[tuple[tuple[str, str], list[tuple[str, str]]]], list[tuple[list[tuple[str, str]], tuple[str, str]]]
 ]:
-    """The monthly table's relations, written out again from DESIGN.md §5 (not taken from the code)."""
+    """The monthly table's relations, written out again from docs/design.md §5 (not taken from the code)."""
     columns = monthly_columns(table.months)
     keys = [col.key for col in columns]
     rows = [f"{r.section}:{r.key}" for r in table.rows]

@@ -1,4 +1,4 @@
-"""The files follow DESIGN.md §3: exact columns in order, unique ids, ISO dates, known codes, UK postcodes."""
+"""The files follow docs/design.md §3: exact columns in order, unique ids, ISO dates, known codes, UK postcodes."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The closed vocabularies an agreement draws on: file columns, onward recipients and term names.
 
-The column names are those of the request-batch and register schemas in :mod:`sharelog.schemas` (DESIGN.md §3).
+The column names are those of the request-batch and register schemas in :mod:`sharelog.schemas` (docs/design.md §3).
 """
 
 from __future__ import annotations

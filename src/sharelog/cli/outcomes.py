@@ -293,7 +293,7 @@ def show_command(
     "codes",
     help="\n\n".join(
         [
-            "List the kinds of outcome event and the codes of each (DESIGN.md §2).",
+            "List the kinds of outcome event and the codes of each (docs/design.md §2).",
             "A code means something within its kind only: safeguarding_referral is both a use and an "
             "intervention. Children and family members affected are recorded on results.",
             "Example:  sharelog outcomes codes",

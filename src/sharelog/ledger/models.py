@@ -1,4 +1,4 @@
-"""The ledger's tables (SQLAlchemy 2.x declarative models), as DESIGN.md §2 describes them.
+"""The ledger's tables (SQLAlchemy 2.x declarative models), as docs/design.md §2 describes them.
 
 What the ledger keeps is deliberately thin: counts, references as the requester sent them, match classes and
 probabilities, pseudonymous subject keys and outcome codes. No names, dates of birth or addresses are stored.

@@ -440,7 +440,7 @@ def read_input(
 
     Args:
         con: the DuckDB connection to read into.
-        path: a ``.csv`` or ``.parquet`` file in the register or request-batch schema (DESIGN.md §3).
+        path: a ``.csv`` or ``.parquet`` file in the register or request-batch schema (docs/design.md §3).
         kind: ``register`` or ``requests``: which schema the file must follow.
         table: the name of the table to create.
         limits: how big the file may be (default: no bound on its size or its rows).

@@ -142,7 +142,7 @@ def link(
     """Match a request batch against a register and write one row per request to ``out``.
 
     Args:
-        requests: the request batch (CSV or Parquet, DESIGN.md §3).
+        requests: the request batch (CSV or Parquet, docs/design.md §3).
         out: the matches file to write (CSV): ``request_id, pupil_id, match_probability, match_weight,
             decision``, every request present, in the batch's order.
         register: the register file (CSV or Parquet); or

@@ -1,4 +1,4 @@
-"""Importing an outcomes file (DESIGN.md §3): every row valid or nothing imported, in one transaction.
+"""Importing an outcomes file (docs/design.md §3): every row valid or nothing imported, in one transaction.
 
 Columns: ``disclosure_id`` — or ``request_id`` with ``exchange_id`` (the exchange's reference, e.g.
 ``EX-2019-03-1a2b3c4d``) — then ``kind``, ``code``, ``date`` and optionally ``children_affected``,

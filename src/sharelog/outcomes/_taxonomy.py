@@ -1,4 +1,4 @@
-"""The outcome taxonomy of DESIGN.md §2: four kinds, each with a closed list of codes.
+"""The outcome taxonomy of docs/design.md §2: four kinds, each with a closed list of codes.
 
 A code means something only within its kind (``safeguarding_referral`` is both a *use* of the record and an
 *intervention*). People affected — children and other family members — belong to results only.

@@ -73,7 +73,7 @@ class MonthlyRow:
 
 @dataclass(frozen=True)
 class MonthlyTable:
-    """The whole table: months as columns, rows in DESIGN.md §5's order."""
+    """The whole table: months as columns, rows in docs/design.md §5's order."""
 
     months: tuple[str, ...]
     rows: tuple[MonthlyRow, ...]

@@ -141,7 +141,7 @@ def generate(
 
     Files: ``register.csv``; ``requests.csv`` (or one ``requests-YYYY-MM.csv`` per month); ``truth.csv``
     (``request_id,pupil_id``, blank when the person is not in the register); ``perturbations.csv``
-    (``request_id,errors``, the kinds of error separated by ``;``). Columns follow DESIGN.md §3.
+    (``request_id,errors``, the kinds of error separated by ``;``). Columns follow docs/design.md §3.
 
     Args:
         pupils: register size (1 … 25 million).
