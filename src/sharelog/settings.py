@@ -199,13 +199,13 @@ class Settings(BaseSettings):
                 "(see docs/operations.md)"
             )
         if key == DEMO_HOLDER_KEY and not self.demo_mode:
-            raise InputError("the demo holder key is public and cannot be used outside `sharelog demo`")
+            raise InputError("the demo holder key is public and cannot be used outside demo mode")
         return self._checked_holder_key(key, option="the holder key")
 
     def _checked_holder_key(self, key: str, *, option: str) -> bytes:
         if key == DEMO_HOLDER_KEY and not self.demo_mode:
             raise InputError(
-                f"{option}: the demo holder key is public and cannot be used outside `sharelog demo`"
+                f"{option}: the demo holder key is public and cannot be used outside demo mode"
             )
         if len(key) < 16:
             raise InputError(f"{option} is too short: use at least 32 random characters")

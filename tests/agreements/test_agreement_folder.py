@@ -54,8 +54,9 @@ def test_the_broken_agreement_is_refused_naming_its_file_not_the_folder(
         find_agreement("ho-dfe-2013-pilot", directory=folder_with_a_broken_file)
     assert info.value.message == (
         "agreement 'ho-dfe-2013-pilot' cannot be used until its file has no problems "
-        "(ho-dfe-2013-pilot/v1.0.yaml); `sharelog agreements validate` lists them"
+        "(ho-dfe-2013-pilot/v1.0.yaml)"
     )
+    assert info.value.cli_hint == "`sharelog agreements validate` lists them"
     assert str(folder_with_a_broken_file) not in info.value.message
 
 

@@ -184,6 +184,6 @@ def test_a_broken_agreement_file_stops_only_its_own_agreement(
             month="2017-02",
         )
     assert info.value.message == (
-        "agreement 'ho-dfe-2015-mou' cannot be used until its file has no problems "
-        "(ho-dfe-2015-mou/v2.1.yaml); `sharelog agreements validate` lists them"
+        "agreement 'ho-dfe-2015-mou' cannot be used until its file has no problems (ho-dfe-2015-mou/v2.1.yaml)"
     )
+    assert info.value.cli_hint == "`sharelog agreements validate` lists them"

@@ -38,8 +38,9 @@ def test_fresh_database_is_not_initialised(ledger_engine: Engine) -> None:
     state = current_revision(ledger_engine)
     assert state.current is None
     assert not state.is_current
-    with pytest.raises(LedgerError, match="not initialised; run `sharelog db upgrade`"):
+    with pytest.raises(LedgerError, match="not initialised") as raised:
         require_current(ledger_engine)
+    assert raised.value.cli_hint == "run `sharelog db upgrade`"
 
 
 def test_upgrade_creates_every_ledger_table(ledger_engine: Engine) -> None:

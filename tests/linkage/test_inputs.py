@@ -149,7 +149,10 @@ def test_every_problem_is_listed(world: World, settings: Settings, tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--requests", "X", "--out", "m.csv"], "Error: give either --register or --prepared"),
+        (
+            ["--requests", "X", "--out", "m.csv"],
+            "Error: needs a register or a prepared register (one of them); give either --register or --prepared",
+        ),
         (["--register", "r.csv", "--out", "m.csv"], "Error: Invalid value for --requests: required"),
         (
             ["--register", "r.csv", "--requests", "q.csv", "--out", "/no/such/dir/m.csv"],

@@ -57,15 +57,18 @@ def test_an_empty_ledger_defaults_to_this_year_so_far(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "message"),
+    ("first", "last", "field", "message"),
     [
-        ("2019-13", "2019-03", "from: '2019-13' is not a month written YYYY-MM"),
-        ("2019-03", "2019-01", r"to: the period ends \(2019-01\) before it starts \(2019-03\)"),
+        ("2019-13", "2019-03", "from", "'2019-13' is not a month written YYYY-MM"),
+        ("2019-03", "2019-01", "to", r"the period ends \(2019-01\) before it starts \(2019-03\)"),
     ],
 )
-def test_a_period_that_cannot_be_used(golden_sqlite: Engine, first: str, last: str, message: str) -> None:
-    with ledger_session(golden_sqlite) as session, pytest.raises(InputError, match=message):
+def test_a_period_that_cannot_be_used(
+    golden_sqlite: Engine, first: str, last: str, field: str, message: str
+) -> None:
+    with ledger_session(golden_sqlite) as session, pytest.raises(InputError, match=message) as raised:
         monthly_report_for(session, first=first, last=last)
+    assert raised.value.field == field
 
 
 def test_the_transparency_report_is_published_figures_only(golden_sqlite: Engine) -> None:

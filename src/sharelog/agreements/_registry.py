@@ -48,12 +48,14 @@ def agreement_versions(agreement_id: str, *, directory: Path | str) -> list[Agre
     if agreement_id in folder.unusable:
         files = ", ".join(folder.invalid_files_of(agreement_id))
         raise InputError(
-            f"agreement '{agreement_id}' cannot be used until its file has no problems ({files}); "
-            "`sharelog agreements validate` lists them"
+            f"agreement '{agreement_id}' cannot be used until its file has no problems ({files})",
+            cli_hint="`sharelog agreements validate` lists them",
         )
     versions = [agreement for agreement in folder.agreements if agreement.id == agreement_id]
     if not versions:
-        raise NotFound(f"no agreement '{agreement_id}'; `sharelog agreements list` shows those available")
+        raise NotFound(
+            f"no agreement '{agreement_id}'", cli_hint="`sharelog agreements list` shows those available"
+        )
     return versions
 
 

@@ -125,17 +125,16 @@ def decrypt_command(
     --key-file return-files.key
     """
     settings = settings_of(ctx)
-    option = "--key-file" if key_file is not None else "SHARELOG_RETURN_FILE_KEY_FILE"
     key_path = key_file if key_file is not None else settings.return_file_key_file
     if key_path is None:
         raise InputError("no key: give --key-file or set SHARELOG_RETURN_FILE_KEY_FILE")
-    key = read_file_key(key_path, option=option)
+    key = read_file_key(key_path, field="key_file" if key_file is not None else None)
     try:
         data = file.read_bytes()
     except OSError as error:
         raise InputError(f"{file}: cannot read the file ({error.strerror})") from None
     plain = decrypt_file_bytes(data, key=key, name=str(file))
-    write_new_private_file(out, plain, option="--out")
+    write_new_private_file(out, plain, field="out")
     console().print(
         f"Decrypted {file} (key {file_key_id(key)}) to {out}: {len(plain):,} bytes, "
         f"sha256 {hashlib.sha256(plain).hexdigest()}"

@@ -33,7 +33,11 @@ def batch_problems(
     if purpose not in agreement.purpose_codes():
         permitted = ", ".join(agreement.purpose_codes())
         problems.append(
-            Problem("--purpose", f"{purpose!r} is not a purpose of {name} (permitted: {permitted})")
+            Problem(
+                "the exchange",
+                f"{purpose!r} is not a purpose of {name} (permitted: {permitted})",
+                field="purpose",
+            )
         )
     if already_this_month + rows > agreement.monthly_cap:
         problems.append(

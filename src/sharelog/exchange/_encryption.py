@@ -81,49 +81,60 @@ def generate_file_key(path: Path) -> str:
     """
     key = secrets.token_bytes(KEY_BYTES)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_new_private_file(path, base64.urlsafe_b64encode(key) + b"\n", option="--out", what="a key")
+    write_new_private_file(path, base64.urlsafe_b64encode(key) + b"\n", field="out", what="a key")
     return file_key_id(key)
 
 
-def write_new_private_file(path: Path, data: bytes, *, option: str, what: str = "a file") -> None:
+def write_new_private_file(path: Path, data: bytes, *, field: str, what: str = "a file") -> None:
     """Write ``data`` to a new file that only its owner can read (mode 0600), synced to disk.
 
     Raises:
-        InputError: the folder does not exist.
+        InputError: the folder does not exist (about ``field``, the input that named ``path``).
         Conflict: the file exists (it is never overwritten).
     """
     if not path.parent.is_dir():
-        raise InputError(f"{option}: the folder {path.parent} does not exist")
+        raise InputError(f"the folder {path.parent} does not exist", field=field)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise Conflict(f"{option}: {path} exists; {what} is never overwritten (move it away first)") from None
+        raise Conflict(
+            f"{path} exists; {what} is never overwritten (move it away first)", field=field
+        ) from None
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def read_file_key(path: Path, *, option: str = KEY_SETTING) -> bytes:
+def read_file_key(path: Path, *, field: str | None = None) -> bytes:
     """The 32-byte key in ``path`` (base64, as `sharelog exchange keygen` writes it).
+
+    Args:
+        field: the input that named ``path``; without one, the setting ``SHARELOG_RETURN_FILE_KEY_FILE`` did,
+            and the messages name it.
 
     Raises:
         InputError: the file cannot be read, others may read it, or it holds no 32-byte key.
     """
+
+    def refused(message: str, cli_hint: str | None = None) -> InputError:
+        return InputError(message if field else f"{KEY_SETTING}: {message}", field=field, cli_hint=cli_hint)
+
     try:
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not a key file"
-        raise InputError(f"{option}: cannot read {path} ({reason})") from None
+        raise refused(f"cannot read {path} ({reason})") from None
     if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        raise InputError(f"{option}: {path} can be read by others; make it private (chmod 600 {path})")
+        raise refused(f"{path} can be read by others; make it private (chmod 600 {path})")
     try:
         key = base64.urlsafe_b64decode(text.encode("ascii"))
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != KEY_BYTES:
-        raise InputError(
-            f"{option}: {path} does not hold a 32-byte key in base64 (make one with `sharelog exchange keygen`)"
+        raise refused(
+            f"{path} does not hold a 32-byte key in base64",
+            cli_hint="make one with `sharelog exchange keygen`",
         )
     return key
 

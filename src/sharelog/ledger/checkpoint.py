@@ -144,38 +144,44 @@ def generate_signing_key(path: Path, *, public_path: Path | None = None) -> Gene
     return GeneratedKey(path, public_path, public_key_text(public), key_id(public))
 
 
-def _read_key_file(path: Path, *, option: str) -> bytes:
+_SIGNING_KEY_SETTING = "SHARELOG_AUDIT_SIGNING_KEY_FILE"
+
+
+def _read_key_file(path: Path, *, setting: str | None = None, field: str | None = None) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"{option}: cannot read {path} ({error.strerror})") from None
+        message = f"cannot read {path} ({error.strerror})"
+        raise InputError(f"{setting}: {message}" if setting else message, field=field) from None
 
 
-def read_signing_key(path: Path, *, option: str = "SHARELOG_AUDIT_SIGNING_KEY_FILE") -> Ed25519PrivateKey:
-    """The Ed25519 private key in ``path`` (PEM). Refuses a key file that others can read, as ssh does.
+def read_signing_key(path: Path) -> Ed25519PrivateKey:
+    """The Ed25519 private key in ``path`` (PEM), as the setting ``SHARELOG_AUDIT_SIGNING_KEY_FILE`` names it.
+    Refuses a key file that others can read, as ssh does.
 
     Raises:
         InputError: the file cannot be read, others may read it, or it holds no unencrypted Ed25519 key.
     """
-    data = _read_key_file(path, option=option)
+    setting = _SIGNING_KEY_SETTING
+    data = _read_key_file(path, setting=setting)
     if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        raise InputError(f"{option}: {path} can be read by others; make it private (chmod 600 {path})")
+        raise InputError(f"{setting}: {path} can be read by others; make it private (chmod 600 {path})")
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         key = None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"{option}: {path} is not an unencrypted Ed25519 private key (PEM)")
+        raise InputError(f"{setting}: {path} is not an unencrypted Ed25519 private key (PEM)")
     return key
 
 
-def read_public_key(path: Path, *, option: str = "--public-key") -> Ed25519PublicKey:
+def read_public_key(path: Path) -> Ed25519PublicKey:
     """An Ed25519 public key from ``path``: PEM, or the one line of base64 `sharelog audit keygen` prints.
 
     Raises:
-        InputError: the file cannot be read or holds no Ed25519 public key.
+        InputError: the file cannot be read or holds no Ed25519 public key (about the field ``public_key``).
     """
-    data = _read_key_file(path, option=option).strip()
+    data = _read_key_file(path, field="public_key").strip()
     key: Any = None
     try:
         if data.startswith(b"-----BEGIN"):
@@ -185,7 +191,9 @@ def read_public_key(path: Path, *, option: str = "--public-key") -> Ed25519Publi
     except (ValueError, TypeError, UnsupportedAlgorithm, binascii.Error):
         key = None
     if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"{option}: {path} is not an Ed25519 public key (PEM, or 44 characters of base64)")
+        raise InputError(
+            f"{path} is not an Ed25519 public key (PEM, or 44 characters of base64)", field="public_key"
+        )
     return key
 
 
@@ -254,9 +262,9 @@ def export_checkpoint(
     chain = verify_audit_chain(session)
     if not chain.ok:
         raise AuditTrailBroken(
-            f"the audit trail is broken at event {chain.first_broken_id} ({chain.reason}); "
-            "it was not signed — run `sharelog audit verify`",
+            f"the audit trail is broken at event {chain.first_broken_id} ({chain.reason}); it was not signed",
             event_id=chain.first_broken_id,
+            cli_hint="run `sharelog audit verify`",
         )
     head_id = session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     public = signing_key.public_key()
@@ -327,7 +335,7 @@ def read_checkpoint(path: Path) -> AuditCheckpoint:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InputError(f"--checkpoint: cannot read {path} ({error.strerror})") from None
+        raise InputError(f"cannot read {path} ({error.strerror})", field="checkpoint") from None
     except UnicodeDecodeError:
         raise ValidationFailed([Problem(name, "is not UTF-8 text")]) from None
     try:
@@ -446,7 +454,11 @@ def verify_audit_trail(
         InputError: a public key without a checkpoint.
     """
     if public_key is not None and checkpoint is None:
-        raise InputError("--public-key checks a checkpoint's signature: give --checkpoint FILE too")
+        raise InputError(
+            "checks a checkpoint's signature, so it needs the checkpoint",
+            field="public_key",
+            cli_hint="give --checkpoint FILE too",
+        )
     chain = verify_audit_chain(session)
     head_id = session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     problems: list[AuditProblem] = []

@@ -118,10 +118,11 @@ def downgrade(engine: Engine, *, revision: str, actor: str | None = None) -> Led
 def require_current(engine: Engine) -> None:
     """Refuse to work on a ledger that is missing or not at the newest revision."""
     state = current_revision(engine)
+    upgrade_hint = "run `sharelog db upgrade`"
     if state.current is None:
-        raise LedgerError(f"the ledger at {state.url} is not initialised; run `sharelog db upgrade`")
+        raise LedgerError(f"the ledger at {state.url} is not initialised", cli_hint=upgrade_hint)
     if not state.is_current:
         raise LedgerError(
-            f"the ledger at {state.url} is at revision {state.current}, this sharelog needs {state.head}; "
-            "run `sharelog db upgrade`"
+            f"the ledger at {state.url} is at revision {state.current}, this sharelog needs {state.head}",
+            cli_hint=upgrade_hint,
         )

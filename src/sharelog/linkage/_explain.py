@@ -118,7 +118,7 @@ def explain(
         InputError: the batch has no request with that id, or the chart's folder does not exist.
     """
     if chart is not None and not chart.parent.is_dir():
-        raise InputError(f"--chart: the folder {chart.parent} does not exist")
+        raise InputError(f"the folder {chart.parent} does not exist", field="chart")
     session, _ = open_session(requests=requests, register=register, prepared=prepared, model=model)
     with session:
         session.score(backend=backend, retain_matching_columns=True)

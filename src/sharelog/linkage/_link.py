@@ -40,9 +40,9 @@ class LinkResult:
 
 def _check_out_file(out: Path) -> None:
     if not out.parent.is_dir():
-        raise InputError(f"--out: the folder {out.parent} does not exist")
+        raise InputError(f"the folder {out.parent} does not exist", field="out")
     if out.is_dir():
-        raise InputError(f"--out: {out} is a folder; give a file name such as matches.csv")
+        raise InputError(f"{out} is a folder; give a file name such as matches.csv", field="out")
 
 
 def write_csv_rows(table: pa.Table, handle: IO[str]) -> None:
@@ -100,7 +100,10 @@ def open_session(
         The session (the caller closes it) and whether a model was trained for it.
     """
     if (register is None) == (prepared is None):
-        raise InputError("give either --register or --prepared")
+        raise InputError(
+            "needs a register or a prepared register (one of them)",
+            cli_hint="give either --register or --prepared",
+        )
     timings = timings if timings is not None else {}
     session = MatchingSession()
     try:

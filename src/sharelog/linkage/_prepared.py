@@ -38,9 +38,9 @@ class PreparedRegister:
 
 def _check_out_dir(out_dir: Path) -> None:
     if not out_dir.parent.is_dir():
-        raise InputError(f"--out: the folder {out_dir.parent} does not exist")
+        raise InputError(f"the folder {out_dir.parent} does not exist", field="out")
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out: {out_dir} is a file, not a folder")
+        raise InputError(f"{out_dir} is a file, not a folder", field="out")
 
 
 def prepare_register(
@@ -63,7 +63,10 @@ def prepare_register(
     """
     _check_out_dir(out_dir)
     if model is not None and train_requests is not None:
-        raise InputError("give --model or --train-requests, not both")
+        raise InputError(
+            "either a trained model or a batch to train one on, not both",
+            cli_hint="give --model or --train-requests",
+        )
     staging = out_dir.with_name(f".{out_dir.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     private_dir(staging)  # personal data: the folder and every file in it are the owner's only

@@ -201,7 +201,7 @@ class MatchingSession:
         """Score every candidate pair with the model; return the name of the predictions table."""
         self._require_inputs()
         if self.model is None:
-            raise InputError("no linkage model: train one or give --model")
+            raise InputError("no linkage model: train one or give one", cli_hint="give --model FILE")
         if backend == "spark":
             from sharelog.linkage.spark import score_on_spark
 
@@ -277,7 +277,7 @@ def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
     path = directory / "manifest.json"
     if not path.is_file():
         raise InputError(
-            f"{shown}: not a prepared register (no manifest.json); run `sharelog register prepare`"
+            f"{shown}: not a prepared register (no manifest.json)", cli_hint="run `sharelog register prepare`"
         )
     where = f"{shown}: manifest.json"
     try:

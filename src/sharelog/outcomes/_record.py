@@ -128,8 +128,9 @@ def _event_to_supersede(session: Session, disclosure: Disclosure, event_id: int)
     ).scalar_one_or_none()
     if later is not None:
         raise Conflict(
-            f"--supersedes: outcome event {event_id} was already corrected by event {later}; "
-            f"to change it again, supersede event {later}"
+            f"outcome event {event_id} was already corrected by event {later}; "
+            f"to change it again, supersede event {later}",
+            field="supersedes",
         )
     return earlier
 
@@ -183,8 +184,9 @@ def add_outcome_event(
             raise
         # the unique supersedes_id: someone corrected the same event between our check and this write
         raise Conflict(
-            f"--supersedes: outcome event {supersedes.id} was corrected by someone else meanwhile; "
-            "look at the disclosure's history and try again"
+            f"outcome event {supersedes.id} was corrected by someone else meanwhile; "
+            "look at the disclosure's history and try again",
+            field="supersedes",
         ) from None
     detail: dict[str, Any] = {
         "disclosure": disclosure.id,

@@ -46,9 +46,11 @@ def format_of(path: Path, given: str | None) -> str:
     if chosen not in FORMATS:
         if given is None:
             raise InputError(
-                f"--out: cannot tell the format from '{path.name}'; add --format ({', '.join(FORMATS)})"
+                f"cannot tell the format from '{path.name}'",
+                field="out",
+                cli_hint=f"add --format ({', '.join(FORMATS)})",
             )
-        raise InputError(f"--format: '{given}' is not one of {', '.join(FORMATS)}")
+        raise InputError(f"'{given}' is not one of {', '.join(FORMATS)}", field="format")
     return chosen
 
 

@@ -204,15 +204,15 @@ class MonthlyReport:
 
 
 def check_sdc(sdc: str, profile: str) -> tuple[SdcMode, Profile | None]:
-    """The mode and profile named by the command line's ``--sdc`` and ``--profile``.
+    """The disclosure-control mode and profile named ``sdc`` and ``profile``.
 
     Raises:
-        InputError: an unknown mode or profile.
+        InputError: an unknown mode or profile (about the field ``sdc`` or ``profile``).
     """
     if sdc not in SDC_MODES:
-        raise InputError(f"--sdc: '{sdc}' is not one of {', '.join(SDC_MODES)}")
+        raise InputError(f"'{sdc}' is not one of {', '.join(SDC_MODES)}", field="sdc")
     if profile not in PROFILES:
-        raise InputError(f"--profile: '{profile}' is not one of {', '.join(PROFILES)}")
+        raise InputError(f"'{profile}' is not one of {', '.join(PROFILES)}", field="profile")
     return ("publish", PROFILES[profile]) if sdc == "publish" else ("internal", None)
 
 

@@ -85,7 +85,7 @@ def recorded_versions(session: Session, *, agreement_id: str | None = None) -> l
     if not chosen:
         known = sorted({v.agreement_id for v in versions})
         listing = f"the ledger has: {', '.join(known)}" if known else "the ledger has recorded no agreement"
-        raise NotFound(f"--agreement: no agreement '{agreement_id}' in the ledger; {listing}")
+        raise NotFound(f"no agreement '{agreement_id}' in the ledger; {listing}", field="agreement")
     return chosen
 
 
