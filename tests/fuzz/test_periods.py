@@ -102,7 +102,7 @@ def test_exchange_month(text: str) -> None:
     try:
         first = month_start(text)
     except InputError as error:
-        assert error.message.startswith("--month: ")
+        assert error.field == "month"
     else:
         assert isinstance(first, date) and first.day == 1
         assert text == f"{first.year:04d}-{first.month:02d}", (

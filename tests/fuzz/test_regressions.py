@@ -255,8 +255,9 @@ def test_matching_thresholds_too_big_for_a_float() -> None:
 @pytest.mark.parametrize("month", ["2019-1", " 2019-01", "2_019-01", "+2019-01", "٢٠١٩-٠١"])
 def test_an_exchange_month_must_be_written_yyyy_mm(month: str) -> None:
     # was: accepted and stored as given: "2019-1" was a month of its own, outside the monthly cap of "2019-01"
-    with pytest.raises(InputError, match="--month: "):
+    with pytest.raises(InputError, match="is not a month in YYYY-MM form") as raised:
         month_start(month)
+    assert raised.value.field == "month"
 
 
 @pytest.mark.parametrize("text", ["٢٠١٩-03", "０２０１９-03", "0000-01", "٢٠١٩"])

@@ -15,6 +15,7 @@ OPTION_OF_FIELD: dict[str, str] = {
     "text": "--text-file",  # the request text, when it is read from a file (--text gives it inline)
     "report_months": "--with-report",
     "organisation": "--org",
+    "decided_by": "--by",
 }
 """Fields whose option is not ``--`` + the field with ``_`` written ``-``."""
 

@@ -205,7 +205,7 @@ def decide_review(
     if item.decision is not None:
         raise Conflict(f"{exchange} / {request_ref} was already {item.decision} by {item.decided_by}")
     if not decided_by.strip():
-        raise InputError("--by: name the person deciding")
+        raise InputError("name the person deciding", field="decided_by")
     item.decision = "accepted" if accept else "rejected"
     item.decided_by = decided_by
     item.decided_at = now

@@ -82,7 +82,7 @@ def month_start(month: str) -> date:
             raise ValueError(month)
         return date(int(found.group(1)), int(found.group(2)), 1)
     except ValueError:
-        raise InputError(f"--month: {month!r} is not a month in YYYY-MM form") from None
+        raise InputError(f"{month!r} is not a month in YYYY-MM form", field="month") from None
 
 
 def _batch_checksum(path: Path) -> str:
@@ -230,7 +230,8 @@ def run_exchange(
         # not even the shape of a purpose code: a usage error, not a batch to record as rejected (the ledger
         # keeps a rejected exchange's purpose, 64 characters at most)
         raise InputError(
-            f"--purpose: not a purpose code; the purposes of {agreement.id}: {', '.join(agreement.purpose_codes())}"
+            f"not a purpose code; the purposes of {agreement.id}: {', '.join(agreement.purpose_codes())}",
+            field="purpose",
         )
     if holder is not None and agreement.parties.holder.id != holder:
         raise AccessDenied(f"only the holder under agreement {agreement.id} runs its exchanges, not {holder}")
@@ -252,7 +253,8 @@ def run_exchange(
         if earlier is not None and not rerun:
             raise Conflict(
                 f"{name or batch}: this batch was already run as exchange {earlier.reference} on "
-                f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, add --rerun (it is recorded)"
+                f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, ask for a rerun (it is recorded)",
+                cli_hint="add --rerun",
             )
         context = _Batch(
             settings=settings,
@@ -281,7 +283,9 @@ def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Pro
     with MatchingSession() as matching:
         matching.load_prepared(register_dir, name=PREPARED_NAME)
         if not model_path.is_file():
-            raise InputError(f"{PREPARED_NAME} has no model; prepare it with --train-requests or --model")
+            raise InputError(
+                f"{PREPARED_NAME} has no model", cli_hint="prepare it again with --train-requests or --model"
+            )
         try:
             limits = InputLimits(
                 max_bytes=batch.settings.max_batch_bytes, max_rows=batch.settings.max_batch_rows
