@@ -6,6 +6,7 @@ Every expected date below was counted by hand from the gov.uk bank-holiday lists
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -16,14 +17,17 @@ from sharelog.foi import (
     ProclaimedDay,
     due_date,
     explain_deadline,
+    extra_holidays_of,
     is_working_day,
     parse_extra_holidays,
     working_days_after,
     working_days_between,
 )
 from sharelog.foi._calendar import package_bank_holidays
+from sharelog.settings import Settings
 
 D = date
+SHARELOG = Path(__file__).resolve().parents[2] / "src" / "sharelog"
 
 
 @pytest.mark.parametrize(
@@ -184,6 +188,26 @@ def test_extra_holidays_parse_with_and_without_parts() -> None:
 def test_bad_extra_holidays_are_refused_naming_the_setting(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_extra_holidays(text)
+
+
+def test_the_settings_holidays_are_read_by_one_function(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path, database_url=None, extra_bank_holidays="2030-01-08, 2030-07-15:NIR"
+    )
+    assert extra_holidays_of(settings) == parse_extra_holidays("2030-01-08,2030-07-15:NIR")
+    with pytest.raises(InputError, match="SHARELOG_EXTRA_BANK_HOLIDAYS: '7 Sept' is not a date"):
+        extra_holidays_of(settings.model_copy(update={"extra_bank_holidays": "7 Sept"}))
+
+
+def test_only_the_calendar_reads_the_settings_holidays() -> None:
+    """The command line, the pages, the API and the dashboard all take the proclaimed days from
+    :func:`extra_holidays_of`: none parses the setting itself."""
+    readers = sorted(
+        str(path.relative_to(SHARELOG))
+        for path in SHARELOG.rglob("*.py")
+        if "extra_bank_holidays" in path.read_text(encoding="utf-8")
+    )
+    assert readers == ["foi/_calendar.py", "settings.py"]
 
 
 def test_an_extra_holiday_moves_the_deadline_under_the_regimes_it_covers() -> None:

@@ -17,6 +17,7 @@ from sharelog.errors import Conflict, ValidationFailed
 from sharelog.foi import (
     HEADLINE_ROWS,
     ResponseResult,
+    case_folder,
     letter_markdown,
     read_case,
     request_review,
@@ -271,6 +272,16 @@ def test_the_requester_and_retention_move_with_the_response(seed_case: Engine, t
     result = _answer(seed_case, tmp_path, report_months=None, retention_days=10)
     assert result.case.requester_erase_after == SEED_RECEIVED.replace(year=2023)  # the later of the two
     assert result.letter.due_on == SEED_DUE
+
+
+def test_the_letters_go_to_the_cases_folder_in_the_data_folder(seed_case: Engine, tmp_path: Path) -> None:
+    """Without a folder named, a response writes where every front end finds the case's letters."""
+    result = _answer(seed_case, tmp_path, report_months=None, out_dir=None, data_dir=tmp_path / "data")
+    folder = case_folder(tmp_path / "data", organisation_id="home-office", reference=SEED_REFERENCE)
+    assert folder == tmp_path / "data" / "foi" / "home-office" / SEED_REFERENCE
+    assert {path.parent for path in result.files.values()} == {folder}
+    with pytest.raises(TypeError, match="out_dir or data_dir"):
+        _answer(seed_case, tmp_path, report_months=None, out_dir=None)
 
 
 # --- the real demo ---------------------------------------------------------------------------------------------

@@ -7,10 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import AliasChoices
 
 from sharelog.accounts import create_api_token
+from sharelog.foi import CASE_ACTIONS, CaseEventView, CaseView, Clock, Pause, ResponseView, ReviewClock
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
+from sharelog.web.api import _foi_schemas as schemas
+from sharelog.web.api._foi import ACTION_ROUTES
 
 from ._foi_ledger import FOI_CONTACT, FOI_DUE, FOI_RECEIVED, FOI_REFERENCE, FOI_REQUESTER
 from .conftest import USER_OF_ROLE
@@ -210,3 +214,39 @@ def test_a_signed_in_browser_needs_the_csrf_header(as_role) -> None:
     token = client.get("/foi").text.split('name="csrf_token" value="')[1].split('"')[0]
     response = client.post(f"{CASE}/withdrawal", json={}, headers={"x-csrf-token": token})
     assert response.status_code == 200 and response.json()["state"] == "user_withdrawn"
+
+
+# ---- the models are the views' (from_attributes), the action routes the table's ----
+
+
+@pytest.mark.parametrize(
+    ("model", "view"),
+    [
+        (schemas.FoiCaseSummaryPublic, CaseView),
+        (schemas.FoiCasePublic, CaseView),
+        (schemas.FoiClockPublic, Clock),
+        (schemas.FoiPausePublic, Pause),
+        (schemas.FoiReviewPublic, ReviewClock),
+        (schemas.FoiEventPublic, CaseEventView),
+        (schemas.FoiResponsePublic, ResponseView),
+    ],
+)
+def test_each_public_model_is_read_off_its_view(model: type, view: type) -> None:
+    """Every field is an attribute of the view it is built from (``model_validate(view)``), under its own name or
+    the one it is read from: nothing is copied field by field."""
+    assert model.model_config.get("from_attributes") is True
+    attributes = set(getattr(view, "__dataclass_fields__", {})) | set(dir(view))
+    unread = []
+    for name, field in model.model_fields.items():
+        alias = field.validation_alias
+        sources = alias.choices if isinstance(alias, AliasChoices) else [alias or name]
+        if not attributes & set(sources):
+            unread.append(name)
+    assert unread == []
+
+
+def test_every_recorded_action_has_one_api_route_taking_what_it_needs() -> None:
+    recorded = {name for name, action in CASE_ACTIONS.items() if action.change is not None}
+    assert sorted(route.action for route in ACTION_ROUTES) == sorted(recorded)
+    for route in ACTION_ROUTES:
+        assert set(route.body.model_fields) == {"on", *CASE_ACTIONS[route.action].needs}, route.action

@@ -26,6 +26,7 @@ from typing import Literal
 import holidays
 
 from sharelog.errors import InputError
+from sharelog.settings import Settings
 
 __all__ = [
     "PART_NAMES",
@@ -40,6 +41,7 @@ __all__ = [
     "check_regime",
     "due_date",
     "explain_deadline",
+    "extra_holidays_of",
     "is_working_day",
     "package_bank_holidays",
     "parse_extra_holidays",
@@ -347,3 +349,13 @@ def parse_extra_holidays(text: str | None, *, option: str = _ENV) -> tuple[Procl
             )
         days.append(ProclaimedDay(day, "bank holiday (configured)", parts))
     return tuple(days)
+
+
+def extra_holidays_of(settings: Settings) -> tuple[ProclaimedDay, ...]:
+    """The bank holidays proclaimed in ``settings`` (``SHARELOG_EXTRA_BANK_HOLIDAYS``), as every calendar, clock and
+    case view takes them: what the command line, the pages and the API pass as ``extra_holidays``.
+
+    Raises:
+        InputError: the setting holds a value that is not such a date (the message names the setting).
+    """
+    return parse_extra_holidays(settings.extra_bank_holidays)

@@ -198,6 +198,15 @@ def case_folder(data_dir: Path, *, organisation_id: str, reference: str) -> Path
     return data_dir / "foi" / case_file_name(organisation_id) / case_file_name(reference)
 
 
+def _letters_folder(case: FoiCase, *, out_dir: Path | None, data_dir: Path | None) -> Path:
+    """Where a response to ``case`` writes its files: ``out_dir`` when given, else the case's folder."""
+    if out_dir is not None:
+        return out_dir
+    if data_dir is None:
+        raise TypeError("respond needs out_dir or data_dir: where to write the letter")
+    return case_folder(data_dir, organisation_id=case.organisation_id, reference=case.reference)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -234,7 +243,8 @@ def respond(
     outcome: str,
     responded_on: date,
     actor: str,
-    out_dir: Path,
+    out_dir: Path | None = None,
+    data_dir: Path | None = None,
     exemptions: Sequence[str] = (),
     public_interest: str | None = None,
     hours_estimate: float | None = None,
@@ -255,7 +265,9 @@ def respond(
         outcome: successful, partially_successful, not_held, rejected, ncnd, s12_cost or s14.
         responded_on: the day the response is sent.
         actor: who responds.
-        out_dir: where the letter (Markdown and DOCX) and any workbook are written.
+        out_dir: where the letter (Markdown and DOCX) and any workbook are written; default the case's folder
+            under ``data_dir`` (:func:`case_folder`). One of the two is needed.
+        data_dir: the data folder, whose ``foi/<organisation>/<case>`` holds the case's letters by default.
         exemptions: citations (``31(1)(e)``) for partially_successful, rejected and ncnd.
         public_interest: why the public interest favours maintaining the qualified exemptions cited.
         hours_estimate: for s12_cost, the hours that compliance would take.
@@ -276,6 +288,7 @@ def respond(
     """
     day = today_or(today)
     case = load_case(session, case_reference, organisation_id=organisation_id)
+    out_dir = _letters_folder(case, out_dir=out_dir, data_dir=data_dir)
     stage = "internal_review" if case.state == "internal_review" else "initial"
     if outcome in OUTCOME_STATES:
         check_transition(case.reference, case.state, OUTCOME_STATES[outcome], action=f"respond {outcome}")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from sharelog.errors import InputError, NotFound
 from sharelog.foi._calendar import DeadlineExplanation, ProclaimedDay, WorkingDayCalendar
 from sharelog.foi._clock import (
+    MAX_EXTENSION_DAYS,
     RESPONSE_DAYS,
     REVIEW_WINDOW_DAYS,
     Clock,
@@ -23,7 +24,7 @@ from sharelog.foi._clock import (
     review_clock,
 )
 from sharelog.foi._exemptions import Exemption, exemption
-from sharelog.foi._states import OPEN_STATES, state_label
+from sharelog.foi._states import OPEN_STATES, RESPONSE_STATES, allowed_next, state_label
 from sharelog.ledger.models import FoiCase, FoiResponse
 
 __all__ = [
@@ -140,6 +141,28 @@ class CaseView:
     @property
     def review_response(self) -> ResponseView | None:
         return next((r for r in self.responses if r.stage == "internal_review"), None)
+
+    @property
+    def next_action_names(self) -> tuple[str, ...]:
+        """The names of the actions that may be recorded now — allowed by its state's transitions and its clock —
+        in the order a person would consider them (:func:`sharelog.foi.next_actions` gives the actions)."""
+        following = allowed_next(self.state)
+        names: list[str] = []
+        if any(s in following for s in RESPONSE_STATES):
+            names.append("respond")
+        if "waiting_clarification" in following:
+            names.append("seek-clarification")
+        if self.state == "waiting_clarification":
+            names.append("clarification-received")
+        if self.state == "waiting_response":
+            names.append("fee-paid" if self.clock.paused_since is not None else "fees-notice")
+            if self.regime == "foia" and self.clock.extension_days < MAX_EXTENSION_DAYS:
+                names.append("extend")
+        if "internal_review" in following and self.review is None:
+            names.append("request-review")
+        if "user_withdrawn" in following:
+            names.append("withdraw")
+        return tuple(names)
 
     @property
     def answered_in_time(self) -> bool | None:

@@ -1,6 +1,5 @@
-"""What the FOI pages and the FOI API share: who sees a requester's details, where response letters are written,
-the bank holidays proclaimed in the settings, the words for outcomes, events and response files — and the limit on
-the size of what is sent to an FOI route.
+"""What the FOI pages and the FOI API share: who sees a requester's details, the words for outcomes and response
+files, the media type a file is sent with — and the limit on the size of what is sent to an FOI route.
 
 Scoping: every FOI route passes the signed-in user's organisation to the :mod:`sharelog.foi` services, which answer
 another organisation's case exactly as one that does not exist (404, the same message).
@@ -17,9 +16,8 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import Message
 
-from sharelog.foi import MAX_REQUEST_TEXT, CaseView, ProclaimedDay, case_folder, parse_extra_holidays
+from sharelog.foi import MAX_REQUEST_TEXT, CaseView
 from sharelog.ledger.models import User
-from sharelog.settings import Settings
 from sharelog.web._access import FOI_OFFICER
 
 __all__ = [
@@ -28,9 +26,7 @@ __all__ = [
     "OUTCOME_LABELS",
     "REQUESTER_DETAILS",
     "FoiBodyLimitRoute",
-    "extra_holidays",
     "media_type",
-    "response_folder",
     "shows_requester",
 ]
 
@@ -71,17 +67,6 @@ def shows_requester(user: User, case: CaseView) -> bool:
     """Whether ``user`` may see the requester's name and contact on ``case``: an FOI officer of the organisation
     that received the request."""
     return user.role in REQUESTER_DETAILS and case.organisation_id == user.organisation_id
-
-
-def extra_holidays(settings: Settings) -> tuple[ProclaimedDay, ...]:
-    """Bank holidays proclaimed since the calendar was written (``SHARELOG_EXTRA_BANK_HOLIDAYS``)."""
-    return parse_extra_holidays(settings.extra_bank_holidays)
-
-
-def response_folder(settings: Settings, case: CaseView) -> Path:
-    """Where a case's letters and attached reports are written: ``<data dir>/foi/<organisation>/<case>``, as the
-    CLI does."""
-    return case_folder(settings.data_dir, organisation_id=case.organisation_id, reference=case.reference)
 
 
 def media_type(path: Path) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sharelog.dashboard import dashboard_figures
-from sharelog.foi import parse_extra_holidays
+from sharelog.foi import extra_holidays_of
 from sharelog.reports import month_label
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
@@ -39,7 +39,7 @@ def read_dashboard(request: Request, user: CurrentUser, session: Ledger) -> HTML
         today=date.today(),
         with_review_queue=user.role in REVIEW_QUEUE_ROLES,
         with_foi=user.role in FOI_ROLES,
-        extra_holidays=parse_extra_holidays(settings.extra_bank_holidays),
+        extra_holidays=extra_holidays_of(settings),
     )
     chart = grouped_bar_chart(
         [f"{month_label(m.month)[:3]} {m.month[:4]}" for m in figures.months],

@@ -19,35 +19,24 @@ from sharelog.foi import (
     MAX_EXTENSION_DAYS,
     OPEN_STATES,
     OUTCOMES,
+    CaseAction,
+    CaseChange,
     CaseView,
-    clarification_received,
+    apply_case_action,
     explain_case_deadline,
-    extend_deadline,
-    fee_paid,
-    give_fees_notice,
+    extra_holidays_of,
     list_cases,
     new_case,
     next_actions,
     read_case,
-    request_review,
     respond,
     response_file,
-    seek_clarification,
-    withdraw_case,
 )
 from sharelog.ledger.models import User
 from sharelog.reports import parse_period
-from sharelog.settings import Settings
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
-from sharelog.web._foi import (
-    OUTCOME_LABELS,
-    FoiBodyLimitRoute,
-    extra_holidays,
-    media_type,
-    response_folder,
-    shows_requester,
-)
+from sharelog.web._foi import OUTCOME_LABELS, FoiBodyLimitRoute, media_type, shows_requester
 from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
 from sharelog.web.pages._foi_display import (
@@ -96,7 +85,7 @@ def read_foi_cases(
         today=date.today(),
         organisation_id=user.organisation_id,
         states=OPEN_STATES if show == "open" else (),
-        extra_holidays=extra_holidays(settings),
+        extra_holidays=extra_holidays_of(settings),
     )
     rows = [{"case": case, "tags": case_tags(case), "href": case_href(case.reference)} for case in cases]
     return render(
@@ -195,7 +184,7 @@ def create_foi_case(
             requester_contact=form.contact.strip() or None,
             about=parse_period(form.about, field="about") if form.about.strip() else None,
             retention_days=settings.foi_case_retention_days,
-            extra_holidays=extra_holidays(settings),
+            extra_holidays=extra_holidays_of(settings),
         )
     except InputError as error:
         return _new_case_page(request, values, errors_of(error, _NEW_CASE_FIELDS, "title"), error.status)
@@ -255,7 +244,7 @@ def _respond_page(
         case=case,
         case_href=case_href(case.reference),
         action_href=case_href(case.reference, "respond"),
-        can_respond=any(action.name == "respond" for action in next_actions(case)),
+        can_respond="respond" in case.next_action_names,
         values=values,
         errors=errors,
         outcomes=[(name, OUTCOME_LABELS.get(name, name)) for name in OUTCOMES],
@@ -271,7 +260,7 @@ def _read(request: Request, session: Ledger, user: User, case_reference: str) ->
         case_reference=case_reference,
         today=date.today(),
         organisation_id=user.organisation_id,
-        extra_holidays=extra_holidays(settings),
+        extra_holidays=extra_holidays_of(settings),
     )
 
 
@@ -322,7 +311,7 @@ def respond_foi_case(
             outcome=form.outcome,
             responded_on=responded,
             actor=settings.actor,
-            out_dir=response_folder(settings, case),
+            data_dir=settings.data_dir,
             exemptions=form.exemption,
             public_interest=form.public_interest.strip() or None,
             hours_estimate=hours,
@@ -334,7 +323,7 @@ def respond_foi_case(
             ),
             retention_days=settings.foi_case_retention_days,
             organisation_id=user.organisation_id,
-            extra_holidays=extra_holidays(settings),
+            extra_holidays=extra_holidays_of(settings),
         )
     except NotFound:
         raise
@@ -350,7 +339,7 @@ def respond_foi_case(
     )
 
 
-# ---- what moves the clock: one form per action, one service per action ----
+# ---- what moves the clock: one form, each action recorded through apply_case_action ----
 
 
 class FoiActionForm(BaseModel):
@@ -373,73 +362,19 @@ _ACTION_FIELDS = {option: ("on-day", "Date") for option in ("on", "sought", "rec
     "exemption": ("exemption", "Exemptions"),
 }
 
-_ACTION_DATES = {
-    "seek-clarification": "the date clarification was asked for",
-    "clarification-received": "the date the clarification was received",
-    "fees-notice": "the date the fees notice was given",
-    "fee-paid": "the date the fee was received",
-    "extend": "the date the extension was notified",
-    "request-review": "the date the internal review was asked for",
-    "withdraw": "the date the request was withdrawn",
-}
 
-_EVENT_OF = {
-    "seek-clarification": "clarification_sought",
-    "clarification-received": "clarification_received",
-    "fees-notice": "fees_notice",
-    "fee-paid": "fee_paid",
-    "extend": "extended",
-    "request-review": "review_requested",
-    "withdraw": "withdrawn",
-}
-
-
-def _record(
-    session: Ledger,
-    action: str,
-    *,
-    reference: str,
-    organisation_id: str,
-    on: date,
-    inputs: dict[str, Any],
-    settings: Settings,
-) -> CaseView:
-    """Call the one service that records ``action`` (on a case of ``organisation_id`` only)."""
-    common: dict[str, Any] = {
-        "case_reference": reference,
-        "actor": settings.actor,
-        "organisation_id": organisation_id,
-        "extra_holidays": extra_holidays(settings),
-    }
-    match action:
-        case "seek-clarification":
-            return seek_clarification(session, sought_on=on, **common)
-        case "clarification-received":
-            return clarification_received(session, received_on=on, **common)
-        case "fees-notice":
-            return give_fees_notice(session, given_on=on, amount=inputs["amount"], **common)
-        case "fee-paid":
-            return fee_paid(session, paid_on=on, **common)
-        case "extend":
-            return extend_deadline(
-                session, days=inputs["days"], exemptions=inputs["exemption"], extended_on=on, **common
-            )
-        case "request-review":
-            return request_review(session, requested_on=on, accept_late=inputs["late"], **common)
-        case _:
-            return withdraw_case(session, withdrawn_on=on, **common)
-
-
-def _action_of(case_action: str) -> str:
-    if case_action not in _ACTION_DATES:
+def _action_of(case_action: str) -> CaseAction:
+    """The action named in the address: one recorded through :func:`apply_case_action` (else 404)."""
+    action = CASE_ACTIONS.get(case_action)
+    if action is None or action.change is None:
         raise NotFound(f"'{case_action}' is not something that can be recorded on an FOI case")
-    return case_action
+    return action
 
 
 def _action_page(
     request: Request,
     case: CaseView,
-    action: str,
+    action: CaseAction,
     values: dict[str, Any],
     errors: dict[str, str],
     status: int = 422,
@@ -448,13 +383,13 @@ def _action_page(
         request,
         "foi/action.html",
         status_code=status if errors else 200,
-        title=f"{CASE_ACTIONS[action].label}: case {case.reference}",
+        title=f"{action.label}: case {case.reference}",
         case=case,
-        action=CASE_ACTIONS[action],
-        allowed_now=any(a.name == action for a in next_actions(case)),
-        date_label=_ACTION_DATES[action],
+        action=action,
+        allowed_now=action.name in case.next_action_names,
+        date_label=action.date_label,
         case_href=case_href(case.reference),
-        action_href=case_href(case.reference, "actions", action),
+        action_href=case_href(case.reference, "actions", action.name),
         values=values,
         errors=errors,
         qualified=[e for e in EXEMPTIONS.values() if not e.absolute],
@@ -473,19 +408,29 @@ def read_foi_action(
     return _action_page(request, case, action, values, {})
 
 
-def _action_inputs(action: str, form: FoiActionForm, errors: dict[str, str]) -> dict[str, Any]:
-    inputs: dict[str, Any] = {"amount": None, "days": 0, "exemption": form.exemption, "late": bool(form.late)}
-    if action == "fees-notice" and form.amount.strip():
+def _change_of(
+    action: CaseAction, on: date | None, form: FoiActionForm, errors: dict[str, str]
+) -> CaseChange | None:
+    """What the form asks to record: the day and what ``action`` needs besides, read from the form's text — or
+    None, with what cannot be read in ``errors``."""
+    inputs: dict[str, Any] = {}
+    if "amount" in action.needs and form.amount.strip():
         try:
             inputs["amount"] = float(form.amount.strip().removeprefix("£").replace(",", ""))
         except ValueError:
             errors["amount"] = "Amount must be in pounds, like 35 or 35.50"
-    if action == "extend":
-        if not form.days.strip().isdigit():
-            errors["days"] = "Enter the number of working days to add, like 20"
-        else:
+    if "days" in action.needs:
+        if form.days.strip().isdigit():
             inputs["days"] = int(form.days)
-    return inputs
+        else:
+            errors["days"] = "Enter the number of working days to add, like 20"
+    if "exemptions" in action.needs:
+        inputs["exemptions"] = form.exemption
+    if "late" in action.needs:
+        inputs["late"] = bool(form.late)
+    if errors or on is None or action.change is None:
+        return None
+    return action.change(on=on, **inputs)
 
 
 @router.post("/foi/{case_reference:path}/actions/{case_action}", response_class=HTMLResponse)
@@ -502,20 +447,18 @@ def record_foi_action(
     case = _read(request, session, user, case_reference)
     values = form.model_dump(by_alias=True)
     errors: dict[str, str] = {}
-    on = form_date(values, "on", _ACTION_DATES[action], errors)
-    inputs = _action_inputs(action, form, errors)
-    if errors or on is None:
+    change = _change_of(action, form_date(values, "on", action.date_label, errors), form, errors)
+    if change is None:
         return _action_page(request, case, action, values, errors)
-    settings: Settings = context_of(request).settings_for(user.username)
+    settings = context_of(request).settings_for(user.username)
     try:
-        after = _record(
+        after = apply_case_action(
             session,
-            action,
             reference=case.reference,
+            action=change,
+            actor=settings.actor,
             organisation_id=user.organisation_id,
-            on=on,
-            inputs=inputs,
-            settings=settings,
+            extra_holidays=extra_holidays_of(settings),
         )
     except NotFound:
         raise
@@ -525,7 +468,7 @@ def record_foi_action(
     return _redirect_to_case(
         request,
         case.reference,
-        f"{EVENT_TITLES.get(_EVENT_OF[action], action)} on {on:%-d %B %Y}. {after.status_label}: "
+        f"{EVENT_TITLES.get(action.event or '', action.name)} on {change.on:%-d %B %Y}. {after.status_label}: "
         f"{due_words(after)}.",
     )
 
@@ -553,7 +496,7 @@ def read_foi_case(request: Request, session: Ledger, user: CurrentUser, case_ref
         tags=case_tags(case),
         timeline=timeline(case),
         responses=responses_of(case),
-        explanation=explain_case_deadline(case, extra_holidays=extra_holidays(settings)),
+        explanation=explain_case_deadline(case, extra_holidays=extra_holidays_of(settings)),
         actions=actions,
         show_requester=shows_requester(user, case),
         notice=request.session.pop(_NOTICE, None),

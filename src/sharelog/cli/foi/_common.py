@@ -1,5 +1,5 @@
-"""What the `sharelog foi` commands share: their options, the extra bank holidays from the settings, and how a
-list of cases is printed."""
+"""What the `sharelog foi` commands share: their options, reading a request's text from a file, and how a list of
+cases is printed."""
 
 from __future__ import annotations
 
@@ -13,14 +13,7 @@ from rich.table import Table
 
 from sharelog.cli._context import console
 from sharelog.errors import InputError
-from sharelog.foi import (
-    MAX_REQUEST_TEXT,
-    MAX_REQUEST_TEXT_BYTES,
-    CaseView,
-    ProclaimedDay,
-    parse_extra_holidays,
-)
-from sharelog.settings import Settings
+from sharelog.foi import MAX_REQUEST_TEXT, MAX_REQUEST_TEXT_BYTES, CaseView
 
 DATE_FORMATS = ["%Y-%m-%d"]
 CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="The case reference, e.g. FOI-2020-0001.")]
@@ -77,10 +70,6 @@ def read_request_text(path: Path) -> str:
         raise InputError(
             f"--text-file: {name} is not UTF-8 text (byte {error.start + 1} is not); save it as UTF-8"
         ) from None
-
-
-def extra_holidays_of(settings: Settings) -> tuple[ProclaimedDay, ...]:
-    return parse_extra_holidays(settings.extra_bank_holidays)
 
 
 def day_of(value: datetime | None) -> date:

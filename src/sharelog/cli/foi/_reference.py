@@ -1,5 +1,5 @@
 """`sharelog foi deadline|stats|exemptions|states|purge` — the working-day calculator, the year's statistics, the
-catalogues and erasing requesters' details after retention. Registered on `sharelog foi` by ``cli/foi.py``."""
+catalogues and erasing requesters' details after retention. Registered on `sharelog foi` by ``cli/foi/__init__.py``."""
 
 from __future__ import annotations
 
@@ -11,15 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from sharelog.cli._context import console, settings_of
-from sharelog.cli._foi_common import (
-    DATE_FORMATS,
-    OrgOption,
-    RegimeOption,
-    TodayOption,
-    day_of,
-    extra_holidays_of,
-)
 from sharelog.cli._ledger import ledger_transaction
+from sharelog.cli.foi._common import DATE_FORMATS, OrgOption, RegimeOption, TodayOption, day_of
 from sharelog.foi import (
     EXEMPTIONS,
     REGIMES,
@@ -28,11 +21,12 @@ from sharelog.foi import (
     FoiStats,
     erase_expired_requesters,
     explain_deadline,
+    extra_holidays_of,
     foi_stats,
 )
 
 app = typer.Typer()
-"""Commands added to `sharelog foi` (their registrations are copied onto its app)."""
+"""Commands added to `sharelog foi` (``cli/foi/__init__.py`` puts them in order)."""
 
 
 @app.command(

@@ -1,5 +1,6 @@
-"""What screens and clients read off a case besides its clock: the actions possible next, "due this week", the
-explanation of the due date (pauses included), and the files a response wrote — found by name, checked by hash."""
+"""What a case's view says besides its clock (the clock is tests/foi/test_clock.py, the actions it offers next
+tests/foi/test_actions.py): "due this week", the explanation of the due date (pauses included), and the files a
+response wrote — found by name, checked by hash."""
 
 from __future__ import annotations
 
@@ -13,20 +14,15 @@ from sharelog.errors import Conflict, NotFound
 from sharelog.foi import (
     CaseView,
     explain_case_deadline,
-    extend_deadline,
     fee_paid,
     give_fees_notice,
-    next_actions,
     read_case,
-    request_review,
     respond,
     response_file,
-    seek_clarification,
-    withdraw_case,
 )
 from sharelog.ledger import ledger_session
 
-from .conftest import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
+from .conftest import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY
 
 D = date
 
@@ -34,66 +30,6 @@ D = date
 def _read(engine: Engine, today: date = TODAY) -> CaseView:
     with ledger_session(engine) as session:
         return read_case(session, case_reference=SEED_REFERENCE, today=today)
-
-
-def _names(view: CaseView) -> list[str]:
-    return [action.name for action in next_actions(view)]
-
-
-def test_the_actions_follow_the_state_and_the_clock(seed_case: Engine) -> None:
-    assert _names(_read(seed_case)) == ["respond", "seek-clarification", "fees-notice", "extend", "withdraw"]
-    with ledger_session(seed_case) as session:
-        give_fees_notice(
-            session, case_reference=SEED_REFERENCE, given_on=D(2020, 8, 19), actor="t", today=TODAY
-        )
-    assert _names(_read(seed_case)) == ["respond", "seek-clarification", "fee-paid", "extend", "withdraw"]
-    with ledger_session(seed_case) as session:
-        fee_paid(session, case_reference=SEED_REFERENCE, paid_on=D(2020, 8, 20), actor="t", today=TODAY)
-        extend_deadline(
-            session,
-            case_reference=SEED_REFERENCE,
-            days=20,
-            exemptions=["31(1)(e)"],
-            extended_on=D(2020, 9, 1),
-            actor="t",
-            today=TODAY,
-        )
-    assert "extend" not in _names(_read(seed_case))  # the 20 days allowed are used
-    with ledger_session(seed_case) as session:
-        seek_clarification(
-            session, case_reference=SEED_REFERENCE, sought_on=D(2020, 9, 2), actor="t", today=TODAY
-        )
-    assert _names(_read(seed_case)) == ["clarification-received", "withdraw"]
-
-
-def test_after_a_response_only_a_review_then_its_answer(seed_case: Engine, tmp_path: Path) -> None:
-    with ledger_session(seed_case) as session:
-        respond(
-            session,
-            case_reference=SEED_REFERENCE,
-            outcome="successful",
-            responded_on=D(2020, 9, 9),
-            actor="t",
-            out_dir=tmp_path,
-            today=TODAY,
-        )
-    assert _names(_read(seed_case, D(2020, 9, 10))) == ["request-review"]
-    with ledger_session(seed_case) as session:
-        request_review(
-            session, case_reference=SEED_REFERENCE, requested_on=D(2020, 9, 10), actor="t", today=TODAY
-        )
-    assert _names(_read(seed_case, D(2020, 9, 10))) == ["respond", "withdraw"]
-    with ledger_session(seed_case) as session:
-        withdraw_case(
-            session, case_reference=SEED_REFERENCE, withdrawn_on=D(2020, 9, 11), actor="t", today=TODAY
-        )
-    assert _names(_read(seed_case)) == []
-
-
-def test_foisa_has_no_extension(sqlite_ledger: Engine) -> None:
-    with ledger_session(sqlite_ledger) as session:
-        view = open_seed_case(session, regime="foisa")
-    assert "extend" not in _names(view)
 
 
 @pytest.mark.parametrize(
