@@ -51,7 +51,7 @@ def _descendant_peak_rss_mib() -> float:
 def run_one(data: Path) -> dict[str, float]:
     """Score ``data/register.csv`` × ``data/requests.csv`` on both backends in this process."""
     from sharelog.linkage import MatchingSession, Thresholds
-    from sharelog.linkage.spark import spark_session
+    from sharelog.linkage.spark import SparkScorer, spark_session
 
     seconds: dict[str, float] = {}
 
@@ -67,7 +67,7 @@ def run_one(data: Path) -> dict[str, float]:
         session.train()
         timed("train", started)
         started = time.perf_counter()
-        session.score(backend="duckdb")
+        session.score()  # DuckDB, the session's own scorer
         session.decide(Thresholds())
         timed("duckdb_score_decide", started)
         pairs = session.con.sql("SELECT count(*) FROM predictions").fetchall()[0][0]
@@ -76,11 +76,12 @@ def run_one(data: Path) -> dict[str, float]:
         spark_session()
         timed("spark_start", started)
         started = time.perf_counter()
-        session.score(backend="spark")
+        session.scorer = SparkScorer()
+        session.score()
         session.decide(Thresholds())
         timed("spark_score_decide", started)
         started = time.perf_counter()
-        session.score(backend="spark")  # again, with the JVM warm: what a long-running driver sees
+        session.score()  # on Spark again, with the JVM warm: what a long-running driver sees
         timed("spark_score_warm", started)
         same = session.con.sql(
             "SELECT count(*) FROM decisions_duckdb AS d JOIN decisions AS s USING (request_id) "

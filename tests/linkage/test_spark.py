@@ -23,7 +23,7 @@ from splink.internals.comparison_library import CustomComparison
 from sharelog.errors import InputError
 from sharelog.linkage import MatchingSession, Thresholds, prepare_register, save_model
 from sharelog.linkage._model import comparisons
-from sharelog.linkage.spark import SparkConfig, require_spark, settings_for_spark, spark_session
+from sharelog.linkage.spark import SparkConfig, SparkScorer, require_spark, settings_for_spark, spark_session
 from sharelog.linkage.spark._config import parse_conf
 from sharelog.linkage.spark._jaro_winkler import jaro_winkler_sql
 from sharelog.synth import generate
@@ -70,14 +70,15 @@ def scored(spark: Any, synthetic: Path, tmp_path_factory: pytest.TempPathFactory
         session.load_register(synthetic / "register.csv")
         session.load_requests(synthetic / "requests.csv")
         session.train()
-        session.score(backend="duckdb")
+        session.score()  # the session's own scorer: DuckDB
         session.decide(Thresholds())
         _keep(session, "duckdb")
+        session.scorer = SparkScorer()
         with pytest.MonkeyPatch.context() as environ:
             for name in ("SHARELOG_SPARK_MASTER", "SHARELOG_SPARK_CONF"):
                 environ.delenv(name, raising=False)
             environ.setenv("SHARELOG_SPARK_SCRATCH", str(scratch))
-            session.score(backend="spark")
+            session.score()
         session.decide(Thresholds())
         _keep(session, "spark")
         yield Scored(session=session, spark_scratch=scratch)
@@ -190,11 +191,11 @@ def test_a_prepared_register_is_read_from_its_folder(scored: Scored, synthetic: 
     prepared = prepare_register(
         register=synthetic / "register.csv", out_dir=tmp_path / "prepared", model=tmp_path / "model.json"
     )
-    with MatchingSession(threads=2) as session:
+    with MatchingSession(threads=2, scorer=SparkScorer()) as session:
         session.load_prepared(prepared.directory)
         session.load_requests(synthetic / "requests.csv")
         session.use_model(scored.session.model)
-        session.score(backend="spark", retain_matching_columns=True)
+        session.score(retain_matching_columns=True)
         columns = {row[0] for row in _rows(session, "DESCRIBE predictions")}
         assert {"forename_groups_l", "surname_parts_r", "dob_str_l", "dob_year_r"} <= columns
         session.decide(Thresholds())
@@ -213,12 +214,12 @@ def test_a_batch_without_candidates_gets_an_empty_predictions_table(
         "R1,Zebedee,,Quarmby-Xylander,1901-01-01,M,ZE3 9XQ\n",
         encoding="utf-8",
     )
-    with MatchingSession(threads=2) as session:
+    with MatchingSession(threads=2, scorer=SparkScorer()) as session:
         session.load_register(synthetic / "register.csv")
         session.load_requests(requests)
         assert scored.session.model is not None
         session.use_model(scored.session.model)
-        session.score(backend="spark")
+        session.score()
         assert _rows(session, "SELECT count(*) FROM predictions") == [(0,)]
         columns = [row[0] for row in _rows(session, "DESCRIBE predictions")]
         assert columns == [row[0] for row in _rows(scored.session, "DESCRIBE predictions_duckdb")]

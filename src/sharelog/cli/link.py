@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sharelog.cli._context import console, progress_bars
-from sharelog.linkage import Explanation, LinkResult, Thresholds, explain, link
+from sharelog.linkage import DuckDBScorer, Explanation, LinkResult, Scorer, Thresholds, explain, link
+from sharelog.linkage.spark import SparkScorer
 
 _STAGES = {"register": "Reading the register", "training": "Training the model"}
 
@@ -60,10 +61,13 @@ GapOption = Annotated[
 app = typer.Typer(help=_HELP, invoke_without_command=True, no_args_is_help=True)
 
 
-def _backend(value: str) -> str:
-    if value not in ("duckdb", "spark"):
-        raise typer.BadParameter("choose duckdb or spark", param_hint="--backend")
-    return value
+def _scorer(backend: str) -> Scorer:
+    """The scorer ``--backend`` names: DuckDB in the matching session, or Spark."""
+    if backend == "duckdb":
+        return DuckDBScorer()
+    if backend == "spark":
+        return SparkScorer()
+    raise typer.BadParameter("choose duckdb or spark", param_hint="--backend")
 
 
 def _thresholds(match: float, review: float, gap: float) -> Thresholds:
@@ -102,7 +106,7 @@ def link_command(
             register=register,
             prepared=prepared,
             model=model,
-            backend=_backend(backend),  # type: ignore[arg-type]
+            scorer=_scorer(backend),
             thresholds=_thresholds(match_threshold, review_threshold, min_gap),
             progress=progress,
         )
@@ -165,7 +169,7 @@ def explain_command(
         prepared=prepared,
         model=model,
         chart=chart,
-        backend=_backend(backend),  # type: ignore[arg-type]
+        scorer=_scorer(backend),
         thresholds=_thresholds(match_threshold, review_threshold, min_gap),
     )
     _print_explanation(console(), result)

@@ -17,16 +17,18 @@ from sharelog.linkage._link import (
     write_csv_rows,
 )
 from sharelog.linkage._model import LinkageModel, load_model, save_model
-from sharelog.linkage._prepared import PreparedRegister, prepare_register
-from sharelog.linkage._session import Backend, MatchingSession
+from sharelog.linkage._prepared import PreparedRegister, prepare_register, prepared_model, register_rows
+from sharelog.linkage._results import RequestDecision, ReviewRow
+from sharelog.linkage._scoring import DuckDBScorer, Scorer, ScoringFiles, ScoringJob
+from sharelog.linkage._session import MatchingSession
 
 # Splink reports through logging; a library leaves the choice of handlers to the application. Without this,
 # Python's last-resort handler would print Splink's training warnings on every run.
 logging.getLogger("splink").addHandler(logging.NullHandler())
 
 __all__ = [
-    "Backend",
     "ComparisonEvidence",
+    "DuckDBScorer",
     "Explanation",
     "InputFile",
     "InputLimits",
@@ -34,13 +36,20 @@ __all__ = [
     "LinkageModel",
     "MatchingSession",
     "PreparedRegister",
+    "RequestDecision",
+    "ReviewRow",
+    "Scorer",
+    "ScoringFiles",
+    "ScoringJob",
     "Thresholds",
     "explain",
     "link",
     "load_model",
     "open_session",
     "prepare_register",
+    "prepared_model",
     "read_input",
+    "register_rows",
     "save_model",
     "train",
     "write_csv_atomically",

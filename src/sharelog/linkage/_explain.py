@@ -15,7 +15,8 @@ from sharelog.errors import InputError
 from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._link import open_session
 from sharelog.linkage._model import level_gammas
-from sharelog.linkage._session import Backend, MatchingSession
+from sharelog.linkage._scoring import Scorer
+from sharelog.linkage._session import MatchingSession
 
 __all__ = ["ComparisonEvidence", "Explanation", "explain"]
 
@@ -109,7 +110,7 @@ def explain(
     prepared: Path | None = None,
     model: Path | None = None,
     chart: Path | None = None,
-    backend: Backend = "duckdb",
+    scorer: Scorer | None = None,
     thresholds: Thresholds | None = None,
 ) -> Explanation:
     """Run the batch as ``link`` would and explain the decision on ``request_id``.
@@ -119,9 +120,11 @@ def explain(
     """
     if chart is not None and not chart.parent.is_dir():
         raise InputError(f"the folder {chart.parent} does not exist", field="chart")
-    session, _ = open_session(requests=requests, register=register, prepared=prepared, model=model)
+    session, _ = open_session(
+        requests=requests, register=register, prepared=prepared, model=model, scorer=scorer
+    )
     with session:
-        session.score(backend=backend, retain_matching_columns=True)
+        session.score(retain_matching_columns=True)
         decided = session.decide(thresholds or Thresholds())
         cursor = session.con.execute("SELECT * FROM decisions WHERE request_id = ?", [request_id])
         names = [d[0] for d in cursor.description]

@@ -15,7 +15,9 @@ from sharelog.errors import InputError
 from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._inputs import InputFile
 from sharelog.linkage._model import LinkageModel, load_model, save_model
-from sharelog.linkage._session import Backend, MatchingSession, Progress
+from sharelog.linkage._prepared import prepared_model
+from sharelog.linkage._scoring import Scorer
+from sharelog.linkage._session import MatchingSession, Progress
 from sharelog.private_files import open_private
 from sharelog.spreadsheets import safe_cell
 
@@ -93,8 +95,11 @@ def open_session(
     model: Path | None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    scorer: Scorer | None = None,
 ) -> tuple[MatchingSession, bool]:
     """A session with the register, the batch and a model loaded (trained on the batch if none is given).
+
+    ``scorer``: what scores its pairs (default: DuckDB, in the session).
 
     Returns:
         The session (the caller closes it) and whether a model was trained for it.
@@ -105,7 +110,7 @@ def open_session(
             cli_hint="give either --register or --prepared",
         )
     timings = timings if timings is not None else {}
-    session = MatchingSession()
+    session = MatchingSession(scorer=scorer)
     try:
         started = time.perf_counter()
         if prepared is not None:
@@ -119,8 +124,8 @@ def open_session(
         trained = False
         if model is not None:
             session.use_model(load_model(model))
-        elif prepared is not None and (prepared / "model.json").is_file():
-            session.use_model(load_model(prepared / "model.json"))
+        elif prepared is not None and (given := prepared_model(prepared)) is not None:
+            session.use_model(given)
         else:
             session.train(progress=progress)
             trained = True
@@ -138,7 +143,7 @@ def link(
     register: Path | None = None,
     prepared: Path | None = None,
     model: Path | None = None,
-    backend: Backend = "duckdb",
+    scorer: Scorer | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
 ) -> LinkResult:
@@ -151,7 +156,8 @@ def link(
         register: the register file (CSV or Parquet); or
         prepared: a folder written by ``sharelog register prepare``.
         model: a trained model JSON; default: the prepared register's, else one trained on this batch.
-        backend: ``duckdb`` (embedded, the default) or ``spark``.
+        scorer: what scores the pairs: DuckDB, embedded (the default), or
+            :class:`sharelog.linkage.spark.SparkScorer`.
         thresholds: the decision bands; default :class:`Thresholds` ().
         progress: called as ``progress(stage, done, total)``.
     """
@@ -165,18 +171,19 @@ def link(
         model=model,
         progress=progress,
         timings=timings,
+        scorer=scorer,
     )
     with session:
         started = time.perf_counter()
-        session.score(backend=backend)
+        session.score()
         timings["score"] = time.perf_counter() - started
         started = time.perf_counter()
         decided = session.decide(thresholds)
         matches = session.matches()
         write_csv_atomically(matches, out)
         timings["decide"] = time.perf_counter() - started
-        counts = dict(session.con.sql("SELECT decision, count(*) FROM decisions GROUP BY 1").fetchall())
-        reasons = dict(session.con.sql("SELECT reason, count(*) FROM decisions GROUP BY 1").fetchall())
+        counts = session.decision_counts()
+        reasons = session.decision_counts(by="reason")
         assert (
             session.requests is not None and session.model is not None and session.register_info is not None
         )
@@ -184,12 +191,12 @@ def link(
             out=out,
             requests=session.requests,
             register_rows=session.register_info.rows,
-            decisions={k: int(counts.get(k, 0)) for k in ("match", "review", "no_match")},
+            decisions={k: counts.get(k, 0) for k in ("match", "review", "no_match")},
             share_in_register=decided.share_in_register,
             model=session.model,
             trained=trained,
-            backend=backend,
-            reasons={str(k): int(v) for k, v in reasons.items()},
+            backend=session.scorer.name,
+            reasons=reasons,
             seconds=timings,
         )
 

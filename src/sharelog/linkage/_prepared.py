@@ -12,19 +12,24 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import duckdb
+import pyarrow as pa
 import splink
 
 from sharelog import __version__
 from sharelog.errors import InputError
 from sharelog.linkage._model import LinkageModel, load_model, save_model
-from sharelog.linkage._session import PREPARED_FORMAT, TF_COLUMNS, MatchingSession, Progress
+from sharelog.linkage._scoring import TF_COLUMNS
+from sharelog.linkage._session import PREPARED_FORMAT, MatchingSession, Progress
 from sharelog.private_files import make_private, private_dir
 
-__all__ = ["PreparedRegister", "prepare_register"]
+__all__ = ["PreparedRegister", "prepare_register", "prepared_model", "register_rows"]
 
 
 @dataclass(frozen=True)
@@ -110,3 +115,35 @@ def _write_tables(session: MatchingSession, folder: Path) -> None:
     )
     for column in TF_COLUMNS:
         session.con.execute(copy.format(query=f"FROM tf_{column}", path=folder / f"tf_{column}.parquet"))
+
+
+def prepared_model(directory: Path) -> LinkageModel | None:
+    """The model a prepared register was given or trained with, or None when it has none."""
+    path = directory / "model.json"
+    return load_model(path) if path.is_file() else None
+
+
+def register_rows_sql(source: Path, fields: Sequence[str] | None) -> str:
+    """The rows of the register file ``source`` whose pupil is in table ``wanted`` (every column, or
+    ``pupil_id`` and ``fields``)."""
+    selected = "*" if fields is None else ", ".join(f'"{c}"' for c in ["pupil_id", *fields])
+    return f"SELECT {selected} FROM read_parquet('{source}') WHERE pupil_id IN (SELECT pupil_id FROM wanted)"
+
+
+def register_rows(
+    prepared: Path, pupil_ids: Sequence[str], fields: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The prepared register's rows of these pupils, by pupil id: the register as given (every column, or
+    ``pupil_id`` and ``fields``), for a reviewer to compare and a supplementary return file to hold.
+
+    Raises:
+        InputError: ``prepared`` holds no prepared register.
+    """
+    source = prepared / "register.parquet"
+    if not source.is_file():
+        raise InputError("no prepared register", cli_hint="run `sharelog register prepare`")
+    with duckdb.connect() as con:
+        con.register("wanted", pa.table({"pupil_id": list(pupil_ids)}))
+        cursor = con.execute(register_rows_sql(source, fields))
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}

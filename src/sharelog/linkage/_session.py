@@ -2,7 +2,9 @@
 
 The CLI's ``link``, ``model train``, ``register prepare`` and ``link explain`` and the exchange all work through
 a session, so the steps — read, standardise, train or load a model, score pairs, decide — are written once.
-Scoring runs on DuckDB in the session, or on Spark (``backend="spark"``) with the results brought back.
+Pairs are scored by the :class:`~sharelog.linkage._scoring.Scorer` the session is given: DuckDB in the session by
+default, or Spark (:class:`sharelog.linkage.spark.SparkScorer`) with the results brought back. The session runs
+every query on its tables; other packages get results (:mod:`sharelog.linkage._results`), never the tables.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import logging
 import math
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,20 +22,29 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 import splink
-from splink import DuckDBAPI, Linker
+from splink import Linker
 
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._decide import Decisions, Thresholds, decide
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
 from sharelog.linkage._model import LinkageModel, new_settings, settings_checksum, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
+from sharelog.linkage._results import (
+    RequestDecision,
+    ReviewRow,
+    columns_sql,
+    decision_counts_sql,
+    decisions_sql,
+    matches_sql,
+    returned_rows_sql,
+    review_rows_sql,
+)
+from sharelog.linkage._scoring import PREDICTIONS, TF_COLUMNS, DuckDBScorer, Scorer, ScoringJob, duckdb_linker
 from sharelog.linkage._standardise import standardise_table
 
-__all__ = ["Backend", "MatchingSession", "TF_COLUMNS"]
+__all__ = ["MatchingSession", "Progress", "RegisterInfo"]
 
-Backend = Literal["duckdb", "spark"]
 Progress = Callable[[str, int, int], None]
-TF_COLUMNS = ("forename1", "surname_std", "postcode_std")
 PREPARED_FORMAT = "sharelog-prepared-register/2"
 log = logging.getLogger(__name__)
 
@@ -62,9 +73,13 @@ class MatchingSession:
     Args:
         memory_limit: DuckDB's memory ceiling (e.g. ``"3GB"``): large registers spill to disk instead.
         threads: DuckDB worker threads (default: all cores).
+        scorer: what scores the candidate pairs (default: :class:`~sharelog.linkage._scoring.DuckDBScorer`, in
+            this session's connection; :class:`sharelog.linkage.spark.SparkScorer` scores them on Spark).
     """
 
-    def __init__(self, *, memory_limit: str = "3GB", threads: int | None = None) -> None:
+    def __init__(
+        self, *, memory_limit: str = "3GB", threads: int | None = None, scorer: Scorer | None = None
+    ) -> None:
         self._spill = tempfile.TemporaryDirectory(prefix="sharelog-duckdb-")
         config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": memory_limit,
@@ -73,10 +88,11 @@ class MatchingSession:
         if threads:
             config["threads"] = str(threads)
         self.con = duckdb.connect(config=config)
+        self.scorer: Scorer = scorer if scorer is not None else DuckDBScorer()
         self.register_info: RegisterInfo | None = None
         self.requests: InputFile | None = None
         self.model: LinkageModel | None = None
-        self.decisions: Decisions | None = None
+        self._decided: Decisions | None = None
         self._predictions: str | None = None
         self._relatives: RelativeProfile | None = None
 
@@ -161,19 +177,9 @@ class MatchingSession:
         self.model = model
 
     def _linker(self, settings: Any, *, retain_matching_columns: bool = False) -> Linker:
-        db_api = DuckDBAPI(self.con)
-        names = {"register": "register_std", "requests": "requests_std"}
-        frames = [
-            db_api.register(table, dataset_display_name=name, table_name=f"__{name}_input")
-            for name, table in names.items()
-        ]
         if isinstance(settings, dict):
             settings = {**settings, "retain_matching_columns": retain_matching_columns}
-        linker = Linker(frames, settings, log_level=None)
-        for column in TF_COLUMNS:
-            lookup = db_api.register(f"tf_{column}", table_name=f"__tf_{column}_input")
-            linker.table_management.register_term_frequency_lookup(lookup, column)
-        return linker
+        return duckdb_linker(self.con, settings)
 
     def train(self, *, progress: Progress | None = None) -> LinkageModel:
         """Train a model, without labels, on the session's register and request batch."""
@@ -197,21 +203,24 @@ class MatchingSession:
 
     # --- scoring and deciding -----------------------------------------------------------------------------
 
-    def score(self, *, backend: Backend = "duckdb", retain_matching_columns: bool = False) -> str:
-        """Score every candidate pair with the model; return the name of the predictions table."""
+    def score(self, *, retain_matching_columns: bool = False) -> str:
+        """Score every candidate pair with the model, by the session's scorer; return the predictions table's name.
+
+        Args:
+            retain_matching_columns: keep each compared column (``<column>_l``, ``<column>_r``) in the output.
+        """
         self._require_inputs()
         if self.model is None:
             raise InputError("no linkage model: train one or give one", cli_hint="give --model FILE")
-        if backend == "spark":
-            from sharelog.linkage.spark import score_on_spark
-
-            self._predictions = score_on_spark(self, retain_matching_columns=retain_matching_columns)
-            return self._predictions
-        linker = self._linker(self.model.settings, retain_matching_columns=retain_matching_columns)
-        predictions = linker.inference.predict(threshold_match_weight=self.score_floor())
-        self.con.execute(f"CREATE OR REPLACE TABLE predictions AS FROM {predictions.physical_name}")
-        predictions.drop_table_from_database_and_remove_from_cache()
-        self._predictions = "predictions"
+        assert self.register_info is not None
+        job = ScoringJob(
+            self.con,
+            settings={**self.model.settings, "retain_matching_columns": retain_matching_columns},
+            floor=self.score_floor(),
+            prepared_dir=self.register_info.prepared_dir,
+        )
+        self.scorer(job)
+        self._predictions = PREDICTIONS
         return self._predictions
 
     def score_floor(self) -> float:
@@ -241,7 +250,7 @@ class MatchingSession:
     def decide(self, thresholds: Thresholds) -> Decisions:
         """One decision per request (see :mod:`sharelog.linkage._decide`)."""
         assert self._predictions is not None and self.register_info is not None and self.model is not None
-        self.decisions = decide(
+        self._decided = decide(
             self.con,
             predictions=self._predictions,
             requests="requests_std",
@@ -250,18 +259,55 @@ class MatchingSession:
             thresholds=thresholds,
             households=self.relative_profile().active,
         )
-        return self.decisions
+        return self._decided
+
+    # --- results, once decided: what other packages receive instead of the tables --------------------------
 
     def matches(self) -> pa.Table:
         """The matches table in the order of the request file: one row per request."""
-        return (
-            self.con.sql(
-                "SELECT d.request_id, d.pupil_id, d.match_probability, d.match_weight, d.decision "
-                "FROM decisions AS d JOIN requests_raw AS r ON r.request_id = d.request_id ORDER BY r.__row"
+        self._require_decisions()
+        return self.con.sql(matches_sql()).arrow().read_all()
+
+    def decisions(self) -> list[RequestDecision]:
+        """Every request's decision and its best candidate's probability, by request id."""
+        self._require_decisions()
+        return [RequestDecision(*row) for row in self.con.sql(decisions_sql()).fetchall()]
+
+    def decision_counts(self, by: Literal["decision", "reason"] = "decision") -> dict[str, int]:
+        """How many requests got each decision (``by="reason"``: each reason for one)."""
+        self._require_decisions()
+        return {str(value): int(count) for value, count in self.con.sql(decision_counts_sql(by)).fetchall()}
+
+    def returned_rows(self, fields: Sequence[str]) -> pa.Table:
+        """The matches as a return file holds them, in the order of the request file: ``request_id``,
+        ``pupil_id``, ``match_probability`` (rounded to six places), then those of ``fields`` the register has."""
+        self._require_decisions()
+        available = self._columns("register_raw")
+        return self.con.sql(returned_rows_sql([f for f in fields if f in available])).arrow().read_all()
+
+    def review_rows(self, fields: Sequence[str]) -> list[ReviewRow]:
+        """The review band in the order of the request file, each with those of the request's ``fields`` the
+        batch has (for a reviewer to compare with the candidate)."""
+        self._require_decisions()
+        available = self._columns("requests_raw")
+        details = [f for f in fields if f in available]
+        return [
+            ReviewRow(
+                request_id=row[0],
+                pupil_id=row[1],
+                match_probability=row[2],
+                reason=row[3],
+                details=dict(zip(details, row[4:], strict=True)),
             )
-            .arrow()
-            .read_all()
-        )
+            for row in self.con.sql(review_rows_sql(details)).fetchall()
+        ]
+
+    def _columns(self, table: str) -> set[str]:
+        return {str(row[0]) for row in self.con.sql(columns_sql(table)).fetchall()}
+
+    def _require_decisions(self) -> None:
+        if self._decided is None:
+            raise InputError("decide first: the session has no decisions yet")
 
     def _require_inputs(self) -> None:
         if self.register_info is None or self.requests is None:

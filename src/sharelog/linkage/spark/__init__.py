@@ -5,7 +5,7 @@ the register. See docs/scale.md for running it on a cluster and what a large reg
 """
 
 from sharelog.linkage.spark._config import SparkConfig, require_spark, spark_session
-from sharelog.linkage.spark._score import score_on_spark
+from sharelog.linkage.spark._score import SparkScorer
 from sharelog.linkage.spark._settings import settings_for_spark
 
-__all__ = ["SparkConfig", "require_spark", "score_on_spark", "settings_for_spark", "spark_session"]
+__all__ = ["SparkConfig", "SparkScorer", "require_spark", "settings_for_spark", "spark_session"]

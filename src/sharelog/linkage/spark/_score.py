@@ -1,59 +1,34 @@
 """Score a session's candidate pairs on Spark and bring the predictions back into its DuckDB connection.
 
-Tables travel as Parquet through a scratch folder: the session's standardised tables are written there (a
-prepared register's ``linkage.parquet`` and term-frequency files are read where they are), Spark writes its
-predictions there, DuckDB reads them into table ``predictions``, and the folder is removed. Decisions are then
-made in DuckDB exactly as after DuckDB scoring.
+Tables travel as Parquet through a scratch folder: the session writes its standardised tables there (a prepared
+register's ``linkage.parquet`` and term-frequency files are read where they are), Spark writes its predictions
+there, the session reads them into its table ``predictions``, and the folder is removed. Decisions are then made
+in DuckDB exactly as after DuckDB scoring. Only the :class:`~sharelog.linkage.ScoringJob` is seen here: the
+session's tables and connection stay the session's.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sharelog.linkage._session import TF_COLUMNS, MatchingSession
+from sharelog.linkage import ScoringFiles, ScoringJob
 from sharelog.linkage.spark._config import SparkConfig, spark_session
 from sharelog.linkage.spark._settings import settings_for_spark
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
 
-__all__ = ["score_on_spark"]
+__all__ = ["SparkScorer"]
 
-PREDICTIONS = "predictions"
-
-
-def copy_to_parquet_sql(table: str, path: Path) -> str:
-    """DuckDB: write ``table`` to one Parquet file."""
-    return f"COPY {table} TO '{path}' (FORMAT parquet, COMPRESSION zstd)"
-
-
-def predictions_from_parquet_sql(folder: Path) -> str:
-    """DuckDB: the predictions table from the Parquet files Spark wrote."""
-    return f"CREATE OR REPLACE TABLE {PREDICTIONS} AS FROM read_parquet('{folder / '*.parquet'}')"
-
-
-def _input_files(session: MatchingSession, scratch: Path) -> dict[str, Path]:
-    """Parquet files of the register, the requests and each term-frequency lookup, by table name."""
-    assert session.register_info is not None
-    prepared = session.register_info.prepared_dir
-    files: dict[str, Path] = {"requests_std": scratch / "requests_std.parquet"}
-    if prepared is not None:
-        files["register_std"] = prepared / "linkage.parquet"
-        files.update({f"tf_{c}": prepared / f"tf_{c}.parquet" for c in TF_COLUMNS})
-    else:
-        files["register_std"] = scratch / "register_std.parquet"
-        files.update({f"tf_{c}": scratch / f"tf_{c}.parquet" for c in TF_COLUMNS})
-    for table, path in files.items():
-        if path.parent == scratch:
-            session.con.execute(copy_to_parquet_sql(table, path))
-    return files
+PREDICTIONS = "predictions"  # the folder, in the scratch folder, that Spark writes the scored pairs to
 
 
 def _predict(
     spark: SparkSession,
-    frames: dict[str, DataFrame],
+    files: ScoringFiles,
     settings: dict[str, object],
     *,
     threshold_match_weight: float,
@@ -65,12 +40,14 @@ def _predict(
 
     db_api = SparkAPI(spark_session=spark, break_lineage_method="parquet")
     inputs = [
-        db_api.register(frames[table], dataset_display_name=name, table_name=f"__{name}_input")
-        for name, table in {"register": "register_std", "requests": "requests_std"}.items()
+        db_api.register(
+            spark.read.parquet(str(path)), dataset_display_name=name, table_name=f"__{name}_input"
+        )
+        for name, path in {"register": files.register, "requests": files.requests}.items()
     ]
     linker = Linker(inputs, settings, log_level=None)
-    for column in TF_COLUMNS:
-        lookup = db_api.register(frames[f"tf_{column}"], table_name=f"__tf_{column}_input")
+    for column, path in files.term_frequencies.items():
+        lookup = db_api.register(spark.read.parquet(str(path)), table_name=f"__tf_{column}_input")
         linker.table_management.register_term_frequency_lookup(lookup, column)
     # The floor is applied once the pairs are scored, not by predict(): Spark pushes predict's filter into the
     # join, inlining each comparison once for every level of its weight; scoring took 5 times as long.
@@ -79,57 +56,43 @@ def _predict(
     scored.where(scored["match_weight"] >= threshold_match_weight).write.mode("overwrite").parquet(str(out))
 
 
-def score_on_spark(
-    session: MatchingSession,
-    *,
-    retain_matching_columns: bool = False,
-    config: SparkConfig | None = None,
-) -> str:
-    """Score the session's candidate pairs on Spark with its model; create DuckDB table ``predictions``.
+@dataclass(frozen=True)
+class SparkScorer:
+    """Scores a session's candidate pairs on Spark: ``MatchingSession(scorer=SparkScorer())``.
 
-    The table has the rows and columns DuckDB scoring gives (``match_weight``, ``source_dataset_l/r``,
-    ``unique_id_l/r``, ``mw_*``, ``mw_tf_adj_*``…), so :meth:`MatchingSession.decide` works on it unchanged.
+    The predictions have the rows and columns DuckDB scoring gives (``match_weight``, ``source_dataset_l/r``,
+    ``unique_id_l/r``, ``mw_*``, ``mw_tf_adj_*``…), so the session decides on them unchanged.
 
-    Args:
-        session: a session with a register, a request batch and a model.
-        retain_matching_columns: keep each compared column (``<column>_l``, ``<column>_r``) in the output.
-        config: where Spark runs; default :meth:`SparkConfig.from_environ`. Ignored when a Spark session is
-            already active (it is used as it is).
-
-    Returns:
-        ``"predictions"``, the name of the table created.
-
-    Raises:
-        InputError: pyspark or Java is missing, or Spark could not start.
+    Attributes:
+        config: where Spark runs; default :meth:`SparkConfig.from_environ`, read when scoring. Ignored when a
+            Spark session is already active (it is used as it is).
     """
-    assert session.model is not None
-    config = config if config is not None else SparkConfig.from_environ()
-    spark = spark_session(config)
-    settings = {
-        **settings_for_spark(session.model.settings),
-        "retain_matching_columns": retain_matching_columns,
-    }
-    views_before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
-    if config.scratch_dir is not None:
-        config.scratch_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="sharelog-spark-", dir=config.scratch_dir) as folder:
-        scratch = Path(folder)
-        # Splink breaks Spark's lineage by writing intermediate tables under the checkpoint folder.
-        spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
-        try:
-            files = _input_files(session, scratch)
-            frames = {table: spark.read.parquet(str(path)) for table, path in files.items()}
-            _predict(
-                spark,
-                frames,
-                settings,
-                threshold_match_weight=session.score_floor(),
-                out=scratch / PREDICTIONS,
-            )
-            session.con.execute(predictions_from_parquet_sql(scratch / PREDICTIONS))
-        finally:
-            _forget_spark_tables(spark, keep=views_before)
-    return PREDICTIONS
+
+    config: SparkConfig | None = None
+    name = "spark"
+
+    def __call__(self, job: ScoringJob) -> None:
+        """Score the job's pairs on Spark and hand them back to the session.
+
+        Raises:
+            InputError: pyspark or Java is missing, or Spark could not start.
+        """
+        config = self.config if self.config is not None else SparkConfig.from_environ()
+        spark = spark_session(config)
+        settings = settings_for_spark(job.settings)
+        views_before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
+        if config.scratch_dir is not None:
+            config.scratch_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="sharelog-spark-", dir=config.scratch_dir) as folder:
+            scratch = Path(folder)
+            # Splink breaks Spark's lineage by writing intermediate tables under the checkpoint folder.
+            spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
+            try:
+                files = job.parquet_files(scratch)
+                _predict(spark, files, settings, threshold_match_weight=job.floor, out=scratch / PREDICTIONS)
+                job.take_predictions_from_parquet(scratch / PREDICTIONS)
+            finally:
+                _forget_spark_tables(spark, keep=views_before)
 
 
 def _forget_spark_tables(spark: SparkSession, *, keep: set[str]) -> None:

@@ -1,0 +1,150 @@
+"""Scoring candidate pairs: what a matching session hands a scorer, and the scorer it uses by default.
+
+A session scores through the :class:`Scorer` it was given: :class:`DuckDBScorer` unless told otherwise, which runs
+Splink's predict on the session's own DuckDB connection; the Spark backend's scorer
+(:class:`sharelog.linkage.spark.SparkScorer`) when whoever chose ``--backend spark`` gives that one instead. A
+scorer receives a :class:`ScoringJob`, not the session: the model's settings, the floor below which scored pairs
+are dropped, the input tables (where they are, or as Parquet files) and the way to hand the scored pairs back. So
+this module imports neither the session nor a backend, and a backend imports only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+from splink import DuckDBAPI, Linker
+
+__all__ = [
+    "PREDICTIONS",
+    "TF_COLUMNS",
+    "DuckDBScorer",
+    "Scorer",
+    "ScoringFiles",
+    "ScoringJob",
+    "duckdb_linker",
+]
+
+TF_COLUMNS = ("forename1", "surname_std", "postcode_std")
+"""The columns with term-frequency adjustments: each has a lookup table ``tf_<column>``, from the register alone."""
+PREDICTIONS = "predictions"
+"""The session's table of scored pairs, whichever scorer made it."""
+INPUT_TABLES = {"register": "register_std", "requests": "requests_std"}
+"""Splink's name for each dataset → the session's standardised table of it."""
+
+
+def copy_to_parquet_sql(table: str, path: Path) -> str:
+    """DuckDB: write ``table`` to one Parquet file."""
+    return f"COPY {table} TO '{path}' (FORMAT parquet, COMPRESSION zstd)"
+
+
+def predictions_from_sql(source: str) -> str:
+    """DuckDB: the predictions table from ``source`` (a table, or a ``read_parquet(…)`` of a scorer's files)."""
+    return f"CREATE OR REPLACE TABLE {PREDICTIONS} AS FROM {source}"
+
+
+def parquet_folder_sql(folder: Path) -> str:
+    """DuckDB: every Parquet file in ``folder``, as one relation."""
+    return f"read_parquet('{folder / '*.parquet'}')"
+
+
+def duckdb_linker(con: duckdb.DuckDBPyConnection, settings: Any) -> Linker:
+    """A Splink linker on the session's standardised tables and term-frequency lookups, in its DuckDB."""
+    db_api = DuckDBAPI(con)
+    frames = [
+        db_api.register(table, dataset_display_name=name, table_name=f"__{name}_input")
+        for name, table in INPUT_TABLES.items()
+    ]
+    linker = Linker(frames, settings, log_level=None)
+    for column in TF_COLUMNS:
+        lookup = db_api.register(f"tf_{column}", table_name=f"__tf_{column}_input")
+        linker.table_management.register_term_frequency_lookup(lookup, column)
+    return linker
+
+
+@dataclass(frozen=True)
+class ScoringFiles:
+    """The inputs of a scoring run as Parquet files: the two datasets and each term-frequency lookup."""
+
+    register: Path
+    requests: Path
+    term_frequencies: dict[str, Path]
+    """Column (one of :data:`TF_COLUMNS`) → its lookup."""
+
+
+class ScoringJob:
+    """One scoring run as a session hands it to a scorer.
+
+    Attributes:
+        settings: the model's Splink settings (DuckDB SQL), with ``retain_matching_columns`` as asked.
+        floor: the match weight below which scored pairs are dropped.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        settings: dict[str, Any],
+        floor: float,
+        prepared_dir: Path | None,
+    ) -> None:
+        self._con = con
+        self._prepared_dir = prepared_dir
+        self.settings = settings
+        self.floor = floor
+
+    def linker(self) -> Linker:
+        """A Splink linker on the session's own tables (scoring in the session's DuckDB)."""
+        return duckdb_linker(self._con, self.settings)
+
+    def parquet_files(self, scratch: Path) -> ScoringFiles:
+        """The inputs as Parquet files (scoring elsewhere): a prepared register's are read where they are, the
+        rest are written to ``scratch``."""
+        prepared = self._prepared_dir
+        folder = prepared if prepared is not None else scratch
+        register = prepared / "linkage.parquet" if prepared is not None else scratch / "register_std.parquet"
+        files = {
+            "requests_std": scratch / "requests_std.parquet",
+            "register_std": register,
+            **{f"tf_{c}": folder / f"tf_{c}.parquet" for c in TF_COLUMNS},
+        }
+        for table, path in files.items():
+            if path.parent == scratch:
+                self._con.execute(copy_to_parquet_sql(table, path))
+        return ScoringFiles(
+            register=files["register_std"],
+            requests=files["requests_std"],
+            term_frequencies={c: files[f"tf_{c}"] for c in TF_COLUMNS},
+        )
+
+    def take_predictions(self, table: str) -> None:
+        """The scored pairs are the session's table ``table``: keep them as its predictions."""
+        self._con.execute(predictions_from_sql(table))
+
+    def take_predictions_from_parquet(self, folder: Path) -> None:
+        """The scored pairs are the Parquet files in ``folder``: read them into the session's predictions."""
+        self._con.execute(predictions_from_sql(parquet_folder_sql(folder)))
+
+
+class Scorer(Protocol):
+    """Scores every candidate pair of a :class:`ScoringJob` and hands them back with ``take_predictions…``."""
+
+    @property
+    def name(self) -> str:
+        """What the CLI and results call this backend (``duckdb``, ``spark``)."""
+        ...
+
+    def __call__(self, job: ScoringJob) -> None: ...
+
+
+class DuckDBScorer:
+    """Splink's predict on the session's own DuckDB connection (the default)."""
+
+    name = "duckdb"
+
+    def __call__(self, job: ScoringJob) -> None:
+        predictions = job.linker().inference.predict(threshold_match_weight=job.floor)
+        job.take_predictions(predictions.physical_name)
+        predictions.drop_table_from_database_and_remove_from_cache()
