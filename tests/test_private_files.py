@@ -23,7 +23,7 @@ from sharelog.private_files import make_private, open_private, private_dir, writ
 from sharelog.settings import Settings
 from sharelog.synth import generate
 
-from .exchange._world import AGREEMENT, PURPOSE, TEST_KEY, strip_columns
+from .exchange._world import AGREEMENT, PURPOSE, TEST_KEY, engine_of, strip_columns
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -153,9 +153,15 @@ def test_an_exchange_writes_private_return_and_review_files(
         out_dir=settings.register_path(),
         train_requests=small_world["batch"],
     )
-    result = run_exchange(
-        settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=small_world["batch"], month="2019-03"
-    )
+    with engine_of(settings) as engine:
+        result = run_exchange(
+            settings,
+            engine=engine,
+            agreement_id=AGREEMENT,
+            purpose=PURPOSE,
+            batch=small_world["batch"],
+            month="2019-03",
+        )
     assert result.return_file.is_file()
     assert _not_private(settings.returns_path()) == []
     if settings.review_path().exists():

@@ -21,8 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, load_agreements
-from sharelog.exchange import ExchangeResult, run_exchange
-from sharelog.exchange._review import decide, review_case, review_queue
+from sharelog.exchange import ExchangeResult, decide, review_case, review_queue, run_exchange
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.agreement_records import record_agreement
 from sharelog.ledger.models import Disclosure
@@ -168,6 +167,7 @@ def run_demo(
             results.append(
                 run_exchange(
                     demo,
+                    engine=engine,
                     agreement_id=DEMO_AGREEMENT,
                     purpose=DEMO_PURPOSE,
                     batch=batches[month],
@@ -252,6 +252,7 @@ def _review(
         when = datetime(int(case.exchange[3:7]), int(case.exchange[8:10]), 17, 14, 0, tzinfo=UTC)
         decide(
             demo,
+            engine=engine,
             exchange=case.exchange,
             request_ref=case.request_ref,
             accept=accept,

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from sharelog.ledger import create_ledger_engine, upgrade
 from sharelog.linkage import prepare_register
@@ -81,3 +85,14 @@ def fresh_settings(world: PreparedWorld, folder: Path) -> Settings:
     upgrade(engine)
     engine.dispose()
     return settings
+
+
+@contextmanager
+def engine_of(settings: Settings) -> Iterator[Engine]:
+    """The ledger engine of ``settings`` while the block runs: the services take one, as the CLI and the web app
+    pass theirs."""
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from sharelog.errors import InputError, ValidationFailed
 from sharelog.exchange import generate_file_key, read_return_file, run_exchange
-from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.ledger import ledger_session
 from sharelog.ledger.models import Exchange, RequestOutcome
 from sharelog.settings import Settings, shipped_agreements_dir
 
-from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, fresh_settings
+from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, engine_of, fresh_settings
 
 MONTH = "2019-02"
 FORMULAS = (
@@ -36,6 +37,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
 @pytest.fixture
 def settings(world: PreparedWorld, tmp_path: Path) -> Settings:
     return fresh_settings(world, tmp_path)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    with engine_of(settings) as engine:
+        yield engine
 
 
 def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -69,14 +76,16 @@ def _formula_batch(world: PreparedWorld, target: Path) -> Path:
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_formula_ids_come_back_as_text_in_the_return_file(
-    world: PreparedWorld, settings: Settings, tmp_path: Path, encrypted: bool
+    world: PreparedWorld, settings: Settings, engine: Engine, tmp_path: Path, encrypted: bool
 ) -> None:
     if encrypted:
         key_file = tmp_path / "keys" / "return.key"
         generate_file_key(key_file)
         settings = settings.model_copy(update={"return_file_key_file": key_file})
     batch = _formula_batch(world, tmp_path / "formulas.csv")
-    result = run_exchange(settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=batch, month=MONTH)
+    result = run_exchange(
+        settings, engine=engine, agreement_id=AGREEMENT, purpose=PURPOSE, batch=batch, month=MONTH
+    )
     text = read_return_file(settings, result.return_file).decode("utf-8")
     returned = list(csv.DictReader(text.splitlines()))
     assert returned, "the batch's matches are returned"
@@ -85,16 +94,19 @@ def test_formula_ids_come_back_as_text_in_the_return_file(
             assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")), value
         assert row["request_id"].startswith("'")
     # the ledger keeps each reference as sent: the requester's own key for outcomes
-    engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         refs = set(session.execute(select(RequestOutcome.request_ref)).scalars())
-    engine.dispose()
     assert {row["request_id"][1:] for row in returned} <= refs
 
 
-def test_ordinary_ids_are_returned_as_sent(world: PreparedWorld, settings: Settings) -> None:
+def test_ordinary_ids_are_returned_as_sent(world: PreparedWorld, settings: Settings, engine: Engine) -> None:
     result = run_exchange(
-        settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[MONTH], month=MONTH
+        settings,
+        engine=engine,
+        agreement_id=AGREEMENT,
+        purpose=PURPOSE,
+        batch=world.batches[MONTH],
+        month=MONTH,
     )
     _, batch_rows = _rows(world.batches[MONTH])
     header, returned = _rows(result.return_file)
@@ -115,26 +127,31 @@ def _agreements_with_pattern(tmp_path: Path, pattern: str) -> Path:
 
 
 def test_an_id_not_in_the_agreements_form_is_refused_by_row_and_field(
-    world: PreparedWorld, settings: Settings, tmp_path: Path
+    world: PreparedWorld, settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
     settings = settings.model_copy(
         update={"agreements_dir": _agreements_with_pattern(tmp_path, "HO-[0-9]{4}-[0-9]{2}-[0-9]{5}")}
     )
     assert run_exchange(
-        settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches["2019-01"], month="2019-01"
+        settings,
+        engine=engine,
+        agreement_id=AGREEMENT,
+        purpose=PURPOSE,
+        batch=world.batches["2019-01"],
+        month="2019-01",
     ).counts["received"]  # the synthetic ids have the form
     batch = _with_ids(world, tmp_path / "batch.csv", {2: FORMULAS[0], 6: "HO-2019-02-1"})
     with pytest.raises(ValidationFailed) as info:
-        run_exchange(settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=batch, month=MONTH)
+        run_exchange(
+            settings, engine=engine, agreement_id=AGREEMENT, purpose=PURPOSE, batch=batch, month=MONTH
+        )
     form = f"not in the form {AGREEMENT} v1.0 sets for request ids (request_id_pattern)"
     assert [str(p) for p in info.value.problems] == [
         f"{batch}, row 4, field 'request_id': {form}",
         f"{batch}, row 8, field 'request_id': {form}",
     ]
-    engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         states = list(session.execute(select(Exchange.state).order_by(Exchange.id)).scalars())
-    engine.dispose()
     assert states[-1] == "rejected"
 
 
@@ -147,24 +164,28 @@ def test_an_id_not_in_the_agreements_form_is_refused_by_row_and_field(
     ids=["bytes", "rows"],
 )
 def test_a_batch_over_the_limits_is_refused_and_recorded(
-    world: PreparedWorld, settings: Settings, limit: dict[str, int], message: str
+    world: PreparedWorld, settings: Settings, engine: Engine, limit: dict[str, int], message: str
 ) -> None:
     settings = settings.model_copy(update=limit)
     batch = world.batches[MONTH]
     with pytest.raises(ValidationFailed) as info:
         run_exchange(
-            settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=batch, month=MONTH, name="b.csv"
+            settings,
+            engine=engine,
+            agreement_id=AGREEMENT,
+            purpose=PURPOSE,
+            batch=batch,
+            month=MONTH,
+            name="b.csv",
         )
     assert info.value.message == f"b.csv: {message}"
-    engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         [state] = session.execute(select(Exchange.state)).scalars()
-    engine.dispose()
     assert state == "rejected"
 
 
 def test_a_broken_agreement_file_stops_only_its_own_agreement(
-    world: PreparedWorld, settings: Settings, tmp_path: Path
+    world: PreparedWorld, settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
     folder = tmp_path / "agreements"
     shutil.copytree(shipped_agreements_dir(), folder)
@@ -172,12 +193,18 @@ def test_a_broken_agreement_file_stops_only_its_own_agreement(
     broken.write_text(broken.read_text("utf-8") + "x: &a [1]\ny: *a\n", encoding="utf-8")
     settings = settings.model_copy(update={"agreements_dir": folder})
     result = run_exchange(
-        settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[MONTH], month=MONTH
+        settings,
+        engine=engine,
+        agreement_id=AGREEMENT,
+        purpose=PURPOSE,
+        batch=world.batches[MONTH],
+        month=MONTH,
     )
     assert result.state in {"returned", "awaiting_review"}
     with pytest.raises(InputError) as info:
         run_exchange(
             settings,
+            engine=engine,
             agreement_id="ho-dfe-2015-mou",
             purpose="locate-immigration-offenders",
             batch=world.batches[MONTH],

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from sharelog.cli import app
 from sharelog.errors import Conflict, NotFound
-from sharelog.exchange import run_exchange
-from sharelog.exchange._returns import recover_exchange_files
-from sharelog.exchange._review import decide, decide_review, review_case, review_queue
+from sharelog.exchange import (
+    decide,
+    decide_review,
+    recover_exchange_files,
+    review_case,
+    review_queue,
+    run_exchange,
+)
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
 from .._ledger_rows import audit_details
 from ..ledger._write_watch import UnauditedWrites
-from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, fresh_settings
+from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, engine_of, fresh_settings
 
 runner = CliRunner()
 
@@ -32,14 +38,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
 
 
 @pytest.fixture
-def reviewed(world: PreparedWorld, tmp_path: Path) -> tuple[Settings, str]:
+def reviewed(world: PreparedWorld, tmp_path: Path) -> Iterator[tuple[Settings, Engine, str]]:
     settings = fresh_settings(world, tmp_path)
-    for month in ("2019-01", "2019-02", "2019-03"):
-        result = run_exchange(
-            settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[month], month=month
-        )
-        if result.counts["review"] >= 2:
-            return settings, result.reference
+    with engine_of(settings) as engine:
+        for month in ("2019-01", "2019-02", "2019-03"):
+            result = run_exchange(
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=PURPOSE,
+                batch=world.batches[month],
+                month=month,
+            )
+            if result.counts["review"] >= 2:
+                yield settings, engine, result.reference
+                return
     pytest.skip("no exchange with two review items in this world")
 
 
@@ -51,16 +64,28 @@ def _queue(settings: Settings, reference: str) -> list[str]:
     return queue
 
 
-def test_accept_one_reject_the_rest_completes_the_exchange(reviewed: tuple[Settings, str]) -> None:
-    settings, reference = reviewed
+def test_accept_one_reject_the_rest_completes_the_exchange(reviewed: tuple[Settings, Engine, str]) -> None:
+    settings, engine, reference = reviewed
     queue = _queue(settings, reference)
     review_file = settings.review_path() / f"{reference}.json"
     assert review_file.is_file()
-    first = decide(settings, exchange=reference, request_ref=queue[0], accept=True, decided_by="A. Reviewer")
+    first = decide(
+        settings,
+        engine=engine,
+        exchange=reference,
+        request_ref=queue[0],
+        accept=True,
+        decided_by="A. Reviewer",
+    )
     assert first.remaining == len(queue) - 1
     for request in queue[1:]:
         last = decide(
-            settings, exchange=reference, request_ref=request, accept=False, decided_by="A. Reviewer"
+            settings,
+            engine=engine,
+            exchange=reference,
+            request_ref=request,
+            accept=False,
+            decided_by="A. Reviewer",
         )
     assert last.remaining == 0 and last.returned == 1
     assert last.supplementary_file is not None and last.supplementary_file.is_file()
@@ -69,7 +94,6 @@ def test_accept_one_reject_the_rest_completes_the_exchange(reviewed: tuple[Setti
     assert [row["request_id"] for row in rows] == [queue[0]]
     assert "dob" not in rows[0] and "pupil_id" not in rows[0]
     assert not review_file.exists()
-    engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         exchange = session.execute(select(Exchange).where(Exchange.reference == reference)).scalar_one()
         accepted = session.execute(select(Disclosure).where(Disclosure.request_ref == queue[0])).scalar_one()
@@ -82,7 +106,6 @@ def test_accept_one_reject_the_rest_completes_the_exchange(reviewed: tuple[Setti
             .all()
         )
         chain = verify_audit_chain(session)
-    engine.dispose()
     assert exchange.state == "returned"
     assert exchange.n_returned == exchange.n_matched + 1
     assert accepted.decided_by == "A. Reviewer"
@@ -91,36 +114,34 @@ def test_accept_one_reject_the_rest_completes_the_exchange(reviewed: tuple[Setti
     assert chain.ok
 
 
-def test_a_decision_is_made_once(reviewed: tuple[Settings, str]) -> None:
-    settings, reference = reviewed
+def test_a_decision_is_made_once(reviewed: tuple[Settings, Engine, str]) -> None:
+    settings, engine, reference = reviewed
     request = _queue(settings, reference)[0]
-    decide(settings, exchange=reference, request_ref=request, accept=False, decided_by="A")
+    decide(settings, engine=engine, exchange=reference, request_ref=request, accept=False, decided_by="A")
     with pytest.raises(Conflict, match="already rejected by A"):
-        decide(settings, exchange=reference, request_ref=request, accept=True, decided_by="B")
+        decide(settings, engine=engine, exchange=reference, request_ref=request, accept=True, decided_by="B")
 
 
-def test_unknown_items(reviewed: tuple[Settings, str]) -> None:
-    settings, reference = reviewed
+def test_unknown_items(reviewed: tuple[Settings, Engine, str]) -> None:
+    settings, engine, reference = reviewed
     with pytest.raises(NotFound, match="no exchange 'EX-nope'"):
-        decide(settings, exchange="EX-nope", request_ref="x", accept=True, decided_by="A")
+        decide(settings, engine=engine, exchange="EX-nope", request_ref="x", accept=True, decided_by="A")
     with pytest.raises(NotFound, match="has no request 'x' in its review band"):
-        decide(settings, exchange=reference, request_ref="x", accept=True, decided_by="A")
+        decide(settings, engine=engine, exchange=reference, request_ref="x", accept=True, decided_by="A")
 
 
-def test_side_by_side_shows_request_and_candidate(reviewed: tuple[Settings, str]) -> None:
-    settings, reference = reviewed
+def test_side_by_side_shows_request_and_candidate(reviewed: tuple[Settings, Engine, str]) -> None:
+    settings, engine, reference = reviewed
     request = _queue(settings, reference)[0]
-    engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         case = review_case(session, settings, exchange=reference, request_ref=request)
-    engine.dispose()
     assert case.request is not None and case.candidate is not None
     assert case.candidate["pupil_id"] == case.candidate_id
     assert set(case.request) >= {"forename", "surname", "dob"}
 
 
-def test_cli_list_show_accept(reviewed: tuple[Settings, str]) -> None:
-    settings, reference = reviewed
+def test_cli_list_show_accept(reviewed: tuple[Settings, Engine, str]) -> None:
+    settings, _, reference = reviewed
     listed = runner.invoke(app, ["review", "list"], obj=settings, env={"COLUMNS": "200"})
     assert listed.exit_code == 0 and reference in listed.stdout
     request = _queue(settings, reference)[0]
@@ -149,10 +170,15 @@ def test_running_and_reviewing_an_exchange_is_audited_throughout(
     the review records what was returned and the review file's deletion (with the checksum of its bytes)."""
     settings = fresh_settings(world, tmp_path)
     watch = UnauditedWrites()
-    with watch.watching():
+    with watch.watching(), engine_of(settings) as engine:
         for month in ("2019-01", "2019-02", "2019-03"):
             result = run_exchange(
-                settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[month], month=month
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=PURPOSE,
+                batch=world.batches[month],
+                month=month,
             )
             if result.counts["review"] >= 2:
                 break
@@ -161,9 +187,23 @@ def test_running_and_reviewing_an_exchange_is_audited_throughout(
         reference, queue = result.reference, _queue(settings, result.reference)
         review_file = settings.review_path() / f"{reference}.json"
         digest = hashlib.sha256(review_file.read_bytes()).hexdigest()
-        decide(settings, exchange=reference, request_ref=queue[0], accept=True, decided_by="A. Reviewer")
+        decide(
+            settings,
+            engine=engine,
+            exchange=reference,
+            request_ref=queue[0],
+            accept=True,
+            decided_by="A. Reviewer",
+        )
         for request in queue[1:]:
-            decide(settings, exchange=reference, request_ref=request, accept=False, decided_by="B. Reviewer")
+            decide(
+                settings,
+                engine=engine,
+                exchange=reference,
+                request_ref=request,
+                accept=False,
+                decided_by="B. Reviewer",
+            )
     assert watch.found == []
     events = _actions(
         settings, "exchange-completed", "review-decided", "review-completed", "review-file-deleted"
@@ -191,13 +231,12 @@ def test_running_and_reviewing_an_exchange_is_audited_throughout(
 
 
 def test_a_review_file_a_crash_left_behind_is_deleted_and_recorded_by_the_next_run(
-    reviewed: tuple[Settings, str],
+    reviewed: tuple[Settings, Engine, str],
 ) -> None:
-    settings, reference = reviewed
+    settings, engine, reference = reviewed
     queue = _queue(settings, reference)
     for request in queue[:-1]:
-        decide(settings, exchange=reference, request_ref=request, accept=False, decided_by="A")
-    engine = create_ledger_engine(settings.ledger_url())
+        decide(settings, engine=engine, exchange=reference, request_ref=request, accept=False, decided_by="A")
     with ledger_session(
         engine
     ) as session:  # the last decision commits; the process dies before the files move
@@ -213,7 +252,6 @@ def test_a_review_file_a_crash_left_behind_is_deleted_and_recorded_by_the_next_r
             returns_dir=settings.returns_path(),
             review_dir=settings.review_path(),
         )
-    engine.dispose()
     assert not review_file.exists()
     events = _actions(settings, "review-completed", "review-file-deleted")
     [completed] = events["review-completed"]

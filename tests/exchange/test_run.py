@@ -7,10 +7,11 @@ import csv
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from sharelog.agreements import agreement_in_force
@@ -21,7 +22,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_c
 from sharelog.ledger.models import Disclosure, Exchange, RequestOutcome, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
-from ._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, fresh_settings
+from ._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, engine_of, fresh_settings
 
 runner = CliRunner()
 
@@ -36,6 +37,12 @@ def exchange_settings(world: PreparedWorld, tmp_path: Path) -> Settings:
     return fresh_settings(world, tmp_path)
 
 
+@pytest.fixture
+def engine(exchange_settings: Settings) -> Iterator[Engine]:
+    with engine_of(exchange_settings) as engine:
+        yield engine
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -45,9 +52,12 @@ def _ledger(settings: Settings):  # type: ignore[no-untyped-def]
     return create_ledger_engine(settings.ledger_url())
 
 
-def test_ledger_counts_equal_the_files(world: PreparedWorld, exchange_settings: Settings) -> None:
+def test_ledger_counts_equal_the_files(
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+) -> None:
     result = run_exchange(
         exchange_settings,
+        engine=engine,
         agreement_id=AGREEMENT,
         purpose=PURPOSE,
         batch=world.batches["2019-02"],
@@ -55,7 +65,6 @@ def test_ledger_counts_equal_the_files(world: PreparedWorld, exchange_settings: 
     )
     returned = _rows(result.return_file)
     batch = _rows(world.batches["2019-02"])
-    engine = _ledger(exchange_settings)
     with ledger_session(engine) as session:
         exchange = session.execute(select(Exchange)).scalar_one()
         outcomes = session.execute(select(RequestOutcome)).scalars().all()
@@ -63,7 +72,6 @@ def test_ledger_counts_equal_the_files(world: PreparedWorld, exchange_settings: 
         reviews = session.execute(select(func.count()).select_from(ReviewItem)).scalar_one()
         files = session.execute(select(ReturnFile)).scalars().all()
         chain = verify_audit_chain(session)
-    engine.dispose()
     assert exchange.n_received == len(batch) == len(outcomes)
     assert exchange.n_matched == len(returned) == len(disclosures) == exchange.n_returned
     assert exchange.n_review == reviews == sum(1 for o in outcomes if o.match_class == "review")
@@ -76,9 +84,12 @@ def test_ledger_counts_equal_the_files(world: PreparedWorld, exchange_settings: 
     assert chain.ok
 
 
-def test_return_file_holds_only_permitted_fields(world: PreparedWorld, exchange_settings: Settings) -> None:
+def test_return_file_holds_only_permitted_fields(
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+) -> None:
     result = run_exchange(
         exchange_settings,
+        engine=engine,
         agreement_id=AGREEMENT,
         purpose=PURPOSE,
         batch=world.batches["2019-02"],
@@ -93,18 +104,21 @@ def test_return_file_holds_only_permitted_fields(world: PreparedWorld, exchange_
     assert "pupil_id" not in header and "dob" not in header
 
 
-def test_ledger_holds_no_names_dates_or_postcodes(world: PreparedWorld, exchange_settings: Settings) -> None:
+def test_ledger_holds_no_names_dates_or_postcodes(
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+) -> None:
     run_exchange(
         exchange_settings,
+        engine=engine,
         agreement_id=AGREEMENT,
         purpose=PURPOSE,
         batch=world.batches["2019-01"],
         month="2019-01",
     )
-    engine = _ledger(exchange_settings)
-    with engine.connect() as connection:
+    ledger = _ledger(exchange_settings)
+    with ledger.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+    ledger.dispose()
     database = (exchange_settings.data_dir / "ledger.db").read_bytes()
     batch = _rows(world.batches["2019-01"])
     register = {row["pupil_id"] for row in _rows(world.register)}
@@ -117,18 +131,19 @@ def test_ledger_holds_no_names_dates_or_postcodes(world: PreparedWorld, exchange
         assert pupil_id.encode() not in database
 
 
-def test_subject_key_is_hmac_of_pupil_id(world: PreparedWorld, exchange_settings: Settings) -> None:
+def test_subject_key_is_hmac_of_pupil_id(
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+) -> None:
     run_exchange(
         exchange_settings,
+        engine=engine,
         agreement_id=AGREEMENT,
         purpose=PURPOSE,
         batch=world.batches["2019-02"],
         month="2019-02",
     )
-    engine = _ledger(exchange_settings)
     with ledger_session(engine) as session:
         keys = set(session.execute(select(Disclosure.subject_key)).scalars())
-    engine.dispose()
     registered = [row["pupil_id"] for row in _rows(world.register)]
     assert keys <= {subject_key(p, key=TEST_KEY.encode()) for p in registered}
 
@@ -185,7 +200,7 @@ def test_bad_rows_write_nothing_but_the_refusal(
 
 
 def test_a_field_the_agreement_refuses_is_named(
-    world: PreparedWorld, exchange_settings: Settings, tmp_path: Path
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
     rows = _rows(world.batches["2019-03"])
     with_nationality = tmp_path / "nationality.csv"
@@ -196,6 +211,7 @@ def test_a_field_the_agreement_refuses_is_named(
     with pytest.raises(ValidationFailed, match="field 'nationality': ho-dfe-2019-update v1.0 does not let"):
         run_exchange(
             exchange_settings,
+            engine=engine,
             agreement_id=AGREEMENT,
             purpose=PURPOSE,
             batch=with_nationality,
@@ -210,11 +226,12 @@ def test_a_field_the_agreement_refuses_is_named(
     ],
 )
 def test_purpose_must_be_the_agreements(
-    world: PreparedWorld, exchange_settings: Settings, purpose: str, month: str, match: str
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine, purpose: str, month: str, match: str
 ) -> None:
     with pytest.raises(ValidationFailed, match=match):
         run_exchange(
             exchange_settings,
+            engine=engine,
             agreement_id=AGREEMENT,
             purpose=purpose,
             batch=world.batches["2019-03"],
@@ -222,9 +239,12 @@ def test_purpose_must_be_the_agreements(
         )
 
 
-def test_same_batch_twice_is_refused_unless_rerun(world: PreparedWorld, exchange_settings: Settings) -> None:
+def test_same_batch_twice_is_refused_unless_rerun(
+    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+) -> None:
     first = run_exchange(
         exchange_settings,
+        engine=engine,
         agreement_id=AGREEMENT,
         purpose=PURPOSE,
         batch=world.batches["2019-01"],
@@ -233,6 +253,7 @@ def test_same_batch_twice_is_refused_unless_rerun(world: PreparedWorld, exchange
     with pytest.raises(Conflict, match=f"already run as exchange {first.reference}"):
         run_exchange(
             exchange_settings,
+            engine=engine,
             agreement_id=AGREEMENT,
             purpose=PURPOSE,
             batch=world.batches["2019-01"],
@@ -240,6 +261,7 @@ def test_same_batch_twice_is_refused_unless_rerun(world: PreparedWorld, exchange
         )
     again = run_exchange(
         exchange_settings,
+        engine=engine,
         agreement_id=AGREEMENT,
         purpose=PURPOSE,
         batch=world.batches["2019-01"],

@@ -33,7 +33,7 @@ from sharelog.settings import Settings
 
 from .._postgres import PostgresServer
 from ..conftest import _fresh_postgres_database
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world
+from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, engine_of
 from ._hostile import (
     MARKER,
     check_refusal,
@@ -118,7 +118,16 @@ def _check_run(settings: Settings, data: bytes, *, purpose: str = PURPOSE, month
     batch.write_bytes(data)
     counts, files, rejections = _state(settings)
     try:
-        run_exchange(settings, agreement_id=AGREEMENT, purpose=purpose, batch=batch, month=month, now=NOW)
+        with engine_of(settings) as engine:
+            run_exchange(
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=purpose,
+                batch=batch,
+                month=month,
+                now=NOW,
+            )
     except Exception as error:  # noqa: BLE001 — the property says which exceptions may come out
         tally(f"refused: {type(error).__name__}")
         check_refusal(error, file=str(batch) if purpose == PURPOSE and month == MONTH else "")

@@ -20,15 +20,31 @@ from typer.testing import CliRunner
 from sharelog.agreements import agreement_in_force
 from sharelog.cli import app
 from sharelog.errors import Conflict, InputError
-from sharelog.exchange import plain_name, read_return_file, run_exchange
-from sharelog.exchange._encryption import MAGIC, encrypt_file_bytes, generate_file_key, read_file_key
-from sharelog.exchange._review import decide, review_case, review_queue
+from sharelog.exchange import (
+    decide,
+    generate_file_key,
+    plain_name,
+    read_file_key,
+    read_return_file,
+    review_case,
+    review_queue,
+    run_exchange,
+)
+from sharelog.exchange._encryption import MAGIC, encrypt_file_bytes
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import Exchange, ReturnFile
 from sharelog.retention import apply_retention
 from sharelog.settings import Settings
 
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, fresh_settings
+from ..exchange._world import (
+    AGREEMENT,
+    PURPOSE,
+    TEST_KEY,
+    PreparedWorld,
+    build_world,
+    engine_of,
+    fresh_settings,
+)
 
 runner = CliRunner(env={"COLUMNS": "200"})
 RECEIVED = datetime(2019, 3, 10, 10, 0, tzinfo=UTC)  # long past: the agreement's retention has run out since
@@ -54,17 +70,19 @@ def encrypted(world: PreparedWorld, key_file: Path, tmp_path: Path) -> Settings:
 
 def _exchange_with_review(settings: Settings, world: PreparedWorld) -> str:
     """Run the months until one leaves at least two requests in the review band; its reference."""
-    for month in sorted(world.batches):
-        result = run_exchange(
-            settings,
-            agreement_id=AGREEMENT,
-            purpose=PURPOSE,
-            batch=world.batches[month],
-            month=month,
-            now=RECEIVED.replace(month=int(month[5:])),
-        )
-        if result.counts["review"] >= 2:
-            return result.reference
+    with engine_of(settings) as engine:
+        for month in sorted(world.batches):
+            result = run_exchange(
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=PURPOSE,
+                batch=world.batches[month],
+                month=month,
+                now=RECEIVED.replace(month=int(month[5:])),
+            )
+            if result.counts["review"] >= 2:
+                return result.reference
     pytest.skip("no exchange with two review items in this world")
 
 
@@ -118,9 +136,15 @@ def test_decrypted_files_are_the_plain_ones(
 ) -> None:
     plain_settings = fresh_settings(world, tmp_path / "plain")
     for settings in (encrypted, plain_settings):
-        run_exchange(
-            settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches["2019-02"], month="2019-02"
-        )
+        with engine_of(settings) as engine:
+            run_exchange(
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=PURPOSE,
+                batch=world.batches["2019-02"],
+                month="2019-02",
+            )
     [(encrypted_path, _)] = _return_files(encrypted)
     [(plain_path, _)] = _return_files(plain_settings)
     plain = (plain_settings.data_dir / plain_path).read_bytes()
@@ -154,9 +178,15 @@ def test_decrypted_files_are_the_plain_ones(
 def test_a_wrong_key_a_missing_key_and_a_changed_file_are_clear_errors(
     world: PreparedWorld, encrypted: Settings, tmp_path: Path
 ) -> None:
-    run_exchange(
-        encrypted, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches["2019-01"], month="2019-01"
-    )
+    with engine_of(encrypted) as engine:
+        run_exchange(
+            encrypted,
+            engine=engine,
+            agreement_id=AGREEMENT,
+            purpose=PURPOSE,
+            batch=world.batches["2019-01"],
+            month="2019-01",
+        )
     [(path, _)] = _return_files(encrypted)
     on_disk = encrypted.data_dir / path
     other = tmp_path / "other.key"
@@ -194,20 +224,20 @@ def test_review_reads_the_encrypted_review_file_and_writes_an_encrypted_suppleme
     world: PreparedWorld, encrypted: Settings
 ) -> None:
     reference = _exchange_with_review(encrypted, world)
-    engine = create_ledger_engine(encrypted.ledger_url())
-    with ledger_session(engine) as session:
-        queue = review_queue(session, exchange=reference)
-        opened = review_case(session, encrypted, exchange=reference, request_ref=queue[0].request_ref)
-    engine.dispose()
-    assert opened.request and opened.candidate  # decrypted for the reviewer
-    for index, case in enumerate(queue):
-        decide(
-            encrypted,
-            exchange=reference,
-            request_ref=case.request_ref,
-            accept=index == 0,
-            decided_by="Reviewer",
-        )
+    with engine_of(encrypted) as engine:
+        with ledger_session(engine) as session:
+            queue = review_queue(session, exchange=reference)
+            opened = review_case(session, encrypted, exchange=reference, request_ref=queue[0].request_ref)
+        assert opened.request and opened.candidate  # decrypted for the reviewer
+        for index, case in enumerate(queue):
+            decide(
+                encrypted,
+                engine=engine,
+                exchange=reference,
+                request_ref=case.request_ref,
+                accept=index == 0,
+                decided_by="Reviewer",
+            )
     review = encrypted.review_path() / f"{reference}.json.enc"
     assert not review.exists()
     supplementary = encrypted.returns_path() / f"{reference}.supplementary.csv.enc"
@@ -232,15 +262,21 @@ def test_a_review_file_written_before_encryption_was_switched_on_is_still_read(
     reference = _exchange_with_review(plain, world)
     assert (plain.review_path() / f"{reference}.json").is_file()
     now_encrypting = plain.model_copy(update={"return_file_key_file": key_file})
-    engine = create_ledger_engine(plain.ledger_url())
-    with ledger_session(engine) as session:
-        queue = review_queue(session, exchange=reference)
-        assert review_case(
-            session, now_encrypting, exchange=reference, request_ref=queue[0].request_ref
-        ).request
-    engine.dispose()
-    for case in queue:
-        decide(now_encrypting, exchange=reference, request_ref=case.request_ref, accept=True, decided_by="R")
+    with engine_of(plain) as engine:
+        with ledger_session(engine) as session:
+            queue = review_queue(session, exchange=reference)
+            assert review_case(
+                session, now_encrypting, exchange=reference, request_ref=queue[0].request_ref
+            ).request
+        for case in queue:
+            decide(
+                now_encrypting,
+                engine=engine,
+                exchange=reference,
+                request_ref=case.request_ref,
+                accept=True,
+                decided_by="R",
+            )
     assert not (plain.review_path() / f"{reference}.json").exists()
     assert (plain.returns_path() / f"{reference}.supplementary.csv.enc").is_file()
 
@@ -250,7 +286,8 @@ def test_retention_deletes_encrypted_files_and_finds_their_checksums(
 ) -> None:
     reference = _exchange_with_review(encrypted, world)
     files = _return_files(encrypted)
-    result = apply_retention(encrypted)
+    with engine_of(encrypted) as engine:
+        result = apply_retention(encrypted, engine=engine)
     deleted = {f.path: f for f in result.files}
     for path, _checksum in files:
         assert deleted[path].found and deleted[path].checksum_matched is True
@@ -328,8 +365,11 @@ def test_key_files_are_private_well_formed_and_never_overwritten(tmp_path: Path)
     settings = Settings(
         data_dir=tmp_path / "data", holder_key=TEST_KEY, return_file_key_file=tmp_path / "missing.key"
     )
-    with pytest.raises(InputError, match="SHARELOG_RETURN_FILE_KEY_FILE: cannot read"):
-        run_exchange(settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=path)
+    with (
+        engine_of(settings) as engine,
+        pytest.raises(InputError, match="SHARELOG_RETURN_FILE_KEY_FILE: cannot read"),
+    ):
+        run_exchange(settings, engine=engine, agreement_id=AGREEMENT, purpose=PURPOSE, batch=path)
 
 
 def test_every_file_has_its_own_nonce() -> None:

@@ -16,7 +16,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
 from sharelog.ledger.models import Disclosure, Exchange
 from sharelog.settings import Settings
 
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world
+from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, engine_of
 from ._ledgers import Ledgers, Template
 
 MONTHS = ("2019-01", "2019-02", "2019-03")
@@ -83,13 +83,20 @@ def history_template(ledgers: Ledgers, world: World, folder: Path) -> Template:
         holder_key=TEST_KEY,
         actor="reliability-history",
     )
-    for number, (month, batch) in enumerate(world.history_batches):
-        returned = datetime.fromisoformat(f"{month}-05T10:00:00").replace(tzinfo=UTC) + timedelta(
-            hours=number
-        )
-        run_exchange(
-            settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=batch, month=month, now=returned
-        )
+    with engine_of(settings) as engine:
+        for number, (month, batch) in enumerate(world.history_batches):
+            returned = datetime.fromisoformat(f"{month}-05T10:00:00").replace(tzinfo=UTC) + timedelta(
+                hours=number
+            )
+            run_exchange(
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=PURPOSE,
+                batch=batch,
+                month=month,
+                now=returned,
+            )
     return template
 
 

@@ -14,14 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sharelog.exchange import ExchangeResult, recover_exchange_files, run_exchange
-from sharelog.exchange._returns import files_in_flight
-from sharelog.exchange._review import decide
+from sharelog.exchange import ExchangeResult, decide, files_in_flight, recover_exchange_files, run_exchange
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
 from sharelog.ledger.models import AuditEvent, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY
+from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, engine_of
 from ._history import World
 from ._invariants import sha256_of
 
@@ -67,9 +65,15 @@ def _second_run_at(point: str, settings: Settings, seen: list[tuple[int, int]]) 
 
 
 def _run(settings: Settings, world: World) -> ExchangeResult:
-    return run_exchange(
-        settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batch, month=world.month
-    )
+    with engine_of(settings) as engine:
+        return run_exchange(
+            settings,
+            engine=engine,
+            agreement_id=AGREEMENT,
+            purpose=PURPOSE,
+            batch=world.batch,
+            month=world.month,
+        )
 
 
 def test_a_second_runs_recovery_leaves_an_exchanges_files_in_flight_alone(
@@ -101,7 +105,14 @@ def test_a_second_runs_recovery_leaves_a_completing_reviews_files_alone(
         "sharelog.exchange._review.crash_point", _second_run_at("review-after-commit", settings, seen)
     )
     for request_ref in items:
-        decide(settings, exchange=reference, request_ref=request_ref, accept=True, decided_by="A. Reviewer")
+        decide(
+            settings,
+            engine=engine,
+            exchange=reference,
+            request_ref=request_ref,
+            accept=True,
+            decided_by="A. Reviewer",
+        )
     with ledger_session(engine) as session:
         supplementary = session.execute(
             select(ReturnFile).where(ReturnFile.kind == "supplementary")

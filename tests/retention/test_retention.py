@@ -87,13 +87,13 @@ def _deleted(files: Files) -> dict[str, bool]:
 
 
 def test_on_the_last_day_nothing_is_due(files: Files) -> None:
-    result = apply_retention(files.settings, today=LAST_DAY)
+    result = apply_retention(files.settings, engine=files.engine, today=LAST_DAY)
     assert result.files == () and result.refused == ()
     assert files.old_return.is_file() and files.old_review.is_file()
 
 
 def test_a_dry_run_lists_what_would_go_and_changes_nothing(files: Files) -> None:
-    result = apply_retention(files.settings, today=DAY_AFTER, dry_run=True)
+    result = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER, dry_run=True)
     assert [(f.kind, f.path, f.found, f.recorded) for f in result.files] == [
         ("main", f"returns/{OLD}.csv", True, False),
         ("review", f"review/{OLD}.json", True, False),
@@ -106,7 +106,7 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(files: Files) -> None
 
 def test_apply_deletes_records_and_keeps_the_rows(files: Files) -> None:
     later = DAY_AFTER + timedelta(days=5)  # the supplementary file's day has come too
-    result = apply_retention(files.settings, today=later)
+    result = apply_retention(files.settings, engine=files.engine, today=later)
     assert [(f.kind, f.found, f.checksum_matched, f.recorded) for f in result.files] == [
         ("main", True, True, True),
         ("supplementary", True, True, True),
@@ -144,10 +144,10 @@ def test_apply_deletes_records_and_keeps_the_rows(files: Files) -> None:
 
 
 def test_a_rerun_finds_nothing_more_to_do(files: Files) -> None:
-    apply_retention(files.settings, today=DAY_AFTER)
+    apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)
     with ledger_session(files.engine) as session:
         events = audit_count(session)
-    again = apply_retention(files.settings, today=DAY_AFTER)
+    again = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)
     assert again.files == ()
     with ledger_session(files.engine) as session:
         assert audit_count(session) == events
@@ -161,40 +161,40 @@ def test_a_crash_between_deleting_and_recording_is_finished_by_the_next_run(
 
     monkeypatch.setattr("sharelog.retention._apply._record_return_file", crash)
     with pytest.raises(RuntimeError):
-        apply_retention(files.settings, today=DAY_AFTER)
+        apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)
     assert not files.old_return.exists()  # deleted ...
     assert not _deleted(files)[f"returns/{OLD}.csv"]  # ... but not yet recorded: the ledger under-claims
     monkeypatch.undo()
     monkeypatch.setattr("sharelog.retention._apply._record_review_file", crash)
     with pytest.raises(RuntimeError):
-        apply_retention(files.settings, today=DAY_AFTER)
+        apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)
     assert not files.old_review.exists()
     monkeypatch.undo()
-    dry = apply_retention(files.settings, today=DAY_AFTER, dry_run=True)
+    dry = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER, dry_run=True)
     assert [(f.kind, f.found) for f in dry.files] == [
         ("review", False)
     ]  # the return file was recorded in run 2
-    finished = apply_retention(files.settings, today=DAY_AFTER)
+    finished = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)
     assert [(f.kind, f.found, f.recorded) for f in finished.files] == [("review", False, True)]
     with ledger_session(files.engine) as session:
         [main] = audit_details(session, "return-file-deleted")
         [review] = audit_details(session, "review-file-deleted")
     assert main["found"] is False and main["checksum_matched"] is None
     assert review["found"] is False and review["sha256"] is None
-    assert apply_retention(files.settings, today=DAY_AFTER).files == ()
+    assert apply_retention(files.settings, engine=files.engine, today=DAY_AFTER).files == ()
 
 
 def test_a_partial_copy_left_by_a_crashed_exchange_goes_too(files: Files) -> None:
     partial = files.old_return.with_name(f".{files.old_return.name}.partial")
     files.old_return.rename(partial)
-    [main, _] = apply_retention(files.settings, today=DAY_AFTER).files
+    [main, _] = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER).files
     assert (main.found, main.checksum_matched) == (True, True)
     assert not partial.exists()
 
 
 def test_a_changed_file_is_deleted_and_the_mismatch_recorded(files: Files) -> None:
     files.old_return.write_bytes(b"request_id\nsomething else\n")
-    [main, _] = apply_retention(files.settings, today=DAY_AFTER).files
+    [main, _] = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER).files
     assert (main.found, main.checksum_matched) == (True, False)
 
 
@@ -204,7 +204,7 @@ def test_a_ledger_path_outside_the_data_folder_is_never_followed(files: Files, t
     with ledger_session(files.engine) as session:
         row = session.execute(select(ReturnFile).where(ReturnFile.path == f"returns/{OLD}.csv")).scalar_one()
         row.path = "../precious.csv"
-    result = apply_retention(files.settings, today=DAY_AFTER)
+    result = apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)
     assert result.refused == ("../precious.csv",)
     assert outside.read_text(encoding="utf-8") == "keep me"
 
@@ -212,8 +212,8 @@ def test_a_ledger_path_outside_the_data_folder_is_never_followed(files: Files, t
 def test_a_future_day_is_for_dry_runs_only(files: Files) -> None:
     future = date.today() + timedelta(days=1)
     with pytest.raises(InputError, match="--today: a date after today is allowed only with --dry-run"):
-        apply_retention(files.settings, today=future)
-    assert len(apply_retention(files.settings, today=future, dry_run=True).files) == 4
+        apply_retention(files.settings, engine=files.engine, today=future)
+    assert len(apply_retention(files.settings, engine=files.engine, today=future, dry_run=True).files) == 4
 
 
 def test_the_command_dry_run_then_apply(files: Files) -> None:

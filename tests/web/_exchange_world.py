@@ -15,10 +15,10 @@ import pytest
 
 from sharelog.accounts import add_user
 from sharelog.exchange import run_exchange
-from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.ledger import ledger_session
 from sharelog.settings import Settings
 
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, build_world, fresh_settings
+from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, build_world, engine_of, fresh_settings
 from .conftest import ACCOUNTS, PASSWORD
 
 __all__ = ["AGREEMENT", "PURPOSE", "ExchangeWorld", "exchange_world", "world_settings"]
@@ -50,27 +50,31 @@ def _build(folder: Path) -> ExchangeWorld:
     (folder / "world").mkdir()
     world = build_world(folder / "world", pupils=2_000, requests=300, seed=12)
     settings = fresh_settings(world, folder / "template")
-    for month in sorted(world.batches):
-        result = run_exchange(
-            settings, agreement_id=AGREEMENT, purpose=PURPOSE, batch=world.batches[month], month=month
-        )
-        if result.counts["review"] >= 2:
-            break
-    else:
-        pytest.skip("no month of this synthetic world has two requests in the review band")
-    engine = create_ledger_engine(settings.ledger_url())
-    with ledger_session(engine) as session:
-        for username, (role, organisation) in ACCOUNTS.items():
-            add_user(
-                session,
-                username=username,
-                display_name=username.title(),
-                organisation_id=organisation,
-                role=role,
-                password=PASSWORD,
-                actor="test",
+    with engine_of(settings) as engine:
+        for month in sorted(world.batches):
+            result = run_exchange(
+                settings,
+                engine=engine,
+                agreement_id=AGREEMENT,
+                purpose=PURPOSE,
+                batch=world.batches[month],
+                month=month,
             )
-    engine.dispose()
+            if result.counts["review"] >= 2:
+                break
+        else:
+            pytest.skip("no month of this synthetic world has two requests in the review band")
+        with ledger_session(engine) as session:
+            for username, (role, organisation) in ACCOUNTS.items():
+                add_user(
+                    session,
+                    username=username,
+                    display_name=username.title(),
+                    organisation_id=organisation,
+                    role=role,
+                    password=PASSWORD,
+                    actor="test",
+                )
     others = {m: path for m, path in world.batches.items() if m != result.month}
     return ExchangeWorld(
         data=settings.data_dir,

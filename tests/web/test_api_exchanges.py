@@ -186,6 +186,18 @@ def test_the_same_batch_twice_is_a_conflict_unless_a_rerun(api, settings, world)
     assert rerun.status_code == 201 and rerun.json()["rerun_of"]
 
 
+def test_a_batch_runs_on_the_apps_one_engine(api, settings, world, monkeypatch):
+    """Running a batch uses the app's engine, within its budget of connections: no engine is built for it."""
+    month, batch = sorted(world.batches.items())[-1]
+    operator = _token(settings, "operator")
+
+    def no_new_engine(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a ledger engine was built for a request")
+
+    monkeypatch.setattr("sharelog.ledger.database.create_engine", no_new_engine)
+    assert _submit(api, operator, batch, month=month).status_code == 201
+
+
 def test_a_batch_the_agreement_refuses_is_a_422_listing_the_problems(api, settings, world, tmp_path):
     month, batch = sorted(world.batches.items())[-1]
     assert month == "2019-03"

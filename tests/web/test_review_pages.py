@@ -163,6 +163,27 @@ def test_a_decided_case_cannot_be_decided_again(browser, settings, world):
     assert again.status_code == 409
 
 
+def test_decisions_run_on_the_apps_one_engine(browser, settings, world, monkeypatch):
+    """Deciding (and completing the exchange) uses the app's engine, within its budget of connections: no engine
+    is built for a request."""
+    items = _review_file(settings, world)["items"]
+    sign_in(browser, "reviewer")
+    tokens = {
+        item["request_id"]: page_csrf(browser.get(f"/review/{world.reference}/{item['request_id']}").text)
+        for item in items
+    }
+
+    def no_new_engine(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a ledger engine was built for a request")
+
+    monkeypatch.setattr("sharelog.ledger.database.create_engine", no_new_engine)
+    for request_ref, token in tokens.items():
+        url = f"/review/{world.reference}/{request_ref}"
+        assert browser.post(url, data={"csrf_token": token, "decision": "reject"}).status_code == 303
+    assert _queue(browser, world.reference) == []
+    assert not (settings.review_path() / f"{world.reference}.json").exists()
+
+
 def test_a_reviewer_of_another_holder_opens_nothing(browser, settings, world):
     add_outsider(settings, username="elsewhere", role="holder_reviewer", kind="holder")
     request_ref = _review_file(settings, world)["items"][0]["request_id"]

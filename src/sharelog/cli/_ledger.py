@@ -1,14 +1,33 @@
-"""Opening the ledger for one command: checked to be at the current revision, one transaction, then closed."""
+"""Opening the ledger for one command: checked to be at the current revision, one engine, then closed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sharelog.ledger import create_ledger_engine, ledger_session, require_current
 from sharelog.settings import Settings
+
+
+@contextmanager
+def ledger_engine(settings: Settings) -> Iterator[Engine]:
+    """The settings' ledger engine, checked to be at the current revision, disposed of when the block ends.
+
+    For a service that commits in steps of its own (an exchange run, a review decision, retention): it takes the
+    engine, never builds one.
+
+    Raises:
+        LedgerError: the ledger is missing, unreachable or not at the current revision.
+    """
+    engine = create_ledger_engine(settings.ledger_url())
+    try:
+        require_current(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @contextmanager
@@ -18,10 +37,5 @@ def ledger_transaction(settings: Settings) -> Iterator[Session]:
     Raises:
         LedgerError: the ledger is missing, unreachable or not at the current revision.
     """
-    engine = create_ledger_engine(settings.ledger_url())
-    try:
-        require_current(engine)
-        with ledger_session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
+    with ledger_engine(settings) as engine, ledger_session(engine) as session:
+        yield session

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sharelog.cli._context import console, progress_bars, settings_of
+from sharelog.cli._ledger import ledger_engine
 from sharelog.errors import InputError
 from sharelog.exchange import (
     decrypt_file_bytes,
@@ -57,9 +58,11 @@ def run_command(
     Example: sharelog exchange run --agreement ho-dfe-2019-update --purpose reestablish-contact
     --batch requests-2019-03.csv --month 2019-03
     """
-    with progress_bars({"matching": "Matching"}) as progress:
+    settings = settings_of(ctx)
+    with ledger_engine(settings) as engine, progress_bars({"matching": "Matching"}) as progress:
         result = run_exchange(
-            settings_of(ctx),
+            settings,
+            engine=engine,
             agreement_id=agreement,
             purpose=purpose,
             batch=batch,

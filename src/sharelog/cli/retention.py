@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from sharelog.cli._context import console, settings_of
+from sharelog.cli._ledger import ledger_engine
 from sharelog.retention import ExpiredFile, apply_retention
 
 app = typer.Typer(
@@ -59,7 +60,11 @@ def apply_command(
         datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="Judge retention as of this day.")
     ] = None,
 ) -> None:
-    result = apply_retention(settings_of(ctx), today=today.date() if today else None, dry_run=dry_run)
+    settings = settings_of(ctx)
+    with ledger_engine(settings) as engine:
+        result = apply_retention(
+            settings, engine=engine, today=today.date() if today else None, dry_run=dry_run
+        )
     out = console()
     for path in result.refused:
         out.print(f"Warning: the ledger names a return file outside the data folder; left alone: {path}")

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sharelog.cli._context import console, settings_of
-from sharelog.exchange._review import decide, review_case, review_queue
-from sharelog.ledger import create_ledger_engine, ledger_session, require_current
+from sharelog.cli._ledger import ledger_engine, ledger_transaction
+from sharelog.exchange import decide, review_case, review_queue
 
 app = typer.Typer(
     help=(
@@ -40,12 +40,8 @@ def list_command(
 
     Example: sharelog review list --exchange EX-2019-03-1a2b3c4d
     """
-    settings = settings_of(ctx)
-    engine = create_ledger_engine(settings.ledger_url())
-    require_current(engine)
-    with ledger_session(engine) as session:
+    with ledger_transaction(settings_of(ctx)) as session:
         queue = review_queue(session, exchange=exchange)
-    engine.dispose()
     out = console()
     if not queue:
         out.print("Nothing to review.")
@@ -67,11 +63,8 @@ def show_command(ctx: typer.Context, exchange: ExchangeArg, request: RequestArg)
     Example: sharelog review show EX-2019-03-1a2b3c4d HO-2019-03-00042
     """
     settings = settings_of(ctx)
-    engine = create_ledger_engine(settings.ledger_url())
-    require_current(engine)
-    with ledger_session(engine) as session:
+    with ledger_transaction(settings) as session:
         case = review_case(session, settings, exchange=exchange, request_ref=request)
-    engine.dispose()
     out = console()
     # markup=False and Text: the batch's values are shown as written, never read as rich markup
     out.print(
@@ -95,14 +88,16 @@ def _decide(
     ctx: typer.Context, exchange: str, request: str, *, accept: bool, by: str | None, note: str | None
 ) -> None:
     settings = settings_of(ctx)
-    result = decide(
-        settings,
-        exchange=exchange,
-        request_ref=request,
-        accept=accept,
-        decided_by=by or settings.actor,
-        note=note,
-    )
+    with ledger_engine(settings) as engine:
+        result = decide(
+            settings,
+            engine=engine,
+            exchange=exchange,
+            request_ref=request,
+            accept=accept,
+            decided_by=by or settings.actor,
+            note=note,
+        )
     out = console()
     out.print(
         f"{exchange} / {request}: {result.decision}. {result.remaining} left to decide in {exchange}.",

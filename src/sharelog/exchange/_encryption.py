@@ -1,7 +1,8 @@
-"""Exchange files encrypted at rest: return files and review files, when ``return_file_key_file`` is set.
+"""Exchange files encrypted at rest (return files and review files, when ``return_file_key_file`` is set): the
+cipher, the layout of an encrypted file, and the keys.
 
 They are encrypted in memory and only the encrypted bytes are written (as partial files, like plain ones: see
-:mod:`._returns`), so the plain bytes never touch the disk. The checksum the ledger records is that of the bytes
+:mod:`._files`), so the plain bytes never touch the disk. The checksum the ledger records is that of the bytes
 on disk — the encrypted ones — which is what retention and recovery read back.
 
 An encrypted file has ``.enc`` after its usual name (``returns/EX-2019-03-1a2b3c4d.csv.enc``) and this layout:
@@ -22,45 +23,29 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
-import json
 import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sharelog.errors import Conflict, InputError
-from sharelog.exchange._returns import file_checksum, partial_path, write_partial_csv, write_partial_json
-from sharelog.linkage import write_csv_rows
-from sharelog.private_files import private_dir, write_private_bytes
 from sharelog.settings import Settings
 
 __all__ = [
-    "ENCRYPTED_SUFFIX",
     "decrypt_file_bytes",
     "encrypt_file_bytes",
-    "exchange_file_path",
     "file_key",
     "file_key_id",
     "generate_file_key",
     "is_encrypted",
-    "plain_name",
-    "read_exchange_file",
     "read_file_key",
-    "read_return_file",
-    "review_file_path",
-    "write_exchange_csv",
-    "write_exchange_json",
     "write_new_private_file",
 ]
 
 MAGIC = b"sharelog-encrypted-v1\n"
-ENCRYPTED_SUFFIX = ".enc"
 KEY_BYTES = 32
 KEY_ID_BYTES = 8
 NONCE_BYTES = 12
@@ -151,12 +136,6 @@ def is_encrypted(data: bytes) -> bool:
     return data.startswith(MAGIC)
 
 
-def plain_name(path: Path | str) -> str:
-    """The file's name without ``.enc``: what it is called once decrypted."""
-    name = Path(path).name
-    return name[: -len(ENCRYPTED_SUFFIX)] if name.endswith(ENCRYPTED_SUFFIX) else name
-
-
 def encrypt_file_bytes(plain: bytes, *, key: bytes) -> bytes:
     """``plain`` encrypted under ``key`` with a fresh nonce, in the layout this module describes."""
     header = MAGIC + hashlib.sha256(key).digest()[:KEY_ID_BYTES] + secrets.token_bytes(NONCE_BYTES)
@@ -179,74 +158,3 @@ def decrypt_file_bytes(data: bytes, *, key: bytes, name: str) -> bytes:
         return AESGCM(key).decrypt(header[-NONCE_BYTES:], data[_HEADER:], header)
     except InvalidTag:
         raise InputError(f"{name}: cannot be decrypted: the file was changed or damaged") from None
-
-
-def read_exchange_file(settings: Settings, path: Path) -> bytes:
-    """The plain bytes of a return file or review file: decrypted when it is encrypted, as it is otherwise.
-
-    Whether a file is encrypted is read from the file itself, so files written before encryption was switched
-    on (or after it was switched off) stay readable.
-
-    Raises:
-        InputError: the file cannot be read, or it is encrypted and no key, or another key, is configured.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path.name}: cannot read the file ({error.strerror})") from None
-    if not is_encrypted(data):
-        return data
-    key = file_key(settings)
-    if key is None:
-        raise InputError(f"{path.name} is encrypted: set {KEY_SETTING} to the key it was encrypted with")
-    return decrypt_file_bytes(data, key=key, name=path.name)
-
-
-def read_return_file(settings: Settings, path: Path) -> bytes:
-    """A return file's plain bytes, to hand to an entitled reader (the API's download): decrypted with the
-    configured key when the file is encrypted at rest. Serve them as :func:`plain_name` (without ``.enc``).
-
-    Raises:
-        InputError: the file cannot be read, or it is encrypted and no key, or another key, is configured.
-    """
-    return read_exchange_file(settings, path)
-
-
-def exchange_file_path(folder: Path, name: str, *, key: bytes | None) -> Path:
-    """Where an exchange file called ``name`` goes: with ``.enc`` added when it is to be encrypted."""
-    return folder / (name + ENCRYPTED_SUFFIX if key is not None else name)
-
-
-def review_file_path(review_dir: Path, reference: str) -> Path:
-    """An exchange's review file, encrypted or not: the one on disk (or waiting as a partial), else the plain
-    name. Encryption may have been switched on or off since the exchange ran, so both names are looked for."""
-    plain = review_dir / f"{reference}.json"
-    for candidate in (plain.with_name(plain.name + ENCRYPTED_SUFFIX), plain):
-        if candidate.is_file() or partial_path(candidate).is_file():
-            return candidate
-    return plain
-
-
-def _write_partial_bytes(data: bytes, final: Path) -> Path:
-    private_dir(final.parent)
-    return write_private_bytes(partial_path(final), data)
-
-
-def write_exchange_csv(table: pa.Table, final: Path, *, key: bytes | None) -> tuple[Path, str]:
-    """Write ``table`` as CSV to the partial path of ``final`` — encrypted in memory first when there is a key —
-    and return the partial with the checksum of its bytes on disk."""
-    if key is None:
-        return write_partial_csv(table, final)
-    text = io.StringIO(newline="")
-    write_csv_rows(table, text)
-    partial = _write_partial_bytes(encrypt_file_bytes(text.getvalue().encode("utf-8"), key=key), final)
-    return partial, file_checksum(partial)
-
-
-def write_exchange_json(document: Any, final: Path, *, key: bytes | None) -> Path:
-    """Write ``document`` as JSON to the partial path of ``final``, encrypted in memory first when there is a
-    key (the same JSON as a plain review file)."""
-    if key is None:
-        return write_partial_json(document, final)
-    text = json.dumps(document, ensure_ascii=False, indent=1, default=str)
-    return _write_partial_bytes(encrypt_file_bytes(text.encode("utf-8"), key=key), final)

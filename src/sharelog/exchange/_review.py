@@ -14,23 +14,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from sharelog.errors import Conflict, InputError, NotFound
-from sharelog.exchange._encryption import (
+from sharelog.exchange._encryption import file_key
+from sharelog.exchange._events import ReviewCompleted, ReviewDecided, ReviewFileDeleted
+from sharelog.exchange._files import (
+    crash_point,
     exchange_file_path,
-    file_key,
+    file_checksum,
+    files_in_flight,
     read_exchange_file,
     review_file_path,
     write_exchange_csv,
 )
-from sharelog.exchange._events import ReviewCompleted, ReviewDecided, ReviewFileDeleted
-from sharelog.exchange._returns import crash_point, file_checksum, files_in_flight
-from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
+from sharelog.ledger import append_audit_event, ledger_session
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReturnFile, ReviewItem
+from sharelog.linkage import register_rows
 from sharelog.settings import Settings
 
 __all__ = ["ReviewCase", "ReviewDecision", "decide", "decide_review", "review_case", "review_queue"]
@@ -116,23 +118,6 @@ def _review_file(settings: Settings, reference: str) -> dict[str, Any]:
     return document
 
 
-def _register_rows(
-    settings: Settings, pupil_ids: list[str], columns: list[str] | None = None
-) -> dict[str, dict[str, Any]]:
-    """Rows of the prepared register for these pupils (all columns, or the ones asked for)."""
-    source = settings.register_path() / "register.parquet"
-    if not source.is_file():
-        raise InputError("no prepared register (run `sharelog register prepare`)")
-    with duckdb.connect() as con:
-        con.register("wanted", pa.table({"pupil_id": pupil_ids}))
-        selected = "*" if columns is None else ", ".join(f'"{c}"' for c in ["pupil_id", *columns])
-        cursor = con.execute(
-            f"SELECT {selected} FROM read_parquet('{source}') WHERE pupil_id IN (SELECT pupil_id FROM wanted)"
-        )
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-
-
 def review_case(
     session: Session, settings: Settings, *, exchange: str, request_ref: str, holder: str | None = None
 ) -> ReviewCase:
@@ -156,7 +141,7 @@ def review_case(
     )
     if entry is None:
         raise InputError(f"the review file of {exchange} has no entry for this request")
-    candidate = _register_rows(settings, [entry["pupil_id"]]).get(entry["pupil_id"])
+    candidate = register_rows(settings.register_path(), [entry["pupil_id"]]).get(entry["pupil_id"])
     return ReviewCase(
         exchange=exchange,
         request_ref=request_ref,
@@ -242,7 +227,9 @@ def _complete(
     document = record.agreement.document
     entries = {e["request_id"]: e for e in _review_file(settings, record.reference)["items"]}
     fields = list(document["return_fields"])
-    registered = _register_rows(settings, [entries[i.request_ref]["pupil_id"] for i in accepted])
+    registered = register_rows(
+        settings.register_path(), [entries[i.request_ref]["pupil_id"] for i in accepted]
+    )
     available = [f for f in fields if all(f in row for row in registered.values())]
     rows = [
         {
@@ -340,6 +327,7 @@ def _finish_and_record(engine: Engine, settings: Settings, result: ReviewDecisio
 def decide(
     settings: Settings,
     *,
+    engine: Engine,
     exchange: str,
     request_ref: str,
     accept: bool,
@@ -350,29 +338,25 @@ def decide(
 ) -> ReviewDecision:
     """Decide one review item in its own transaction, then put the exchange's files in order.
 
+    ``engine``: the ledger's (the caller's one engine: the decision and the review file's deletion commit apart).
     ``holder``: only an item of an exchange whose register this organisation holds (else not found).
 
     The ledger commits first; a crash before the files move is completed by the next exchange run (see
     :func:`sharelog.exchange.recover_exchange_files`).
     """
-    engine = create_ledger_engine(settings.ledger_url())
-    try:
-        require_current(engine)
-        with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
-            with ledger_session(engine) as session:
-                result = decide_review(
-                    session,
-                    settings,
-                    exchange=exchange,
-                    request_ref=request_ref,
-                    accept=accept,
-                    decided_by=decided_by,
-                    note=note,
-                    now=now,
-                    holder=holder,
-                )
-            crash_point("review-after-commit")
-            _finish_and_record(engine, settings, result, actor=decided_by)
-        return result
-    finally:
-        engine.dispose()
+    with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
+        with ledger_session(engine) as session:
+            result = decide_review(
+                session,
+                settings,
+                exchange=exchange,
+                request_ref=request_ref,
+                accept=accept,
+                decided_by=decided_by,
+                note=note,
+                now=now,
+                holder=holder,
+            )
+        crash_point("review-after-commit")
+        _finish_and_record(engine, settings, result, actor=decided_by)
+    return result

@@ -1,6 +1,6 @@
 """Running an exchange: a batch under an agreement → validated, matched, a minimal return, and the ledger.
 
-All or nothing: the ledger rows and the return file appear together or not at all (see :mod:`._returns`).
+All or nothing: the ledger rows and the return file appear together or not at all (see :mod:`._files`).
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import pyarrow as pa
 import splink
@@ -21,21 +21,19 @@ from sqlalchemy.orm import Session
 from sharelog.agreements import Agreement, agreement_in_force
 from sharelog.errors import AccessDenied, Conflict, InputError, Problem, ValidationFailed
 from sharelog.exchange._checks import batch_problems, id_form_problems, thresholds_for
-from sharelog.exchange._encryption import (
+from sharelog.exchange._encryption import file_key
+from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
+from sharelog.exchange._files import (
+    crash_point,
     exchange_file_path,
-    file_key,
+    file_checksum,
+    files_in_flight,
     write_exchange_csv,
     write_exchange_json,
 )
-from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
-from sharelog.exchange._returns import (
-    crash_point,
-    file_checksum,
-    files_in_flight,
-    recover_exchange_files,
-)
+from sharelog.exchange._recovery import recover_exchange_files
 from sharelog.exchange._subjects import subject_key
-from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
+from sharelog.ledger import append_audit_event, ledger_session
 from sharelog.ledger.agreement_records import record_agreement
 from sharelog.ledger.models import (
     AgreementVersion,
@@ -45,7 +43,14 @@ from sharelog.ledger.models import (
     ReturnFile,
     ReviewItem,
 )
-from sharelog.linkage import InputLimits, MatchingSession, Thresholds, load_model
+from sharelog.linkage import (
+    InputLimits,
+    MatchingSession,
+    RequestDecision,
+    ReviewRow,
+    Thresholds,
+    prepared_model,
+)
 from sharelog.settings import Settings
 
 __all__ = ["ExchangeResult", "month_start", "run_exchange"]
@@ -122,6 +127,7 @@ class _Batch:
     """One batch on its way through an exchange: what it is and what it runs under."""
 
     settings: Settings
+    engine: Engine
     agreement: Agreement
     agreement_pk: int
     purpose: str
@@ -139,12 +145,14 @@ class _Matched:
     """What matching produced: the return rows (with pupil ids), the review band and every decision."""
 
     returned: pa.Table
-    review: list[dict[str, Any]]
-    decisions: list[tuple[Any, ...]]
+    review: list[ReviewRow]
+    decisions: list[RequestDecision]
     model_checksum: str
 
     def counts(self) -> dict[str, int]:
-        return {d: sum(1 for row in self.decisions if row[1] == d) for d in ("match", "review", "no_match")}
+        return {
+            d: sum(1 for row in self.decisions if row.decision == d) for d in ("match", "review", "no_match")
+        }
 
 
 def _new_reference(month: str) -> str:
@@ -153,45 +161,42 @@ def _new_reference(month: str) -> str:
 
 def _reject(batch: _Batch, *, rows: int, problems: list[Problem]) -> NoReturn:
     """Record a refused batch — counts and where the problems are, no request data — then raise."""
-    engine = create_ledger_engine(batch.settings.ledger_url())
-    try:
-        with ledger_session(engine) as session:
-            reference = _new_reference(batch.month)
-            problem_rows = {p.row for p in problems if p.row is not None}
-            session.add(
-                Exchange(
-                    reference=reference,
-                    agreement_pk=batch.agreement_pk,
-                    purpose_code=batch.purpose,
-                    month=batch.month,
-                    state="rejected",
-                    input_checksum=batch.checksum,
-                    n_received=rows,
-                    n_invalid=len(problem_rows),
-                    submitted_by=batch.settings.actor,
-                    rejection=f"{len(problems)} problem(s); first: {problems[0]}",
-                    received_at=batch.now,
-                    completed_at=batch.now,
-                )
+    with ledger_session(batch.engine) as session:
+        reference = _new_reference(batch.month)
+        problem_rows = {p.row for p in problems if p.row is not None}
+        session.add(
+            Exchange(
+                reference=reference,
+                agreement_pk=batch.agreement_pk,
+                purpose_code=batch.purpose,
+                month=batch.month,
+                state="rejected",
+                input_checksum=batch.checksum,
+                n_received=rows,
+                n_invalid=len(problem_rows),
+                submitted_by=batch.settings.actor,
+                rejection=f"{len(problems)} problem(s); first: {problems[0]}",
+                received_at=batch.now,
+                completed_at=batch.now,
             )
-            session.flush()
-            append_audit_event(
-                session,
-                ExchangeRejected(
-                    actor=batch.settings.actor,
-                    object_type="exchange",
-                    object_id=reference,
-                    detail={"problems": len(problems), "rows_with_problems": len(problem_rows)},
-                ),
-            )
-    finally:
-        engine.dispose()
+        )
+        session.flush()
+        append_audit_event(
+            session,
+            ExchangeRejected(
+                actor=batch.settings.actor,
+                object_type="exchange",
+                object_id=reference,
+                detail={"problems": len(problems), "rows_with_problems": len(problem_rows)},
+            ),
+        )
     raise ValidationFailed(problems)
 
 
 def run_exchange(
     settings: Settings,
     *,
+    engine: Engine,
     agreement_id: str,
     purpose: str,
     batch: Path,
@@ -210,6 +215,7 @@ def run_exchange(
     a request outcome per request, a disclosure per returned record (with its HMAC subject key), the review band
     and the return file — in one transaction — and only then move the return file into place.
 
+    ``engine``: the ledger's, at the current revision (the caller's one engine: each step commits on its own).
     ``now`` is when the batch counts as received and returned (default: the clock); the demo and tests set it.
     ``holder``: the organisation running it (the web app passes the user's); refused unless it is the
     agreement's holder. ``name``: what messages call the batch (default: its path; the web app passes the
@@ -237,52 +243,48 @@ def run_exchange(
         raise AccessDenied(f"only the holder under agreement {agreement.id} runs its exchanges, not {holder}")
     thresholds = thresholds_for(agreement)
     checksum = _batch_checksum(batch)
-    engine = create_ledger_engine(settings.ledger_url())
-    try:
-        require_current(engine)
-        with ledger_session(engine) as session:
-            recover_exchange_files(
-                session,
-                data_dir=settings.data_dir,
-                returns_dir=settings.returns_path(),
-                review_dir=settings.review_path(),
-            )
-            agreement_pk = record_agreement(session, agreement, actor=settings.actor).id
-            earlier = _earlier_run(session, agreement_pk=agreement_pk, checksum=checksum)
-            already = _requests_this_month(session, agreement_id=agreement.id, month=month)
-        if earlier is not None and not rerun:
-            raise Conflict(
-                f"{name or batch}: this batch was already run as exchange {earlier.reference} on "
-                f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, ask for a rerun (it is recorded)",
-                cli_hint="add --rerun",
-            )
-        context = _Batch(
-            settings=settings,
-            agreement=agreement,
-            agreement_pk=agreement_pk,
-            purpose=purpose,
-            path=batch,
-            name=name or str(batch),
-            month=month,
-            checksum=checksum,
-            now=now,
-            key=key,
-            rerun_of=earlier if rerun else None,
+    with ledger_session(engine) as session:
+        recover_exchange_files(
+            session,
+            data_dir=settings.data_dir,
+            returns_dir=settings.returns_path(),
+            review_dir=settings.review_path(),
         )
-        matched = _match(context, already=already, thresholds=thresholds, progress=progress)
-        with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
-            return _record(context, engine=engine, matched=matched)
-    finally:
-        engine.dispose()
+        agreement_pk = record_agreement(session, agreement, actor=settings.actor).id
+        earlier = _earlier_run(session, agreement_pk=agreement_pk, checksum=checksum)
+        already = _requests_this_month(session, agreement_id=agreement.id, month=month)
+    if earlier is not None and not rerun:
+        raise Conflict(
+            f"{name or batch}: this batch was already run as exchange {earlier.reference} on "
+            f"{earlier.received_at:%Y-%m-%d}; to run it again on purpose, ask for a rerun (it is recorded)",
+            cli_hint="add --rerun",
+        )
+    context = _Batch(
+        settings=settings,
+        engine=engine,
+        agreement=agreement,
+        agreement_pk=agreement_pk,
+        purpose=purpose,
+        path=batch,
+        name=name or str(batch),
+        month=month,
+        checksum=checksum,
+        now=now,
+        key=key,
+        rerun_of=earlier if rerun else None,
+    )
+    matched = _match(context, already=already, thresholds=thresholds, progress=progress)
+    with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
+        return _record(context, matched=matched)
 
 
 def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Progress | None) -> _Matched:
     """Validate the batch against its schema and agreement, then match it against the prepared register."""
     register_dir = batch.settings.register_path()
-    model_path = register_dir / "model.json"
     with MatchingSession() as matching:
         matching.load_prepared(register_dir, name=PREPARED_NAME)
-        if not model_path.is_file():
+        model = prepared_model(register_dir)
+        if model is None:
             raise InputError(
                 f"{PREPARED_NAME} has no model", cli_hint="prepare it again with --train-requests or --model"
             )
@@ -310,23 +312,20 @@ def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Pro
             problems += id_form_problems(batch.agreement, file=batch.name, rows=rows)
         if problems:
             _reject(batch, rows=requests.rows, problems=problems)
-        model = load_model(model_path)
         matching.use_model(model)
         _report(progress, "matching", 0, 1)
         matching.score()
         matching.decide(thresholds)
         _report(progress, "matching", 1, 1)
         return _Matched(
-            returned=_return_table(matching, batch.agreement),
-            review=_review_rows(matching),
-            decisions=matching.con.sql(
-                "SELECT request_id, decision, match_probability FROM decisions ORDER BY request_id"
-            ).fetchall(),
+            returned=matching.returned_rows(batch.agreement.return_fields),
+            review=matching.review_rows(REQUEST_DETAIL_COLUMNS),
+            decisions=matching.decisions(),
             model_checksum=model.checksum,
         )
 
 
-def _record(batch: _Batch, *, engine: Engine, matched: _Matched) -> ExchangeResult:
+def _record(batch: _Batch, *, matched: _Matched) -> ExchangeResult:
     """Write the files as partials, record everything in one transaction, then move the files into place."""
     settings = batch.settings
     reference = _new_reference(batch.month)
@@ -335,14 +334,16 @@ def _record(batch: _Batch, *, engine: Engine, matched: _Matched) -> ExchangeResu
     partial, file_checksum = write_exchange_csv(matched.returned.drop_columns(["pupil_id"]), final, key=key)
     review_final = exchange_file_path(settings.review_path(), f"{reference}.json", key=key)
     review_partial = (
-        write_exchange_json({"exchange": reference, "items": matched.review}, review_final, key=key)
+        write_exchange_json(
+            {"exchange": reference, "items": [asdict(item) for item in matched.review]}, review_final, key=key
+        )
         if matched.review
         else None
     )
     crash_point("after-files-written")
     counts = matched.counts()
     file_ref = str(final.relative_to(settings.data_dir))
-    with ledger_session(engine) as session:
+    with ledger_session(batch.engine) as session:
         exchange = _exchange_row(
             batch, matched, reference=reference, file_ref=file_ref, file_checksum=file_checksum
         )
@@ -428,46 +429,6 @@ def _count_rows(batch: Path) -> int:
         return 0
 
 
-def _return_table(matching: MatchingSession, agreement: Agreement) -> pa.Table:
-    """``request_id``, ``pupil_id``, ``match_probability`` and the return fields the register has, for matches."""
-    available = {row[0] for row in matching.con.sql("DESCRIBE register_raw").fetchall()}
-    fields = [f for f in agreement.return_fields if f in available]
-    selected = ", ".join(f'r."{f}"' for f in fields)
-    return (
-        matching.con.sql(
-            f"SELECT d.request_id, d.pupil_id, round(d.match_probability, 6) AS match_probability"
-            f"{', ' + selected if selected else ''} "
-            "FROM decisions AS d JOIN register_raw AS r ON r.pupil_id = d.pupil_id "
-            "JOIN requests_raw AS q ON q.request_id = d.request_id "
-            "WHERE d.decision = 'match' ORDER BY q.__row"
-        )
-        .arrow()
-        .read_all()
-    )
-
-
-def _review_rows(matching: MatchingSession) -> list[dict[str, Any]]:
-    """The review band: each request's details and its candidate, for the review file (never the ledger)."""
-    available = {row[0] for row in matching.con.sql("DESCRIBE requests_raw").fetchall()}
-    details = [c for c in REQUEST_DETAIL_COLUMNS if c in available]
-    cursor = matching.con.execute(
-        "SELECT d.request_id, d.pupil_id, d.match_probability, d.reason, "
-        + ", ".join(f'q."{c}"' for c in details)
-        + " FROM decisions AS d JOIN requests_raw AS q ON q.request_id = d.request_id "
-        "WHERE d.decision = 'review' ORDER BY q.__row"
-    )
-    return [
-        {
-            "request_id": r[0],
-            "pupil_id": r[1],
-            "match_probability": r[2],
-            "reason": r[3],
-            "details": dict(zip(details, r[4:], strict=True)),
-        }
-        for r in cursor.fetchall()
-    ]
-
-
 def _record_rows(
     session: Session,
     batch: _Batch,
@@ -482,11 +443,11 @@ def _record_rows(
     session.add_all(
         RequestOutcome(
             exchange_id=exchange.id,
-            request_ref=str(request_id),
-            match_class=str(decision),
-            match_probability=probability,
+            request_ref=str(row.request_id),
+            match_class=str(row.decision),
+            match_probability=row.match_probability,
         )
-        for request_id, decision, probability in matched.decisions
+        for row in matched.decisions
     )
     fields = [
         f for f in matched.returned.column_names if f not in ("request_id", "pupil_id", "match_probability")
@@ -507,10 +468,10 @@ def _record_rows(
     session.add_all(
         ReviewItem(
             exchange_id=exchange.id,
-            request_ref=item["request_id"],
-            subject_key=subject_key(item["pupil_id"], key=batch.key),
-            match_probability=float(item["match_probability"]),
-            reason=item["reason"],
+            request_ref=item.request_id,
+            subject_key=subject_key(item.pupil_id, key=batch.key),
+            match_probability=float(item.match_probability),
+            reason=item.reason,
         )
         for item in matched.review
     )

@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from sharelog.errors import NotFound
-from sharelog.exchange._encryption import plain_name, read_return_file
 from sharelog.exchange._events import ReturnFileFetched
+from sharelog.exchange._files import plain_name, read_return_file
 from sharelog.ledger.audit import append_audit_event
 from sharelog.ledger.models import AgreementVersion, Exchange, ReturnFile
 from sharelog.settings import Settings

@@ -24,14 +24,18 @@ from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from sharelog.errors import InputError
-from sharelog.exchange import ReturnFileDeleted
-from sharelog.exchange._encryption import review_file_path
 
-# One definition of where a file waits before its exchange commits, and of a file's checksum: the exchange's.
-from sharelog.exchange._returns import file_checksum, partial_path
-from sharelog.ledger import append_audit_event, create_ledger_engine, ledger_session, require_current
+# One definition of an exchange's files (where they are, where one waits before its exchange commits, a file's
+# checksum) and of the events that record their deletion: the exchange's.
+from sharelog.exchange import (
+    ReturnFileDeleted,
+    ReviewFileDeleted,
+    file_checksum,
+    partial_path,
+    review_file_path,
+)
+from sharelog.ledger import append_audit_event, ledger_session
 from sharelog.ledger.models import AuditEvent, Exchange, ReturnFile, ReviewItem
-from sharelog.retention._events import ReviewFileDeleted
 from sharelog.settings import Settings
 
 __all__ = ["ExpiredFile", "RetentionResult", "apply_retention"]
@@ -289,7 +293,7 @@ def _expire_review_file(engine: Engine, settings: Settings, due: _DueReview, *, 
 
 
 def apply_retention(
-    settings: Settings, *, today: date | None = None, dry_run: bool = False
+    settings: Settings, *, engine: Engine, today: date | None = None, dry_run: bool = False
 ) -> RetentionResult:
     """Delete every return file and review file past its retention date, recording each deletion.
 
@@ -297,13 +301,14 @@ def apply_retention(
     transaction, so a rerun finishes whatever an interrupted run left (see the module's notes).
 
     Args:
+        engine: the ledger's, at the current revision (the caller's one engine: each file is recorded in a
+            transaction of its own).
         today: the day to judge retention against; default: the clock. A later day than the clock's is allowed
             only in a dry run — deleting early cannot be undone.
         dry_run: list what would be deleted; delete and record nothing.
 
     Raises:
         InputError: ``today`` is in the future and this is not a dry run.
-        LedgerError: the ledger is missing or out of date.
     """
     clock = date.today()
     today = today or clock
@@ -311,21 +316,16 @@ def apply_retention(
         raise InputError(
             "--today: a date after today is allowed only with --dry-run (a deletion cannot be undone)"
         )
-    engine = create_ledger_engine(settings.ledger_url())
-    try:
-        require_current(engine)
-        with ledger_session(engine) as session:
-            due_returns = _due_return_files(session, today)
-            due_reviews = _due_review_files(session, settings, today)
-        files: list[ExpiredFile] = []
-        refused: list[str] = []
-        for due in due_returns:
-            expired = _expire_return_file(engine, settings, due, dry_run=dry_run)
-            if expired is None:
-                refused.append(due.path)
-            else:
-                files.append(expired)
-        files += [_expire_review_file(engine, settings, due, dry_run=dry_run) for due in due_reviews]
-    finally:
-        engine.dispose()
+    with ledger_session(engine) as session:
+        due_returns = _due_return_files(session, today)
+        due_reviews = _due_review_files(session, settings, today)
+    files: list[ExpiredFile] = []
+    refused: list[str] = []
+    for due in due_returns:
+        expired = _expire_return_file(engine, settings, due, dry_run=dry_run)
+        if expired is None:
+            refused.append(due.path)
+        else:
+            files.append(expired)
+    files += [_expire_review_file(engine, settings, due, dry_run=dry_run) for due in due_reviews]
     return RetentionResult(today=today, dry_run=dry_run, files=tuple(files), refused=tuple(refused))

@@ -5,6 +5,6 @@ The event is the exchange's, shared with review completion, which also deletes r
 
 from __future__ import annotations
 
-from sharelog.exchange._events import ReviewFileDeleted
+from sharelog.exchange import ReviewFileDeleted
 
 __all__ = ["ReviewFileDeleted"]

@@ -19,7 +19,7 @@ from sharelog.private_files import use_private_umask
 from sharelog.settings import Settings
 from sharelog.web import api, pages
 from sharelog.web._access_log import ACCESS_LOGGER, AccessLog
-from sharelog.web._context import LEDGER_SESSIONS, WebContext
+from sharelog.web._context import LEDGER_CONNECTIONS, WebContext
 from sharelog.web._errors import install_error_handlers
 from sharelog.web._openapi import declare_security
 from sharelog.web._security import authorize, expire_sessions_found_over
@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) ->
         throttle: the sign-in throttle (tests pass a stricter one); default 5 failures per account per 15 minutes.
     """
     use_private_umask()  # what the server writes (ledger, return files, uploads, reports) is its user's alone
-    engine = create_ledger_engine(settings.ledger_url(), max_connections=LEDGER_SESSIONS)
+    engine = create_ledger_engine(settings.ledger_url(), max_connections=LEDGER_CONNECTIONS)
     require_current(engine)
     app = FastAPI(
         title="sharelog",

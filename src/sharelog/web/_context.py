@@ -16,12 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from sharelog.accounts import SignInThrottle
 from sharelog.settings import Settings
 
-__all__ = ["LEDGER_SESSIONS", "Ledger", "WebContext", "context_of", "ledger_of_request"]
+__all__ = ["LEDGER_CONNECTIONS", "LEDGER_SESSIONS", "Ledger", "WebContext", "context_of", "ledger_of_request"]
 
 # How many requests may hold a ledger session at once: fewer than the 40 threads of anyio's default limiter, on
-# which FastAPI runs plain-function routes and dependencies (see ledger_of_request). The engine opens at most as
-# many connections, so no request waits for one.
+# which FastAPI runs plain-function routes and dependencies (see ledger_of_request).
 LEDGER_SESSIONS = 30
+# The app's one engine opens at most this many connections, so no request waits for one: a request holds one for
+# its session and, while a service that commits in steps of its own runs on the same engine (an exchange, a review
+# decision), one more.
+LEDGER_CONNECTIONS = 2 * LEDGER_SESSIONS
 
 
 @dataclass

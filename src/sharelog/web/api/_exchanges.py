@@ -217,6 +217,7 @@ def api_create_exchange(
     with _incoming(batch, context.settings.data_dir / "incoming") as path:
         result = run_exchange(
             context.settings_for(user.username),
+            engine=context.engine,
             agreement_id=agreement_id,
             purpose=purpose,
             batch=path,

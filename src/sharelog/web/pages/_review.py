@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sharelog.exchange._review import ReviewCase, decide, review_case, review_queue
+from sharelog.exchange import ReviewCase, decide, review_case, review_queue
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser
@@ -101,8 +101,10 @@ def decide_review_case(
             holder=user.organisation_id,
         )
         return _case_page(request, case, errors=errors, decision=decision, note=note, status=400)
+    context = context_of(request)
     result = decide(
-        context_of(request).settings_for(user.username),
+        context.settings_for(user.username),
+        engine=context.engine,
         exchange=reference,
         request_ref=request_ref,
         accept=decision == "accept",
