@@ -105,6 +105,8 @@ def test_api_tokens(client: TestClient, web_settings: Settings) -> None:
             "type": "sign_in_required",
             "message": "the API token is not valid (revoked, mistyped, or its user is disabled)",
             "details": [],
+            "pointer": None,
+            "problems": [],
         }
     }
     assert client.get("/api/v1/me").json()["error"]["type"] == "sign_in_required"
