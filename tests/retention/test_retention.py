@@ -211,8 +211,9 @@ def test_a_ledger_path_outside_the_data_folder_is_never_followed(files: Files, t
 
 def test_a_future_day_is_for_dry_runs_only(files: Files) -> None:
     future = date.today() + timedelta(days=1)
-    with pytest.raises(InputError, match="--today: a date after today is allowed only with --dry-run"):
+    with pytest.raises(InputError, match="a date after today is allowed only in a dry run") as raised:
         apply_retention(files.settings, engine=files.engine, today=future)
+    assert (raised.value.field, raised.value.cli_hint) == ("today", "add --dry-run")
     assert len(apply_retention(files.settings, engine=files.engine, today=future, dry_run=True).files) == 4
 
 

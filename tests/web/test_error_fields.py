@@ -15,6 +15,7 @@ import asyncio
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from sharelog.linkage import open_session, prepare_register
 from sharelog.reports import months_between, parse_month, parse_period
 from sharelog.reports._formats import format_of
 from sharelog.reports._report import check_sdc
+from sharelog.retention import apply_retention
 from sharelog.settings import Settings
 from sharelog.synth import generate, parse_months
 from sharelog.web import create_app
@@ -196,6 +198,15 @@ def _cases(tmp: Path) -> list[tuple[str, Callable[[], object], str | None]]:
         ),
         ("ledger revision", lambda: _require_current(tmp / "fresh.db"), None),
         ("agreement", lambda: find_agreement("ho-dfe-2099", directory=tmp), None),
+        (
+            "retention day",
+            lambda: apply_retention(
+                Settings(data_dir=tmp),
+                engine=None,
+                today=date.today() + timedelta(days=1),  # type: ignore[arg-type]
+            ),
+            "today",
+        ),
     ]
 
 

@@ -314,7 +314,9 @@ def apply_retention(
     today = today or clock
     if today > clock and not dry_run:
         raise InputError(
-            "--today: a date after today is allowed only with --dry-run (a deletion cannot be undone)"
+            "a date after today is allowed only in a dry run (a deletion cannot be undone)",
+            field="today",
+            cli_hint="add --dry-run",
         )
     with ledger_session(engine) as session:
         due_returns = _due_return_files(session, today)
