@@ -51,7 +51,10 @@ def _descendant_peak_rss_mib() -> float:
 def run_one(data: Path) -> dict[str, float]:
     """Score ``data/register.csv`` × ``data/requests.csv`` on both backends in this process."""
     from sharelog.linkage import MatchingSession, Thresholds
-    from sharelog.linkage.spark import SparkScorer, spark_session
+    from sharelog.linkage.spark import SparkConfig, SparkScorer, spark_session
+    from sharelog.settings import Settings
+
+    config = SparkConfig.from_settings(Settings())  # SHARELOG_SPARK_* or .env, as the CLI reads them
 
     seconds: dict[str, float] = {}
 
@@ -73,10 +76,10 @@ def run_one(data: Path) -> dict[str, float]:
         pairs = session.con.sql("SELECT count(*) FROM predictions").fetchall()[0][0]
         session.con.execute("CREATE TABLE decisions_duckdb AS FROM decisions")
         started = time.perf_counter()
-        spark_session()
+        spark_session(config)
         timed("spark_start", started)
         started = time.perf_counter()
-        session.scorer = SparkScorer()
+        session.scorer = SparkScorer(config)
         session.score()
         session.decide(Thresholds())
         timed("spark_score_decide", started)

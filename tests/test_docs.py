@@ -1,4 +1,5 @@
-"""Docs stay honest: every command is documented and teaches with --help (as Datasette's doc tests do)."""
+"""Docs stay honest: every command is documented and teaches with --help, every setting is in
+docs/operations.md (as Datasette's doc tests do)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import Field
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from sharelog.cli import app
+from sharelog.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -61,6 +64,46 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+# Read straight from the environment by the command line's error handler: it must work when building the settings
+# is what failed.
+NOT_SETTINGS = {"SHARELOG_DEBUG"}
+
+
+def setting_variables(settings: type[Settings]) -> list[str]:
+    """The environment variable of each field of ``settings`` (``data_dir`` → ``SHARELOG_DATA_DIR``)."""
+    prefix = settings.model_config.get("env_prefix", "")
+    return [f"{prefix}{name}".upper() for name in settings.model_fields]
+
+
+def documented_variables(operations: str) -> set[str]:
+    """The variables in the table of docs/operations.md's Configuration section."""
+    section = operations.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(SHARELOG_[A-Z0-9_]+)` \|", section, flags=re.MULTILINE))
+
+
+OPERATIONS = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("variable", setting_variables(Settings))
+def test_every_setting_is_documented(variable: str) -> None:
+    assert variable in documented_variables(OPERATIONS), "add a row to the table in docs/operations.md"
+
+
+def test_every_documented_variable_is_a_setting() -> None:
+    assert documented_variables(OPERATIONS) - set(setting_variables(Settings)) == NOT_SETTINGS
+
+
+def test_an_undocumented_setting_is_noticed() -> None:
+    class MoreSettings(Settings):
+        spark_speed: int = Field(default=1)
+
+    variables = setting_variables(MoreSettings)
+    assert len(variables) == len(Settings.model_fields) + 1 >= 20
+    assert set(variables) - documented_variables(OPERATIONS) == {"SHARELOG_SPARK_SPEED"}
+    removed = OPERATIONS.replace("| `SHARELOG_SPARK_CONF` |", "| SPARK CONF |")
+    assert set(setting_variables(Settings)) - documented_variables(removed) == {"SHARELOG_SPARK_CONF"}
 
 
 def _design_citations() -> list[tuple[str, str, str]]:

@@ -109,6 +109,22 @@ class Settings(BaseSettings):
         "data); the agreement's monthly cap applies as well.",
     )
 
+    spark_master: str | None = Field(
+        default=None,
+        description="The Spark master for the Spark backend (local[4], spark://head:7077, yarn…); default: the one "
+        "spark-submit gave, else local[2].",
+    )
+    spark_conf: str = Field(
+        default="",
+        description="More Spark settings for the Spark backend, key=value entries separated by ';'; they override "
+        "sharelog's defaults.",
+    )
+    spark_scratch: Path | None = Field(
+        default=None,
+        description="Where the Spark backend writes the tables it hands Spark, its checkpoints and the scored pairs "
+        "(on a cluster: storage the driver and every executor see at the same path); default: a temporary folder.",
+    )
+
     web_secret_key: SecretStr | None = Field(
         default=None,
         description="The key that signs web session cookies; default: a random key kept in data_dir/web-secret.key.",

@@ -11,7 +11,7 @@ import csv
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,16 @@ import duckdb
 import pyarrow as pa
 import pytest
 from splink.internals.comparison_library import CustomComparison
+from typer.testing import CliRunner
 
+from sharelog.cli import app
 from sharelog.errors import InputError
 from sharelog.linkage import MatchingSession, Thresholds, prepare_register, save_model
 from sharelog.linkage._model import comparisons
 from sharelog.linkage.spark import SparkConfig, SparkScorer, require_spark, settings_for_spark, spark_session
 from sharelog.linkage.spark._config import parse_conf
 from sharelog.linkage.spark._jaro_winkler import jaro_winkler_sql
+from sharelog.settings import Settings
 from sharelog.synth import generate
 
 SETTINGS_SQL_DUCKDB_ONLY = ("list_intersect", "array_length", "jaro_winkler_similarity")
@@ -73,12 +76,8 @@ def scored(spark: Any, synthetic: Path, tmp_path_factory: pytest.TempPathFactory
         session.score()  # the session's own scorer: DuckDB
         session.decide(Thresholds())
         _keep(session, "duckdb")
-        session.scorer = SparkScorer()
-        with pytest.MonkeyPatch.context() as environ:
-            for name in ("SHARELOG_SPARK_MASTER", "SHARELOG_SPARK_CONF"):
-                environ.delenv(name, raising=False)
-            environ.setenv("SHARELOG_SPARK_SCRATCH", str(scratch))
-            session.score()
+        session.scorer = SparkScorer(SparkConfig.from_settings(Settings(spark_scratch=scratch)))
+        session.score()
         session.decide(Thresholds())
         _keep(session, "spark")
         yield Scored(session=session, spark_scratch=scratch)
@@ -279,20 +278,51 @@ def test_other_conditions_are_transpiled(duckdb_sql: str, spark_sql: str) -> Non
     )
 
 
-def test_config_from_the_environment(tmp_path: Path) -> None:
-    config = SparkConfig.from_environ(
-        {
-            "SHARELOG_SPARK_MASTER": "spark://head:7077",
-            "SHARELOG_SPARK_CONF": "spark.executor.memory=8g; spark.sql.shuffle.partitions = 400;",
-            "SHARELOG_SPARK_SCRATCH": str(tmp_path),
-        }
+SPARK_ENV = {
+    "SHARELOG_SPARK_MASTER": "spark://head:7077",
+    "SHARELOG_SPARK_CONF": "spark.executor.memory=8g; spark.sql.shuffle.partitions = 400;",
+}
+CLUSTER = SparkConfig(
+    master="spark://head:7077", conf={"spark.executor.memory": "8g", "spark.sql.shuffle.partitions": "400"}
+)
+
+
+@pytest.fixture
+def no_spark_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A working folder of its own (for a .env file) and no SHARELOG_SPARK_* in the environment."""
+    for name in (*SPARK_ENV, "SHARELOG_SPARK_SCRATCH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_config_from_the_environment(no_spark_environment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {**SPARK_ENV, "SHARELOG_SPARK_SCRATCH": str(no_spark_environment)}.items():
+        monkeypatch.setenv(name, value)
+    assert SparkConfig.from_settings(Settings()) == replace(CLUSTER, scratch_dir=no_spark_environment)
+
+
+def test_config_from_a_dotenv_file(no_spark_environment: Path) -> None:
+    (no_spark_environment / ".env").write_text(
+        "".join(f"{name}='{value}'\n" for name, value in SPARK_ENV.items()), encoding="utf-8"
     )
-    assert config == SparkConfig(
-        master="spark://head:7077",
-        conf={"spark.executor.memory": "8g", "spark.sql.shuffle.partitions": "400"},
-        scratch_dir=tmp_path,
+    assert SparkConfig.from_settings(Settings()) == CLUSTER
+
+
+def test_no_spark_settings_is_local_mode(no_spark_environment: Path) -> None:
+    assert SparkConfig.from_settings(Settings()) == SparkConfig() == SparkScorer().config
+
+
+def test_the_command_line_hands_the_settings_to_spark(no_spark_environment: Path) -> None:
+    # refused before anything is read or Spark is looked for: the .env file's Spark settings reached the scorer
+    (no_spark_environment / ".env").write_text(
+        "SHARELOG_SPARK_CONF=spark.executor.memory\n", encoding="utf-8"
     )
-    assert SparkConfig.from_environ({}) == SparkConfig()
+    args = ["--requests", "requests.csv", "--register", "register.csv", "--backend", "spark"]
+    for command in (["link", "--out", "matches.csv"], ["link", "explain", "R1"]):
+        result = CliRunner().invoke(app, [*command, *args])
+        assert result.exit_code == 2, result.output
+        assert "SHARELOG_SPARK_CONF: expected key=value entries" in result.stderr
 
 
 @pytest.mark.parametrize("text", ["spark.executor.memory", "=8g", "a=1;b"])

@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sharelog.cli._context import console, progress_bars
+from sharelog.cli._context import console, progress_bars, settings_of
 from sharelog.linkage import DuckDBScorer, Explanation, LinkResult, Scorer, Thresholds, explain, link
-from sharelog.linkage.spark import SparkScorer
+from sharelog.linkage.spark import SparkConfig, SparkScorer
+from sharelog.settings import Settings
 
 _STAGES = {"register": "Reading the register", "training": "Training the model"}
 
@@ -61,12 +62,12 @@ GapOption = Annotated[
 app = typer.Typer(help=_HELP, invoke_without_command=True, no_args_is_help=True)
 
 
-def _scorer(backend: str) -> Scorer:
-    """The scorer ``--backend`` names: DuckDB in the matching session, or Spark."""
+def _scorer(backend: str, settings: Settings) -> Scorer:
+    """The scorer ``--backend`` names: DuckDB in the matching session, or Spark as the settings configure it."""
     if backend == "duckdb":
         return DuckDBScorer()
     if backend == "spark":
-        return SparkScorer()
+        return SparkScorer(SparkConfig.from_settings(settings))
     raise typer.BadParameter("choose duckdb or spark", param_hint="--backend")
 
 
@@ -106,7 +107,7 @@ def link_command(
             register=register,
             prepared=prepared,
             model=model,
-            scorer=_scorer(backend),
+            scorer=_scorer(backend, settings_of(ctx)),
             thresholds=_thresholds(match_threshold, review_threshold, min_gap),
             progress=progress,
         )
@@ -139,6 +140,7 @@ def _print_result(out: Console, result: LinkResult) -> None:
 
 @app.command("explain")
 def explain_command(
+    ctx: typer.Context,
     request_id: Annotated[str, typer.Argument(help="The request to explain (its request_id).")],
     requests: RequestsOption = None,
     register: RegisterOption = None,
@@ -169,7 +171,7 @@ def explain_command(
         prepared=prepared,
         model=model,
         chart=chart,
-        scorer=_scorer(backend),
+        scorer=_scorer(backend, settings_of(ctx)),
         thresholds=_thresholds(match_threshold, review_threshold, min_gap),
     )
     _print_explanation(console(), result)

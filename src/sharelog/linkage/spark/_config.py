@@ -1,13 +1,15 @@
 """Where Spark runs and how it is set up: local mode by default, a cluster when told so.
 
-Three environment variables (read by :meth:`SparkConfig.from_environ`, documented in docs/scale.md):
+Three settings (``Settings.spark_*``: ``SHARELOG_SPARK_*`` variables or a ``.env`` file, documented in
+docs/operations.md and docs/scale.md), turned into a :class:`SparkConfig` by :meth:`SparkConfig.from_settings` at
+the entry point and handed down with the Spark scorer:
 
-- ``SHARELOG_SPARK_MASTER`` — the master URL (``local[4]``, ``spark://host:7077``, ``yarn``…). Unset: the
-  master ``spark-submit`` gave, or ``local[2]`` when sharelog is not run by ``spark-submit``.
-- ``SHARELOG_SPARK_CONF`` — more Spark settings, ``key=value`` pairs separated by ``;``
+- ``spark_master`` — the master URL (``local[4]``, ``spark://host:7077``, ``yarn``…). Unset: the master
+  ``spark-submit`` gave, or ``local[2]`` when sharelog is not run by ``spark-submit``.
+- ``spark_conf`` — more Spark settings, ``key=value`` pairs separated by ``;``
   (``spark.executor.memory=8g;spark.sql.shuffle.partitions=400``); they override sharelog's defaults.
-- ``SHARELOG_SPARK_SCRATCH`` — the folder for the tables handed to Spark, its checkpoints and the predictions
-  it hands back. On a cluster it must be storage that the driver and every executor see at the same path.
+- ``spark_scratch`` — the folder for the tables handed to Spark, its checkpoints and the predictions it hands
+  back. On a cluster it must be storage that the driver and every executor see at the same path.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sharelog.errors import InputError
+from sharelog.settings import Settings
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -62,14 +65,16 @@ class SparkConfig:
     scratch_dir: Path | None = None
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> SparkConfig:
-        """Read ``SHARELOG_SPARK_MASTER``, ``SHARELOG_SPARK_CONF`` and ``SHARELOG_SPARK_SCRATCH``."""
-        environ = os.environ if environ is None else environ
-        scratch = environ.get("SHARELOG_SPARK_SCRATCH")
+    def from_settings(cls, settings: Settings) -> SparkConfig:
+        """The Spark settings of ``settings`` (``spark_master``, ``spark_conf``, ``spark_scratch``).
+
+        Raises:
+            InputError: ``spark_conf`` holds an entry that is not ``key=value``.
+        """
         return cls(
-            master=environ.get("SHARELOG_SPARK_MASTER") or None,
-            conf=parse_conf(environ.get("SHARELOG_SPARK_CONF", "")),
-            scratch_dir=Path(scratch) if scratch else None,
+            master=settings.spark_master or None,
+            conf=parse_conf(settings.spark_conf),
+            scratch_dir=settings.spark_scratch,
         )
 
 
@@ -106,6 +111,10 @@ def spark_session(config: SparkConfig | None = None) -> SparkSession:
     of them today, as it computes Jaro-Winkler in SQL to match DuckDB), no web UI and, in local mode, few
     shuffle partitions. An existing session is used as it is.
 
+    Args:
+        config: where Spark runs (:meth:`SparkConfig.from_settings`); default: what ``spark-submit`` gave, else
+            local mode with sharelog's defaults.
+
     Raises:
         InputError: pyspark or Java is missing, or Spark could not start.
     """
@@ -116,7 +125,7 @@ def spark_session(config: SparkConfig | None = None) -> SparkSession:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    config = config if config is not None else SparkConfig.from_environ()
+    config = config if config is not None else SparkConfig()
     master = config.master or (None if _launched_by_spark_submit() else LOCAL_MASTER)
     settings = {**DEFAULTS, **(LOCAL_DEFAULTS if master and master.startswith("local") else {})}
     settings.update(config.conf)

@@ -10,7 +10,7 @@ session's tables and connection stay the session's.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,17 +58,18 @@ def _predict(
 
 @dataclass(frozen=True)
 class SparkScorer:
-    """Scores a session's candidate pairs on Spark: ``MatchingSession(scorer=SparkScorer())``.
+    """Scores a session's candidate pairs on Spark:
+    ``MatchingSession(scorer=SparkScorer(SparkConfig.from_settings(settings)))``.
 
     The predictions have the rows and columns DuckDB scoring gives (``match_weight``, ``source_dataset_l/r``,
     ``unique_id_l/r``, ``mw_*``, ``mw_tf_adj_*``…), so the session decides on them unchanged.
 
     Attributes:
-        config: where Spark runs; default :meth:`SparkConfig.from_environ`, read when scoring. Ignored when a
-            Spark session is already active (it is used as it is).
+        config: where Spark runs, from the settings (:meth:`SparkConfig.from_settings`); default: local mode
+            with sharelog's defaults. Ignored when a Spark session is already active (it is used as it is).
     """
 
-    config: SparkConfig | None = None
+    config: SparkConfig = field(default_factory=SparkConfig)
     name = "spark"
 
     def __call__(self, job: ScoringJob) -> None:
@@ -77,7 +78,7 @@ class SparkScorer:
         Raises:
             InputError: pyspark or Java is missing, or Spark could not start.
         """
-        config = self.config if self.config is not None else SparkConfig.from_environ()
+        config = self.config
         spark = spark_session(config)
         settings = settings_for_spark(job.settings)
         views_before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
