@@ -1,4 +1,5 @@
-"""The package structure holds: no private import across packages, no import cycle between packages.
+"""The package structure holds: no private import across packages, no import cycle between packages, and no
+import of a higher layer (docs/architecture.md, "Who may call whom").
 
 A *package* is a top-level part of ``sharelog``: a subpackage (``agreements``, ``linkage``, ``exchange``…) or a
 module (``cli``'s package, ``demo.py``, ``settings.py``, ``errors.py``…). Inside a package anything goes. From
@@ -7,10 +8,10 @@ an underscore (``sharelog.exchange._review``, ``from sharelog.foi import _views`
 
 Which imports count (docs/architecture.md):
 
-- imports inside functions count for both rules: they run, and importing late is how a cycle hides;
+- imports inside functions count for every rule: they run, and importing late is how a cycle hides;
 - imports under ``if TYPE_CHECKING:`` count for the private rule (a private name is private in an annotation
-  too) but not for cycles: they never run, so they cannot make a circular import, and a type named in an
-  annotation does not make the packages call each other.
+  too) but not for cycles or layers: they never run, so they cannot make a circular import, and a type named in
+  an annotation does not make the packages call each other.
 """
 
 from __future__ import annotations
@@ -174,16 +175,16 @@ def check(root: Path) -> tuple[list[str], list[str]]:
 
 
 LAYERS: list[set[str]] = [
-    {
-        "__main__",
-        "cli",
-        "web",
-        "demo",
-    },  # the front ends and the demo: each calls services and formats results
-    {"dashboard"},  # what combines several services' figures
-    {"exchange", "outcomes", "reports", "foi", "retention", "subjects", "accounts"},  # the services
-    {"linkage", "agreements", "ledger", "synth"},  # what the services stand on
-    {"settings", "errors", "schemas", "private_files", "spreadsheets", "sharelog"},  # shared by everything
+    # the front ends and the demo: each calls services and formats their results
+    {"__main__", "cli", "web", "demo"},
+    # what combines several services' figures
+    {"dashboard"},
+    # the services
+    {"exchange", "outcomes", "reports", "foi", "retention", "subjects", "accounts"},
+    # what the services stand on
+    {"linkage", "agreements", "ledger", "synth"},
+    # shared by everything (``sharelog`` is the root's own ``__init__``: ``__version__``)
+    {"settings", "errors", "schemas", "private_files", "spreadsheets", "sharelog"},
 ]
 """Who may call whom (docs/architecture.md), top to bottom: a package imports only its own layer or lower ones."""
 
