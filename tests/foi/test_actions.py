@@ -136,8 +136,9 @@ def test_a_late_review_request_is_accepted_only_when_said_so(seed_case: Engine, 
             out_dir=tmp_path,
             today=TODAY,
         )
-    with pytest.raises(Conflict, match="after the 40 working days"):
+    with pytest.raises(Conflict, match="after the 40 working days") as late:
         _apply(seed_case, ReviewRequest(D(2020, 12, 1)))
+    assert late.value.field == "late" and "--late" not in late.value.message
     view = _apply(seed_case, ReviewRequest(D(2020, 12, 1), late=True))
     assert view.state == "internal_review" and view.events[-1].detail == {"late": True}
 
@@ -151,8 +152,12 @@ def test_apply_finds_only_the_given_organisations_case(seed_case: Engine) -> Non
 
 
 def test_apply_refuses_what_its_service_refuses(seed_case: Engine) -> None:
-    with pytest.raises(InputError, match="is after today"):
+    with pytest.raises(InputError, match="^2021-06-02 is after today") as future:
         _apply(seed_case, Withdrawal(D(2021, 6, 2)))
+    assert future.value.field == "on"  # the CaseChange's own name for its day
+    with pytest.raises(InputError, match="^-5.0 is negative$") as negative:
+        _apply(seed_case, FeesNotice(D(2020, 8, 19), amount=-5.0))
+    assert negative.value.field == "amount"
     with pytest.raises(Conflict, match="no fees notice is waiting for payment"):
         _apply(seed_case, FeePaid(D(2020, 8, 20)))
     assert _read(seed_case).events == ()  # nothing recorded

@@ -102,10 +102,12 @@ def test_receipt_day_is_day_zero_and_zero_days_is_the_day_itself() -> None:
 
 
 def test_bad_regime_and_negative_days_are_refused() -> None:
-    with pytest.raises(InputError, match=r"--regime: 'eir' is not one of foia, foisa"):
+    with pytest.raises(InputError, match=r"^'eir' is not one of foia, foisa$") as regime:
         due_date(D(2020, 8, 12), regime="eir")
-    with pytest.raises(InputError, match="--days: -1 is negative"):
+    assert regime.value.field == "regime"
+    with pytest.raises(InputError, match="^-1 is negative") as days:
         working_days_after(D(2020, 8, 12), -1)
+    assert days.value.field == "days"
 
 
 def test_explanation_names_every_day_not_counted() -> None:

@@ -180,7 +180,7 @@ def test_qualified_refusal_without_a_statement_exits_2(cli_settings: Settings, t
     _open_seed(cli_settings, request)
     error = _fails(cli_settings, "respond", "59907", "--outcome", "rejected", "--exemption", "31(1)(e)")
     assert error.splitlines()[-1].startswith(
-        "Error: case 59907, field 'public-interest': s.31(1)(e) is a qualified exemption"
+        "Error: case 59907, field 'public_interest': s.31(1)(e) is a qualified exemption"
     )
     done = _run(
         cli_settings,
@@ -241,6 +241,30 @@ def test_clock_commands(cli_settings: Settings) -> None:
     )
     refused = _fails(cli_settings, "clarify", case, "--sought", "2020-09-04")
     assert "Error: case FOI-2020-0001 is user_withdrawn (Withdrawn), which is final" in refused
+
+
+def test_a_refusal_names_the_option_that_gave_the_value(cli_settings: Settings) -> None:
+    """The services name the field (the day of an action is ``on``); the command line names its own option."""
+    new = ["new", "--org", "dfe", "--received", "2020-08-12", "--title", "Outcomes", "--text", "Please…"]
+    _run(cli_settings, *new)
+    case = "FOI-2020-0001"
+    before = "2020-08-11 is before case FOI-2020-0001 was received (2020-08-12)"
+    for args, line in [
+        (["clarify", case, "--sought", "2020-08-11"], f"Error: --sought: {before}"),
+        (["fees", case, "--notice", "2020-08-11"], f"Error: --notice: {before}"),
+        (["withdraw", case, "--on", "2020-08-11"], f"Error: --on: {before}"),
+        (["respond", case, "--outcome", "s14", "--on", "2020-08-11"], f"Error: --on: {before}"),
+        (
+            ["extend", case, "--days", "5", "--exemption", "99", "--on", "2020-08-20"],
+            "Error: --exemption: s.99 ",
+        ),
+        (["fees", case, "--notice", "2020-08-20", "--amount", "-1"], "Error: --amount: -1.0 is negative"),
+        (
+            [*new, "--reference", case],
+            f"Error: --reference: case {case} already exists; `sharelog foi show {case}`",
+        ),
+    ]:
+        assert _fails(cli_settings, *args).splitlines()[-1].startswith(line), args
 
 
 def test_usage_errors(cli_settings: Settings) -> None:

@@ -114,7 +114,7 @@ def test_valid_responses_have_no_problems(outcome: str, changes: dict[str, objec
         (
             "rejected",
             {"exemptions": ["31(1)(e)"]},
-            "case C1, field 'public-interest': s.31(1)(e) is a qualified exemption: state why the public interest "
+            "case C1, field 'public_interest': s.31(1)(e) is a qualified exemption: state why the public interest "
             "in maintaining it outweighs the public interest in disclosure (s.17(3))",
         ),
         (
@@ -140,7 +140,7 @@ def test_valid_responses_have_no_problems(outcome: str, changes: dict[str, objec
         ("s12_cost", {"hours_estimate": 18, "authority_type": "school"}, "within the £450 limit (18 hours)"),
         ("s12_cost", {"hours_estimate": 40, "regime": "foisa"}, "at £15 an hour is £600.00, within the £600"),
         ("successful", {"hours_estimate": 30}, "an hours estimate goes with an s12_cost response only"),
-        ("rejected", {"exemptions": ["25"]}, "field 'exemption': s.25 is not an exemption in FOIA Part II"),
+        ("rejected", {"exemptions": ["25"]}, "field 'exemptions': s.25 is not an exemption in FOIA Part II"),
         (
             "rejected",
             {"exemptions": ["21"], "regime": "foisa"},

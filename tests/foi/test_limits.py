@@ -38,19 +38,22 @@ def _problems(engine: Engine, **changes: Any) -> list[str]:
     [
         (
             {"received_on": date(1, 1, 1)},
-            "field 'received': 0001-01-01 is before FOIA came into force (2005-01-01)",
+            "field 'received_on': 0001-01-01 is before FOIA came into force (2005-01-01)",
         ),
-        ({"received_on": date(2004, 12, 31)}, "field 'received': 2004-12-31 is before FOIA came into force"),
-        ({"received_on": date(2021, 6, 2)}, "field 'received': 2021-06-02 is after today (2021-06-01)"),
+        (
+            {"received_on": date(2004, 12, 31)},
+            "field 'received_on': 2004-12-31 is before FOIA came into force",
+        ),
+        ({"received_on": date(2021, 6, 2)}, "field 'received_on': 2021-06-02 is after today (2021-06-01)"),
         ({"about": ["9999-01", "9999-12"]}, "field 'about': ends in 9999-12, after this month (2021-06)"),
         ({"about": ["1999-12", "2000-02"]}, "field 'about': starts in 1999-12, before 2000-01"),
         ({"about": ["2000-01", "2010-01"]}, "field 'about': spans more than 120 months"),
         ({"about": ["2019-13"]}, "field 'about': months are written YYYY-MM"),
         (
             {"request_text": "x" * (MAX_REQUEST_TEXT + 1)},
-            "field 'text': is 100,001 characters long; at most 100,000",
+            "field 'request_text': is 100,001 characters long; at most 100,000",
         ),
-        ({"request_text": "Please\x00provide"}, "field 'text': holds a NUL character"),
+        ({"request_text": "Please\x00provide"}, "field 'request_text': holds a NUL character"),
     ],
 )
 def test_a_case_out_of_bounds_is_refused(
@@ -154,13 +157,13 @@ def test_a_text_too_long_or_with_nul_is_refused_without_its_content(
     refused = _new(cli_settings, "--text-file", str(long))
     assert (
         refused.exit_code == 2
-        and "field 'text': is 100,001 characters long; at most 100,000" in refused.stderr
+        and "field 'request_text': is 100,001 characters long; at most 100,000" in refused.stderr
     )
     assert "éé" not in refused.stderr
     nul = tmp_path / "nul.txt"
     nul.write_bytes(b"Please\x00provide")
     refused = _new(cli_settings, "--text-file", str(nul))
-    assert refused.exit_code == 2 and "field 'text': holds a NUL character" in refused.stderr
+    assert refused.exit_code == 2 and "field 'request_text': holds a NUL character" in refused.stderr
     assert _stored_text(cli_settings) == []
 
 
@@ -169,7 +172,7 @@ def test_a_text_too_long_or_with_nul_is_refused_without_its_content(
     [
         (
             ["--received", "0001-01-01"],
-            "field 'received': 0001-01-01 is before FOIA came into force (2005-01-01)",
+            "field 'received_on': 0001-01-01 is before FOIA came into force (2005-01-01)",
         ),
         (["--about", "9999-01..9999-12"], "field 'about': ends in 9999-12, after this month"),
     ],

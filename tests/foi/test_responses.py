@@ -166,7 +166,7 @@ def test_not_held_is_refused_for_what_the_ledger_holds(golden: Engine, tmp_path:
     ):
         _answer(golden, tmp_path, outcome="not_held", report_months=None)
     with pytest.raises(
-        ValidationFailed, match="'with-report': a report is attached to a successful or partially"
+        ValidationFailed, match="'report_months': a report is attached to a successful or partially"
     ):
         _answer(golden, tmp_path, outcome="not_held")
 

@@ -158,7 +158,7 @@ def test_exemption_citations(citation: str) -> None:  # fmt: skip
     try:
         found = exemption(citation)
     except InputError as error:
-        assert error.message.startswith("--exemption: ")
+        assert error.field == "exemptions"
         return
     assert normalise_citation(found.citation) == found.citation
     assert found.citation.isascii()
@@ -201,7 +201,7 @@ def test_deadlines(received: date, days: int, regime: str) -> None:
         explanation = explain_deadline(received, days=days, regime=regime)
     except InputError as error:
         tally("refused")
-        assert error.message.startswith(("--days: ", "--regime: ", "DATE: ")), error.message
+        assert error.field in ("days", "regime"), error.message
         return
     tally("counted")
     assert explanation.due >= received

@@ -276,7 +276,7 @@ def test_report_periods_are_ascii_months(text: str) -> None:
         ({"about": ["2019-01\n"]}, "about"),
         ({"authority": "A" * 201}, "authority"),
         ({"title": f"{MARKER}\x00"}, "title"),
-        ({"requester_name": f"{MARKER}\x00"}, "requester"),
+        ({"requester_name": f"{MARKER}\x00"}, "requester_name"),
     ],
     ids=["reference-newline", "about-newline", "long-authority", "nul-title", "nul-requester"],
 )
@@ -304,16 +304,17 @@ def test_foi_case_fields_the_ledger_cannot_keep(
 def test_deadlines_past_the_calendar_or_absurdly_far(received: date, days: int) -> None:
     # was: OverflowError; 10**9 days first walked day by day to the year 9999 (minutes)
     started = time.monotonic()
-    with pytest.raises(InputError, match="--days: "):
+    with pytest.raises(InputError) as refused:
         explain_deadline(received, days=days)
+    assert refused.value.field == "days"
     assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"outcome": "s12_cost", "hours_estimate": float("nan")}, "hours"),
-        ({"outcome": "s12_cost", "hours_estimate": float("inf")}, "hours"),
+        ({"outcome": "s12_cost", "hours_estimate": float("nan")}, "hours_estimate"),
+        ({"outcome": "s12_cost", "hours_estimate": float("inf")}, "hours_estimate"),
         ({"outcome": "successful", "note": f"{MARKER}\x00"}, "note"),
     ],
     ids=["nan-hours", "infinite-hours", "nul-note"],

@@ -203,6 +203,47 @@ def test_problems_come_back_in_the_one_shape(
     assert client.get(CASES, headers=_token_of_other_role(client)).status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "pointer"),
+    [
+        ("clarification-requests", {"on": "2019-01-01"}, "/on"),  # before the request was received
+        ("fees-notices", {"amount": -1}, "/amount"),
+        ("extensions", {"days": 0, "exemptions": ["31(1)(e)"]}, "/days"),
+        ("extensions", {"days": 5, "exemptions": ["99"]}, "/exemptions"),
+    ],
+)
+def test_a_refused_action_points_at_the_field_of_its_body(
+    client: TestClient, officer: dict[str, str], path: str, body: dict[str, object], pointer: str
+) -> None:
+    refused = client.post(f"{CASE}/{path}", headers=officer, json=body)
+    assert refused.status_code == 400, refused.text
+    assert_error_shape(refused.json(), 400)
+    error = refused.json()["error"]
+    assert (
+        error["pointer"] == pointer and "--" not in error["message"] and "sharelog " not in error["message"]
+    )
+
+
+def test_problems_point_at_the_fields_of_the_body(client: TestClient, officer: dict[str, str]) -> None:
+    empty = client.post(
+        CASES, headers=officer, json={"title": " ", "request_text": "", "received_on": "2020-01-01"}
+    ).json()["error"]
+    assert [problem["pointer"] for problem in empty["problems"]] == ["/title", "/request_text"]
+    partial = client.post(
+        f"{CASE}/responses", headers=officer, json={"outcome": "rejected", "exemptions": ["31(1)(e)"]}
+    ).json()["error"]
+    assert [problem["pointer"] for problem in partial["problems"]] == ["/public_interest"]
+    taken = client.post(
+        CASES,
+        headers=officer,
+        json={"title": "t", "request_text": "r", "received_on": "2020-01-01", "reference": FOI_REFERENCE},
+    )
+    assert taken.status_code == 409 and taken.json()["error"]["pointer"] == "/reference"
+    assert "sharelog" not in taken.json()["error"]["message"]  # the command line's advice is its own
+    missing = client.get(f"{CASES}/FOI-1999-9999", headers=officer).json()["error"]
+    assert missing["message"] == "no FOI case 'FOI-1999-9999' in the ledger"
+
+
 def _token_of_other_role(client: TestClient) -> dict[str, str]:
     settings = client.app.state.sharelog.settings  # type: ignore[attr-defined]
     return _token(settings, "requester_caseworker")

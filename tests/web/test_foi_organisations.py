@@ -101,7 +101,7 @@ def test_a_text_over_the_cap_is_refused_by_its_field(client: TestClient) -> None
 @pytest.mark.parametrize(
     ("fields", "detail"),
     [
-        ({"received_on": "0001-01-01"}, "field 'received': 0001-01-01 is before FOIA came into force"),
+        ({"received_on": "0001-01-01"}, "field 'received_on': 0001-01-01 is before FOIA came into force"),
         ({"about": "9999-01..9999-12"}, "field 'about': ends in 9999-12, after this month"),
     ],
 )
@@ -113,3 +113,6 @@ def test_the_api_keeps_the_same_date_bounds(client: TestClient, fields: dict[str
     assert_error_shape(refused.json(), 422)
     error = refused.json()["error"]
     assert any(detail in line for line in [error["message"], *error["details"]]), error
+    assert [problem["pointer"] for problem in error["problems"]] == [
+        f"/{next(iter(fields))}"
+    ]  # the body's field

@@ -12,7 +12,10 @@ from sharelog.errors import SharelogError
 __all__ = ["OPTION_OF_FIELD", "error_line", "option_of"]
 
 OPTION_OF_FIELD: dict[str, str] = {
-    "text": "--text-file",  # the request text, when it is read from a file (--text gives it inline)
+    "request_text": "--text-file",  # an FOI request's text, when it is read from a file (--text gives it inline)
+    "received_on": "--received",  # the day an FOI request was received
+    "responded_on": "--on",  # the day an FOI response was sent
+    "exemptions": "--exemption",  # repeated, once per exemption cited
     "report_months": "--with-report",
     "organisation": "--org",
     "decided_by": "--by",

@@ -90,7 +90,7 @@ PROCLAIMED_DAYS: tuple[ProclaimedDay, ...] = (
 )
 
 
-def check_regime(regime: str, *, option: str = "--regime") -> Regime:
+def check_regime(regime: str) -> Regime:
     """``regime`` if it is ``foia`` or ``foisa``.
 
     Raises:
@@ -99,7 +99,7 @@ def check_regime(regime: str, *, option: str = "--regime") -> Regime:
     for known in REGIMES:
         if regime == known:
             return known
-    raise InputError(f"{option}: '{regime}' is not one of {', '.join(REGIMES)}")
+    raise InputError(f"'{regime}' is not one of {', '.join(REGIMES)}", field="regime")
 
 
 def _easter_sunday(year: int) -> date:
@@ -192,10 +192,12 @@ class WorkingDayCalendar:
                 9999-12-31.
         """
         if days < 0:
-            raise InputError(f"--days: {days} is negative; count zero or more working days")
+            raise InputError(f"{days} is negative; count zero or more working days", field="days")
         if days > MAX_WORKING_DAYS:
             # counting is day by day: an absurd count would keep a request busy for minutes
-            raise InputError(f"--days: count at most {MAX_WORKING_DAYS:,} working days (about 38 years)")
+            raise InputError(
+                f"count at most {MAX_WORKING_DAYS:,} working days (about 38 years)", field="days"
+            )
         if days == 0:
             return start
         try:
@@ -204,7 +206,8 @@ class WorkingDayCalendar:
                     return day
         except OverflowError:
             raise InputError(
-                f"--days: {days} working days after {start} would fall after 9999-12-31, the last day there is"
+                f"{days} working days after {start} would fall after 9999-12-31, the last day there is",
+                field="days",
             ) from None
         raise AssertionError("unreachable: working days never run out")
 
@@ -317,7 +320,7 @@ def explain_deadline(
 _EXTRA = re.compile(r"^(\d{4}-\d{2}-\d{2})(?::([A-Za-z+]+))?$")
 
 
-def parse_extra_holidays(text: str | None, *, option: str = _ENV) -> tuple[ProclaimedDay, ...]:
+def parse_extra_holidays(text: str | None, *, setting: str = _ENV) -> tuple[ProclaimedDay, ...]:
     """Newly proclaimed bank holidays from configuration: comma-separated ISO dates, each optionally naming
     the parts of the UK it covers (``2026-07-13:NIR``, ``2026-08-03:SCT+NIR``); without parts, the whole UK.
 
@@ -338,14 +341,14 @@ def parse_extra_holidays(text: str | None, *, option: str = _ENV) -> tuple[Procl
                 day = None
         if match is None or day is None:
             raise InputError(
-                f"{option}: '{item}' is not a date written YYYY-MM-DD (optionally followed by :ENG, :WLS, :SCT "
+                f"{setting}: '{item}' is not a date written YYYY-MM-DD (optionally followed by :ENG, :WLS, :SCT "
                 "or :NIR, joined with +)"
             )
         parts = tuple(p.upper() for p in match.group(2).split("+")) if match.group(2) else UK_PARTS
         unknown = [p for p in parts if p not in UK_PARTS]
         if unknown:
             raise InputError(
-                f"{option}: '{item}' names {', '.join(unknown)}; parts are {', '.join(UK_PARTS)}"
+                f"{setting}: '{item}' names {', '.join(unknown)}; parts are {', '.join(UK_PARTS)}"
             )
         days.append(ProclaimedDay(day, "bank holiday (configured)", parts))
     return tuple(days)

@@ -88,17 +88,21 @@ def _last_action_on(case: FoiCase) -> date:
     return max(days)
 
 
-def check_action_day(case: FoiCase, day: date, *, today: date, option: str) -> None:
-    """Refuse a day after today or before the case's latest recorded action."""
+def check_action_day(case: FoiCase, day: date, *, today: date, field: str) -> None:
+    """Refuse a day after today or before the case's latest recorded action (the error names ``field``, the day's
+    name where it was given: ``on`` for an action, ``responded_on`` for a response)."""
     if day > today:
-        raise InputError(f"{option}: {day} is after today ({today}); record only what has happened")
+        raise InputError(f"{day} is after today ({today}); record only what has happened", field=field)
     if day < case.received_on:
-        raise InputError(f"{option}: {day} is before case {case.reference} was received ({case.received_on})")
+        raise InputError(
+            f"{day} is before case {case.reference} was received ({case.received_on})", field=field
+        )
     latest = _last_action_on(case)
     if day < latest:
         raise InputError(
-            f"{option}: {day} is before the latest action recorded on case {case.reference} ({latest}); "
-            "record events in the order they happened"
+            f"{day} is before the latest action recorded on case {case.reference} ({latest}); "
+            "record events in the order they happened",
+            field=field,
         )
 
 
@@ -193,29 +197,29 @@ def _case_problems(
     elif len(title) > 300:
         problem("title", f"is {len(title)} characters long; at most 300")
     if not request_text.strip():
-        problem("text", "is empty; record the request as received")
+        problem("request_text", "is empty; record the request as received")
     elif len(request_text) > MAX_REQUEST_TEXT:
-        problem("text", f"is {len(request_text):,} characters long; at most {MAX_REQUEST_TEXT:,}")
+        problem("request_text", f"is {len(request_text):,} characters long; at most {MAX_REQUEST_TEXT:,}")
     if regime not in REGIMES:
         problem("regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
     if authority_type not in AUTHORITY_TYPES:
-        problem("authority-type", f"'{authority_type}' is not one of {', '.join(AUTHORITY_TYPES)}")
+        problem("authority_type", f"'{authority_type}' is not one of {', '.join(AUTHORITY_TYPES)}")
     if received_on > today:
-        problem("received", f"{received_on} is after today ({today})")
+        problem("received_on", f"{received_on} is after today ({today})")
     elif received_on < FOIA_IN_FORCE:
-        problem("received", f"{received_on} is before FOIA came into force ({FOIA_IN_FORCE})")
+        problem("received_on", f"{received_on} is before FOIA came into force ({FOIA_IN_FORCE})")
     if authority is not None and len(authority) > 200:
         problem("authority", "is longer than 200 characters")
     if requester_name is not None and len(requester_name) > 200:
-        problem("requester", "is longer than 200 characters")
+        problem("requester_name", "is longer than 200 characters")
     if requester_contact is not None and len(requester_contact) > 300:
-        problem("contact", "is longer than 300 characters")
+        problem("requester_contact", "is longer than 300 characters")
     texts = {
         "title": title,
-        "text": request_text,
+        "request_text": request_text,
         "authority": authority,
-        "requester": requester_name,
-        "contact": requester_contact,
+        "requester_name": requester_name,
+        "requester_contact": requester_contact,
     }
     for field, value in texts.items():
         if value is not None and "\x00" in value:  # never typed by a person, and PostgreSQL cannot store it
@@ -241,17 +245,21 @@ def receiving_organisation(session: Session, organisation_id: str | None = None)
         return known[0]
     if not known:
         raise InputError(
-            "--org: the ledger holds no organisation yet; organisations are recorded with the agreements they are "
-            "party to"
+            "the ledger holds no organisation yet; organisations are recorded with the agreements they are "
+            "party to",
+            field="organisation",
         )
-    raise InputError(f"--org: name the organisation that received the request: one of {', '.join(known)}")
+    raise InputError(
+        f"name the organisation that received the request: one of {', '.join(known)}", field="organisation"
+    )
 
 
 def _check_organisation(session: Session, organisation_id: str) -> None:
     if not isinstance(organisation_id, str) or session.get(Organisation, organisation_id) is None:
         raise InputError(
-            "--org: no such organisation in the ledger; the organisation that received the request must be a "
-            "party to a recorded agreement"
+            "no such organisation in the ledger; the organisation that received the request must be a "
+            "party to a recorded agreement",
+            field="organisation",
         )
 
 
@@ -325,7 +333,11 @@ def new_case(
         raise ValidationFailed(problems)
     if reference is not None:
         if _reference_taken(session, organisation_id, reference):
-            raise Conflict(f"--reference: case {reference} already exists; `sharelog foi show {reference}`")
+            raise Conflict(
+                f"case {reference} already exists",
+                field="reference",
+                cli_hint=f"`sharelog foi show {reference}`",
+            )
     else:
         reference = _next_reference(session, organisation_id, received_on.year)
     months = sorted(about) if about else None
@@ -395,7 +407,7 @@ def request_review(
             "Commissioner (FOIA s.50)"
         )
     check_transition(case.reference, case.state, "internal_review", action="request an internal review")
-    check_action_day(case, requested_on, today=day, option="--on")
+    check_action_day(case, requested_on, today=day, field="on")
     calendar = case_calendar(case, extra_holidays)
     responded = max(r.responded_on for r in case.responses)
     last_day = calendar.working_days_after(responded, REVIEW_WINDOW_DAYS)
@@ -404,7 +416,8 @@ def request_review(
         raise Conflict(
             f"case {case.reference}: the review was asked for on {requested_on}, after the {REVIEW_WINDOW_DAYS} "
             f"working days from the response of {responded} (last day {last_day}); if the authority accepts it "
-            "all the same, record it with --late"
+            "all the same, record that it was asked for late",
+            field="late",
         )
     add_case_event(
         session, case, kind="review_requested", on=requested_on, actor=actor, detail={"late": late}
@@ -444,7 +457,7 @@ def withdraw_case(
     day = today_or(today)
     case = load_case(session, case_reference, organisation_id=organisation_id)
     check_transition(case.reference, case.state, "user_withdrawn", action="withdraw the case")
-    check_action_day(case, withdrawn_on, today=day, option="--on")
+    check_action_day(case, withdrawn_on, today=day, field="on")
     previous = case.state
     add_case_event(session, case, kind="withdrawn", on=withdrawn_on, actor=actor, detail={"from": previous})
     case.state = "user_withdrawn"

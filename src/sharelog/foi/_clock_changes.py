@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from sharelog.foi._events import (
 from sharelog.foi._exemptions import exemption
 from sharelog.foi._states import check_transition, state_label
 from sharelog.foi._views import CaseView, ExtraHolidays, case_view, load_case
+from sharelog.ledger.audit import LedgerEvent
 from sharelog.ledger.models import FoiCase
 
 __all__ = [
@@ -56,7 +58,7 @@ def seek_clarification(
     day = today_or(today)
     case = load_case(session, case_reference, organisation_id=organisation_id)
     check_transition(case.reference, case.state, "waiting_clarification", action="seek clarification")
-    check_action_day(case, sought_on, today=day, option="--sought")
+    check_action_day(case, sought_on, today=day, field="on")
     add_case_event(session, case, kind="clarification_sought", on=sought_on, actor=actor)
     case.state = "waiting_clarification"
     audit_case(session, FoiClarificationSought, case, actor, sought_on=sought_on.isoformat())
@@ -83,18 +85,35 @@ def clarification_received(
     day = today_or(today)
     case = load_case(session, case_reference, organisation_id=organisation_id)
     check_transition(case.reference, case.state, "waiting_response", action="record a clarification")
-    check_action_day(case, received_on, today=day, option="--received")
+    check_action_day(case, received_on, today=day, field="on")
     add_case_event(session, case, kind="clarification_received", on=received_on, actor=actor)
     case.state = "waiting_response"
-    view = case_view(case, today=day, extra_holidays=extra_holidays)
-    audit_case(
+    return _audited_with_due(
         session,
         FoiClarificationReceived,
         case,
         actor,
+        today=day,
+        extra_holidays=extra_holidays,
         received_on=received_on.isoformat(),
-        due_on=view.clock.due.isoformat() if view.clock.due else None,
     )
+
+
+def _audited_with_due(
+    session: Session,
+    event_type: type[LedgerEvent],
+    case: FoiCase,
+    actor: str,
+    *,
+    today: date,
+    extra_holidays: ExtraHolidays,
+    **detail: Any,
+) -> CaseView:
+    """The case as read after a change that moves its due date, the change audited with ``detail`` and the new
+    due date (``due_on``)."""
+    view = case_view(case, today=today, extra_holidays=extra_holidays)
+    due = view.clock.due
+    audit_case(session, event_type, case, actor, **detail, due_on=due.isoformat() if due else None)
     return view
 
 
@@ -130,12 +149,13 @@ def give_fees_notice(
     view = case_view(case, today=day, extra_holidays=extra_holidays)
     if view.clock.paused_since is not None:
         raise Conflict(
-            f"case {case.reference}: the fees notice given on {view.clock.paused_since} is unpaid; record the "
-            "payment first (sharelog foi fees CASE --paid DATE)"
+            f"case {case.reference}: the fees notice given on {view.clock.paused_since} is unpaid; record its "
+            "payment first",
+            cli_hint=f"`sharelog foi fees {case.reference} --paid DATE`",
         )
     if amount is not None and amount < 0:
-        raise InputError(f"--amount: {amount} is negative")
-    check_action_day(case, given_on, today=day, option="--notice")
+        raise InputError(f"{amount} is negative", field="amount")
+    check_action_day(case, given_on, today=day, field="on")
     add_case_event(session, case, kind="fees_notice", on=given_on, actor=actor, detail={"amount": amount})
     audit_case(session, FoiFeesNoticeGiven, case, actor, given_on=given_on.isoformat(), amount=amount)
     return case_view(case, today=day, extra_holidays=extra_holidays)
@@ -163,18 +183,17 @@ def fee_paid(
     _require_waiting_response(case, "record a fee")
     if case_view(case, today=day, extra_holidays=extra_holidays).clock.paused_since is None:
         raise Conflict(f"case {case.reference}: no fees notice is waiting for payment")
-    check_action_day(case, paid_on, today=day, option="--paid")
+    check_action_day(case, paid_on, today=day, field="on")
     add_case_event(session, case, kind="fee_paid", on=paid_on, actor=actor)
-    view = case_view(case, today=day, extra_holidays=extra_holidays)
-    audit_case(
+    return _audited_with_due(
         session,
         FoiFeePaid,
         case,
         actor,
+        today=day,
+        extra_holidays=extra_holidays,
         paid_on=paid_on.isoformat(),
-        due_on=view.clock.due.isoformat() if view.clock.due else None,
     )
-    return view
 
 
 def extend_deadline(
@@ -209,27 +228,30 @@ def extend_deadline(
     _require_waiting_response(case, "extend the deadline")
     view = case_view(case, today=day, extra_holidays=extra_holidays)
     if days < 1:
-        raise InputError(f"--days: {days}; extend by 1 to {MAX_EXTENSION_DAYS} working days")
+        raise InputError(f"{days}; extend by 1 to {MAX_EXTENSION_DAYS} working days", field="days")
     if view.clock.extension_days + days > MAX_EXTENSION_DAYS:
         raise InputError(
-            f"--days: with the {view.clock.extension_days} working days already added the extension would be "
-            f"{view.clock.extension_days + days}; the ICO expects at most {MAX_EXTENSION_DAYS} more (40 in all)"
+            f"with the {view.clock.extension_days} working days already added the extension would be "
+            f"{view.clock.extension_days + days}; the ICO expects at most {MAX_EXTENSION_DAYS} more (40 in all)",
+            field="days",
         )
     if not exemptions:
         raise InputError(
-            "--exemption: name the qualified exemption(s) whose public interest test needs the time"
+            "name the qualified exemption(s) whose public interest test needs the time", field="exemptions"
         )
     cited = [exemption(c) for c in exemptions]
     absolute = [e for e in cited if e.absolute]
     if absolute:
         raise InputError(
-            f"--exemption: s.{absolute[0].citation} is absolute: it has no public interest test, so no extension"
+            f"s.{absolute[0].citation} is absolute: it has no public interest test, so no extension",
+            field="exemptions",
         )
-    check_action_day(case, extended_on, today=day, option="--on")
+    check_action_day(case, extended_on, today=day, field="on")
     if view.clock.statutory_due is not None and extended_on > view.clock.statutory_due:
         raise Conflict(
             f"case {case.reference}: an extension must be notified (s.17(2)) by the 20th working day, "
-            f"{view.clock.statutory_due}; {extended_on} is after it"
+            f"{view.clock.statutory_due}; {extended_on} is after it",
+            field="on",
         )
     citations = [e.citation for e in cited]
     add_case_event(
@@ -241,15 +263,14 @@ def extend_deadline(
         days=days,
         detail={"exemptions": citations},
     )
-    view = case_view(case, today=day, extra_holidays=extra_holidays)
-    audit_case(
+    return _audited_with_due(
         session,
         FoiDeadlineExtended,
         case,
         actor,
+        today=day,
+        extra_holidays=extra_holidays,
         extended_on=extended_on.isoformat(),
         days=days,
         exemptions=citations,
-        due_on=view.clock.due.isoformat() if view.clock.due else None,
     )
-    return view

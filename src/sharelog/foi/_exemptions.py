@@ -131,7 +131,7 @@ def normalise_citation(text: str) -> str:
     cleaned = re.sub(r"\s+", "", cleaned)
     cleaned = re.sub(r"^(\d+)([a-zA-Z])(?=\(|$)", lambda m: m.group(1) + m.group(2).upper(), cleaned)
     if not _CITATION.match(cleaned):
-        raise InputError(f"--exemption: '{text}' is not a section of FOIA such as 31 or 31(1)(e)")
+        raise InputError(f"'{text}' is not a section of FOIA such as 31 or 31(1)(e)", field="exemptions")
     return cleaned
 
 
@@ -151,15 +151,15 @@ def exemption(citation: str) -> Exemption:
             return Exemption(normal, found.title, found.absolute, found.basis, found.ncnd, found.note)
         if probe in _BY_SUBSECTION:
             raise InputError(
-                f"--exemption: s.{probe} has absolute and qualified parts; cite the subsection "
-                f"({_BY_SUBSECTION[probe]})"
+                f"s.{probe} has absolute and qualified parts; cite the subsection ({_BY_SUBSECTION[probe]})",
+                field="exemptions",
             )
         shorter = re.sub(r"\([^()]*\)$", "", probe)
         if shorter == probe:
             break
         probe = shorter
     known = ", ".join(sorted({e.section for e in EXEMPTIONS.values()}, key=_section_order))
-    raise InputError(f"--exemption: s.{normal} is not an exemption in FOIA Part II ({known})")
+    raise InputError(f"s.{normal} is not an exemption in FOIA Part II ({known})", field="exemptions")
 
 
 def _section_order(section: str) -> tuple[int, str]:

@@ -9,7 +9,7 @@ The rules (s.17 refusal notices):
 - ``s12_cost`` needs the hours estimate, above the appropriate limit: £600 for central government, £450 for other
   authorities, at £25 an hour (24 and 18 hours); FOISA £600 at £15 an hour (40 hours).
 - ``not_held`` is refused while the ledger holds exchanges in the months the request asks about: the monthly
-  outcomes report answers such a request (``--with-report``).
+  outcomes report answers such a request (attach it: ``report_months``).
 
 The attached report is built once, with disclosure control (publish), and the same object writes the workbook
 and gives the letter its figures, so the two cannot disagree.
@@ -93,7 +93,7 @@ def _cited(exemptions: Sequence[str], problem: list[Problem], where: str) -> lis
         try:
             found = exemption(citation)
         except InputError as error:
-            problem.append(Problem(where, error.message.removeprefix("--exemption: "), field="exemption"))
+            problem.append(Problem(where, error.message, field="exemptions"))
             continue
         if found.citation not in [e.citation for e in cited]:
             cited.append(found)
@@ -123,31 +123,31 @@ def response_problems(
     cited = _cited(exemptions, problems, where)
     if exemptions and regime == "foisa":
         problem(
-            "exemption",
+            "exemptions",
             "the catalogue holds FOIA Part II; FOISA's Part 2 exemptions are numbered differently and are not "
             "catalogued, so a FOISA refusal cannot cite them here",
         )
     if outcome in CITING and not exemptions:
-        problem("exemption", f"a {outcome} response must cite the exemptions it relies on (s.17(1))")
+        problem("exemptions", f"a {outcome} response must cite the exemptions it relies on (s.17(1))")
     if outcome not in CITING and exemptions:
         hint = "; to withhold part, respond partially_successful" if outcome == "successful" else ""
-        problem("exemption", f"a {outcome} response cites no exemption{hint}")
+        problem("exemptions", f"a {outcome} response cites no exemption{hint}")
     if outcome == "ncnd":
         for e in cited:
             if e.ncnd is None:
-                problem("exemption", f"s.{e.citation} has no provision to neither confirm nor deny")
+                problem("exemptions", f"s.{e.citation} has no provision to neither confirm nor deny")
     qualified = [e for e in cited if not e.absolute]
     statement = (public_interest or "").strip()
     if outcome in CITING:
         for e in qualified:
             if not statement:
                 problem(
-                    "public-interest",
+                    "public_interest",
                     f"s.{e.citation} is a qualified exemption: state why the public interest in maintaining it "
                     "outweighs the public interest in disclosure (s.17(3))",
                 )
     if statement and not (outcome in CITING and qualified):
-        problem("public-interest", "there is no public interest test without a qualified exemption")
+        problem("public_interest", "there is no public interest test without a qualified exemption")
     _cost_problems(outcome, regime, authority_type, hours_estimate, problem)
     return problems, cited
 
@@ -158,19 +158,19 @@ def _cost_problems(
     limit, rate = cost_limit(regime, authority_type)
     if outcome != "s12_cost":
         if hours is not None:
-            problem("hours", "an hours estimate goes with an s12_cost response only")
+            problem("hours_estimate", "an hours estimate goes with an s12_cost response only")
         return
     if hours is None:
         problem(
-            "hours",
+            "hours_estimate",
             f"an s.12 refusal needs the estimate in hours: the limit is £{limit} at £{rate} an hour "
             f"({limit / rate:g} hours)",
         )
     elif not math.isfinite(hours) or hours < 0:  # NaN and infinity pass JSON and every comparison below
-        problem("hours", "must be a number of hours, 0 or more")
+        problem("hours_estimate", "must be a number of hours, 0 or more")
     elif hours * rate <= limit:
         problem(
-            "hours",
+            "hours_estimate",
             f"{hours:g} hours at £{rate} an hour is £{hours * rate:,.2f}, within the £{limit} limit "
             f"({limit / rate:g} hours): s.12 does not apply",
         )
@@ -231,8 +231,10 @@ def _refuse_not_held(session: Session, case: FoiCase) -> None:
         period = f"{case.about_first}..{case.about_last}"
         raise Conflict(
             f"case {case.reference} asks about {period} and the ledger holds {held} exchange(s) in those months: "
-            f"the information is held. Answer with the monthly outcomes report (--with-report {period}), or "
-            "refuse under an exemption"
+            f"the information is held. Answer with the monthly outcomes report for {period}, or refuse under an "
+            "exemption",
+            field="outcome",
+            cli_hint=f"attach it with --with-report {period}",
         )
 
 
@@ -301,7 +303,7 @@ def respond(
         public_interest=public_interest,
         hours_estimate=hours_estimate,
     )
-    for field, text in (("public-interest", public_interest), ("note", note)):
+    for field, text in (("public_interest", public_interest), ("note", note)):
         if text is not None and "\x00" in text:  # never typed by a person, and PostgreSQL cannot store it
             problems.append(Problem(f"case {case.reference}", "holds a NUL character", field=field))
     if report_months and outcome not in ("successful", "partially_successful"):
@@ -309,12 +311,12 @@ def respond(
             Problem(
                 f"case {case.reference}",
                 "a report is attached to a successful or partially_successful response only",
-                field="with-report",
+                field="report_months",
             )
         )
     if problems:
         raise ValidationFailed(problems)
-    check_action_day(case, responded_on, today=day, option="--on")
+    check_action_day(case, responded_on, today=day, field="responded_on")
     if outcome == "not_held":
         _refuse_not_held(session, case)
 

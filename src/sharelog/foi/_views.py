@@ -184,7 +184,7 @@ def load_case(session: Session, reference: str, *, organisation_id: str | None =
     A case belongs to the organisation that received the request, and references are unique within an
     organisation. With ``organisation_id`` (the web app and the API: the reader's organisation) another
     organisation's case is answered exactly as a case that does not exist, so references cannot be probed.
-    Without it (the operator's command line) a reference two organisations use must be narrowed with ``--org``.
+    Without it (the operator's command line) a reference two organisations use must be narrowed to one of them.
 
     Raises:
         NotFound: no case has that reference (in ``organisation_id``).
@@ -199,11 +199,15 @@ def load_case(session: Session, reference: str, *, organisation_id: str | None =
         query = query.where(FoiCase.organisation_id == organisation_id)
     cases = session.execute(query.order_by(FoiCase.organisation_id)).scalars().all()
     if not cases:
-        raise NotFound(f"no FOI case '{reference}' in the ledger; `sharelog foi list` shows the cases")
+        raise NotFound(
+            f"no FOI case '{reference}' in the ledger", cli_hint="`sharelog foi list` shows the cases"
+        )
     if len(cases) > 1:
         holders = ", ".join(case.organisation_id for case in cases)
         raise InputError(
-            f"--org: {len(cases)} organisations have a case '{reference}' ({holders}); name one with --org"
+            f"{len(cases)} organisations have a case '{reference}' ({holders})",
+            field="organisation",
+            cli_hint="name one with --org",
         )
     return cases[0]
 

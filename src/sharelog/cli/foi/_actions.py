@@ -14,7 +14,7 @@ from rich.markup import escape
 from sharelog.cli._context import console, settings_of
 from sharelog.cli._ledger import ledger_transaction
 from sharelog.cli.foi._common import DATE_FORMATS, CaseArgument, OnOption, OrgOption, date_text, day_of
-from sharelog.errors import InputError
+from sharelog.errors import InputError, SharelogError
 from sharelog.foi import (
     OUTCOMES,
     CaseChange,
@@ -44,18 +44,29 @@ def _one_of(**days: datetime | None) -> tuple[str, date]:
     return given[0]
 
 
-def _record(ctx: typer.Context, case: str, org: str | None, change: CaseChange) -> CaseView:
-    """Record ``change`` on the case ``case`` (of ``org``, when given) in one transaction."""
+def _record(
+    ctx: typer.Context, case: str, org: str | None, change: CaseChange, *, day_option: str = "--on"
+) -> CaseView:
+    """Record ``change`` on the case ``case`` (of ``org``, when given) in one transaction.
+
+    The services call the day of a change ``on``, given by ``--on``; ``clarify`` and ``fees`` give it by another
+    option (``day_option``: ``--sought``, ``--notice``…), which names a problem with the day instead.
+    """
     settings = settings_of(ctx)
-    with ledger_transaction(settings) as session:
-        return apply_case_action(
-            session,
-            reference=case,
-            action=change,
-            actor=settings.actor,
-            organisation_id=org,
-            extra_holidays=extra_holidays_of(settings),
-        )
+    try:
+        with ledger_transaction(settings) as session:
+            return apply_case_action(
+                session,
+                reference=case,
+                action=change,
+                actor=settings.actor,
+                organisation_id=org,
+                extra_holidays=extra_holidays_of(settings),
+            )
+    except SharelogError as error:
+        if error.field == "on" and day_option != "--on":
+            error.field = day_option.removeprefix("--")  # printed as the option given: --sought, --paid…
+        raise
 
 
 def _say(message: str) -> None:
@@ -90,10 +101,10 @@ def clarify_command(
 ) -> None:
     option, on = _one_of(sought=sought, received=received)
     if option == "sought":
-        view = _record(ctx, case, org, ClarificationSought(on))
+        view = _record(ctx, case, org, ClarificationSought(on), day_option="--sought")
         _say(f"Case {view.reference} waits for clarification (sought {on}); no deadline runs.")
     else:
-        view = _record(ctx, case, org, ClarificationReceived(on))
+        view = _record(ctx, case, org, ClarificationReceived(on), day_option="--received")
         _say(
             f"Case {view.reference}: clarification received {on}; the clock restarts, response due "
             f"{date_text(view.clock.due)}."
@@ -127,10 +138,10 @@ def fees_command(
 ) -> None:
     option, on = _one_of(notice=notice, paid=paid)
     if option == "notice":
-        view = _record(ctx, case, org, FeesNotice(on, amount=amount))
+        view = _record(ctx, case, org, FeesNotice(on, amount=amount), day_option="--notice")
         _say(f"Case {view.reference}: fees notice given {on}; the clock is paused until payment.")
     else:
-        view = _record(ctx, case, org, FeePaid(on))
+        view = _record(ctx, case, org, FeePaid(on), day_option="--paid")
         _say(f"Case {view.reference}: fee paid {on}; response due {date_text(view.clock.due)}.")
 
 

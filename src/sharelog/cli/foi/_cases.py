@@ -164,7 +164,7 @@ def list_command(
     settings = settings_of(ctx)
     unknown = [s for s in state or [] if s not in STATES]
     if unknown:
-        raise InputError(f"--state: '{unknown[0]}' is not one of {', '.join(STATES)}")
+        raise InputError(f"'{unknown[0]}' is not one of {', '.join(STATES)}", field="state")
     with ledger_transaction(settings) as session:
         cases = list_cases(
             session,

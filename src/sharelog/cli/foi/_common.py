@@ -58,17 +58,19 @@ def read_request_text(path: Path) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_REQUEST_TEXT_BYTES + 1)
     except OSError as error:
-        raise InputError(f"--text-file: cannot read {name} ({type(error).__name__})") from None
+        raise InputError(f"cannot read {name} ({type(error).__name__})", field="request_text") from None
     if len(data) > MAX_REQUEST_TEXT_BYTES:
         raise InputError(
-            f"--text-file: {name} is larger than {MAX_REQUEST_TEXT_BYTES:,} bytes; a request is at most "
-            f"{MAX_REQUEST_TEXT:,} characters"
+            f"{name} is larger than {MAX_REQUEST_TEXT_BYTES:,} bytes; a request is at most "
+            f"{MAX_REQUEST_TEXT:,} characters",
+            field="request_text",
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
-            f"--text-file: {name} is not UTF-8 text (byte {error.start + 1} is not); save it as UTF-8"
+            f"{name} is not UTF-8 text (byte {error.start + 1} is not); save it as UTF-8",
+            field="request_text",
         ) from None
 
 

@@ -121,16 +121,17 @@ class FoiCaseForm(BaseModel):
     contact: str = ""
 
 
-_NEW_CASE_FIELDS = {  # in the form's order, the order its errors are listed in
+_NEW_CASE_FIELDS = {  # the service's field → (input, label), in the form's order, the order its errors are listed in
     "title": ("title", "Title"),
-    "text": ("text", "The request"),
-    "received": ("received-day", "Date received"),
+    "request_text": ("text", "The request"),
+    "received_on": ("received-day", "Date received"),
     "regime": ("regime", "Regime"),
-    "authority-type": ("authority_type", "Authority type"),
+    "authority_type": ("authority_type", "Authority type"),
+    "authority": ("authority", "Authority"),
     "about": ("about", "Months the request is about"),
     "reference": ("reference", "Reference"),
-    "requester": ("requester", "Requester's name"),
-    "contact": ("contact", "Requester's contact"),
+    "requester_name": ("requester", "Requester's name"),
+    "requester_contact": ("contact", "Requester's contact"),
 }
 
 
@@ -223,13 +224,14 @@ class FoiResponseForm(BaseModel):
     note: str = ""
 
 
-_RESPONSE_FIELDS = {  # in the form's order, the order its errors are listed in
+_RESPONSE_FIELDS = {  # the service's field → (input, label), in the form's order
     "outcome": ("outcome", "Outcome"),
     "report_months": ("report_months", "Report months"),
-    "exemption": ("exemption", "Exemptions"),
-    "public-interest": ("public_interest", "Public interest"),
-    "hours": ("hours", "Hours"),
-    "on": ("responded-day", "Date of the response"),
+    "exemptions": ("exemption", "Exemptions"),
+    "public_interest": ("public_interest", "Public interest"),
+    "hours_estimate": ("hours", "Hours"),
+    "note": ("note", "Further text"),
+    "responded_on": ("responded-day", "Date of the response"),
 }
 
 
@@ -356,10 +358,12 @@ class FoiActionForm(BaseModel):
     late: str = ""
 
 
-_ACTION_FIELDS = {option: ("on-day", "Date") for option in ("on", "sought", "received", "notice", "paid")} | {
+_ACTION_FIELDS = {  # the fields of a CaseChange → (input, label), in the form's order
     "amount": ("amount", "Amount"),
     "days": ("days", "Working days"),
-    "exemption": ("exemption", "Exemptions"),
+    "exemptions": ("exemption", "Exemptions"),
+    "late": ("late", ""),  # a refusal of a late review says why in a sentence of its own
+    "on": ("on-day", "Date"),
 }
 
 

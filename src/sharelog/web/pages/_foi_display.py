@@ -187,13 +187,8 @@ def errors_of(error: InputError, fields: dict[str, tuple[str, str]], default: st
         return in_form_order(errors, [element for element, _label in fields.values()])
     message = error.message
     element = default
-    field = error.field
-    if field is None:  # FOI services not yet converted to fields: to go once they all name theirs
-        option, separator, rest = message.partition(": ")
-        if separator and option.startswith("--") and " " not in option:
-            field, message = option.removeprefix("--"), rest
-    if field is not None:
-        element, label = fields.get(field, (default, ""))
+    if error.field is not None:
+        element, label = fields.get(error.field, (default, ""))
         message = _sentence(label, message) if label else message
     return {element: message[0].upper() + message[1:]}
 
