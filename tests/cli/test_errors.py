@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
+import sharelog
 from sharelog.cli import app
+from sharelog.cli._errors import option_of
 from sharelog.errors import InputError, LedgerError, NotFound, Problem, ValidationFailed
 from sharelog.settings import Settings
 
@@ -124,3 +131,40 @@ def test_version(settings: Settings) -> None:
     result = runner.invoke(app, ["--version"], obj=settings)
     assert result.exit_code == 0
     assert result.stdout.startswith("sharelog ")
+
+
+def _options(command: object) -> Iterator[str]:
+    for param in getattr(command, "params", []):
+        yield from (name for name in param.opts if name.startswith("--"))
+    for sub in getattr(command, "commands", {}).values():
+        yield from _options(sub)
+
+
+def _fields_services_name() -> dict[str, str]:
+    """Every field named by a literal ``field=`` outside the CLI (a problem's fields are columns, left out)."""
+    source = Path(sharelog.__file__).parent
+    found: dict[str, str] = {}
+    for path in sorted(source.rglob("*.py")):
+        if path.relative_to(source).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or getattr(node.func, "id", None) == "Problem":
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "field" and isinstance(keyword.value, ast.Constant):
+                    found.setdefault(str(keyword.value.value), f"{path.relative_to(source)}:{node.lineno}")
+    return found
+
+
+def test_every_field_a_service_names_is_an_option_of_the_cli() -> None:
+    """So ``Error: --option: …`` names an option the user can find in ``--help`` (add an override in
+    cli/_errors.py where the option is named otherwise)."""
+    options = set(_options(typer.main.get_command(app)))
+    fields = _fields_services_name()
+    assert len(fields) > 20, fields  # the walk finds them
+    unknown = sorted(
+        f"{where}: {field} → {option_of(field)}"
+        for field, where in fields.items()
+        if option_of(field) not in options
+    )
+    assert unknown == [], f"fields the CLI would show as an option it does not have: {sorted(unknown)}"
