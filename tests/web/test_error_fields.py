@@ -15,6 +15,7 @@ import asyncio
 import json
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -241,7 +242,10 @@ def _rendered(app: FastAPI, error: SharelogError, path: str) -> Response:
         "server": ("testserver", 443),
         "root_path": "",
     }
-    response: Response = asyncio.run(handler(Request(scope), error))  # type: ignore[arg-type]
+    # in a thread of its own: a browser test earlier in the session may leave an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coroutine = handler(Request(scope), error)  # type: ignore[arg-type]
+        response: Response = pool.submit(asyncio.run, coroutine).result()
     return response
 
 
