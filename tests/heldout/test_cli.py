@@ -1,0 +1,92 @@
+"""``python -m sharelog_heldout``: the profiles listing and a run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharelog_heldout.__main__ import main
+from sharelog_heldout.generate import FILES
+from sharelog_heldout.profiles import PROFILES
+
+
+def test_profiles_lists_the_grid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profiles"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(PROFILES)
+    assert all(len(line.split(maxsplit=1)[1]) > 20 for line in lines)
+
+
+def test_a_run_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "set"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sharelog_heldout",
+            "--profile",
+            "moved",
+            "--pupils",
+            "800",
+            "--requests",
+            "60",
+            "--seed",
+            "1000",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "moved" in done.stdout and done.stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["profile"] == "moved" and manifest["seed"] == 1000 and manifest["evaluation_seed"] is True
+    assert manifest["name_source"]["package"] == "Faker"
+
+
+def test_a_development_seed_is_flagged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "--profile",
+                "clean",
+                "--pupils",
+                "300",
+                "--requests",
+                "20",
+                "--seed",
+                "7",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    assert "development seed" in capsys.readouterr().err
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["evaluation_seed"] is False
+
+
+def test_an_unknown_profile_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(
+            [
+                "--profile",
+                "nope",
+                "--pupils",
+                "10",
+                "--requests",
+                "1",
+                "--seed",
+                "1000",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+    assert stopped.value.code == 2
