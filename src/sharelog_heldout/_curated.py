@@ -420,7 +420,7 @@ TRANSLITERATION_GROUPS: list[list[str]] = [
     ["Issa", "Isa", "Eissa"],
     ["Oleksandr", "Olexandr", "Aleksandr", "Alexandr"],
     ["Serhii", "Sergii", "Sergey", "Serhiy"],
-    ["Yuliia", "Yulia", "Iuliia", "Julia"],
+    ["Yuliia", "Yulia", "Iuliia"],
     ["Andrii", "Andriy", "Andrey"],
     ["Dmytro", "Dmitro", "Dmitry"],
     ["Mykhailo", "Mikhail", "Mykhaylo"],

@@ -147,6 +147,7 @@ class Group:
     second_rate: float = 0.0
     keep_marks_rate: float = 1.0  # register rows keeping diacritics (else stripped)
     extra: dict[str, Pool] = field(default_factory=dict)
+    own_translit: dict[str, list[str]] = field(default_factory=dict)  # variants for this group's names only
 
 
 def _era_pools(
@@ -211,13 +212,16 @@ def _base_model() -> NameModel:
     fem_pairs: dict[str, dict[int, int]] = {}
     translit: dict[str, list[str]] = {}
 
-    def add_translit(group: Sequence[str]) -> None:
+    cyrillic_translit: dict[str, list[str]] = {}  # used for Ukrainian and Russian names only
+    chinese_translit: dict[str, list[str]] = {}  # used for Chinese names only
+
+    def add_translit(group: Sequence[str], into: dict[str, list[str]] = translit) -> None:
         group = list(dict.fromkeys(group))
         for name in group:
             others = [g for g in group if g != name]
             if others:
-                translit.setdefault(name, [])
-                translit[name].extend(o for o in others if o not in translit[name])
+                into.setdefault(name, [])
+                into[name].extend(o for o in others if o not in into[name])
 
     for tgroup in C.TRANSLITERATION_GROUPS:
         add_translit(tgroup)
@@ -384,7 +388,7 @@ def _base_model() -> NameModel:
         + faker["ru_RU.last_male"]
         + faker["ru_RU.last_female"]
     ):
-        add_translit([S.cyrillic_to_latin(cyr), S.cyrillic_to_latin(cyr, scheme="older")])
+        add_translit([S.cyrillic_to_latin(cyr), S.cyrillic_to_latin(cyr, scheme="older")], cyrillic_translit)
     ru_m = [S.cyrillic_to_latin(n) for n in faker["ru_RU.last_male"]]
     ru_f = [S.cyrillic_to_latin(n) for n in faker["ru_RU.last_female"]]
     fem_pairs["ukrainian"] = _feminine_map(vocab, zip(ru_m, ru_f, strict=True))
@@ -693,7 +697,7 @@ def _base_model() -> NameModel:
     zh_given = [a.capitalize() + b for a in C.CHINESE_SYLLABLES for b in C.CHINESE_SYLLABLES if a != b]
     for given in zh_given:
         a, b = _split_syllables(given)
-        add_translit([given, f"{a} {b.capitalize()}", f"{a}-{b}"])
+        add_translit([given, f"{a} {b.capitalize()}", f"{a}-{b}"], chinese_translit)
     zh_head = faker["zh_CN.first_romanized"]
     zh_pool = make_pool(vocab, [Part(zh_given, 0.7, 0.3, 50.0), Part(zh_head, 0.3)])
     groups.append(
@@ -783,6 +787,8 @@ def _base_model() -> NameModel:
             translit.setdefault(text, [])
             if plain not in translit[text]:
                 translit[text].append(plain)
+    groups[[g.key for g in groups].index("ukrainian")].own_translit = cyrillic_translit
+    groups[[g.key for g in groups].index("chinese")].own_translit = chinese_translit
     size = len(vocab)
     for group in groups:
         pairs = fem_pairs.get(group.key)

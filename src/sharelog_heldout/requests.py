@@ -330,6 +330,7 @@ def _lookup_with_plain(table: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 _NICKNAMES = _lookup_with_plain(C.NICKNAMES)
+ENGLISH_NAMED = frozenset({"white_british", "irish", "black_caribbean"})
 _ANGLICISED = _lookup_with_plain(C.ANGLICISED)
 
 
@@ -468,25 +469,31 @@ def _name_errors(
                 p.surname_parts = [parts[0], other] if rng.random() < 0.5 else [other, parts[0]]
                 p.surname_sep = "-"
     # transliteration: another romanisation of one of the names (or the same name without diacritics)
-    translit = model.translit
-    slots = [("f", 0)] if p.forename in translit else []
-    slots += [("s", j) for j, part in enumerate(p.surname_parts) if part in translit]
-    slots += [("m", j) for j, m in enumerate(p.middles) if m in translit]
-    if _try("transliteration", free and bool(slots), i, u, profile, tally, p):
+    group = model.groups[p.group]
+
+    def variants(name: str) -> list[str]:
+        return model.translit.get(name, []) + group.own_translit.get(name, [])
+
+    slots = [("f", 0)] if variants(p.forename) else []
+    slots += [("s", j) for j, part in enumerate(p.surname_parts) if variants(part)]
+    slots += [("m", j) for j, m in enumerate(p.middles) if variants(m)]
+    # British, Irish and Caribbean families' names are not romanised from another script
+    foreign = group.key not in ENGLISH_NAMED
+    if _try("transliteration", free and foreign and bool(slots), i, u, profile, tally, p):
         where, j = (
             slots[0] if (slots[0][0] == "f" and rng.random() < 0.6) else slots[int(rng.integers(len(slots)))]
         )
         if where == "f":
-            p.forename = E.pick(rng, translit[p.forename])
+            p.forename = E.pick(rng, variants(p.forename))
         elif where == "s":
             parts = list(p.surname_parts)
-            parts[j] = E.pick(rng, translit[parts[j]])
+            parts[j] = E.pick(rng, variants(parts[j]))
             p.surname_parts = parts
         else:
             middles = list(p.middles)
-            middles[j] = E.pick(rng, translit[middles[j]])
+            middles[j] = E.pick(rng, variants(middles[j]))
             p.middles = middles
-    if _try("anglicised", free and p.forename in _ANGLICISED, i, u, profile, tally, p):
+    if _try("anglicised", free and foreign and p.forename in _ANGLICISED, i, u, profile, tally, p):
         p.forename = E.pick(rng, _ANGLICISED[p.forename])
     if _try("nickname", free and p.forename in _NICKNAMES, i, u, profile, tally, p):
         p.forename = E.pick(rng, _NICKNAMES[p.forename])
