@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +42,7 @@ from sharelog.retention import apply_retention
 from sharelog.settings import Settings
 from sharelog.synth import generate, parse_months
 from sharelog.web import create_app
-from sharelog.web._errors import json_pointer
+from sharelog.web._errors import SERVER_SIDE_MESSAGE, json_pointer
 
 SOURCE = Path(sharelog.__file__).parent
 COMMANDS = sorted(typer.main.get_command(cli_app).commands)  # type: ignore[attr-defined]
@@ -262,15 +263,18 @@ def test_a_service_error_reaches_the_web_by_its_field(web_app: FastAPI, tmp_path
 
     page = _rendered(web_app, error, "/exchanges")
     html = bytes(page.body).decode("utf-8")
+    # an error on the server's side (the ledger) is told in general words: its message is for the operator's log
+    shown = error.message if error.status < 500 else SERVER_SIDE_MESSAGE
     assert page.status_code == error.status
-    assert error.message[1:] in html.replace("&#39;", "'")
+    assert shown[1:] in html.replace("&#39;", "'")
     assert _speaks_command_line(html) == [], html
 
     answer = _rendered(web_app, error, "/api/v1/exchanges")
     body = json.loads(bytes(answer.body))
     assert answer.status_code == error.status
-    assert body["error"]["message"] == error.message
-    assert body["error"]["pointer"] == (f"/{field}" if field is not None else None)
+    assert body["error"]["message"] == shown
+    pointer = f"/{field}" if field is not None and error.status < 500 else None
+    assert body["error"]["pointer"] == pointer
     assert _speaks_command_line(json.dumps(body)) == [], body
 
 
@@ -300,3 +304,17 @@ def test_a_cli_hint_stays_off_the_web(web_app: FastAPI) -> None:
 def test_a_field_is_a_json_pointer_even_with_a_slash() -> None:
     assert json_pointer("month") == "/month"
     assert json_pointer("a/b", "c~d", 0) == "/a~1b/c~0d/0"
+
+
+def test_a_server_side_error_shows_its_details_to_the_log_only(
+    web_app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ledger the app cannot use may be named by its location: the operator's log says where, the page and
+    the API do not."""
+    error = LedgerError("cannot open the ledger at sqlite:////srv/sharelog/ledger.db: unable to open")
+    with caplog.at_level(logging.ERROR, logger="sharelog"):
+        page = bytes(_rendered(web_app, error, "/dashboard").body).decode()
+        api = json.loads(bytes(_rendered(web_app, error, "/api/v1/me").body))
+    assert "/srv/sharelog" not in page and "/srv/sharelog" not in json.dumps(api)
+    assert api["error"]["message"] == SERVER_SIDE_MESSAGE and "the error has been logged" in page
+    assert "/srv/sharelog" in caplog.text

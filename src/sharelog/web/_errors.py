@@ -98,6 +98,13 @@ def sharelog_error_body(error: SharelogError) -> dict[str, object]:
     )
 
 
+# what a person sees of an error on the server's side: the details (which may name the ledger's location or the
+# operator's command) go to the log only
+SERVER_SIDE_MESSAGE = (
+    "something went wrong inside sharelog; the error has been logged for the people who run it"
+)
+
+
 def _respond(
     request: Request, status: int, message: str, details: list[str], body: dict[str, object]
 ) -> Response:
@@ -123,7 +130,8 @@ def install_error_handlers(app: FastAPI) -> None:
             target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
             return RedirectResponse(f"/sign-in?next={target}", status_code=303)
         if error.status >= 500:
-            # the operator reads the log: the command-line advice (``run `sharelog db upgrade```) is for them
+            # the operator reads the log: the message (which may name the ledger's location) and the
+            # command-line advice (``run `sharelog db upgrade```) are for them, not for whoever is browsing
             hint = f" ({error.cli_hint})" if error.cli_hint else ""
             log.error(
                 "%s on %s %s: %s%s",
@@ -133,6 +141,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 error.message,
                 hint,
             )
+            message = SERVER_SIDE_MESSAGE
+            return _respond(request, error.status, message, [], error_body(error.status, message))
         return _respond(request, error.status, error.message, error.details(), sharelog_error_body(error))
 
     @app.exception_handler(RequestValidationError)
@@ -162,5 +172,4 @@ def install_error_handlers(app: FastAPI) -> None:
             request.method,
             re.sub(r"\d+", "N", request.url.path),
         )
-        message = "something went wrong inside sharelog; the error has been logged"
-        return _respond(request, 500, message, [], error_body(500, message))
+        return _respond(request, 500, SERVER_SIDE_MESSAGE, [], error_body(500, SERVER_SIDE_MESSAGE))
