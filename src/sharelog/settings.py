@@ -12,7 +12,7 @@ import secrets
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from sharelog.errors import InputError
 
@@ -31,6 +31,27 @@ def shipped_agreements_dir() -> Path:
     return package_dir.parents[1] / "agreements"
 
 
+# settings only code sets: an environment variable or a .env line naming one is ignored
+CODE_ONLY = frozenset({"demo_mode"})
+
+
+class _Without(PydanticBaseSettingsSource):
+    """Another source, less some settings."""
+
+    def __init__(
+        self, settings_cls: type[BaseSettings], source: PydanticBaseSettingsSource, left_out: frozenset[str]
+    ):
+        super().__init__(settings_cls)
+        self._source = source
+        self._left_out = left_out
+
+    def get_field_value(self, field: object, field_name: str) -> tuple[object, str, bool]:
+        return None, field_name, False  # unused: __call__ answers for the whole source
+
+    def __call__(self) -> dict[str, object]:
+        return {name: value for name, value in self._source().items() if name not in self._left_out}
+
+
 def _default_actor() -> str:
     try:
         return getpass.getuser()
@@ -42,6 +63,24 @@ class Settings(BaseSettings):
     """Everything sharelog can be configured with. Build one with ``Settings()`` at the entry point."""
 
     model_config = SettingsConfigDict(env_prefix="SHARELOG_", env_file=".env", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # demo mode lets the public demo key make subject keys: only sharelog's own demo entry points may turn it on
+        # (in code), never a variable left in an environment or a .env file next to real data
+        return (
+            init_settings,
+            _Without(settings_cls, env_settings, CODE_ONLY),
+            _Without(settings_cls, dotenv_settings, CODE_ONLY),
+            file_secret_settings,
+        )
 
     data_dir: Path = Field(
         default=Path("sharelog-data"),
@@ -81,7 +120,9 @@ class Settings(BaseSettings):
         "keep it outside the repository and the data folder, readable by the operator only.",
     )
     demo_mode: bool = Field(
-        default=False, description="Allow the public demo key; only `sharelog demo` sets it."
+        default=False,
+        description="Allow the public demo key; only `sharelog demo` and `sharelog serve --demo` set it, in code "
+        "(SHARELOG_DEMO_MODE in the environment or .env is ignored).",
     )
     actor: str = Field(
         default_factory=_default_actor, description="Who is acting, as recorded in the ledger."
@@ -220,9 +261,7 @@ class Settings(BaseSettings):
 
     def _checked_holder_key(self, key: str, *, option: str) -> bytes:
         if key == DEMO_HOLDER_KEY and not self.demo_mode:
-            raise InputError(
-                f"{option}: the demo holder key is public and cannot be used outside demo mode"
-            )
+            raise InputError(f"{option}: the demo holder key is public and cannot be used outside demo mode")
         if len(key) < 16:
             raise InputError(f"{option} is too short: use at least 32 random characters")
         return key.encode("utf-8")
