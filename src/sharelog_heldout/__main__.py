@@ -33,16 +33,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", required=True, type=int, help="seeds from 1000 up are evaluation seeds")
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--census-date", type=dt.date.fromisoformat, default=dt.date(2024, 10, 3))
+    parser.add_argument(
+        "--requests-seed",
+        type=int,
+        help="another batch about the same register: the register is --seed's (same --pupils and --requests), "
+        "the requests come from this seed",
+    )
     args = parser.parse_args(argv)
     from .generate import EVALUATION_SEEDS_FROM, generate
 
-    if args.seed < EVALUATION_SEEDS_FROM:
-        print(
-            f"note: seed {args.seed} is a development seed; evaluation seeds are {EVALUATION_SEEDS_FROM} and up",
-            file=sys.stderr,
-        )
+    for seed in sorted({args.seed, args.seed if args.requests_seed is None else args.requests_seed}):
+        if seed < EVALUATION_SEEDS_FROM:
+            print(
+                f"note: seed {seed} is a development seed; evaluation seeds are {EVALUATION_SEEDS_FROM} and up",
+                file=sys.stderr,
+            )
     started = time.perf_counter()
-    manifest = generate(args.profile, args.pupils, args.requests, args.seed, args.out, args.census_date)
+    manifest = generate(
+        args.profile,
+        args.pupils,
+        args.requests,
+        args.seed,
+        args.out,
+        args.census_date,
+        requests_seed=args.requests_seed,
+    )
     counts = manifest["counts"]
     print(
         f"{args.profile}: {args.pupils:,} pupils, {args.requests:,} requests "

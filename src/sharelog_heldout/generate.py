@@ -215,8 +215,15 @@ def generate(
     seed: int,
     out: Path,
     census_date: dt.date = dt.date(2024, 10, 3),
+    requests_seed: int | None = None,
 ) -> dict[str, Any]:
-    """Writes the five files to ``out`` and returns the manifest."""
+    """Writes the five files to ``out`` and returns the manifest.
+
+    With ``requests_seed``, the register is the one ``seed`` makes (byte for byte, for the same ``pupils`` and
+    ``requests``: the school's slips on held pupils come from that seed's own batch) and the requests, truth and
+    perturbations are another batch about it, drawn from ``requests_seed`` — e.g. a batch to train on and
+    another to evaluate. The second batch adds no slips of its own to the register.
+    """
     if isinstance(profile, str):
         profile = get_profile(profile)
     if pupils < 10 or requests < 1:
@@ -227,7 +234,11 @@ def generate(
     params = PopulationParams(census_date=census_date, namesake_rate=profile.namesake_rate)
     reg = build_register(rng_for, model, pupils, params)
     persons = choose_people(rng_for, model, reg, profile, requests, params)
-    tally = apply_errors(rng_for, model, profile, persons, reg)
+    request_rng = rng_for
+    if requests_seed is not None and requests_seed != seed:
+        request_rng = stage_rng(requests_seed)
+        persons = choose_people(request_rng, model, reg, profile, requests, params, register_typos=False)
+    tally = apply_errors(request_rng, model, profile, persons, reg)
 
     ch = reg.children
     reg_keys = _name_keys(ch.fore, ch.sur1, ch.sur2, ch.sep, ch.dob)
@@ -248,7 +259,7 @@ def generate(
     pupil_ids = columns["pupil_id"]
     write_csv(out / "register.csv", columns, plain=PLAIN_REGISTER_COLUMNS)
 
-    rng = rng_for("order")
+    rng = request_rng("order")
     order = rng.permutation(len(persons))
     numbers = np.sort(rng.choice(90_000_000, size=len(persons), replace=False))[rng.permutation(len(persons))]
     request_ids = [f"HO{10_000_000 + int(n):08d}" for n in numbers]
@@ -285,11 +296,12 @@ def generate(
         "generator": "sharelog_heldout",
         "generator_version": GENERATOR_VERSION,
         "purpose": "evaluation only: never tune a matcher on this data",
-        "evaluation_seed": seed >= EVALUATION_SEEDS_FROM,
+        "evaluation_seed": min(seed, requests_seed or seed) >= EVALUATION_SEEDS_FROM,
         "profile": profile.name,
         "description": profile.description,
         "parameters": profile.as_dict(),
         "seed": seed,
+        "requests_seed": seed if requests_seed is None else requests_seed,
         "pupils": pupils,
         "requests": requests,
         "census_date": census_date.isoformat(),

@@ -167,9 +167,19 @@ def _weighted_sample(rng: np.random.Generator, weights: np.ndarray, k: int) -> n
 
 
 def choose_people(
-    rng_for: StageRng, model: NameModel, reg: Register, profile: Profile, count: int, params: PopulationParams
+    rng_for: StageRng,
+    model: NameModel,
+    reg: Register,
+    profile: Profile,
+    count: int,
+    params: PopulationParams,
+    *,
+    register_typos: bool = True,
 ) -> list[Person]:
-    """The people asked for: held pupils, doppelgangers, siblings of pupils and people never on the register."""
+    """The people asked for: held pupils, doppelgangers, siblings of pupils and people never on the register.
+
+    ``register_typos=False`` leaves the register as it is (a second batch against a register already made).
+    """
     rng = rng_for("choose")
     tilt = _tilt(model, profile)
     pupil_weight = tilt[reg.households.group[reg.children.household]]
@@ -193,7 +203,7 @@ def choose_people(
     # the school's record of some held pupils has a slip of its own (changes the register, not the request)
     rng = rng_for("register_typos")
     u = rng.random(len(persons))
-    for i, p in enumerate(persons):
+    for i, p in enumerate(persons if register_typos else []):
         row = p.pupil
         use_surname = rng.random() < 0.5
         current = model.vocab.strings[int(reg.children.sur1[row] if use_surname else reg.children.fore[row])]

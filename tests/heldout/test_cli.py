@@ -90,3 +90,13 @@ def test_an_unknown_profile_is_refused(tmp_path: Path) -> None:
             ]
         )
     assert stopped.value.code == 2
+
+
+def test_a_second_batch_from_the_command_line(tmp_path: Path) -> None:
+    common = ["--profile", "typical", "--pupils", "500", "--requests", "40", "--seed", "1000"]
+    assert main([*common, "--out", str(tmp_path / "a")]) == 0
+    assert main([*common, "--requests-seed", "1001", "--out", str(tmp_path / "b")]) == 0
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert (a / "register.csv").read_bytes() == (b / "register.csv").read_bytes()
+    assert (a / "requests.csv").read_bytes() != (b / "requests.csv").read_bytes()
+    assert json.loads((b / "manifest.json").read_text(encoding="utf-8"))["requests_seed"] == 1001
