@@ -27,12 +27,13 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-# the benchmarks of docs/benchmarks.md (about 25 minutes; run on a quiet machine)
+# the benchmarks of docs/benchmarks.md (about 30 minutes; run on a quiet machine)
 bench: $(VENV)/.installed-test
 	$(PIP) -e ".[bench]"
 	$(BIN)/python bench/bench_synth.py
 	$(BIN)/python bench/bench_febrl.py
 	$(BIN)/python bench/bench_synthetic.py
+	$(BIN)/python bench/bench_grid.py
 	$(BIN)/python bench/bench_speed.py
 
 # The long variants of the reliability tests (figures in docs/reliability.md): 100 SIGKILLs of exchange run,

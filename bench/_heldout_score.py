@@ -168,6 +168,12 @@ class GridScore:
     def false_match_count(self) -> int:
         return self.matched - self.correct
 
+    @property
+    def precision_without_doppelgangers(self) -> float:
+        """Precision if the doppelganger false matches were not made (how much of the gap they are)."""
+        kept = self.matched - self.false_by_kind[DOPPELGANGER]
+        return self.correct / kept if kept else 1.0
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "requests": self.requests,
@@ -180,6 +186,7 @@ class GridScore:
             "no_match": self.no_match,
             "missing_rows": self.missing_rows,
             "precision": self.precision,
+            "precision_without_doppelgangers": self.precision_without_doppelgangers,
             "recall": self.recall,
             "review_share": self.review_share,
             "recall_if_reviewed": self.recall_if_reviewed,
@@ -237,12 +244,12 @@ def score_heldout(
     s = GridScore()
     for request_id, true_id in truth.items():
         s.requests += 1
-        row = rows.get(request_id)
-        if row is None:
+        found = rows.get(request_id)
+        if found is None:
             s.missing_rows += 1
-        decision = row["decision"] if row else "no_match"
-        pupil_id = (row.get("pupil_id") or "") if row else ""
-        probability = _probability(row.get("match_probability")) if row else None
+        decision = found["decision"] if found else "no_match"
+        pupil_id = (found.get("pupil_id") or "") if found else ""
+        probability = _probability(found.get("match_probability")) if found else None
         request_kinds = kinds.get(request_id, [])
         if decision == "match":
             s.matched += 1

@@ -328,7 +328,7 @@ def headline_table(runs: list[dict[str, Any]]) -> str:
                 f"{s['recall']:.3f}{_mark(s['recall'], TARGET_RECALL)}",
                 f"{pct(s['review_share'])}{_mark(s['review_share'], TARGET_REVIEW, higher=False)}",
                 f"{s['recall_if_reviewed']:.3f}",
-                f"{s['false_matches']} ({' / '.join(str(false[k]) for k in FALSE_KINDS)})",
+                f"{s['false_matches']:,} ({' / '.join(f'{false[k]:,}' for k in FALSE_KINDS)})",
                 f"{s['held']:,} / {s['requests']:,}",
                 *timing,
                 f"{run['load_average_at_start']:.1f}",
@@ -490,7 +490,17 @@ def main() -> None:
         "--source", type=Path, help="run the sharelog of this checkout (its src/ first on PYTHONPATH)"
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: typical, 10,000 × 1,000")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        help="run nothing: print the tables of an earlier --json file (--profile and --mode select runs)",
+    )
     args = parser.parse_args()
+    if args.from_json:
+        reprint(
+            args.from_json, profiles=args.profile, mode=args.mode, details_too=args.details, min_n=args.min_n
+        )
+        return
     if args.quick:
         args.profile = args.profile or ["typical"]
         args.size = [Size(10_000, 1_000)]
@@ -557,6 +567,26 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print_report(report, details_too=args.details, min_n=args.min_n)
+
+
+def reprint(path: Path, *, profiles: list[str] | None, mode: str, details_too: bool, min_n: int) -> None:
+    """The tables of an earlier run's JSON, for the runs of these profiles (all by default) and mode."""
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report["runs"] = [
+        run
+        for run in report["runs"]
+        if (not profiles or run["profile"] in profiles) and mode in ("both", run["mode"])
+    ]
+    machine_, changes = (
+        report["machine"],
+        " with local changes to the matcher" if report["engine_local_changes"] else "",
+    )
+    print(
+        f"# Held-out grid — seed {report['seed']}, training batch seed {report['train_seed']} (from {path})\n"
+    )
+    print(f"{machine_['summary']}\n")
+    print(f"sharelog at {report['commit']}{changes}, engine fingerprint {report['engine_fingerprint']}\n")
+    print_report(report, details_too=details_too, min_n=min_n)
 
 
 def print_report(report: dict[str, Any], *, details_too: bool, min_n: int) -> None:

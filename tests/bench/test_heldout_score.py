@@ -222,6 +222,7 @@ def test_the_headline_figures(score: Any) -> None:
     assert (score.review, score.review_true, score.no_match, score.missing_rows) == (6, 4, 2, 1)
     assert score.false_match_count == 6
     assert score.precision == pytest.approx(1 / 7)
+    assert score.precision_without_doppelgangers == pytest.approx(1 / 5)  # R4 and R13 not made
     assert score.recall == pytest.approx(1 / 11)
     assert score.review_share == pytest.approx(6 / 15)
     assert score.recall_if_reviewed == pytest.approx(5 / 11)
