@@ -378,7 +378,7 @@ def not_held_table(runs: list[dict[str, Any]]) -> str:
         cells = []
         for run in scored:
             c = run["score"]["not_held_by_kind"].get(kind)
-            cells.append(f"{c['match']} / {c['review']} ({c['requests']:,})" if c else "–")
+            cells.append(f"{c['match']:,} / {c['review']:,} ({c['requests']:,})" if c else "–")
         if any(cell != "–" for cell in cells):
             rows.append([kind, *cells])
     return markdown_table(
