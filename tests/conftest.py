@@ -1,21 +1,33 @@
-"""Shared fixtures: settings in a temporary folder, and ledgers on SQLite and on a real PostgreSQL server."""
+"""Shared fixtures: settings in a temporary folder, ledgers on SQLite and on a real PostgreSQL server, and the
+session's world factory (tests/worlds), which builds every test ledger."""
 
 from __future__ import annotations
 
-import itertools
+import copy
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from sharelog.ledger import create_ledger_engine
-from sharelog.settings import Settings
+from sharelog.settings import Settings, shipped_agreements_dir
 
 from ._postgres import PostgresServer, PostgresUnavailable, start_postgres
-
-_database_numbers = itertools.count(1)
+from .worlds import (
+    GOLDEN,
+    SQLITE,
+    Backend,
+    Document,
+    PostgresLedgers,
+    WorldFactory,
+    WriteAgreement,
+    agreement_writer,
+)
+from .worlds import (
+    sound_document as read_sound_document,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -44,23 +56,27 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.stop()
 
 
-def _fresh_postgres_database(server: PostgresServer) -> str:
-    name = f"sharelog_test_{next(_database_numbers)}"
-    admin = create_engine(server.base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.url_for(name)
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_server: PostgresServer) -> Iterator[PostgresLedgers]:
+    """Empty databases and copies of templates on the session's PostgreSQL server."""
+    databases = PostgresLedgers(postgres_server)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL of an empty database: a SQLite file, then a fresh database on the PostgreSQL server."""
+def ledger_backend(request: pytest.FixtureRequest) -> Backend:
+    """Where the test's ledger lives: a SQLite file, then a database on the PostgreSQL server."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
-    server = request.getfixturevalue("postgres_server")
-    return _fresh_postgres_database(server)
+        return SQLITE
+    databases: PostgresLedgers = request.getfixturevalue("postgres_databases")
+    return databases
+
+
+@pytest.fixture
+def ledger_url(ledger_backend: Backend, tmp_path: Path) -> str:
+    """A URL of an empty database: a SQLite file, then a fresh database on the PostgreSQL server."""
+    return ledger_backend.empty() or f"sqlite:///{tmp_path / 'ledger.db'}"
 
 
 @pytest.fixture
@@ -69,3 +85,46 @@ def ledger_engine(ledger_url: str) -> Iterator[Engine]:
     engine = create_ledger_engine(ledger_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> WorldFactory:
+    """The session's worlds: each built once, copied for every test that asks (see tests/worlds)."""
+    return WorldFactory(tmp_path_factory.mktemp("worlds"))
+
+
+@pytest.fixture
+def golden_engine(worlds: WorldFactory, ledger_backend: Backend, tmp_path: Path) -> Iterator[Engine]:
+    """A copy of the golden report ledger (tests/worlds/_golden.py), on SQLite and then on PostgreSQL."""
+    with worlds.copy(GOLDEN, tmp_path / "golden", backend=ledger_backend).engine() as engine:
+        yield engine
+
+
+@pytest.fixture
+def golden_sqlite(worlds: WorldFactory, tmp_path: Path) -> Iterator[Engine]:
+    """A copy of the golden report ledger on SQLite only, where the database cannot make a difference."""
+    with worlds.copy(GOLDEN, tmp_path / "golden").engine() as engine:
+        yield engine
+
+
+@pytest.fixture(scope="session")
+def shipped_dir() -> Path:
+    """The agreements that ship with sharelog (never the environment's SHARELOG_AGREEMENTS_DIR)."""
+    return shipped_agreements_dir()
+
+
+@pytest.fixture(scope="session")
+def _sound_document() -> Document:
+    return read_sound_document()
+
+
+@pytest.fixture
+def sound_document(_sound_document: Document) -> Document:
+    """A fresh copy of a sound agreement document (ho-dfe-2015-mou v2.1) as plain data, to change at will."""
+    return copy.deepcopy(_sound_document)
+
+
+@pytest.fixture
+def write_agreement(tmp_path: Path) -> WriteAgreement:
+    """Write a document as ``<tmp_path>/agreements/<id>/v<version>.yaml`` (or at ``relative``); its path."""
+    return agreement_writer(tmp_path / "agreements")

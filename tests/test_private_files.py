@@ -23,7 +23,7 @@ from sharelog.private_files import make_private, open_private, private_dir, writ
 from sharelog.settings import Settings
 from sharelog.synth import generate
 
-from .exchange._world import AGREEMENT, PURPOSE, TEST_KEY, engine_of, strip_columns
+from .worlds import AGREEMENT, PURPOSE, REVIEW_MONTH, SMALL, TEST_KEY, WorldFactory, engine_of
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -119,12 +119,10 @@ def test_an_existing_ledger_readable_by_others_is_tightened(tmp_path: Path) -> N
 
 
 @pytest.fixture(scope="module")
-def small_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Synthetic data and a prepared register (made under the test process's own umask)."""
-    folder = tmp_path_factory.mktemp("private-world")
-    synth = generate(pupils=1_500, requests=200, seed=3, out_dir=folder / "synth")
-    batch = strip_columns(synth.out_dir / "requests.csv", folder / "batch.csv", drop={"case_reference"})
-    return {"folder": folder, "register": synth.out_dir / "register.csv", "batch": batch}
+def small_world(worlds: WorldFactory) -> dict[str, Path]:
+    """The suite's small synthetic register and its review month's batch (so the exchange has a review band)."""
+    world = worlds.register(SMALL)
+    return {"register": world.register, "batch": world.batches[REVIEW_MONTH]}
 
 
 def test_synth_prepare_and_link_write_private_files(small_world: dict[str, Path], tmp_path: Path) -> None:
@@ -160,12 +158,11 @@ def test_an_exchange_writes_private_return_and_review_files(
             agreement_id=AGREEMENT,
             purpose=PURPOSE,
             batch=small_world["batch"],
-            month="2019-03",
+            month=REVIEW_MONTH,
         )
     assert result.return_file.is_file()
     assert _not_private(settings.returns_path()) == []
-    if settings.review_path().exists():
-        assert _not_private(settings.review_path()) == []
+    assert settings.review_path().is_dir() and _not_private(settings.review_path()) == []
     assert _not_private(settings.register_path()) == []
     assert _mode(settings.data_dir / "ledger.db") == 0o600
 
@@ -196,7 +193,7 @@ def test_the_command_line_writes_nothing_others_can_read(
     )  # fmt: skip
     sharelog(
         "exchange", "run", "--agreement", AGREEMENT, "--purpose", PURPOSE,
-        "--batch", str(small_world["batch"]), "--month", "2019-03",
+        "--batch", str(small_world["batch"]), "--month", REVIEW_MONTH,
     )  # fmt: skip
     assert _not_private(data) == []
     assert (data / "returns").is_dir() and (data / "synth" / "register.csv").is_file()

@@ -24,7 +24,7 @@ from sharelog.accounts import (
 from sharelog.ledger import ledger_session, verify_audit_chain
 from sharelog.ledger.models import AuditEvent, Organisation, User, WebSession, utc_now
 
-from .._ledger_rows import migrated
+from ..worlds import migrated
 
 IDLE = timedelta(minutes=30)
 PASSWORD = "a long enough passphrase"

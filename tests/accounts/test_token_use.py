@@ -15,7 +15,7 @@ from sharelog.accounts import _users, add_user, create_api_token, user_for_token
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import ApiToken, Organisation, utc_now
 
-from .._ledger_rows import migrated
+from ..worlds import migrated
 
 
 @pytest.fixture

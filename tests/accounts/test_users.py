@@ -24,7 +24,7 @@ from sharelog.errors import Conflict, InputError, NotFound, TooManyAttempts
 from sharelog.ledger import ledger_session, verify_audit_chain
 from sharelog.ledger.models import ApiToken, AuditEvent, Organisation
 
-from .._ledger_rows import migrated
+from ..worlds import migrated
 
 PASSWORD = "a long enough passphrase"
 

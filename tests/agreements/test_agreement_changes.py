@@ -10,7 +10,7 @@ import pytest
 from sharelog.agreements import agreement_changes, load_agreement, version_with_changes
 from sharelog.errors import NotFound
 
-from .conftest import Document, WriteAgreement
+from ..worlds import Document, WriteAgreement
 
 
 def test_the_2016_amendment_removed_nationality_from_the_return(shipped_dir: Path) -> None:

@@ -20,7 +20,7 @@ from sharelog.cli import app
 from sharelog.errors import InputError, ValidationFailed
 from sharelog.settings import Settings
 
-from .conftest import Document, WriteAgreement
+from ..worlds import Document, WriteAgreement
 
 runner = CliRunner()
 ALIAS = "base: &terms\n  status: assumed\nother: *terms\n"

@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 
-from ..reports._golden_ledger import build_golden_ledger
-from .conftest import CONTACT, REQUESTER, SEED_TITLE
+from ..worlds import CONTACT, GOLDEN, REQUESTER, SEED_TITLE, WorldFactory
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
 @pytest.fixture
-def cli_settings(_migrated_template: Path, tmp_path: Path) -> Settings:
-    """Settings on a migrated SQLite ledger holding the reports' golden ledger (January to March 2019)."""
-    settings = Settings(
-        data_dir=tmp_path / "data", database_url=None, agreements_dir=None, actor="caseworker"
-    )
-    settings.data_dir.mkdir(parents=True)
-    shutil.copyfile(_migrated_template, settings.data_dir / "ledger.db")
-    engine = create_ledger_engine(settings.ledger_url())
-    with ledger_session(engine) as session:
-        build_golden_ledger(session)
-    engine.dispose()
-    return settings
+def cli_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    """Settings on a SQLite ledger holding the reports' golden ledger (January to March 2019)."""
+    return worlds.copy(GOLDEN, tmp_path, actor="caseworker").settings
 
 
 def _run(settings: Settings, *args: str) -> str:

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 
-from .._ledger_rows import add_agreement, add_disclosure, add_exchange, migrated
-from .conftest import EXCHANGE
+from ..worlds import EXCHANGE_REFERENCE as EXCHANGE
+from ..worlds import RETURNED, WorldFactory
 
 runner = CliRunner(env={"COLUMNS": "200"})  # wide enough that table cells never wrap
 
 
 @pytest.fixture
-def cli_settings(tmp_path: Path) -> Iterator[Settings]:
+def cli_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
     """Settings on a SQLite ledger holding one exchange with two returned records (ids 1 and 2)."""
-    settings = Settings(
-        data_dir=tmp_path / "data", database_url=None, agreements_dir=None, actor="caseworker"
-    )
-    engine = migrated(create_ledger_engine(settings.ledger_url()))
-    with ledger_session(engine) as session:
-        exchange = add_exchange(session, add_agreement(session), reference=EXCHANGE)
-        add_disclosure(session, exchange, request_ref="HO-2019-03-00001")
-        add_disclosure(session, exchange, request_ref="HO-2019-03-00002")
-    engine.dispose()
-    yield settings
+    return worlds.copy(RETURNED, tmp_path, actor="caseworker").settings
 
 
 def test_record_then_correct_then_show(cli_settings: Settings) -> None:

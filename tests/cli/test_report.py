@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.reports import CHART_FILES, parse_period
 from sharelog.settings import Settings
 
-from .._ledger_rows import migrated
-from ._golden_ledger import build_golden_ledger
+from ..worlds import GOLDEN, WorldFactory
 
 runner = CliRunner(env={"COLUMNS": "200"})
 MONTHLY = ["report", "monthly", "--from", "2019-01", "--to", "2019-03"]
 
 
 @pytest.fixture
-def cli_settings(settings: Settings) -> Iterator[Settings]:
-    engine = migrated(create_ledger_engine(settings.ledger_url()))
-    with ledger_session(engine) as session:
-        build_golden_ledger(session)
-    engine.dispose()
-    yield settings
+def cli_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    return worlds.copy(GOLDEN, tmp_path).settings
 
 
 def test_monthly_writes_the_workbook_and_the_charts(cli_settings: Settings, tmp_path: Path) -> None:

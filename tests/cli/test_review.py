@@ -14,7 +14,7 @@ from sharelog.cli import app
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 
-from .._ledger_rows import add_agreement, add_exchange, add_review_item, migrated
+from ..worlds import add_agreement, add_exchange, add_review_item, migrated
 
 runner = CliRunner()
 REFERENCE = "EX-2019-03-1a2b3c4d"

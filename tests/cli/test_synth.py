@@ -64,6 +64,24 @@ def test_synth_is_the_same_through_the_cli_and_the_function(tmp_path: Path) -> N
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_synth_can_write_the_register_as_parquet(tmp_path: Path) -> None:
+    out = tmp_path / "synth-data"
+    result = runner.invoke(
+        app,
+        ["synth", "--pupils", "800", "--requests", "80", "--format", "parquet", "--out", str(out)],
+        obj=Settings(data_dir=tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "perturbations.csv",
+        "register.parquet",
+        "requests.csv",
+        "truth.csv",
+    ]
+    assert "register.parquet" in result.stdout
+    assert "register.csv" not in result.stdout
+
+
 def test_a_missing_parent_folder_is_one_error_line_and_exit_2(tmp_path: Path) -> None:
     out = tmp_path / "no-such-folder" / "out"
     result = runner.invoke(
@@ -88,6 +106,7 @@ def test_a_missing_parent_folder_is_one_error_line_and_exit_2(tmp_path: Path) ->
         ),
         (["--requests", "50"], "Error: --requests: 50 requests is more than the 10 pupils"),
         (["--pupils", "0"], "Error: --pupils: must be at least 1 (got 0)"),
+        (["--format", "xlsx"], "Error: --format: must be csv or parquet (got 'xlsx')"),
     ],
 )
 def test_bad_options_are_one_error_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
@@ -111,6 +130,7 @@ def test_help_explains_the_command_with_an_example() -> None:
         "--seed",
         "--out",
         "--months",
+        "--format",
         "truth.csv",
         "sharelog synth --pupils",
     ):

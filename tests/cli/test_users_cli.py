@@ -11,7 +11,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import Organisation
 from sharelog.settings import Settings
 
-from .._ledger_rows import migrated
+from ..worlds import migrated
 
 runner = CliRunner()
 PASSWORD = "a long enough passphrase\n"

@@ -12,8 +12,7 @@ from sharelog.foi import new_case
 from sharelog.ledger import ledger_session
 from sharelog.reports import monthly_table
 
-from .._ledger_rows import add_review_item
-from ..reports._golden_ledger import MONTHS, add_batch, add_version
+from ..worlds import MONTHS, add_review_item, golden_batch, golden_version
 
 # January's two unknowns were returned on 2019-01-11 and March's nine on 2019-03-11, each with a 90-day window
 JANUARY_DUE = date(2019, 4, 11)
@@ -65,8 +64,8 @@ def test_an_organisation_sees_only_the_exchanges_of_its_agreements(golden_sqlite
 
 def test_the_review_queue_counts_undecided_items_of_the_holder(golden_sqlite: Engine) -> None:
     with ledger_session(golden_sqlite) as session:
-        version = add_version(session, "3.0", valid_from=date(2019, 4, 1), valid_to=None, title="Test v3")
-        exchange = add_batch(session, version, month="2019-04", received=5, matched=1, review=2)
+        version = golden_version(session, "3.0", valid_from=date(2019, 4, 1), valid_to=None, title="Test v3")
+        exchange = golden_batch(session, version, month="2019-04", received=5, matched=1, review=2)
         first = add_review_item(session, exchange, request_ref="HO-1", pupil_id="P1")
         add_review_item(session, exchange, request_ref="HO-2", pupil_id="P2")
         first.decision = "accepted"
@@ -84,8 +83,8 @@ def test_the_review_queue_counts_undecided_items_of_the_holder(golden_sqlite: En
 
 def test_the_chart_shows_at_most_a_year_ending_at_the_latest_month(golden_sqlite: Engine) -> None:
     with ledger_session(golden_sqlite) as session:
-        version = add_version(session, "3.0", valid_from=date(2019, 4, 1), valid_to=None, title="Test v3")
-        add_batch(session, version, month="2020-06", received=7, matched=0, review=0)
+        version = golden_version(session, "3.0", valid_from=date(2019, 4, 1), valid_to=None, title="Test v3")
+        golden_batch(session, version, month="2020-06", received=7, matched=0, review=0)
         figures = dashboard_figures(session, organisation_id="dfe", today=date(2020, 7, 1))
     months = [m.month for m in figures.months]
     assert len(months) == DASHBOARD_MONTHS

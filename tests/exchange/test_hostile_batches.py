@@ -17,7 +17,7 @@ from sharelog.ledger import ledger_session
 from sharelog.ledger.models import Exchange, RequestOutcome
 from sharelog.settings import Settings, shipped_agreements_dir
 
-from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, engine_of, fresh_settings
+from ..worlds import AGREEMENT, PREPARED, PURPOSE, SMALL, TEST_KEY, RegisterWorld, WorldFactory, engine_of
 
 MONTH = "2019-02"
 FORMULAS = (
@@ -29,14 +29,14 @@ FORMULAS = (
 )
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
-    return build_world(tmp_path_factory.mktemp("hostile-world"), pupils=1_500, requests=240, seed=5)
+@pytest.fixture
+def world(worlds: WorldFactory) -> RegisterWorld:
+    return worlds.register(SMALL)
 
 
 @pytest.fixture
-def settings(world: PreparedWorld, tmp_path: Path) -> Settings:
-    return fresh_settings(world, tmp_path)
+def settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    return worlds.copy(PREPARED, tmp_path, holder_key=TEST_KEY, actor="tester").settings
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def _with_ids(world: PreparedWorld, target: Path, ids: dict[int, str]) -> Path:
+def _with_ids(world: RegisterWorld, target: Path, ids: dict[int, str]) -> Path:
     """The month's batch with the request ids of some rows (by index) replaced."""
     header, rows = _rows(world.batches[MONTH])
     for index, request_id in ids.items():
@@ -67,7 +67,7 @@ def _with_ids(world: PreparedWorld, target: Path, ids: dict[int, str]) -> Path:
     return _write(target, header, rows)
 
 
-def _formula_batch(world: PreparedWorld, target: Path) -> Path:
+def _formula_batch(world: RegisterWorld, target: Path) -> Path:
     """Every row's id turned into a formula (each still unique)."""
     header, rows = _rows(world.batches[MONTH])
     ids = {i: f"{FORMULAS[i % len(FORMULAS)]}{i}" for i in range(len(rows))}
@@ -76,7 +76,7 @@ def _formula_batch(world: PreparedWorld, target: Path) -> Path:
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_formula_ids_come_back_as_text_in_the_return_file(
-    world: PreparedWorld, settings: Settings, engine: Engine, tmp_path: Path, encrypted: bool
+    world: RegisterWorld, settings: Settings, engine: Engine, tmp_path: Path, encrypted: bool
 ) -> None:
     if encrypted:
         key_file = tmp_path / "keys" / "return.key"
@@ -99,7 +99,7 @@ def test_formula_ids_come_back_as_text_in_the_return_file(
     assert {row["request_id"][1:] for row in returned} <= refs
 
 
-def test_ordinary_ids_are_returned_as_sent(world: PreparedWorld, settings: Settings, engine: Engine) -> None:
+def test_ordinary_ids_are_returned_as_sent(world: RegisterWorld, settings: Settings, engine: Engine) -> None:
     result = run_exchange(
         settings,
         engine=engine,
@@ -127,7 +127,7 @@ def _agreements_with_pattern(tmp_path: Path, pattern: str) -> Path:
 
 
 def test_an_id_not_in_the_agreements_form_is_refused_by_row_and_field(
-    world: PreparedWorld, settings: Settings, engine: Engine, tmp_path: Path
+    world: RegisterWorld, settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
     settings = settings.model_copy(
         update={"agreements_dir": _agreements_with_pattern(tmp_path, "HO-[0-9]{4}-[0-9]{2}-[0-9]{5}")}
@@ -164,7 +164,7 @@ def test_an_id_not_in_the_agreements_form_is_refused_by_row_and_field(
     ids=["bytes", "rows"],
 )
 def test_a_batch_over_the_limits_is_refused_and_recorded(
-    world: PreparedWorld, settings: Settings, engine: Engine, limit: dict[str, int], message: str
+    world: RegisterWorld, settings: Settings, engine: Engine, limit: dict[str, int], message: str
 ) -> None:
     settings = settings.model_copy(update=limit)
     batch = world.batches[MONTH]
@@ -185,7 +185,7 @@ def test_a_batch_over_the_limits_is_refused_and_recorded(
 
 
 def test_a_broken_agreement_file_stops_only_its_own_agreement(
-    world: PreparedWorld, settings: Settings, engine: Engine, tmp_path: Path
+    world: RegisterWorld, settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
     folder = tmp_path / "agreements"
     shutil.copytree(shipped_agreements_dir(), folder)

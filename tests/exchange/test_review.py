@@ -19,41 +19,39 @@ from sharelog.exchange import (
     recover_exchange_files,
     review_case,
     review_queue,
-    run_exchange,
 )
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
-from .._ledger_rows import audit_details
 from ..ledger._write_watch import UnauditedWrites
-from ._world import AGREEMENT, PURPOSE, PreparedWorld, build_world, engine_of, fresh_settings
+from ..worlds import (
+    PREPARED,
+    REVIEW_MONTH,
+    REVIEWED,
+    SMALL,
+    TEST_KEY,
+    RegisterWorld,
+    WorldFactory,
+    audit_details,
+    engine_of,
+    run_review_month,
+)
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
-    return build_world(tmp_path_factory.mktemp("review-world"), seed=12)
+@pytest.fixture
+def world(worlds: WorldFactory) -> RegisterWorld:
+    return worlds.register(SMALL)
 
 
 @pytest.fixture
-def reviewed(world: PreparedWorld, tmp_path: Path) -> Iterator[tuple[Settings, Engine, str]]:
-    settings = fresh_settings(world, tmp_path)
-    with engine_of(settings) as engine:
-        for month in ("2019-01", "2019-02", "2019-03"):
-            result = run_exchange(
-                settings,
-                engine=engine,
-                agreement_id=AGREEMENT,
-                purpose=PURPOSE,
-                batch=world.batches[month],
-                month=month,
-            )
-            if result.counts["review"] >= 2:
-                yield settings, engine, result.reference
-                return
-    pytest.skip("no exchange with two review items in this world")
+def reviewed(worlds: WorldFactory, tmp_path: Path) -> Iterator[tuple[Settings, Engine, str]]:
+    """A copy of an exchange awaiting review: the review month run, the hand-made review cases in its band."""
+    copy = worlds.copy(REVIEWED, tmp_path, holder_key=TEST_KEY, actor="tester")
+    with copy.engine() as engine:
+        yield copy.settings, engine, copy.exchange(REVIEW_MONTH).reference
 
 
 def _queue(settings: Settings, reference: str) -> list[str]:
@@ -164,27 +162,14 @@ def _actions(settings: Settings, *actions: str) -> dict[str, list[dict[str, obje
 
 
 def test_running_and_reviewing_an_exchange_is_audited_throughout(
-    world: PreparedWorld, tmp_path: Path
+    worlds: WorldFactory, world: RegisterWorld, tmp_path: Path
 ) -> None:
     """No transaction of an exchange run or a review decision commits without an audit event, and completing
     the review records what was returned and the review file's deletion (with the checksum of its bytes)."""
-    settings = fresh_settings(world, tmp_path)
+    settings = worlds.copy(PREPARED, tmp_path, holder_key=TEST_KEY, actor="tester").settings
     watch = UnauditedWrites()
     with watch.watching(), engine_of(settings) as engine:
-        for month in ("2019-01", "2019-02", "2019-03"):
-            result = run_exchange(
-                settings,
-                engine=engine,
-                agreement_id=AGREEMENT,
-                purpose=PURPOSE,
-                batch=world.batches[month],
-                month=month,
-            )
-            if result.counts["review"] >= 2:
-                break
-        else:
-            pytest.skip("no exchange with two review items in this world")
-        reference, queue = result.reference, _queue(settings, result.reference)
+        reference, queue = run_review_month(settings, engine=engine, register=world)
         review_file = settings.review_path() / f"{reference}.json"
         digest = hashlib.sha256(review_file.read_bytes()).hexdigest()
         decide(

@@ -22,19 +22,19 @@ from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_c
 from sharelog.ledger.models import Disclosure, Exchange, RequestOutcome, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
-from ._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, engine_of, fresh_settings
+from ..worlds import AGREEMENT, PREPARED, PURPOSE, SMALL, TEST_KEY, RegisterWorld, WorldFactory, engine_of
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
-    return build_world(tmp_path_factory.mktemp("exchange-world"))
+@pytest.fixture
+def world(worlds: WorldFactory) -> RegisterWorld:
+    return worlds.register(SMALL)
 
 
 @pytest.fixture
-def exchange_settings(world: PreparedWorld, tmp_path: Path) -> Settings:
-    return fresh_settings(world, tmp_path)
+def exchange_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    return worlds.copy(PREPARED, tmp_path, holder_key=TEST_KEY, actor="tester").settings
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def _ledger(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def test_ledger_counts_equal_the_files(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine
 ) -> None:
     result = run_exchange(
         exchange_settings,
@@ -85,7 +85,7 @@ def test_ledger_counts_equal_the_files(
 
 
 def test_return_file_holds_only_permitted_fields(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine
 ) -> None:
     result = run_exchange(
         exchange_settings,
@@ -105,7 +105,7 @@ def test_return_file_holds_only_permitted_fields(
 
 
 def test_ledger_holds_no_names_dates_or_postcodes(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine
 ) -> None:
     run_exchange(
         exchange_settings,
@@ -132,7 +132,7 @@ def test_ledger_holds_no_names_dates_or_postcodes(
 
 
 def test_subject_key_is_hmac_of_pupil_id(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine
 ) -> None:
     run_exchange(
         exchange_settings,
@@ -149,7 +149,7 @@ def test_subject_key_is_hmac_of_pupil_id(
 
 
 def test_bad_rows_write_nothing_but_the_refusal(
-    world: PreparedWorld, exchange_settings: Settings, tmp_path: Path
+    world: RegisterWorld, exchange_settings: Settings, tmp_path: Path
 ) -> None:
     rows = _rows(world.batches["2019-03"])
     rows[3]["dob"] = "2012-02-30"
@@ -200,7 +200,7 @@ def test_bad_rows_write_nothing_but_the_refusal(
 
 
 def test_a_field_the_agreement_refuses_is_named(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine, tmp_path: Path
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
     rows = _rows(world.batches["2019-03"])
     with_nationality = tmp_path / "nationality.csv"
@@ -226,7 +226,7 @@ def test_a_field_the_agreement_refuses_is_named(
     ],
 )
 def test_purpose_must_be_the_agreements(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine, purpose: str, month: str, match: str
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine, purpose: str, month: str, match: str
 ) -> None:
     with pytest.raises(ValidationFailed, match=match):
         run_exchange(
@@ -240,7 +240,7 @@ def test_purpose_must_be_the_agreements(
 
 
 def test_same_batch_twice_is_refused_unless_rerun(
-    world: PreparedWorld, exchange_settings: Settings, engine: Engine
+    world: RegisterWorld, exchange_settings: Settings, engine: Engine
 ) -> None:
     first = run_exchange(
         exchange_settings,
@@ -271,7 +271,7 @@ def test_same_batch_twice_is_refused_unless_rerun(
     assert again.rerun_of == first.reference
 
 
-def test_no_key_no_exchange(world: PreparedWorld, exchange_settings: Settings) -> None:
+def test_no_key_no_exchange(world: RegisterWorld, exchange_settings: Settings) -> None:
     keyless = exchange_settings.model_copy(update={"holder_key": None})
     result = runner.invoke(
         app,
@@ -298,7 +298,7 @@ CRASH_POINTS = ["after-files-written", "before-ledger-commit", "after-ledger-com
 
 @pytest.mark.parametrize("point", CRASH_POINTS)
 def test_killed_exchange_leaves_all_or_nothing_and_rerun_completes(
-    world: PreparedWorld, exchange_settings: Settings, point: str
+    world: RegisterWorld, exchange_settings: Settings, point: str
 ) -> None:
     env = {
         **os.environ,

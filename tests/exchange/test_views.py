@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,22 +11,15 @@ from sqlalchemy.orm import Session
 
 from sharelog.errors import NotFound
 from sharelog.exchange import exchange_for, exchanges_for, return_file_for
-from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.ledger import ledger_session
 from sharelog.ledger.models import Exchange, ReturnFile
 
-from .._ledger_rows import migrated
-from ..reports._golden_ledger import build_golden_ledger
-
-JANUARY = "EX-2019-01-ret00040"
+from ..worlds import JANUARY
 
 
 @pytest.fixture
-def golden(tmp_path: Path) -> Iterator[Engine]:
-    engine = migrated(create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.db'}"))
-    with ledger_session(engine) as session:
-        build_golden_ledger(session)
-    yield engine
-    engine.dispose()
+def golden(golden_sqlite: Engine) -> Engine:
+    return golden_sqlite
 
 
 def _return_file(session: Session, *, kind: str, deleted: bool = False) -> None:

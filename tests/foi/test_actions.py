@@ -36,7 +36,7 @@ from sharelog.foi import (
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import FOI_EVENT_KINDS
 
-from .conftest import SEED_REFERENCE, TODAY, open_seed_case
+from ..worlds import SEED_REFERENCE, TODAY, open_seed_case
 
 D = date
 

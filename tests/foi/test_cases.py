@@ -28,8 +28,17 @@ from sharelog.foi import (
 from sharelog.ledger import ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.models import AuditEvent, FoiCase
 
-from .._foi_rows import FOI_ORGANISATION, foi_organisation
-from .conftest import CONTACT, REQUESTER, SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
+from ..worlds import (
+    CONTACT,
+    FOI_ORGANISATION,
+    REQUESTER,
+    SEED_DUE,
+    SEED_RECEIVED,
+    SEED_REFERENCE,
+    TODAY,
+    add_organisation,
+    open_seed_case,
+)
 
 D = date
 
@@ -83,7 +92,7 @@ def test_every_problem_with_a_new_case_is_listed(ledger: Engine) -> None:
                 regime="eir",
                 authority_type="council",
                 reference="no spaces allowed",
-                organisation_id=foi_organisation(session),
+                organisation_id=add_organisation(session),
                 today=TODAY,
             )
     fields = [p.field for p in failed.value.problems]

@@ -27,7 +27,7 @@ from sharelog.foi import (
 )
 from sharelog.ledger import ledger_session
 
-from .conftest import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
+from ..worlds import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
 
 D = date
 FOIA = WorkingDayCalendar.of("foia")

@@ -21,7 +21,7 @@ from sharelog.foi import (
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import FoiResponse
 
-from .conftest import SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
+from ..worlds import SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
 
 ABSOLUTE = {"21", "23", "32", "34", "37(1)(a)", "37(1)(aa)", "37(1)(ab)", "40(1)", "40(2)", "41", "44"}
 

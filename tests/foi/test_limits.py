@@ -4,7 +4,6 @@ from `sharelog foi new --text-file`, a bounded read of UTF-8 with any byte-order
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -21,8 +20,9 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import FoiCase
 from sharelog.settings import Settings
 
-from .._foi_rows import foi_organisation
-from .conftest import TODAY, open_seed_case
+from ..worlds import EMPTY, TODAY, WorldFactory, add_organisation, open_seed_case
+
+ONE_ORGANISATION = EMPTY.in_session("the FOI organisation", add_organisation)
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -89,16 +89,9 @@ def test_a_leading_byte_order_mark_is_not_part_of_the_request(sqlite_ledger: Eng
 
 
 @pytest.fixture
-def cli_settings(_migrated_template: Path, tmp_path: Path) -> Settings:
-    """Settings on a migrated SQLite ledger holding one organisation (so --org may be left out)."""
-    settings = Settings(data_dir=tmp_path / "data", database_url=None, agreements_dir=None, actor="foi")
-    settings.data_dir.mkdir(parents=True)
-    shutil.copyfile(_migrated_template, settings.data_dir / "ledger.db")
-    engine = create_ledger_engine(settings.ledger_url())
-    with ledger_session(engine) as session:
-        foi_organisation(session)
-    engine.dispose()
-    return settings
+def cli_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    """Settings on a SQLite ledger holding one organisation (so --org may be left out)."""
+    return worlds.copy(ONE_ORGANISATION, tmp_path, actor="foi").settings
 
 
 def _new(settings: Settings, *args: str) -> Any:

@@ -33,9 +33,7 @@ from sharelog.foi import (
 from sharelog.ledger import ledger_session, upgrade
 from sharelog.ledger.models import AuditEvent, FoiCaseEvent, FoiResponse
 
-from .._foi_rows import foi_organisation
-from ..reports._golden_ledger import build_golden_ledger
-from .conftest import SEED_REFERENCE, TODAY, open_seed_case
+from ..worlds import SEED_REFERENCE, TODAY, add_organisation, build_golden_ledger, open_seed_case
 
 D = date
 HOME_OFFICE, DFE = "home-office", "dfe"
@@ -186,7 +184,7 @@ def test_the_receiving_organisation_must_be_named_among_several(ledger_engine: E
         with pytest.raises(InputError, match="^the ledger holds no organisation yet") as none_yet:
             receiving_organisation(session)
         assert none_yet.value.field == "organisation"
-        foi_organisation(session, HOME_OFFICE)
+        add_organisation(session, HOME_OFFICE)
         assert receiving_organisation(session) == HOME_OFFICE
         build_golden_ledger(session)
         with pytest.raises(InputError, match="^name the organisation .*: one of dfe, home-office$"):
@@ -202,7 +200,7 @@ def test_not_held_counts_only_the_exchanges_of_the_organisations_agreements(
     upgrade(ledger_engine)
     with ledger_session(ledger_engine) as session:
         build_golden_ledger(session)
-        open_seed_case(session, organisation_id=foi_organisation(session, "northshire"), about=["2019-01"])
+        open_seed_case(session, organisation_id=add_organisation(session, "northshire"), about=["2019-01"])
         open_seed_case(session, organisation_id=HOME_OFFICE, reference="HO-1", about=["2019-01"])
         with pytest.raises(Conflict, match="the ledger holds 1 exchange"):
             respond(

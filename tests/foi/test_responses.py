@@ -23,27 +23,40 @@ from sharelog.foi import (
     request_review,
     respond,
 )
-from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
+from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import Disclosure, Exchange, FoiResponse, OutcomeEvent
 from sharelog.reports import month_range
 
-from ..reports._golden_ledger import build_golden_ledger
-from .conftest import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY, open_seed_case
+from ..worlds import (
+    GOLDEN,
+    SEED_DUE,
+    SEED_RECEIVED,
+    SEED_REFERENCE,
+    TODAY,
+    Backend,
+    WorldFactory,
+    open_seed_case,
+)
 
 D = date
 YEAR_2019 = month_range("2019-01", "2019-12")
 RESPONDED = D(2020, 9, 9)
 
 
+GOLDEN_AND_THE_SEED_CASE = GOLDEN.in_session(
+    "the seed case about 2015-07..2020-08",
+    lambda session: open_seed_case(session, about=month_range("2015-07", "2020-08")),
+)
+
+
 @pytest.fixture
-def golden(ledger_engine: Engine) -> Iterator[Engine]:
+def golden(worlds: WorldFactory, ledger_backend: Backend, tmp_path: Path) -> Iterator[Engine]:
     """The reports' small golden ledger (January to March 2019), on SQLite and PostgreSQL, and the seed case
     asking about July 2015 to August 2020."""
-    upgrade(ledger_engine)
-    with ledger_session(ledger_engine) as session:
-        build_golden_ledger(session)
-        open_seed_case(session, about=month_range("2015-07", "2020-08"))
-    yield ledger_engine
+    with worlds.copy(
+        GOLDEN_AND_THE_SEED_CASE, tmp_path / "golden", backend=ledger_backend
+    ).engine() as engine:
+        yield engine
 
 
 def _answer(engine: Engine, out: Path, **changes: object) -> ResponseResult:

@@ -27,7 +27,7 @@ from sharelog.foi import (
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import FOI_STATES
 
-from .conftest import SEED_REFERENCE, TODAY
+from ..worlds import SEED_REFERENCE, TODAY
 
 ALLOWED = [(a, b) for a in STATES for b in STATES if b in TRANSITIONS[a]]
 REFUSED = [(a, b) for a in STATES for b in STATES if b not in TRANSITIONS[a]]

@@ -17,7 +17,7 @@ from sharelog.foi import (
 )
 from sharelog.ledger import ledger_session
 
-from .conftest import TODAY, open_seed_case
+from ..worlds import TODAY, open_seed_case
 
 D = date
 

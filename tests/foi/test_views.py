@@ -22,7 +22,7 @@ from sharelog.foi import (
 )
 from sharelog.ledger import ledger_session
 
-from .conftest import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY
+from ..worlds import SEED_DUE, SEED_RECEIVED, SEED_REFERENCE, TODAY
 
 D = date
 

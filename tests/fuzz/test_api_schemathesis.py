@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,8 +36,8 @@ from sharelog.settings import Settings
 from sharelog.web import create_app
 
 from ..web.access_table import PATH_VALUES
-from ..web.conftest import USER_OF_ROLE, _web_ledger_template, web_settings  # noqa: F401 — fixtures
 from ..web.test_openapi import assert_error_shape
+from ..worlds import USER_OF_ROLE, WEB_LEDGER, WorldFactory
 from .conftest import FUZZ_PROFILE
 
 ROLES = ("requester_caseworker", "foi_officer", "holder_operator")
@@ -44,7 +45,13 @@ EXAMPLES_PER_OPERATION = max(3, settings.get_profile(FUZZ_PROFILE).max_examples 
 
 
 @pytest.fixture
-def api_tokens(web_settings: Settings) -> dict[str, str]:  # noqa: F811 — the web tests' fixture
+def web_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    """Settings on a copy of the web tests' ledger."""
+    return worlds.copy(WEB_LEDGER, tmp_path, web_secret_key="test-secret-" + "x" * 40).settings
+
+
+@pytest.fixture
+def api_tokens(web_settings: Settings) -> dict[str, str]:
     """A bearer token each for the caseworker, the FOI officer and the holder's operator."""
     engine = create_ledger_engine(web_settings.ledger_url())
     tokens = {}
@@ -57,7 +64,7 @@ def api_tokens(web_settings: Settings) -> dict[str, str]:  # noqa: F811 — the 
 
 
 @pytest.fixture
-def api_schema(web_settings: Settings) -> Iterator[Any]:  # noqa: F811
+def api_schema(web_settings: Settings) -> Iterator[Any]:
     app = create_app(web_settings)
     yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 

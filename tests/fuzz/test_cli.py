@@ -15,10 +15,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 
-from .._ledger_rows import add_agreement, add_disclosure, add_exchange, migrated
+from ..worlds import RETURNED, WorldFactory
 from ._hostile import (
     ENCODINGS,
     HOSTILE_DATES,
@@ -40,17 +39,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_settings(tmp_path: Path) -> Settings:
+def cli_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
     """Settings on a migrated SQLite ledger holding one exchange with two returned records."""
-    settings = Settings(data_dir=tmp_path / "data", database_url=None, agreements_dir=None, actor="fuzz")
-    settings.data_dir.mkdir()
-    engine = migrated(create_ledger_engine(settings.ledger_url()))
-    with ledger_session(engine) as session:
-        exchange = add_exchange(session, add_agreement(session))
-        add_disclosure(session, exchange, request_ref="HO-2019-03-00001")
-        add_disclosure(session, exchange, request_ref="HO-2019-03-00002", pupil_id="P0000002")
-    engine.dispose()
-    return settings
+    return worlds.copy(RETURNED, tmp_path, actor="fuzz").settings
 
 
 def _invoke(settings: Settings, args: list[str]) -> None:

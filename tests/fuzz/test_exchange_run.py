@@ -9,7 +9,6 @@ on SQLite and PostgreSQL (whose column limits and NUL rule SQLite does not enfor
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from sharelog.exchange import run_exchange
-from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
+from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import (
     AuditEvent,
     Disclosure,
@@ -31,9 +30,17 @@ from sharelog.ledger.models import (
 )
 from sharelog.settings import Settings
 
-from .._postgres import PostgresServer
-from ..conftest import _fresh_postgres_database
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, engine_of
+from ..worlds import (
+    AGREEMENT,
+    PREPARED,
+    PURPOSE,
+    SMALL,
+    TEST_KEY,
+    PostgresLedgers,
+    RegisterWorld,
+    WorldFactory,
+    engine_of,
+)
 from ._hostile import (
     MARKER,
     check_refusal,
@@ -51,40 +58,30 @@ TABLES = (RequestOutcome, Disclosure, ReviewItem, ReturnFile)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
-    return build_world(tmp_path_factory.mktemp("fuzz-world"), pupils=1_500, requests=240, seed=5)
+def world(worlds: WorldFactory) -> RegisterWorld:
+    return worlds.register(SMALL)
 
 
 @pytest.fixture(scope="module")
-def batch_shape(world: PreparedWorld) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+def batch_shape(world: RegisterWorld) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """The columns of a real batch and its first twenty rows."""
     with world.batches[MONTH].open(encoding="utf-8", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     return tuple(header), tuple(tuple(row) for row in rows[:20])
 
 
-def _settings(world: PreparedWorld, folder: Path, database_url: str | None) -> Settings:
-    """A data folder with the prepared register, and a migrated ledger (SQLite unless ``database_url``)."""
-    data = folder / "data"
-    data.mkdir()
-    shutil.copytree(world.prepared, data / "register")
-    settings = Settings(
-        data_dir=data, database_url=database_url, agreements_dir=None, holder_key=TEST_KEY, actor="fuzz"
-    )
-    engine = create_ledger_engine(settings.ledger_url())
-    upgrade(engine)
-    engine.dispose()
-    return settings
+@pytest.fixture
+def exchange_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    """A data folder with the prepared register, and a migrated SQLite ledger."""
+    return worlds.copy(PREPARED, tmp_path, holder_key=TEST_KEY, actor="fuzz").settings
 
 
 @pytest.fixture
-def exchange_settings(world: PreparedWorld, tmp_path: Path) -> Settings:
-    return _settings(world, tmp_path, None)
-
-
-@pytest.fixture
-def postgres_settings(world: PreparedWorld, tmp_path: Path, postgres_server: PostgresServer) -> Settings:
-    return _settings(world, tmp_path, _fresh_postgres_database(postgres_server))
+def postgres_settings(worlds: WorldFactory, tmp_path: Path, postgres_databases: PostgresLedgers) -> Settings:
+    """The same with the ledger on PostgreSQL."""
+    return worlds.copy(
+        PREPARED, tmp_path, backend=postgres_databases, holder_key=TEST_KEY, actor="fuzz"
+    ).settings
 
 
 def _csv(table: Sequence[Sequence[str]]) -> bytes:

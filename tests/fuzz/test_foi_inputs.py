@@ -32,8 +32,7 @@ from sharelog.ledger import ledger_session
 from sharelog.ledger.models import AuditEvent, FoiCase
 from sharelog.settings import Settings
 
-from .._foi_rows import foi_organisation
-from .._ledger_rows import migrated
+from ..worlds import add_organisation, migrated
 from ._hostile import HOSTILE_DATES, MARKER, check_refusal, fuzz_settings, marked_values, tally
 
 TODAY = date(2021, 6, 1)
@@ -120,7 +119,7 @@ def test_new_case(
                 title=title,
                 request_text=text,
                 actor="fuzz",
-                organisation_id=foi_organisation(session),
+                organisation_id=add_organisation(session),
                 regime=regime,
                 authority_type=authority_type,
                 authority=authority,
@@ -243,7 +242,7 @@ def test_a_refusal_names_no_personal_data_even_when_every_field_is_wrong(ledger:
                 title=MARKER * 100,
                 request_text=" ",
                 actor="fuzz",
-                organisation_id=foi_organisation(session),
+                organisation_id=add_organisation(session),
                 regime=MARKER,
                 authority_type=MARKER,
                 requester_name=MARKER * 100,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,12 +22,12 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
 from sharelog.errors import ValidationFailed
-from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.ledger import ledger_session
 from sharelog.ledger.models import AuditEvent, OutcomeEvent
 from sharelog.outcomes import import_outcomes
 from sharelog.outcomes._files import read_outcomes_table
 
-from .._ledger_rows import add_agreement, add_disclosure, add_exchange, migrated
+from ..worlds import EXCHANGE_REFERENCE, RETURNED, SQLITE, Backend, WorldFactory
 from ._hostile import (
     GIANT_CASES,
     MARKER,
@@ -40,7 +41,7 @@ from ._hostile import (
 )
 
 TODAY = date(2019, 12, 31)
-EXCHANGE = "EX-2019-03-1a2b3c4d"
+EXCHANGE = EXCHANGE_REFERENCE
 COLUMNS = (
     "disclosure_id",
     "request_id",
@@ -66,28 +67,26 @@ class Ledger:
     folder: Path
 
 
-def _ledger(engine: Engine, folder: Path) -> Ledger:
-    migrated(engine)
-    with ledger_session(engine) as session:
-        exchange = add_exchange(session, add_agreement(session), reference=EXCHANGE)
-        first = add_disclosure(session, exchange, request_ref="HO-2019-03-00001", pupil_id="P0000001")
-        second = add_disclosure(session, exchange, request_ref="HO-2019-03-00002", pupil_id="P0000002")
-        assert (first.id, second.id) == (1, 2)
-    return Ledger(engine, folder)
+@contextmanager
+def _ledger(worlds: WorldFactory, folder: Path, backend: Backend = SQLITE) -> Iterator[Ledger]:
+    copy = worlds.copy(RETURNED, folder / "world", backend=backend)
+    assert copy.facts["disclosures"] == [1, 2]
+    with copy.engine() as engine:
+        yield Ledger(engine, folder)
 
 
 @pytest.fixture
-def ledger(ledger_engine: Engine, tmp_path: Path) -> Ledger:
+def ledger(worlds: WorldFactory, ledger_backend: Backend, tmp_path: Path) -> Iterator[Ledger]:
     """The ledger on SQLite, then on PostgreSQL."""
-    return _ledger(ledger_engine, tmp_path)
+    with _ledger(worlds, tmp_path, ledger_backend) as ledger:
+        yield ledger
 
 
 @pytest.fixture
-def sqlite_ledger(tmp_path: Path) -> Iterator[Ledger]:
+def sqlite_ledger(worlds: WorldFactory, tmp_path: Path) -> Iterator[Ledger]:
     """The ledger on SQLite only, for the giant files (their size is the reader's business, not the database's)."""
-    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
-    yield _ledger(engine, tmp_path)
-    engine.dispose()
+    with _ledger(worlds, tmp_path) as ledger:
+        yield ledger
 
 
 def _counts(engine: Engine) -> tuple[int, int]:

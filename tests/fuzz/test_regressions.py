@@ -29,8 +29,7 @@ from sharelog.linkage import load_model, read_input
 from sharelog.outcomes import import_outcomes, record_outcome
 from sharelog.reports import parse_month, parse_period
 
-from .._foi_rows import foi_organisation
-from .._ledger_rows import add_agreement, add_disclosure, add_exchange, migrated
+from ..worlds import add_agreement, add_disclosure, add_exchange, add_organisation, migrated
 from ._hostile import MARKER, refusal_text
 
 HEADER = "request_id,forename,middle_names,surname,dob,sex,postcode"
@@ -292,7 +291,7 @@ def test_foi_case_fields_the_ledger_cannot_keep(
     }
     with pytest.raises(ValidationFailed) as caught, ledger_session(ledger_engine) as session:
         new_case(
-            session, actor="test", organisation_id=foi_organisation(session), today=date(2021, 1, 4),
+            session, actor="test", organisation_id=add_organisation(session), today=date(2021, 1, 4),
             **{**fields, **changes},  # type: ignore[arg-type]
         )  # fmt: skip
     assert f"field '{field}'" in str(caught.value) and MARKER not in refusal_text(caught.value)
@@ -327,7 +326,7 @@ def test_foi_responses_the_ledger_cannot_keep(
     with ledger_session(ledger_engine) as session:
         new_case(
             session, received_on=date(2020, 8, 12), title="Pupil data", request_text="Please", actor="test",
-            organisation_id=foi_organisation(session), reference="59907", today=date(2020, 8, 12),
+            organisation_id=add_organisation(session), reference="59907", today=date(2020, 8, 12),
         )  # fmt: skip
     out = tmp_path / "letters"
     with pytest.raises(ValidationFailed) as caught, ledger_session(ledger_engine) as session:

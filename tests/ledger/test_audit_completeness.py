@@ -22,8 +22,7 @@ from sharelog.ledger.checkpoint import generate_signing_key
 from sharelog.ledger.models import AuditEvent, Disclosure, Exchange
 from sharelog.settings import Settings
 
-from .._ledger_rows import TEST_KEY, add_return_file
-from ..reports._golden_ledger import build_golden_ledger
+from ..worlds import TEST_KEY_BYTES, add_return_file, build_golden_ledger
 from ._write_watch import UnauditedWrites
 
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -139,7 +138,7 @@ def test_every_command_that_changes_the_ledger_appends_an_audit_event(
     key = generate_signing_key(tmp_path / "keys" / "audit.key")
     settings = Settings(
         data_dir=settings.data_dir,
-        holder_key=TEST_KEY.decode(),
+        holder_key=TEST_KEY_BYTES.decode(),
         audit_signing_key_file=key.private_path,
         actor="tester",
     )

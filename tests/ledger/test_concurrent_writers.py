@@ -18,7 +18,7 @@ from sharelog.ledger._sqlite import WriteTurns
 from sharelog.ledger.audit import AgreementRecorded
 from sharelog.ledger.models import AuditEvent, Organisation
 
-from .._ledger_rows import migrated
+from ..worlds import migrated
 
 
 def _event(actor: str, number: int = 0) -> AgreementRecorded:

@@ -11,15 +11,13 @@ found only against the checkpoint: deleting the newest events, and recomputing t
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select, text
 from typer.testing import CliRunner
 
 from sharelog.cli import app
@@ -29,8 +27,8 @@ from sharelog.ledger.checkpoint import generate_signing_key, read_checkpoint, ve
 from sharelog.ledger.models import AuditEvent
 from sharelog.settings import Settings
 
-from .._postgres import PostgresServer
-from ._audited_ledger import build_audited_ledger
+from ..worlds import Backend, WorldFactory
+from ._audited_ledger import AUDITED_LEDGER
 
 runner = CliRunner()
 
@@ -84,61 +82,17 @@ class Trail:
         return self.verify("--checkpoint", str(self.checkpoint), "--public-key", str(self.public_key))
 
 
-@pytest.fixture(scope="module")
-def _built() -> dict[str, str]:
-    """Where each backend's ledger was built once for this module (a SQLite file, a PostgreSQL database)."""
-    return {}
-
-
-def _copy_of_built_ledger(
-    request: pytest.FixtureRequest, built: dict[str, str], ledger_url: str, folder: Path
-) -> None:
-    """Fill the empty database at ``ledger_url`` with a copy of the built ledger (built on first use)."""
-    url = make_url(ledger_url)
-    if url.get_backend_name() == "sqlite":
-        if "sqlite" not in built:
-            template = folder.parent / f"{folder.name}-template.db"
-            engine = create_ledger_engine(f"sqlite:///{template}")
-            build_audited_ledger(engine)
-            engine.dispose()
-            built["sqlite"] = str(template)
-        shutil.copyfile(built["sqlite"], str(url.database))
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    admin = create_engine(server.base_url, isolation_level="AUTOCOMMIT")
-    try:
-        if "postgresql" not in built:
-            with admin.connect() as connection:
-                connection.execute(text('DROP DATABASE IF EXISTS "sharelog_tamper_template"'))
-                connection.execute(text('CREATE DATABASE "sharelog_tamper_template"'))
-            engine = create_ledger_engine(server.url_for("sharelog_tamper_template"))
-            build_audited_ledger(engine)
-            engine.dispose()
-            built["postgresql"] = "sharelog_tamper_template"
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{url.database}"'))
-            connection.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{built["postgresql"]}"'))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture
-def trail(
-    request: pytest.FixtureRequest, _built: dict[str, str], ledger_url: str, tmp_path: Path
-) -> Iterator[Trail]:
+def trail(worlds: WorldFactory, ledger_backend: Backend, tmp_path: Path) -> Iterator[Trail]:
     """A copy of the ledger the services built, and a checkpoint exported by the command line."""
-    _copy_of_built_ledger(request, _built, ledger_url, tmp_path)
-    engine = create_ledger_engine(ledger_url)
+    key = generate_signing_key(tmp_path / "keys" / "audit-signing.key")
+    settings = worlds.copy(
+        AUDITED_LEDGER, tmp_path, backend=ledger_backend, audit_signing_key_file=key.private_path, actor="ops"
+    ).settings
+    engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         ids = list(session.execute(select(AuditEvent.id).order_by(AuditEvent.id)).scalars())
     assert len(ids) >= 30
-    key = generate_signing_key(tmp_path / "keys" / "audit-signing.key")
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=ledger_url,
-        audit_signing_key_file=key.private_path,
-        actor="ops",
-    )
     checkpoint = tmp_path / "checkpoint.json"
     exported = runner.invoke(app, ["audit", "export", "--out", str(checkpoint)], obj=settings)
     assert exported.exit_code == 0, exported.output

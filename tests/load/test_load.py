@@ -32,7 +32,7 @@ def _plan() -> LoadPlan:
 
 def test_concurrent_clients_record_outcomes_and_read_reports(ledger_url: str, tmp_path: Path) -> None:
     plan = _plan()
-    ledger = build_load_ledger(ledger_url, clients=plan.clients)
+    ledger = build_load_ledger(ledger_url, clients=plan.clients, folder=tmp_path / "data")
     with serving(ledger_url, tmp_path / "server") as base_url:
         run = asyncio.run(run_load(base_url, ledger, plan))
     print(summary_line(make_url(ledger_url).get_backend_name(), run))

@@ -1,18 +1,19 @@
-"""A migrated ledger (SQLite and PostgreSQL) with one agreement, one exchange and two returned records."""
+"""A migrated ledger (SQLite and PostgreSQL) with one agreement, one exchange and two returned records
+(tests/worlds: RETURNED), a copy per test."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from sharelog.ledger import ledger_session
+from ..worlds import EXCHANGE_REFERENCE as EXCHANGE
+from ..worlds import RETURNED, Backend, WorldFactory
 
-from .._ledger_rows import add_agreement, add_disclosure, add_exchange, migrated
-
-EXCHANGE = "EX-2019-03-1a2b3c4d"
+__all__ = ["EXCHANGE", "OutcomesLedger"]
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,8 @@ class OutcomesLedger:
 
 
 @pytest.fixture
-def ledger(ledger_engine: Engine) -> Iterator[OutcomesLedger]:
-    migrated(ledger_engine)
-    with ledger_session(ledger_engine) as session:
-        exchange = add_exchange(session, add_agreement(session), reference=EXCHANGE)
-        first = add_disclosure(session, exchange, request_ref="HO-2019-03-00001", pupil_id="P0000001")
-        second = add_disclosure(session, exchange, request_ref="HO-2019-03-00002", pupil_id="P0000002")
-        ids = first.id, second.id
-    yield OutcomesLedger(ledger_engine, *ids)
+def ledger(worlds: WorldFactory, ledger_backend: Backend, tmp_path: Path) -> Iterator[OutcomesLedger]:
+    copy = worlds.copy(RETURNED, tmp_path / "outcomes", backend=ledger_backend)
+    first, second = copy.facts["disclosures"]
+    with copy.engine() as engine:
+        yield OutcomesLedger(engine, first, second)

@@ -16,7 +16,7 @@ from sharelog.ledger import ledger_session, verify_audit_chain
 from sharelog.ledger.models import OutcomeEvent
 from sharelog.outcomes import ImportResult, import_outcomes
 
-from .._ledger_rows import audit_count, audit_details
+from ..worlds import audit_count, audit_details
 from .conftest import EXCHANGE, OutcomesLedger
 
 TODAY = date(2019, 12, 31)

@@ -27,7 +27,7 @@ from sharelog.outcomes._files import (
 )
 from sharelog.spreadsheets import MAX_XLSX_PARTS, MAX_XLSX_RATIO
 
-from .._ledger_rows import audit_count
+from ..worlds import audit_count
 from .conftest import OutcomesLedger
 
 TODAY = date(2019, 12, 31)

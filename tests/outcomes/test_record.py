@@ -21,7 +21,7 @@ from sharelog.outcomes import (
 )
 from sharelog.outcomes._taxonomy import taxonomy_problems
 
-from .._ledger_rows import audit_count, audit_details
+from ..worlds import audit_count, audit_details
 from .conftest import OutcomesLedger
 
 TODAY = date(2019, 12, 31)

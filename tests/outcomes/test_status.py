@@ -11,7 +11,7 @@ from sharelog.errors import LedgerError
 from sharelog.ledger import ledger_session
 from sharelog.outcomes import outcome_history, outcomes_due, record_outcome
 
-from .._ledger_rows import DUE_ON, add_agreement, add_disclosure, add_exchange, migrated
+from ..worlds import DUE_ON, add_agreement, add_disclosure, add_exchange, migrated
 from .conftest import OutcomesLedger
 
 THE_DAY_AFTER = date(2019, 6, 3)

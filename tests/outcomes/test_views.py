@@ -23,7 +23,7 @@ from sharelog.outcomes import (
     record_outcome,
 )
 
-from .._ledger_rows import DUE_ON, add_disclosure, add_exchange
+from ..worlds import DUE_ON, add_disclosure, add_exchange
 from .conftest import EXCHANGE, OutcomesLedger
 
 TODAY = date(2019, 7, 1)

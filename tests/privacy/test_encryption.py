@@ -36,23 +36,25 @@ from sharelog.ledger.models import Exchange, ReturnFile
 from sharelog.retention import apply_retention
 from sharelog.settings import Settings
 
-from ..exchange._world import (
+from ..worlds import (
     AGREEMENT,
+    PREPARED,
     PURPOSE,
+    SMALL,
     TEST_KEY,
-    PreparedWorld,
-    build_world,
+    RegisterWorld,
+    WorldFactory,
     engine_of,
-    fresh_settings,
+    run_review_month,
 )
 
 runner = CliRunner(env={"COLUMNS": "200"})
 RECEIVED = datetime(2019, 3, 10, 10, 0, tzinfo=UTC)  # long past: the agreement's retention has run out since
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PreparedWorld:
-    return build_world(tmp_path_factory.mktemp("encryption-world"), seed=12)
+@pytest.fixture
+def world(worlds: WorldFactory) -> RegisterWorld:
+    return worlds.register(SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -63,27 +65,22 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def encrypted(world: PreparedWorld, key_file: Path, tmp_path: Path) -> Settings:
+def encrypted(worlds: WorldFactory, key_file: Path, tmp_path: Path) -> Settings:
     """Settings on a fresh ledger that encrypt exchange files with ``key_file``."""
-    return fresh_settings(world, tmp_path).model_copy(update={"return_file_key_file": key_file})
+    return _fresh(worlds, tmp_path, return_file_key_file=key_file)
 
 
-def _exchange_with_review(settings: Settings, world: PreparedWorld) -> str:
-    """Run the months until one leaves at least two requests in the review band; its reference."""
+def _fresh(worlds: WorldFactory, folder: Path, **settings: object) -> Settings:
+    return worlds.copy(PREPARED, folder, holder_key=TEST_KEY, actor="tester", **settings).settings
+
+
+def _exchange_with_review(settings: Settings, world: RegisterWorld) -> str:
+    """Run the review month (the hand-made review cases land in its review band); its reference."""
     with engine_of(settings) as engine:
-        for month in sorted(world.batches):
-            result = run_exchange(
-                settings,
-                engine=engine,
-                agreement_id=AGREEMENT,
-                purpose=PURPOSE,
-                batch=world.batches[month],
-                month=month,
-                now=RECEIVED.replace(month=int(month[5:])),
-            )
-            if result.counts["review"] >= 2:
-                return result.reference
-    pytest.skip("no exchange with two review items in this world")
+        reference, _queue = run_review_month(
+            settings, engine=engine, register=world, now=RECEIVED.replace(month=int(world.review_month[5:]))
+        )
+    return reference
 
 
 def _return_files(settings: Settings) -> list[tuple[str, str]]:
@@ -98,7 +95,7 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
-def _personal_values(world: PreparedWorld) -> set[str]:
+def _personal_values(world: RegisterWorld) -> set[str]:
     """Names, dates of birth and postcodes of the requests (long enough to mean something)."""
     values = set()
     for batch in world.batches.values():
@@ -108,7 +105,7 @@ def _personal_values(world: PreparedWorld) -> set[str]:
 
 
 def test_files_on_disk_are_encrypted_and_their_checksums_are_of_those_bytes(
-    world: PreparedWorld, encrypted: Settings
+    world: RegisterWorld, encrypted: Settings
 ) -> None:
     reference = _exchange_with_review(encrypted, world)
     files = _return_files(encrypted)
@@ -132,9 +129,9 @@ def test_files_on_disk_are_encrypted_and_their_checksums_are_of_those_bytes(
 
 
 def test_decrypted_files_are_the_plain_ones(
-    world: PreparedWorld, encrypted: Settings, tmp_path: Path
+    worlds: WorldFactory, world: RegisterWorld, encrypted: Settings, tmp_path: Path
 ) -> None:
-    plain_settings = fresh_settings(world, tmp_path / "plain")
+    plain_settings = _fresh(worlds, tmp_path / "plain")
     for settings in (encrypted, plain_settings):
         with engine_of(settings) as engine:
             run_exchange(
@@ -176,7 +173,7 @@ def test_decrypted_files_are_the_plain_ones(
 
 
 def test_a_wrong_key_a_missing_key_and_a_changed_file_are_clear_errors(
-    world: PreparedWorld, encrypted: Settings, tmp_path: Path
+    world: RegisterWorld, encrypted: Settings, tmp_path: Path
 ) -> None:
     with engine_of(encrypted) as engine:
         run_exchange(
@@ -221,7 +218,7 @@ def test_a_wrong_key_a_missing_key_and_a_changed_file_are_clear_errors(
 
 
 def test_review_reads_the_encrypted_review_file_and_writes_an_encrypted_supplementary_file(
-    world: PreparedWorld, encrypted: Settings
+    world: RegisterWorld, encrypted: Settings
 ) -> None:
     reference = _exchange_with_review(encrypted, world)
     with engine_of(encrypted) as engine:
@@ -256,9 +253,9 @@ def test_review_reads_the_encrypted_review_file_and_writes_an_encrypted_suppleme
 
 
 def test_a_review_file_written_before_encryption_was_switched_on_is_still_read(
-    world: PreparedWorld, key_file: Path, tmp_path: Path
+    worlds: WorldFactory, world: RegisterWorld, key_file: Path, tmp_path: Path
 ) -> None:
-    plain = fresh_settings(world, tmp_path)
+    plain = _fresh(worlds, tmp_path)
     reference = _exchange_with_review(plain, world)
     assert (plain.review_path() / f"{reference}.json").is_file()
     now_encrypting = plain.model_copy(update={"return_file_key_file": key_file})
@@ -282,7 +279,7 @@ def test_a_review_file_written_before_encryption_was_switched_on_is_still_read(
 
 
 def test_retention_deletes_encrypted_files_and_finds_their_checksums(
-    world: PreparedWorld, encrypted: Settings
+    world: RegisterWorld, encrypted: Settings
 ) -> None:
     reference = _exchange_with_review(encrypted, world)
     files = _return_files(encrypted)
@@ -299,7 +296,7 @@ def test_retention_deletes_encrypted_files_and_finds_their_checksums(
 
 @pytest.mark.parametrize("point", ["after-files-written", "after-ledger-commit"])
 def test_a_killed_exchange_is_recovered_with_its_encrypted_files(
-    world: PreparedWorld, encrypted: Settings, key_file: Path, point: str
+    world: RegisterWorld, encrypted: Settings, key_file: Path, point: str
 ) -> None:
     env = {
         **os.environ,

@@ -20,8 +20,8 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import DEMO_HOLDER_KEY, Settings
 from sharelog.subjects import subject_access
 
-from .._ledger_rows import (
-    TEST_KEY,
+from ..worlds import (
+    TEST_KEY_BYTES,
     add_agreement,
     add_disclosure,
     add_exchange,
@@ -97,7 +97,7 @@ def test_the_repository_holds_no_key() -> None:
 
 
 def _rotated(engine: Engine) -> Engine:
-    """March's rows were made under the old key (TEST_KEY); April's under the new one, after a rotation."""
+    """March's rows were made under the old key (TEST_KEY_BYTES); April's under the new one, after a rotation."""
     migrated(engine)
     with ledger_session(engine) as session:
         agreement = add_agreement(session)
@@ -127,7 +127,7 @@ def test_after_a_rotation_only_the_previous_keys_find_the_older_rows(rotated: En
     with ledger_session(rotated) as session:
         new_only = subject_access(session, pupil_id=PUPIL, key=NEW_KEY, searched_by="dpo")
         both = subject_access(
-            session, pupil_id=PUPIL, key=NEW_KEY, previous_keys=[TEST_KEY], searched_by="dpo"
+            session, pupil_id=PUPIL, key=NEW_KEY, previous_keys=[TEST_KEY_BYTES], searched_by="dpo"
         )
         details = audit_details(session, "subject-access-searched")
     assert [d.request_ref for d in new_only.disclosures] == ["HO-04-001"]
@@ -139,7 +139,7 @@ def test_after_a_rotation_only_the_previous_keys_find_the_older_rows(rotated: En
 
 
 def test_the_command_searches_under_the_previous_key_files(tmp_path: Path) -> None:
-    old = _key_file(tmp_path, "holder-2019.key", TEST_KEY)
+    old = _key_file(tmp_path, "holder-2019.key", TEST_KEY_BYTES)
     settings = _settings(
         tmp_path,
         database_url=None,
@@ -147,7 +147,7 @@ def test_the_command_searches_under_the_previous_key_files(tmp_path: Path) -> No
         holder_key_previous_files=f" {old} ,",
         actor="dpo",
     )
-    assert settings.holder_previous_key_bytes() == [TEST_KEY]
+    assert settings.holder_previous_key_bytes() == [TEST_KEY_BYTES]
     engine = create_ledger_engine(settings.ledger_url())
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _rotated(engine)
@@ -169,3 +169,20 @@ def test_a_previous_key_is_checked_as_the_current_one_is(tmp_path: Path) -> None
     with pytest.raises(InputError, match="too short"):
         _settings(tmp_path, holder_key_previous_files=str(short)).holder_previous_key_bytes()
     assert _settings(tmp_path).holder_previous_key_bytes() == []
+
+
+def test_demo_mode_cannot_be_switched_on_from_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Demo mode lets the public key make subject keys: a variable or a .env line left next to real data must not
+    turn it on — only the demo's own code does."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SHARELOG_HOLDER_KEY", raising=False)
+    monkeypatch.setenv("SHARELOG_HOLDER_KEY_FILE", str(_key_file(tmp_path, "demo.key", DEMO_HOLDER_KEY)))
+    monkeypatch.setenv("SHARELOG_DEMO_MODE", "true")
+    (tmp_path / ".env").write_text("SHARELOG_DEMO_MODE=1\n", encoding="utf-8")
+    settings = Settings()
+    assert settings.demo_mode is False
+    with pytest.raises(InputError, match="demo holder key is public"):
+        settings.holder_key_bytes()
+    assert Settings(demo_mode=True).demo_mode is True

@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from sharelog.exchange import run_exchange
-from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
+from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import Disclosure, Exchange
 from sharelog.settings import Settings
 
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, PreparedWorld, build_world, engine_of
+from ..worlds import AGREEMENT, EMPTY, PURPOSE, TEST_KEY, RegisterWorld, engine_of
 from ._ledgers import Ledgers, Template
 
 MONTHS = ("2019-01", "2019-02", "2019-03")
@@ -35,21 +35,21 @@ class World:
     key_file: Path
 
 
-def build_reliability_world(folder: Path) -> World:
-    """A register of 1,500 pupils and 240 requests over three months: small, so each run is quick."""
-    prepared = build_world(folder, pupils=1_500, requests=240, seed=5)
+def build_reliability_world(folder: Path, register: RegisterWorld) -> World:
+    """The suite's small register (1,500 pupils and 240 requests over three months: each run is quick)."""
+    assert register.prepared is not None
     key_file = folder / "holder.key"
     key_file.write_text(TEST_KEY, encoding="utf-8")
     return World(
-        prepared=prepared.prepared,
-        batch=prepared.batches["2019-02"],
+        prepared=register.prepared,
+        batch=register.batches["2019-02"],
         month="2019-02",
-        history_batches=tuple(_chunks(prepared, folder)),
+        history_batches=tuple(_chunks(register, folder)),
         key_file=key_file,
     )
 
 
-def _chunks(world: PreparedWorld, folder: Path) -> list[tuple[str, Path]]:
+def _chunks(world: RegisterWorld, folder: Path) -> list[tuple[str, Path]]:
     """Each month's batch cut into ``CHUNKS_PER_MONTH`` smaller batches (a header on each)."""
     chunks = []
     for month in MONTHS:
@@ -66,10 +66,7 @@ def _chunks(world: PreparedWorld, folder: Path) -> list[tuple[str, Path]]:
 def empty_template(ledgers: Ledgers, folder: Path) -> Template:
     """A migrated ledger with nothing in it, and an empty data folder."""
     url = ledgers.empty()
-    engine = create_ledger_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    (folder / "data").mkdir(parents=True)
+    EMPTY.build(Settings(data_dir=folder / "data", database_url=url, agreements_dir=None))
     return Template(url, folder / "data")
 
 

@@ -3,13 +3,12 @@ the figures each campaign reports at the end of the run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
+from ..worlds import SMALL, Ledgers, SqliteLedgers, WorldFactory
 from ._harness import CampaignReport, session_seed, total_kills
 from ._history import History, World, build_history, build_reliability_world, empty_template
-from ._ledgers import Ledgers, PostgresLedgers, SqliteLedgers, Template
+from ._ledgers import Template
 
 _REPORTS = pytest.StashKey[list[CampaignReport]]()
 _SEED = pytest.StashKey[int]()
@@ -29,19 +28,17 @@ def campaign_reports(pytestconfig: pytest.Config) -> list[CampaignReport]:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_reliability_world(tmp_path_factory.mktemp("reliability-world"))
+def world(worlds: WorldFactory, tmp_path_factory: pytest.TempPathFactory) -> World:
+    return build_reliability_world(tmp_path_factory.mktemp("reliability-world"), worlds.register(SMALL))
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def ledgers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledgers]:
-    made: Ledgers
+def ledgers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Ledgers:
+    """SQLite files beside each case's data folder, or databases on the session's PostgreSQL server."""
     if request.param == "sqlite":
-        made = SqliteLedgers(tmp_path_factory.mktemp("reliability-sqlite"))
-    else:
-        made = PostgresLedgers(request.getfixturevalue("postgres_server"))
-    yield made
-    made.close()
+        return SqliteLedgers(tmp_path_factory.mktemp("reliability-sqlite"))
+    databases: Ledgers = request.getfixturevalue("postgres_databases")
+    return databases
 
 
 @pytest.fixture(scope="session")

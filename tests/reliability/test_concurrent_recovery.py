@@ -19,7 +19,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
 from sharelog.ledger.models import AuditEvent, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
-from ..exchange._world import AGREEMENT, PURPOSE, TEST_KEY, engine_of
+from ..worlds import AGREEMENT, PURPOSE, TEST_KEY, engine_of
 from ._history import World
 from ._invariants import sha256_of
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ..exchange._world import AGREEMENT, PURPOSE
+from ..worlds import AGREEMENT, PURPOSE, Ledgers
 from ._harness import Campaign, CampaignReport, Command, Finished, command_for, kills_for
 from ._history import World
 from ._invariants import assert_consistent
-from ._ledgers import Case, Ledgers, Template, case_factory
+from ._ledgers import Case, Template, case_factory
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

@@ -12,10 +12,11 @@ from sqlalchemy import Executable, delete, select, update
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AuditEvent, Disclosure, Exchange, ReturnFile
 
+from ..worlds import Ledgers
 from ._harness import KILLS_VARIABLE, kills_for
 from ._history import History
 from ._invariants import assert_consistent, inspect, partial_of
-from ._ledgers import Case, Ledgers, case_factory
+from ._ledgers import Case, case_factory
 
 pytestmark = pytest.mark.reliability
 

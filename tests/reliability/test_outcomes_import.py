@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AuditEvent, OutcomeEvent
 
+from ..worlds import Ledgers
 from ._harness import Campaign, CampaignReport, Command, Finished, command_for, kills_for, ledger_open
 from ._history import History
 from ._invariants import assert_consistent
-from ._ledgers import Case, Ledgers, case_factory
+from ._ledgers import Case, case_factory
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

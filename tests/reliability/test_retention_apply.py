@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from ..worlds import Ledgers
 from ._harness import Campaign, CampaignReport, Command, Finished, command_for, kills_for
 from ._history import History
 from ._invariants import assert_consistent, final_state
-from ._ledgers import Case, Ledgers, case_factory
+from ._ledgers import Case, case_factory
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

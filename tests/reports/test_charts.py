@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sharelog.ledger import ledger_session
 from sharelog.reports import CHART_FILES, build_monthly_report, chart_data, write_monthly_charts
 
-from ._golden_ledger import GENERATED_AT, MONTHS
+from ..worlds import GENERATED_AT, MONTHS
 
 
 def test_published_charts_plot_published_figures_only(golden_sqlite: Engine, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Golden files: the fixed small ledger of ``_golden_ledger.py`` → the workbook's cells, sheet by sheet, equal
+"""Golden files: the fixed small ledger of tests/worlds/_golden.py → the workbook's cells, sheet by sheet, equal
 the committed tables in ``golden/`` (one JSON file per mode and sheet), on SQLite and PostgreSQL.
 
 The generation time is fixed, and its cell is ignored all the same. After a deliberate change to a report,
@@ -31,8 +31,8 @@ from sharelog.reports import (
 )
 from sharelog.reports._layout import GENERATED_AT
 
-from ._golden_ledger import GENERATED_AT as NOW
-from ._golden_ledger import MONTHS
+from ..worlds import GENERATED_AT as NOW
+from ..worlds import MONTHS
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("SHARELOG_REGENERATE_GOLDEN") == "1"

@@ -23,8 +23,7 @@ from sharelog.reports import (
     write_monthly_charts,
 )
 
-from .._ledger_rows import migrated
-from ._golden_ledger import GENERATED_AT, MONTHS
+from ..worlds import GENERATED_AT, MONTHS, migrated
 
 
 def test_the_default_period_is_the_latest_year_up_to_its_last_exchange(golden_sqlite: Engine) -> None:

@@ -9,7 +9,7 @@ from sharelog.ledger import ledger_session
 from sharelog.reports import build_monthly_report, month_range, monthly_sheets
 from sharelog.reports._report import monthly_columns
 
-from ._golden_ledger import GENERATED_AT, MONTHS
+from ..worlds import GENERATED_AT, MONTHS
 
 
 @pytest.mark.parametrize(

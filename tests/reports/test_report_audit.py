@@ -4,7 +4,6 @@ a report only built — a preview, a page — is not."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,14 @@ from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_c
 from sharelog.reports import CHART_FILES, build_monthly_report, record_report_generated, write_monthly_report
 from sharelog.settings import Settings
 
-from .._ledger_rows import audit_count, audit_details, migrated
-from ._golden_ledger import MONTHS, build_golden_ledger
+from ..worlds import GOLDEN, MONTHS, WorldFactory, audit_count, audit_details
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
 @pytest.fixture
-def cli_settings(settings: Settings) -> Iterator[Settings]:
-    engine = migrated(create_ledger_engine(settings.ledger_url()))
-    with ledger_session(engine) as session:
-        build_golden_ledger(session)
-    engine.dispose()
-    yield settings.model_copy(update={"actor": "analyst"})
+def cli_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    return worlds.copy(GOLDEN, tmp_path, actor="analyst").settings
 
 
 def _recorded(settings: Settings) -> list[dict[str, object]]:

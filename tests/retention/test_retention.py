@@ -19,7 +19,7 @@ from sharelog.ledger.models import Disclosure, ReturnFile
 from sharelog.retention import apply_retention
 from sharelog.settings import Settings
 
-from .._ledger_rows import (
+from ..worlds import (
     add_agreement,
     add_disclosure,
     add_exchange,
@@ -55,7 +55,7 @@ def files(ledger_url: str, ledger_engine: Engine, tmp_path: Path) -> Iterator[Fi
     migrated(ledger_engine)
     with ledger_session(ledger_engine) as session:
         agreement = add_agreement(session)
-        old = add_exchange(session, agreement, reference=OLD, state="awaiting_review", n_review=1)
+        old = add_exchange(session, agreement, reference=OLD, state="awaiting_review", review=1)
         new = add_exchange(session, agreement, reference=NEW, month="2019-04")
         add_disclosure(session, old, request_ref="HO-03-001")
         add_return_file(session, old, data_dir=data, retention_until=LAST_DAY)

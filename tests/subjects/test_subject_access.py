@@ -24,8 +24,8 @@ from sharelog.outcomes import record_outcome
 from sharelog.settings import Settings
 from sharelog.subjects import subject_access
 
-from .._ledger_rows import (
-    TEST_KEY,
+from ..worlds import (
+    TEST_KEY_BYTES,
     add_agreement,
     add_disclosure,
     add_exchange,
@@ -101,7 +101,7 @@ def pupils(ledger_engine: Engine) -> Iterator[TwoPupils]:
 def test_a_search_finds_only_that_pupils_rows(pupils: TwoPupils) -> None:
     with ledger_session(pupils.engine) as session:
         report = subject_access(
-            session, pupil_id=AMIRA, key=TEST_KEY, searched_by="dpo", case_reference="DPO-7"
+            session, pupil_id=AMIRA, key=TEST_KEY_BYTES, searched_by="dpo", case_reference="DPO-7"
         )
     assert [d.disclosure_id for d in report.disclosures] == list(pupils.amira)
     assert [d.request_ref for d in report.disclosures] == ["HO-03-001", "HO-04-007"]
@@ -126,11 +126,11 @@ def test_a_search_finds_only_that_pupils_rows(pupils: TwoPupils) -> None:
 
 def test_the_other_pupil_and_another_key_find_their_own(pupils: TwoPupils) -> None:
     with ledger_session(pupils.engine) as session:
-        ben = subject_access(session, pupil_id=BEN, key=TEST_KEY, searched_by="dpo")
+        ben = subject_access(session, pupil_id=BEN, key=TEST_KEY_BYTES, searched_by="dpo")
         wrong_key = subject_access(
             session, pupil_id=AMIRA, key=b"another-holder-key-0123456789", searched_by="dpo"
         )
-        nobody = subject_access(session, pupil_id="P9999999", key=TEST_KEY, searched_by="dpo")
+        nobody = subject_access(session, pupil_id="P9999999", key=TEST_KEY_BYTES, searched_by="dpo")
     assert [d.disclosure_id for d in ben.disclosures] == [pupils.ben]
     assert [i.request_ref for i in ben.review_items] == ["HO-05-004"]
     assert (
@@ -148,7 +148,7 @@ def test_the_other_pupil_and_another_key_find_their_own(pupils: TwoPupils) -> No
 def test_the_audit_trail_records_the_search_but_not_whom_it_was_about(pupils: TwoPupils) -> None:
     with ledger_session(pupils.engine) as session:
         report = subject_access(
-            session, pupil_id=AMIRA, key=TEST_KEY, searched_by="dpo", case_reference="DPO-7"
+            session, pupil_id=AMIRA, key=TEST_KEY_BYTES, searched_by="dpo", case_reference="DPO-7"
         )
     with ledger_session(pupils.engine) as session:
         [detail] = audit_details(session, "subject-access-searched")
@@ -168,20 +168,20 @@ def test_the_audit_trail_records_the_search_but_not_whom_it_was_about(pupils: Tw
             "case_reference": "DPO-7",
         }
         trail = json.dumps([(a.object_id, a.detail) for a in session.execute(select(AuditEvent)).scalars()])
-        assert AMIRA not in trail and subject_key(AMIRA, key=TEST_KEY) not in trail
+        assert AMIRA not in trail and subject_key(AMIRA, key=TEST_KEY_BYTES) not in trail
         assert verify_audit_chain(session).ok
 
 
 def test_a_blank_pupil_id_is_refused(pupils: TwoPupils) -> None:
     with pytest.raises(InputError, match="PUPIL_ID"), ledger_session(pupils.engine) as session:
-        subject_access(session, pupil_id="  ", key=TEST_KEY, searched_by="dpo")
+        subject_access(session, pupil_id="  ", key=TEST_KEY_BYTES, searched_by="dpo")
 
 
 def test_the_command_prints_the_report_and_writes_json(tmp_path: Path) -> None:
     settings = Settings(
         data_dir=tmp_path / "data",
         database_url=None,
-        holder_key=SecretStr(TEST_KEY.decode()),
+        holder_key=SecretStr(TEST_KEY_BYTES.decode()),
         actor="dpo",
         agreements_dir=None,
     )

@@ -114,7 +114,7 @@ PATH_VALUES.update(
         "request_ref": "HO-2019-01-00001",
     }
 )
-# FOI cases: the case in the web ledger (tests/web/_foi_ledger.py), a file no response wrote (404), an action
+# FOI cases: the case in the web ledger (tests/worlds/_foi.py), a file no response wrote (404), an action
 PATH_VALUES.update({"case_reference": "FOI-2020-0001", "file_name": "letter.docx", "case_action": "withdraw"})
 
 # ---- FOI cases across organisations (issue 12) ----
@@ -122,7 +122,7 @@ PATH_VALUES.update({"case_reference": "FOI-2020-0001", "file_name": "letter.docx
 # account of the DfE and of a third organisation (a council, with its own FOI officer, auditor and admin) on its own
 # organisation's case and on the other's: the other's must answer exactly as a case that does not exist (404, the
 # same message), and a requester's name and contact reach only the FOI officers of the case's organisation.
-FOI_CASE_OF = {"dfe": "FOI-2020-0001", "northshire": "NCC-2021-0042"}  # tests/web/_foi_ledger.py
+FOI_CASE_OF = {"dfe": "FOI-2020-0001", "northshire": "NCC-2021-0042"}  # tests/worlds/_foi.py
 FOI_MISSING_CASE = "FOI-1999-9999"
 FOI_FILE_NAME = "NCC-2021-0042-response.md"  # a letter the council's case has, the DfE's has not
 # what an API call needs to get past validation to the service (the pages' forms have defaults for every field)

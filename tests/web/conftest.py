@@ -1,77 +1,85 @@
-"""Web test fixtures: the golden report ledger (three months of exchanges and outcomes) in a SQLite file, one
-account per role, and a TestClient over HTTPS (the session cookie is Secure)."""
+"""Web test fixtures: the web ledger (tests/worlds: the golden report ledger, one account per role, a council and
+FOI cases) in a SQLite file, a real exchange with requests in its review band, and a TestClient over HTTPS (the
+session cookie is Secure)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from sharelog.accounts import SignInThrottle, add_user
-from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.accounts import SignInThrottle
 from sharelog.settings import Settings
 from sharelog.web import create_app
 
-from .._ledger_rows import migrated
-from ..reports._golden_ledger import build_golden_ledger
+from ..worlds import (
+    ACCOUNTS,
+    PASSWORD,
+    REVIEW_MONTH,
+    SMALL,
+    TEST_KEY,
+    THIRD_PARTY_ACCOUNTS,
+    USER_OF_ROLE,
+    WEB_LEDGER,
+    LedgerWorld,
+    WorldFactory,
+)
 
-PASSWORD = "correct horse battery staple"
-# one account per role: username → (role, organisation)
-ACCOUNTS: dict[str, tuple[str, str]] = {
-    "operator": ("holder_operator", "dfe"),
-    "reviewer": ("holder_reviewer", "dfe"),
-    "caseworker": ("requester_caseworker", "home-office"),
-    "auditor": ("auditor", "dfe"),
-    "foi": ("foi_officer", "dfe"),
-    "admin": ("admin", "dfe"),
-}
-USER_OF_ROLE = {role: username for username, (role, _org) in ACCOUNTS.items()}
-# a third organisation (a council, tests/web/_foi_ledger.py) with FOI roles of its own: none of them may reach the
-# DfE's FOI case, nor the accounts above the council's
-THIRD_PARTY_ACCOUNTS: dict[str, tuple[str, str]] = {
-    "council-foi": ("foi_officer", "northshire"),
-    "council-auditor": ("auditor", "northshire"),
-    "council-admin": ("admin", "northshire"),
-}
-
-
-@pytest.fixture(scope="session")
-def _web_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The golden ledger with the accounts, built once per session (argon2 is slow on purpose)."""
-    path = tmp_path_factory.mktemp("web-ledger") / "ledger.db"
-    engine = migrated(create_ledger_engine(f"sqlite:///{path}"))
-    from ._foi_ledger import add_foi_case, add_third_party, add_third_party_case
-
-    with ledger_session(engine) as session:
-        build_golden_ledger(session)
-        add_third_party(session)
-        for username, (role, organisation) in {**ACCOUNTS, **THIRD_PARTY_ACCOUNTS}.items():
-            add_user(
-                session,
-                username=username,
-                display_name=username.title(),
-                organisation_id=organisation,
-                role=role,
-                password=PASSWORD,
-                actor="test",
-            )
-        add_foi_case(session)  # the DfE's FOI case (FOI-2020-0001) the FOI pages and the matrix use
-        add_third_party_case(session, path.parent)  # the council's, with its letter beside the template
-    engine.dispose()
-    return path
+__all__ = [
+    "ACCOUNTS",
+    "PASSWORD",
+    "THIRD_PARTY_ACCOUNTS",
+    "USER_OF_ROLE",
+    "page_csrf",
+    "sign_in",
+    "table_cells",
+]
 
 
 @pytest.fixture
-def web_settings(_web_ledger_template: Path, tmp_path: Path) -> Settings:
-    """Settings on a private copy of the web ledger."""
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "ledger.db").write_bytes(_web_ledger_template.read_bytes())
-    return Settings(
-        data_dir=data, database_url=None, agreements_dir=None, web_secret_key="test-secret-" + "x" * 40
+def web_settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    """Settings on a private copy of the web ledger (tests/worlds: WEB_LEDGER)."""
+    return worlds.copy(WEB_LEDGER, tmp_path, web_secret_key="test-secret-" + "x" * 40).settings
+
+
+EXCHANGE_LEDGER = LedgerWorld().with_register(SMALL).with_exchanges(REVIEW_MONTH).with_accounts(ACCOUNTS)
+"""A real exchange: the small synthetic register prepared with its model, the review month's batch run (the
+hand-made review cases in its review band), and an account per role."""
+
+
+@dataclass(frozen=True)
+class ExchangeWorld:
+    """Settings on a test's copy of the exchange ledger, the exchange run in it and the batches not yet run."""
+
+    settings: Settings
+    reference: str
+    month: str
+    review: int
+    batches: dict[str, Path]
+
+
+@pytest.fixture
+def exchange_world(worlds: WorldFactory, tmp_path: Path) -> ExchangeWorld:
+    """A copy of EXCHANGE_LEDGER of this test's own (ledger, register, return and review files)."""
+    copy = worlds.copy(
+        EXCHANGE_LEDGER,
+        tmp_path,
+        holder_key=TEST_KEY,
+        actor="tester",
+        web_secret_key="test-secret-" + "x" * 40,
+    )
+    run = copy.exchange(REVIEW_MONTH)
+    batches = worlds.register(SMALL).batches
+    return ExchangeWorld(
+        settings=copy.settings,
+        reference=run.reference,
+        month=run.month,
+        review=run.review,
+        batches={month: batch for month, batch in batches.items() if month != run.month},
     )
 
 
@@ -111,3 +119,16 @@ def as_role(client: TestClient) -> Callable[[str], TestClient]:
         return client
 
     return _sign_in
+
+
+def table_cells(html: str, table_id: str) -> list[list[str]]:
+    """The text of each cell of the table with this id, row by row (header row first)."""
+    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
+    return [
+        [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in rows
+    ]

@@ -15,8 +15,8 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings, shipped_agreements_dir
 from sharelog.web import create_app
 
-from ._exchange_world import AGREEMENT, PURPOSE, ExchangeWorld, exchange_world, world_settings
-from .conftest import USER_OF_ROLE, sign_in
+from ..worlds import AGREEMENT, PURPOSE
+from .conftest import USER_OF_ROLE, ExchangeWorld, sign_in
 
 
 def _broken_copy(tmp_path: Path) -> Path:
@@ -44,13 +44,13 @@ def test_the_agreements_page_names_a_broken_file_and_lists_the_rest(
 
 
 @pytest.fixture
-def world(tmp_path_factory: pytest.TempPathFactory) -> ExchangeWorld:
-    return exchange_world(tmp_path_factory)
+def world(exchange_world: ExchangeWorld) -> ExchangeWorld:
+    return exchange_world
 
 
 @pytest.fixture
 def api(world: ExchangeWorld, tmp_path: Path) -> Iterator[TestClient]:
-    settings = world_settings(world, tmp_path).model_copy(update={"agreements_dir": _broken_copy(tmp_path)})
+    settings = world.settings.model_copy(update={"agreements_dir": _broken_copy(tmp_path)})
     engine = create_ledger_engine(settings.ledger_url())
     with ledger_session(engine) as session:
         issued = create_api_token(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ._holder_side import table_cells
 from .access_table import ROLES
+from .conftest import table_cells
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -19,9 +19,8 @@ from sharelog.ledger.models import AuditEvent, Disclosure, Exchange
 from sharelog.settings import Settings
 from sharelog.web import create_app
 
-from ._exchange_world import AGREEMENT, PURPOSE, ExchangeWorld, exchange_world, world_settings
-from ._holder_side import JANUARY, add_outsider, add_return_files
-from .conftest import sign_in
+from ..worlds import AGREEMENT, JANUARY, PURPOSE, add_january_return_files, add_outsider, session_of
+from .conftest import ExchangeWorld, sign_in
 
 EXCHANGE_KEYS = {
     "reference", "month", "agreement_id", "agreement_version", "purpose", "state", "received_at", "counts",
@@ -61,7 +60,8 @@ def test_the_list_has_every_exchange_of_the_organisation(as_role):
 
 
 def test_another_organisation_sees_no_exchange(client, web_settings):
-    add_outsider(web_settings, username="outsider", role="requester_caseworker")
+    with session_of(web_settings) as session:
+        add_outsider(session, username="outsider", role="requester_caseworker")
     headers = _token(web_settings, "outsider")
     assert client.get("/api/v1/exchanges", headers=headers).json() == []
     response = client.get(f"/api/v1/exchanges/{JANUARY}", headers=headers)
@@ -71,7 +71,8 @@ def test_another_organisation_sees_no_exchange(client, web_settings):
 
 
 def test_the_detail_gives_checksums_and_return_files(as_role, web_settings):
-    add_return_files(web_settings)
+    with session_of(web_settings) as session:
+        add_january_return_files(session, web_settings.data_dir)
     detail = as_role("requester_caseworker").get(f"/api/v1/exchanges/{JANUARY}").json()
     assert set(EXCHANGE_KEYS) < set(detail)
     assert (detail["holder"], detail["requester"]) == ("dfe", "home-office")
@@ -83,7 +84,8 @@ def test_the_detail_gives_checksums_and_return_files(as_role, web_settings):
 
 
 def test_an_auditor_reads_counts_but_gets_no_return_file(as_role, web_settings):
-    add_return_files(web_settings)
+    with session_of(web_settings) as session:
+        add_january_return_files(session, web_settings.data_dir)
     auditor = as_role("auditor")
     detail = auditor.get(f"/api/v1/exchanges/{JANUARY}").json()
     assert [f["download_url"] for f in detail["return_files"]] == [None, None]
@@ -92,7 +94,8 @@ def test_an_auditor_reads_counts_but_gets_no_return_file(as_role, web_settings):
 
 
 def test_the_caseworker_fetches_the_return_file_until_retention_deletes_it(as_role, web_settings):
-    add_return_files(web_settings)
+    with session_of(web_settings) as session:
+        add_january_return_files(session, web_settings.data_dir)
     caseworker = as_role("requester_caseworker")
     response = caseworker.get(f"/api/v1/exchanges/{JANUARY}/return-file")
     assert response.status_code == 200
@@ -121,13 +124,13 @@ def test_the_caseworker_fetches_the_return_file_until_retention_deletes_it(as_ro
 
 
 @pytest.fixture
-def world(tmp_path_factory: pytest.TempPathFactory) -> ExchangeWorld:
-    return exchange_world(tmp_path_factory)
+def world(exchange_world: ExchangeWorld) -> ExchangeWorld:
+    return exchange_world
 
 
 @pytest.fixture
-def settings(world: ExchangeWorld, tmp_path: Path) -> Settings:
-    return world_settings(world, tmp_path)
+def settings(world: ExchangeWorld) -> Settings:
+    return world.settings
 
 
 @pytest.fixture
@@ -243,7 +246,8 @@ def test_only_the_holder_operator_submits(api, settings, world):
     month, batch = sorted(world.batches.items())[-1]
     response = _submit(api, _token(settings, "caseworker"), batch, month=month)
     assert response.status_code == 403
-    add_outsider(settings, username="other-operator", role="holder_operator", kind="holder")
+    with session_of(settings) as session:
+        add_outsider(session, username="other-operator", role="holder_operator", kind="holder")
     elsewhere = _submit(api, _token(settings, "other-operator"), batch, month=month)
     assert elsewhere.status_code == 403 and "only the holder" in elsewhere.json()["error"]["message"]
 

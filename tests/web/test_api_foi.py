@@ -16,12 +16,12 @@ from sharelog.settings import Settings
 from sharelog.web.api import _foi_schemas as schemas
 from sharelog.web.api._foi import ACTION_ROUTES
 
-from ._foi_ledger import FOI_CONTACT, FOI_DUE, FOI_RECEIVED, FOI_REFERENCE, FOI_REQUESTER
+from ..worlds import CONTACT, DFE_REFERENCE, REQUESTER, SEED_DUE, SEED_RECEIVED
 from .conftest import USER_OF_ROLE
 from .test_openapi import assert_error_shape
 
 CASES = "/api/v1/foi/cases"
-CASE = f"{CASES}/{FOI_REFERENCE}"
+CASE = f"{CASES}/{DFE_REFERENCE}"
 
 
 def _token(settings: Settings, role: str) -> dict[str, str]:
@@ -60,8 +60,8 @@ def test_the_list(client: TestClient, officer: dict[str, str]) -> None:
         "due_this_week",
         "href",
     }
-    assert case["reference"] == FOI_REFERENCE
-    assert case["received_on"] == FOI_RECEIVED.isoformat() and case["due_on"] == FOI_DUE.isoformat()
+    assert case["reference"] == DFE_REFERENCE
+    assert case["received_on"] == SEED_RECEIVED.isoformat() and case["due_on"] == SEED_DUE.isoformat()
     assert case["state"] == "waiting_response" and case["status"] == "waiting_response_very_overdue"
     assert case["lateness"] == "long_overdue" and case["is_open"] and not case["due_this_week"]
     assert case["href"] == CASE
@@ -72,13 +72,13 @@ def test_one_case_with_the_requester_for_the_officer_only(
     client: TestClient, officer: dict[str, str], auditor: dict[str, str]
 ) -> None:
     mine = client.get(CASE, headers=officer).json()
-    assert mine["requester_name"] == FOI_REQUESTER and mine["requester_contact"] == FOI_CONTACT
-    assert mine["clock"]["statutory_due"] == FOI_DUE.isoformat() and mine["clock"]["extension_days"] == 0
+    assert mine["requester_name"] == REQUESTER and mine["requester_contact"] == CONTACT
+    assert mine["clock"]["statutory_due"] == SEED_DUE.isoformat() and mine["clock"]["extension_days"] == 0
     assert mine["about"] == "2019-01..2019-03" and mine["review"] is None and mine["responses"] == []
     assert mine["next_actions"] == ["respond", "seek-clarification", "fees-notice", "extend", "withdraw"]
     audited = client.get(CASE, headers=auditor)
     assert audited.status_code == 200
-    assert FOI_REQUESTER not in audited.text and FOI_CONTACT not in audited.text
+    assert REQUESTER not in audited.text and CONTACT not in audited.text
     assert audited.json()["requester_name"] is None and audited.json()["requester_contact"] is None
 
 
@@ -236,7 +236,7 @@ def test_problems_point_at_the_fields_of_the_body(client: TestClient, officer: d
     taken = client.post(
         CASES,
         headers=officer,
-        json={"title": "t", "request_text": "r", "received_on": "2020-01-01", "reference": FOI_REFERENCE},
+        json={"title": "t", "request_text": "r", "received_on": "2020-01-01", "reference": DFE_REFERENCE},
     )
     assert taken.status_code == 409 and taken.json()["error"]["pointer"] == "/reference"
     assert "sharelog" not in taken.json()["error"]["message"]  # the command line's advice is its own

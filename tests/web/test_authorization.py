@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from sharelog.web import create_app
 from sharelog.web._access import ACCESS
 
-from ._foi_ledger import FOI_CONTACT, FOI_REQUESTER, THIRD_PARTY_CONTACT, THIRD_PARTY_REQUESTER
+from ..worlds import CONTACT, REQUESTER, THIRD_PARTY_CONTACT, THIRD_PARTY_REQUESTER
 from .access_table import (
     EXPECTED,
     FOI_BODIES,
@@ -123,7 +123,7 @@ def test_sign_out_needs_an_account(client):
 
 # each case's requester details, by the organisation that received the request
 _REQUESTER_MARKERS = {
-    "dfe": (FOI_REQUESTER, FOI_CONTACT),
+    "dfe": (REQUESTER, CONTACT),
     "northshire": (THIRD_PARTY_REQUESTER, THIRD_PARTY_CONTACT),
 }
 _FOI_ACCOUNTS = {**ACCOUNTS, **THIRD_PARTY_ACCOUNTS}

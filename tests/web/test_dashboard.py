@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ._holder_side import add_outsider, table_cells
-from .conftest import sign_in
+from ..worlds import add_outsider, session_of
+from .conftest import sign_in, table_cells
 
 
 def test_the_dashboard_shows_the_months_the_result_mix_and_the_unknown_share(as_role):
@@ -42,7 +42,8 @@ def test_holder_roles_see_the_review_queue_and_foi_roles_the_cases_due(client):
 
 
 def test_an_organisation_with_no_exchanges_sees_an_empty_state(client, web_settings):
-    add_outsider(web_settings, username="outsider", role="auditor")
+    with session_of(web_settings) as session:
+        add_outsider(session, username="outsider", role="auditor")
     sign_in(client, "outsider")
     html = client.get("/dashboard").text
     assert (

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import Exchange
 
-from ._holder_side import JANUARY, REJECTED, add_outsider, add_return_files, table_cells
-from .conftest import sign_in
+from ..worlds import JANUARY, REJECTED, add_january_return_files, add_outsider, session_of
+from .conftest import sign_in, table_cells
 
 
 def test_the_list_shows_every_exchange_of_the_organisation_with_its_counts(as_role):
@@ -30,7 +30,8 @@ def test_the_list_shows_every_exchange_of_the_organisation_with_its_counts(as_ro
 
 
 def test_an_organisation_party_to_no_agreement_sees_none(client, web_settings):
-    add_outsider(web_settings, username="outsider", role="requester_caseworker")
+    with session_of(web_settings) as session:
+        add_outsider(session, username="outsider", role="requester_caseworker")
     sign_in(client, "outsider")
     html = client.get("/exchanges").text
     assert "No exchanges yet" in html and JANUARY not in html
@@ -42,7 +43,8 @@ def test_an_organisation_party_to_no_agreement_sees_none(client, web_settings):
 
 
 def test_the_detail_shows_counts_checksums_and_return_files(as_role, web_settings):
-    add_return_files(web_settings)
+    with session_of(web_settings) as session:
+        add_january_return_files(session, web_settings.data_dir)
     html = as_role("requester_caseworker").get(f"/exchanges/{JANUARY}").text
     counts = {row[0]: row[1] for row in table_cells(html, "table-counts")[1:]}
     assert counts == {
@@ -66,7 +68,8 @@ def test_the_detail_shows_counts_checksums_and_return_files(as_role, web_setting
 
 @pytest.mark.parametrize("role", ["auditor", "admin", "foi_officer", "holder_reviewer"])
 def test_roles_that_may_not_fetch_return_files_see_no_path_or_link(as_role, web_settings, role):
-    add_return_files(web_settings)
+    with session_of(web_settings) as session:
+        add_january_return_files(session, web_settings.data_dir)
     html = as_role(role).get(f"/exchanges/{JANUARY}").text
     assert "/return-file" not in html and "returns/" not in html
     assert "Your role sees the return files' retention, not the files themselves." in html

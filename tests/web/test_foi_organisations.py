@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sharelog.foi import MAX_REQUEST_TEXT
 from sharelog.web._foi import MAX_FOI_BODY_BYTES
 
-from ._foi_ledger import FOI_REFERENCE, THIRD_PARTY_REFERENCE
+from ..worlds import DFE_REFERENCE, THIRD_PARTY_REFERENCE
 from .conftest import page_csrf, sign_in
 from .test_openapi import assert_error_shape
 
@@ -35,16 +35,16 @@ def test_a_case_opened_is_the_openers_organisations_and_so_is_its_reference(clie
     created = client.post(
         CASES,
         headers=council,
-        json={"title": "t", "request_text": "r", "received_on": "2020-08-12", "reference": FOI_REFERENCE},
+        json={"title": "t", "request_text": "r", "received_on": "2020-08-12", "reference": DFE_REFERENCE},
     )
     assert created.status_code == 201, created.text
     assert created.json()["requester_name"] is None
     listed = [case["reference"] for case in client.get(CASES).json()["data"]]
-    assert sorted(listed) == [FOI_REFERENCE, THIRD_PARTY_REFERENCE]
-    assert client.get(f"{CASES}/{FOI_REFERENCE}").json()["title"] == "t"  # its own, not the DfE's
+    assert sorted(listed) == [DFE_REFERENCE, THIRD_PARTY_REFERENCE]
+    assert client.get(f"{CASES}/{DFE_REFERENCE}").json()["title"] == "t"  # its own, not the DfE's
     dfe = _signed_in(client, "foi")
-    assert [case["reference"] for case in client.get(CASES, headers=dfe).json()["data"]] == [FOI_REFERENCE]
-    assert client.get(f"{CASES}/{FOI_REFERENCE}").json()["title"].startswith("Department for Education")
+    assert [case["reference"] for case in client.get(CASES, headers=dfe).json()["data"]] == [DFE_REFERENCE]
+    assert client.get(f"{CASES}/{DFE_REFERENCE}").json()["title"].startswith("Department for Education")
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from ._foi_ledger import FOI_CONTACT, FOI_DUE, FOI_REFERENCE, FOI_REQUESTER
+from ..worlds import CONTACT, DFE_REFERENCE, REQUESTER, SEED_DUE
 from .conftest import page_csrf
 
-CASE = f"/foi/{FOI_REFERENCE}"
+CASE = f"/foi/{DFE_REFERENCE}"
 
 
 def _text(page: str) -> str:
@@ -49,7 +49,7 @@ def test_the_list_tags_an_overdue_case_in_words(as_role):
     page = client.get("/foi")
     assert page.status_code == 200
     text = _text(page.text)
-    assert FOI_REFERENCE in text and "Long overdue" in text  # received in 2020, never answered
+    assert DFE_REFERENCE in text and "Long overdue" in text  # received in 2020, never answered
     assert "12 August 2020" in text and "10 September 2020" in text  # received, and due 20 working days later
     assert "FOIA" in text
     # opened today, received 45 days ago: past the 20th working day, short of the 40th
@@ -82,10 +82,10 @@ def test_the_list_filters_open_and_all_and_says_when_empty(as_role):
     )
     assert withdrawn.status_code == 303
     open_page = _text(client.get("/foi").text)
-    assert FOI_REFERENCE not in open_page
+    assert DFE_REFERENCE not in open_page
     assert "No FOI case is open" in open_page and "Show all cases" in open_page
     all_page = client.get("/foi?show=all").text
-    row = _row_of(all_page, FOI_REFERENCE)
+    row = _row_of(all_page, DFE_REFERENCE)
     assert "Closed" in row and "Withdrawn" in row
     assert client.get("/foi?show=nonsense").status_code == 422
 
@@ -136,7 +136,7 @@ def test_opening_a_case_lists_every_problem_next_to_its_field(as_role):
     assert future.status_code == 422 and 'href="#received-day"' in future.text
     taken = client.post(
         "/foi",
-        data={"csrf_token": token, "title": "T", "text": "R", "reference": FOI_REFERENCE}
+        data={"csrf_token": token, "title": "T", "text": "R", "reference": DFE_REFERENCE}
         | _date("received", date.today()),
     )
     assert taken.status_code == 409 and 'href="#reference"' in taken.text
@@ -189,13 +189,13 @@ def test_respond_with_the_report_through_the_form_and_download_the_letter(as_rol
     assert "wordprocessingml" in download.headers["content-type"]
     assert "attachment" in download.headers["content-disposition"]
     words = "\n".join(p.text for p in docx.Document(io.BytesIO(download.content)).paragraphs)
-    assert FOI_REFERENCE in words
-    assert FOI_REQUESTER not in words and FOI_CONTACT not in words
+    assert DFE_REFERENCE in words
+    assert REQUESTER not in words and CONTACT not in words
     workbook = client.get(next(link for link in links if link.endswith(".xlsx")))
     assert workbook.status_code == 200
     assert "Monthly" in openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
     # answered: it has left the open list, and the next step is an internal review
-    assert FOI_REFERENCE not in _text(client.get("/foi").text)
+    assert DFE_REFERENCE not in _text(client.get("/foi").text)
     assert "Record a request for internal review" in text and f'href="{CASE}/respond"' not in page
 
 
@@ -288,7 +288,7 @@ def test_the_auditor_reads_cases_but_cannot_change_them_nor_see_the_requester(as
     page = client.get(CASE)
     assert page.status_code == 200
     text = _text(page.text)
-    assert FOI_REQUESTER not in text and FOI_CONTACT not in text
+    assert REQUESTER not in text and CONTACT not in text
     assert "Shown to FOI officers only" in text
     assert "What you can do next" not in text and "Open a case" not in _text(client.get("/foi").text)
     token = page_csrf(page.text)
@@ -302,8 +302,8 @@ def test_the_auditor_reads_cases_but_cannot_change_them_nor_see_the_requester(as
 
 def test_the_foi_officer_sees_the_requester(as_role):
     text = _text(as_role("foi_officer").get(CASE).text)
-    assert FOI_REQUESTER in text and FOI_CONTACT in text
-    assert FOI_DUE.strftime("%-d %B %Y") in text
+    assert REQUESTER in text and CONTACT in text
+    assert SEED_DUE.strftime("%-d %B %Y") in text
 
 
 @pytest.mark.parametrize("role", ["holder_operator", "holder_reviewer", "requester_caseworker"])

@@ -17,7 +17,7 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AgreementVersion, Exchange, Organisation, OutcomeEvent
 from sharelog.settings import Settings
 
-from .._ledger_rows import add_disclosure
+from ..worlds import add_disclosure
 from .conftest import PASSWORD, page_csrf, sign_in
 
 # In the golden ledger, disclosure 14 (HO-2019-01-00014, returned 2019-01-11) has no outcome event at all, and

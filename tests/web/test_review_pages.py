@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,19 +15,18 @@ from sharelog.ledger.models import Disclosure, Exchange, ReviewItem
 from sharelog.settings import Settings
 from sharelog.web import create_app
 
-from ._exchange_world import ExchangeWorld, exchange_world, world_settings
-from ._holder_side import add_outsider, table_cells
-from .conftest import page_csrf, sign_in
+from ..worlds import add_outsider, session_of
+from .conftest import ExchangeWorld, page_csrf, sign_in, table_cells
 
 
 @pytest.fixture
-def world(tmp_path_factory: pytest.TempPathFactory) -> ExchangeWorld:
-    return exchange_world(tmp_path_factory)
+def world(exchange_world: ExchangeWorld) -> ExchangeWorld:
+    return exchange_world
 
 
 @pytest.fixture
-def settings(world: ExchangeWorld, tmp_path: Path) -> Settings:
-    return world_settings(world, tmp_path)
+def settings(world: ExchangeWorld) -> Settings:
+    return world.settings
 
 
 @pytest.fixture
@@ -185,7 +183,8 @@ def test_decisions_run_on_the_apps_one_engine(browser, settings, world, monkeypa
 
 
 def test_a_reviewer_of_another_holder_opens_nothing(browser, settings, world):
-    add_outsider(settings, username="elsewhere", role="holder_reviewer", kind="holder")
+    with session_of(settings) as session:
+        add_outsider(session, username="elsewhere", role="holder_reviewer", kind="holder")
     request_ref = _review_file(settings, world)["items"][0]["request_id"]
     sign_in(browser, "elsewhere")
     assert "Nothing to review" in browser.get("/review").text

@@ -13,7 +13,7 @@ import pytest
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.reports import PUBLIC_PROFILE, build_monthly_report, chart_data, published_monthly_report
 
-from ..reports._golden_ledger import MONTHS
+from ..worlds import MONTHS
 
 THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are never published
 BASE = 5

@@ -1,5 +1,10 @@
-"""A fresh ledger and data folder for every kill: a SQLite file copied from a template, or a PostgreSQL database
-created from a template database, beside a copy of the template's data folder (return and review files)."""
+"""Where the suite's ledgers live: SQLite files and databases on the suite's PostgreSQL server — empty ones, and
+copies of a template (a file copy, or ``CREATE DATABASE … TEMPLATE``).
+
+The world factory keeps a SQLite ledger inside its data folder (``ledger.db``, copied with the folder:
+:data:`SQLITE`); the crash-safety harness keeps it beside the data folder (:class:`SqliteLedgers`). Both use
+:class:`PostgresLedgers` on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,6 @@ import itertools
 import os
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -100,7 +103,7 @@ class PostgresLedgers:
         self.numbers = itertools.count(1)
 
     def _new_name(self) -> str:
-        return f"sharelog_reliability_{os.getpid()}_{next(self.numbers)}"
+        return f"sharelog_test_{os.getpid()}_{next(self.numbers)}"
 
     def _execute(self, sql: str, **values: object) -> list[tuple[object, ...]]:
         with self.admin.connect() as connection:
@@ -136,41 +139,19 @@ class PostgresLedgers:
         self.admin.dispose()
 
 
-@dataclass(frozen=True)
-class Template:
-    """A ledger and its data folder as they stand before the command under test runs."""
+class InDataFolder:
+    """SQLite as sharelog keeps it by default: ``ledger.db`` in the data folder, copied with the folder (no
+    database URL in the settings)."""
 
-    ledger_url: str
-    data_dir: Path
+    name = "sqlite"
 
+    def empty(self) -> None:
+        return None
 
-@dataclass(frozen=True)
-class Case:
-    """One copy of a template that one command runs against, is killed in, and is rerun against."""
-
-    folder: Path
-    data_dir: Path
-    ledger_url: str
-    ledgers: Ledgers
-
-    def wait_until_idle(self) -> None:
-        self.ledgers.wait_until_idle(self.ledger_url)
-
-    def discard(self) -> None:
-        """Drop the database and the folder once the case has passed (a failing case keeps both for a look)."""
-        self.ledgers.drop(self.ledger_url)
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def copy(self, template_url: str | None, *, folder: Path) -> None:
+        return None
 
 
-def case_factory(ledgers: Ledgers, template: Template, root: Path) -> Callable[[str], Case]:
-    """Make cases named as asked, each in its own folder under ``root`` with its own copy of ``template``."""
-    numbers = itertools.count(1)
-
-    def new_case(name: str) -> Case:
-        folder = root / f"{next(numbers):03d}-{name}"
-        folder.mkdir(parents=True)
-        data_dir = folder / "data"
-        shutil.copytree(template.data_dir, data_dir)
-        return Case(folder, data_dir, ledgers.copy(template.ledger_url, folder=folder), ledgers)
-
-    return new_case
+SQLITE = InDataFolder()
+Backend = InDataFolder | PostgresLedgers
+"""Where a world's ledger is made: :data:`SQLITE`, or the suite's PostgreSQL server."""

@@ -15,19 +15,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from sqlalchemy.orm import Session
 
 from sharelog.accounts import SignInThrottle
-from sharelog.foi import new_case
-from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.settings import Settings
 from sharelog.web import create_app
 
-from .._foi_ledger import FOI_ORGANISATION
+from ...worlds import DFE_ORGANISATION, WEB_LEDGER, LedgerWorld, WorldFactory, open_seed_case
 from ._browse import check_page_basics
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,38 +63,42 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
-def _e2e_ledger_template(_web_ledger_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The web ledger plus an overdue FOI case and one still in time, built once per session."""
-    path = tmp_path_factory.mktemp("e2e-ledger") / "ledger.db"
-    path.write_bytes(_web_ledger_template.read_bytes())
-    today = date.today()
-    engine = create_ledger_engine(f"sqlite:///{path}")
-    with ledger_session(engine) as session:
-        new_case(
-            session,
-            reference=OVERDUE_CASE,
-            received_on=today - timedelta(days=45),
-            title="Data shared with the Home Office in early 2019",
-            request_text="How many records did the Department share with the Home Office each month, "
+def _open_e2e_cases(session: Session, *, today: date) -> None:
+    """An overdue FOI case and one still in time, both the DfE's, dated from ``today``."""
+    for reference, days_ago, title, text in [
+        (
+            OVERDUE_CASE,
+            45,
+            "Data shared with the Home Office in early 2019",
+            "How many records did the Department share with the Home Office each month, "
             "January to March 2019, and what happened afterwards?",
-            about=list(REPORTED_MONTHS),
-            actor="test",
-            organisation_id=FOI_ORGANISATION,
-            today=today,
-        )
-        new_case(
+        ),
+        (
+            RECENT_CASE,
+            2,
+            "The data-sharing agreement's retention period",
+            "How long does the Home Office keep the data it receives?",
+        ),
+    ]:
+        open_seed_case(
             session,
-            reference=RECENT_CASE,
-            received_on=today - timedelta(days=2),
-            title="The data-sharing agreement's retention period",
-            request_text="How long does the Home Office keep the data it receives?",
+            reference=reference,
+            received_on=today - timedelta(days=days_ago),
+            title=title,
+            request_text=text,
+            about=list(REPORTED_MONTHS) if reference == OVERDUE_CASE else None,
             actor="test",
-            organisation_id=FOI_ORGANISATION,
+            organisation_id=DFE_ORGANISATION,
             today=today,
+            authority=None,
+            requester_name=None,
+            requester_contact=None,
         )
-    engine.dispose()
-    return path
+
+
+def e2e_world(today: date) -> LedgerWorld:
+    """The web ledger plus the two e2e cases as of ``today``."""
+    return WEB_LEDGER.in_session(f"e2e cases on {today}", partial(_open_e2e_cases, today=today))
 
 
 @dataclass(frozen=True)
@@ -123,14 +127,11 @@ def _serve(server: uvicorn.Server, sock: socket.socket) -> threading.Thread:
 
 
 @pytest.fixture
-def live_server(_e2e_ledger_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
+def live_server(worlds: WorldFactory, tmp_path: Path) -> Iterator[LiveServer]:
     """The real app on a private copy of the e2e ledger, served by uvicorn in a background thread."""
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "ledger.db").write_bytes(_e2e_ledger_template.read_bytes())
-    settings = Settings(
-        data_dir=data, database_url=None, agreements_dir=None, web_secret_key="e2e-secret-" + "x" * 40
-    )
+    settings = worlds.copy(
+        e2e_world(date.today()), tmp_path, web_secret_key="e2e-secret-" + "x" * 40
+    ).settings
     app = create_app(
         settings, throttle=SignInThrottle(per_account="5/15minutes", per_address="100/15minutes")
     )
