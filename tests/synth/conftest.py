@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import sharelog.synth._generate as synth_generate
 from sharelog.synth import SynthResult, generate
 
 PUPILS = 20_000
@@ -35,10 +38,22 @@ class Dataset:
         return self.requests.merge(self.truth, on="request_id").merge(self.perturbations, on="request_id")
 
 
-@pytest.fixture(scope="session")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+@contextmanager
+def drawn_in_chunks(pupils: int, bucket_rows: int) -> Iterator[None]:
+    """Registers above ``pupils`` drawn in chunks of about that many pupils, shuffled through buckets of
+    ``bucket_rows`` rows — what happens above 5 million pupils, at a size a test can afford."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(synth_generate, "_CHUNK_PUPILS", pupils)
+        patch.setattr(synth_generate, "_BUCKET_ROWS", bucket_rows)
+        yield
+
+
+@pytest.fixture(scope="session", params=["one piece", "in chunks"])
+def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """The same checks hold for a register drawn in one piece and for one drawn in chunks (3 chunks, 4 buckets)."""
     out = tmp_path_factory.mktemp("synth") / "data"
-    result = generate(pupils=PUPILS, requests=REQUESTS, seed=SEED, out_dir=out)
+    with drawn_in_chunks(7_000, 6_000) if request.param == "in chunks" else nullcontext():
+        result = generate(pupils=PUPILS, requests=REQUESTS, seed=SEED, out_dir=out)
     return Dataset(
         result=result,
         register=read_csv(out / "register.csv"),

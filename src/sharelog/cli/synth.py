@@ -10,11 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from sharelog.cli._context import console, progress_bars, settings_of
-from sharelog.synth import SynthResult, generate, parse_months
+from sharelog.synth import REGISTER_FORMATS, SynthResult, generate, parse_months
 
 _STAGES = {
     "households": "Building households",
-    "register": "Writing register.csv",
+    "pupils": "Drawing pupils",
+    "register": "Writing the register",
     "requests": "Choosing requests",
     "errors": "Adding request errors",
     "files": "Writing request files",
@@ -31,6 +32,7 @@ _HELP = "\n\n".join(
         "Examples:",
         "    sharelog synth --pupils 100000 --requests 10000 --seed 1 --out synth-data",
         "    sharelog synth --pupils 100000 --requests 3000 --months 2019-01..2019-12 --out demo-data",
+        "    sharelog synth --pupils 20000000 --requests 10000 --format parquet --out /data/synth-20m",
     ]
 )
 
@@ -66,6 +68,15 @@ def register(app: typer.Typer) -> None:
                 help="One requests-YYYY-MM.csv batch per month instead of requests.csv, e.g. 2019-01..2019-12.",
             ),
         ] = None,
+        register_format: Annotated[
+            str,
+            typer.Option(
+                "--format",
+                metavar="|".join(REGISTER_FORMATS),
+                help="The register's file: register.csv, or register.parquet (a third of the size); the "
+                "requests, truth and errors are CSV either way.",
+            ),
+        ] = "csv",
     ) -> None:
         month_list = parse_months(months) if months is not None else None
         if out is None:
@@ -73,7 +84,13 @@ def register(app: typer.Typer) -> None:
             out.parent.mkdir(parents=True, exist_ok=True)
         with progress_bars(_STAGES) as progress:
             result = generate(
-                pupils=pupils, requests=requests, seed=seed, out_dir=out, months=month_list, progress=progress
+                pupils=pupils,
+                requests=requests,
+                seed=seed,
+                out_dir=out,
+                months=month_list,
+                register_format=register_format,
+                progress=progress,
             )
         _print_result(console(), result, seed=seed)
 
@@ -85,7 +102,7 @@ def _print_result(out: Console, result: SynthResult, *, seed: int) -> None:
     table.add_column("what")
     twins = f"{result.twins:,} twins"
     table.add_row(
-        "register.csv", f"{result.pupils:,}", f"pupils in {result.households:,} households ({twins})"
+        result.files[0].name, f"{result.pupils:,}", f"pupils in {result.households:,} households ({twins})"
     )
     if result.months:
         for month, count in result.months.items():

@@ -6,6 +6,7 @@ byte-identical files, and the register does not change when only the number of r
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -19,19 +20,21 @@ from sharelog import schemas
 from sharelog.errors import InputError
 from sharelog.private_files import private_dir
 from sharelog.synth._csv import write_csv
-from sharelog.synth._households import Register, build_register
+from sharelog.synth._households import Register, draw_pupils, plan_register, unique_serials
 from sharelog.synth._months import parse_months, split_over_months
 from sharelog.synth._names import CULTURES, name_book
 from sharelog.synth._people import AddressBook, Dice, Person
 from sharelog.synth._perturb import Perturber, error_rates
 from sharelog.synth._postcodes import build_geography
 from sharelog.synth._profile import ERROR_PROFILE, IN_REGISTER_SHARE
-from sharelog.synth._requests import choose_people
+from sharelog.synth._register_file import FORMATS, Shuffle, open_register_file, write_permuted
+from sharelog.synth._requests import REGISTERED_COLUMNS, choose_people, registered_pupils
 
 __all__ = [
     "MAX_PUPILS",
     "PERTURBATION_COLUMNS",
     "REGISTER_COLUMNS",
+    "REGISTER_FORMATS",
     "REQUEST_COLUMNS",
     "TRUTH_COLUMNS",
     "ProgressCallback",
@@ -45,9 +48,20 @@ REQUEST_COLUMNS = tuple(c for c in schemas.REQUEST_COLUMNS if c != "nationality"
 TRUTH_COLUMNS = schemas.TRUTH_COLUMNS
 PERTURBATION_COLUMNS = ("request_id", "errors")
 MAX_PUPILS = 25_000_000
+REGISTER_FORMATS = FORMATS
 
-#: Called as ``progress(stage, done, total)``; stages are ``households``, ``register``, ``requests``,
-#: ``errors`` and ``files``, each reported from 0 to its total.
+# Registers above this are drawn in chunks of households of about this many pupils each, so that the register's
+# text is never held whole (a register up to it is drawn and permuted in one piece, as before chunks existed).
+_CHUNK_PUPILS = 5_000_000
+_BUCKET_ROWS = 1_000_000  # rows per bucket file when a chunked register is shuffled on its way to the file
+# Children of SeedSequence(seed): 0 geography, 1 register, 2 requests' people, 3 errors, 4 months, 5 request
+# files; 6 and 7 only for a chunked register: pupil-id serials and row order. Spawning more children leaves the
+# first ones as they were.
+_STREAMS = 8
+_IDS_STREAM, _ORDER_STREAM = 6, 7
+
+#: Called as ``progress(stage, done, total)``; stages are ``households``, ``pupils`` (pupils drawn),
+#: ``register`` (register rows written), ``requests``, ``errors`` and ``files``, each reported from 0 to its total.
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -135,13 +149,16 @@ def generate(
     out_dir: Path,
     months: Sequence[str] | None = None,
     in_register_share: float = IN_REGISTER_SHARE,
+    register_format: str = "csv",
     progress: ProgressCallback | None = None,
 ) -> SynthResult:
     """Write a synthetic register, request batches, their truth and their error log to ``out_dir``.
 
-    Files: ``register.csv``; ``requests.csv`` (or one ``requests-YYYY-MM.csv`` per month); ``truth.csv``
-    (``request_id,pupil_id``, blank when the person is not in the register); ``perturbations.csv``
-    (``request_id,errors``, the kinds of error separated by ``;``). Columns follow docs/design.md §3.
+    Files: ``register.csv`` (or ``register.parquet``); ``requests.csv`` (or one ``requests-YYYY-MM.csv`` per
+    month); ``truth.csv`` (``request_id,pupil_id``, blank when the person is not in the register);
+    ``perturbations.csv`` (``request_id,errors``, the kinds of error separated by ``;``). Columns follow
+    docs/design.md §3. Above 5 million pupils the register is drawn in chunks of households and shuffled through
+    bucket files in ``out_dir`` (docs/synthetic-data.md, "Large registers").
 
     Args:
         pupils: register size (1 … 25 million).
@@ -151,27 +168,33 @@ def generate(
         months: ``YYYY-MM`` months, one request batch each; ``None`` writes a single ``requests.csv``.
         in_register_share: the share of requests about pupils in the register (default 60%; the real
             exchange returned about 22–30%).
+        register_format: ``csv`` or ``parquet`` (:data:`REGISTER_FORMATS`): the same rows in the same order;
+            Parquet keeps dates as dates and blanks as nulls, in about a third of the space.
         progress: optional ``progress(stage, done, total)`` callback.
 
     Returns:
         The files written and the realised counts (origins of requests, errors by kind, twins…).
 
     Raises:
-        InputError: a count out of range, a month that is not ``YYYY-MM``, or an unusable ``out_dir``.
+        InputError: a count out of range, a month that is not ``YYYY-MM``, an unknown format, or an unusable
+            ``out_dir``.
     """
     _check(pupils=pupils, requests=requests, seed=seed, out_dir=out_dir, months=months)
     if not 0 <= in_register_share <= 1:
         raise InputError("in_register_share must be between 0 and 1")
+    if register_format not in FORMATS:
+        raise InputError(f"must be {' or '.join(FORMATS)} (got {register_format!r})", field="format")
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     private_dir(out_dir)  # synthetic, but shaped like personal data and handled the same way
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(_STREAMS)]
     report("households", 0, 1)
     geo = build_geography(streams[0])
-    register = build_register(streams[1], geo, name_book(), pupils)
+    register = plan_register(streams[1], geo, name_book(), pupils)
     report("households", 1, 1)
-    register_path = out_dir / "register.csv"
-    _write_register(streams[1], register, register_path, report)
+    chosen = registered_pupils(streams[2], register, total=requests, in_register_share=in_register_share)
+    register_path = out_dir / f"register.{register_format}"
+    rows = _draw_and_write_register(streams, register, chosen, register_path, register_format, report)
     addresses = AddressBook(geo, register)
     done = 0
 
@@ -183,6 +206,8 @@ def generate(
     people = choose_people(
         streams[2],
         register=register,
+        chosen=chosen,
+        rows=rows,
         book=name_book(),
         addresses=addresses,
         total=requests,
@@ -195,14 +220,77 @@ def generate(
     return _result(out_dir, (register_path, *files), register, people, errors, batches, started)
 
 
-def _write_register(
-    rng: np.random.Generator, register: Register, path: Path, report: ProgressCallback
-) -> None:
-    """Rows in random order, so that neither row order nor position gives a household away."""
-    order = pa.array(rng.permutation(len(register)))
-    columns = {name: register.columns[name].take(order) for name in REGISTER_COLUMNS}
-    report("register", 0, len(register))
-    write_csv(path, columns, progress=lambda done, total: report("register", done, total))
+def _draw_and_write_register(
+    streams: list[np.random.Generator],
+    register: Register,
+    chosen: np.ndarray,
+    path: Path,
+    register_format: str,
+    report: ProgressCallback,
+) -> dict[str, list[str | None]]:
+    """Draw the pupils chunk by chunk and write the register file in a random row order; return the rows of
+    the ``chosen`` pupils (what the requests about them start from).
+
+    Up to ``_CHUNK_PUPILS`` pupils are drawn in one chunk and permuted in memory. Above it, the chunks continue
+    the register's stream, pupil-id serials come from a stream of their own (unique across chunks) and rows
+    reach the file through a :class:`Shuffle` with its own stream too: a larger register is not drawn as a
+    smaller one is, but the same seed still gives the same bytes.
+    """
+    total = len(register)
+    spans = register.chunks(math.ceil(total / _CHUNK_PUPILS))
+    rows: dict[str, list[str | None]] = {name: [None] * len(chosen) for name in REGISTERED_COLUMNS}
+    written = 0
+
+    def wrote(n: int) -> None:
+        nonlocal written
+        written += n
+        report("register", written, total)
+
+    report("pupils", 0, total)
+    out = open_register_file(path, REGISTER_COLUMNS, register_format)
+    try:
+        if len(spans) == 1:
+            columns = _draw_chunk(streams[1], register, spans[0], chosen, rows, report)
+            report("register", 0, total)
+            write_permuted(out, columns, streams[1].permutation(total), progress=wrote)
+            return rows
+        serials = unique_serials(streams[_IDS_STREAM], total)
+        shuffle = Shuffle(streams[_ORDER_STREAM], path.parent, buckets=math.ceil(total / _BUCKET_ROWS))
+        try:
+            for span in spans:
+                shuffle.add(_draw_chunk(streams[1], register, span, chosen, rows, report, serials=serials))
+            report("register", 0, total)
+            shuffle.write_to(out, progress=wrote)
+        finally:
+            shuffle.discard()
+    finally:
+        out.close()
+    return rows
+
+
+def _draw_chunk(
+    rng: np.random.Generator,
+    register: Register,
+    span: tuple[int, int],
+    chosen: np.ndarray,
+    rows: dict[str, list[str | None]],
+    report: ProgressCallback,
+    *,
+    serials: np.ndarray | None = None,
+) -> dict[str, pa.Array]:
+    """One chunk's ``register.csv`` columns, in generation order; the chosen pupils' rows are kept aside."""
+    first = int(register.households.first_child[span[0]])
+    count = int(register.households.children[span[0] : span[1]].sum())
+    own = None if serials is None else serials[first : first + count]
+    columns = draw_pupils(rng, register, name_book(), span, serials=own)
+    at = np.flatnonzero((chosen >= first) & (chosen < first + count))
+    if len(at):
+        picked = pa.array(chosen[at] - first)
+        for name, kept in rows.items():
+            for position, value in zip(at.tolist(), columns[name].take(picked).to_pylist(), strict=True):
+                kept[position] = value
+    report("pupils", first + count, len(register))
+    return {name: columns[name] for name in REGISTER_COLUMNS}
 
 
 def _perturb(

@@ -15,10 +15,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sharelog.synth._names import CULTURES, FEMALE, NameBook
-from sharelog.synth._postcodes import Geography, Places, household_addresses, place_households
+from sharelog.synth._postcodes import Geography, Places, address_of, household_addresses, place_households
 from sharelog.synth._profile import CENSUS_DATE
 
-__all__ = ["DOB_FIRST", "DOB_LAST", "Households", "Register", "build_register", "days_to_dates"]
+__all__ = [
+    "DOB_FIRST",
+    "DOB_LAST",
+    "Households",
+    "Register",
+    "days_to_dates",
+    "draw_pupils",
+    "plan_register",
+    "unique_serials",
+]
 
 #: Pupils in the register were born in these academic years: Year 13 down to Reception at the census.
 DOB_FIRST = np.datetime64("2000-09-01", "D")
@@ -27,11 +36,12 @@ _CENSUS = np.datetime64(CENSUS_DATE, "D")
 _CHILDREN_PROBS = np.array([0.42, 0.36, 0.14, 0.06, 0.02])
 _TWIN_SHARE = 0.03  # of children
 _UPN_CHECK_LETTERS = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+_BLOCK = 1_000_000  # rows at a time where a step builds a matrix with a column per culture or digit
 
 
 @dataclass
 class Households:
-    """One row per household."""
+    """One row per household; ``first_child`` numbers children from the first household's."""
 
     culture: np.ndarray
     town: np.ndarray
@@ -42,21 +52,37 @@ class Households:
     first_child: np.ndarray
     children: np.ndarray
     places: Places
-    address: pa.Array
-    postcode: pa.Array
 
     def __len__(self) -> int:
         return len(self.culture)
 
+    def span(self, first: int, last: int) -> Households:
+        """Households ``first … last - 1`` (views), their children numbered from 0."""
+        rows = slice(first, last)
+        return Households(
+            culture=self.culture[rows],
+            town=self.town[rows],
+            surname=self.surname[rows],
+            surname2=self.surname2[rows],
+            father=self.father[rows],
+            keep_diacritics=self.keep_diacritics[rows],
+            first_child=self.first_child[rows] - (self.first_child[first] if last > first else 0),
+            children=self.children[rows],
+            places=self.places.span(first, last),
+        )
+
 
 @dataclass
 class Register:
-    """The register's columns (in generation order: a household's children are adjacent) and what made them.
+    """The register's households, and the arrays requests are drawn from (one entry per pupil).
 
-    ``columns`` holds the ``register.csv`` columns; the arrays beside it are for drawing requests.
+    Pupils are numbered in generation order, so a household's children are adjacent. The households are drawn
+    first (:func:`plan_register`); the pupils then chunk by chunk (:func:`draw_pupils`), which fills ``sex``,
+    ``dob``, ``twin`` and ``forename`` and returns the chunk's ``register.csv`` columns — the register's text
+    is never held whole.
     """
 
-    columns: dict[str, pa.Array]
+    geo: Geography
     households: Households
     household: np.ndarray
     sex: np.ndarray  # 0 male, 1 female (the truth; the register's ``sex`` column has a few U and blanks)
@@ -67,12 +93,65 @@ class Register:
     def __len__(self) -> int:
         return len(self.household)
 
+    def chunks(self, count: int) -> list[tuple[int, int]]:
+        """``count`` spans of whole households (first, last + 1) holding about as many pupils each."""
+        if count <= 1:
+            return [(0, len(self.households))]
+        ends = np.cumsum(self.households.children)
+        targets = len(self) * np.arange(1, count) / count
+        cuts = np.unique(np.searchsorted(ends, targets, side="left") + 1)
+        bounds = [0, *(int(c) for c in cuts if 0 < c < len(self.households)), len(self.households)]
+        return list(zip(bounds[:-1], bounds[1:], strict=True))
 
-def build_register(rng: np.random.Generator, geo: Geography, book: NameBook, pupils: int) -> Register:
-    """Households enough for ``pupils`` children, then one register row per child."""
+    def home(self, household: int) -> tuple[str, str]:
+        """The (postcode, address) of one household, as the register writes them."""
+        places = self.households.places
+        unit = int(places.household_unit[household])
+        address = address_of(
+            number=int(places.household_number[household]),
+            flat=int(places.household_flat[household]),
+            street=places.unit_street[unit].as_py(),
+            town=self.geo.towns[int(self.households.town[household])].name,
+        )
+        return places.unit_postcode[unit].as_py(), address
+
+
+def plan_register(rng: np.random.Generator, geo: Geography, book: NameBook, pupils: int) -> Register:
+    """Households enough for ``pupils`` children; the pupils' own arrays are filled by :func:`draw_pupils`."""
     children = _household_sizes(rng, pupils)
     households = _households(rng, geo, book, children)
-    household = np.repeat(np.arange(len(children)), children)
+    return Register(
+        geo=geo,
+        households=households,
+        household=np.repeat(np.arange(len(children)), children),
+        sex=np.zeros(pupils, dtype=np.int64),
+        dob=np.zeros(pupils, dtype="datetime64[D]"),
+        twin=np.zeros(pupils, dtype=bool),
+        forename=np.zeros(pupils, dtype=np.int64),
+    )
+
+
+def draw_pupils(
+    rng: np.random.Generator,
+    register: Register,
+    book: NameBook,
+    span: tuple[int, int],
+    *,
+    serials: np.ndarray | None = None,
+) -> dict[str, pa.Array]:
+    """One register row per child of the households in ``span``: the ``register.csv`` columns, in generation
+    order, and the chunk's entries of ``register.sex``, ``dob``, ``twin`` and ``forename``.
+
+    Args:
+        rng: the register's generator (chunks continue it in order).
+        register: from :func:`plan_register`.
+        book: the name book.
+        span: households ``(first, last + 1)``, from :meth:`Register.chunks`.
+        serials: the chunk's pupil-id serials, when the register is drawn in several chunks (ids must be
+            unique across chunks); ``None`` draws them here, as a register in one chunk does.
+    """
+    geo, households = register.geo, register.households.span(*span)
+    household = np.repeat(np.arange(len(households)), households.children)
     younger_twin, dob = _birth_dates(rng, households, household)
     twin = younger_twin | np.r_[younger_twin[1:], False]
     sex = _sexes(rng, younger_twin)
@@ -84,10 +163,17 @@ def build_register(rng: np.random.Generator, geo: Geography, book: NameBook, pup
     columns.update(_school_columns(rng, geo, households, household, dob))
     columns["sex"] = _sex_column(rng, sex)
     columns["dob"] = pa.array(dob, pa.date32())
-    columns["postcode"] = households.postcode.take(pa.array(household))
-    columns["address"] = households.address.take(pa.array(household))
-    columns["pupil_id"] = _pupil_ids(rng, columns["la_code"])
-    return Register(columns, households, household, sex, dob, twin, forename)
+    address, postcode = household_addresses(geo, households.places, households.town)
+    columns["postcode"] = postcode.take(pa.array(household))
+    columns["address"] = address.take(pa.array(household))
+    if serials is None:
+        serials = rng.choice(10**9, size=len(household), replace=False)
+    columns["pupil_id"] = _pupil_ids(serials, columns["la_code"])
+    first_pupil = int(register.households.first_child[span[0]])
+    pupils = slice(first_pupil, first_pupil + len(household))
+    register.sex[pupils], register.dob[pupils], register.twin[pupils] = sex, dob, twin
+    register.forename[pupils] = forename
+    return columns
 
 
 def _household_sizes(rng: np.random.Generator, pupils: int) -> np.ndarray:
@@ -118,11 +204,8 @@ def _households(rng: np.random.Generator, geo: Geography, book: NameBook, childr
     father = np.where(rng.random(n) < patronymic_rate, fathers, -1)
     keep = rng.random(n) < np.array([c.diacritics_kept for c in CULTURES])[culture]
     places = place_households(rng, geo, town)
-    address, postcode = household_addresses(geo, places, town)
     first_child = np.concatenate([[0], np.cumsum(children)[:-1]])
-    return Households(
-        culture, town, surname, surname2, father, keep, first_child, children, places, address, postcode
-    )
+    return Households(culture, town, surname, surname2, father, keep, first_child, children, places)
 
 
 def _cultures(rng: np.random.Generator, geo: Geography, town: np.ndarray) -> np.ndarray:
@@ -133,7 +216,11 @@ def _cultures(rng: np.random.Generator, geo: Geography, town: np.ndarray) -> np.
     mix[:, 1:] *= diversity[:, None]  # CULTURES[0] is english
     cdf = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)
     u = rng.random(len(town))
-    return np.minimum((u[:, None] >= cdf[town]).sum(axis=1), len(CULTURES) - 1)
+    culture = np.empty(len(town), dtype=np.int64)
+    for start in range(0, len(town), _BLOCK):  # by blocks: the comparison is a (rows × cultures) matrix
+        rows = slice(start, start + _BLOCK)
+        culture[rows] = (u[rows, None] >= cdf[town[rows]]).sum(axis=1)
+    return np.minimum(culture, len(CULTURES) - 1)
 
 
 def _birth_dates(
@@ -286,8 +373,7 @@ def _school_columns(
     rng: np.random.Generator, geo: Geography, households: Households, household: np.ndarray, dob: np.ndarray
 ) -> dict[str, pa.Array]:
     """School, local authority and attendance dates, from each child's age and the household's district."""
-    year = dob.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = dob.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    year, month = _year_and_month(dob)
     cohort = year - (month < 9)  # the autumn of the academic year of birth
     year_group = 2018 - (cohort + 5)  # 0 = Reception … 13 = Year 13 in 2018/19
     secondary = year_group >= 7
@@ -297,7 +383,7 @@ def _school_columns(
     pick = np.where(rng.random(len(household)) < 0.9, usual, rng.integers(0, 1 << 30, size=len(household)))
     school = ranges[:, 0] + pick % ranges[:, 1]
     start_year = cohort + np.where(secondary, 12, 5)  # September of Reception or of Year 7
-    start = ((start_year - 1970) * 12 + 8).astype("datetime64[M]").astype("datetime64[D]")  # 1 September
+    start = _first_days((start_year - 1970) * 12 + 8)  # 1 September
     mover = rng.random(len(household)) < 0.15
     later = (rng.random(len(household)) * (_CENSUS - start).astype(np.int64)).astype("timedelta64[D]")
     first = _weekday(np.where(mover, start + later, start), forward=True)
@@ -314,6 +400,28 @@ def _school_columns(
     }
 
 
+def _year_and_month(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The calendar year and month (1–12) of each ``datetime64[D]``, each distinct day converted once (numpy's
+    calendar conversions are slow, and a register's birth dates span only a few thousand days)."""
+    if len(dates) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    days = dates.astype(np.int64)
+    first = int(days.min())
+    every_day = np.arange(first, int(days.max()) + 1).astype("datetime64[D]")
+    year = every_day.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = every_day.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    return year[days - first], month[days - first]
+
+
+def _first_days(months: np.ndarray) -> np.ndarray:
+    """The first day (``datetime64[D]``) of each month counted from January 1970, each distinct month once."""
+    if len(months) == 0:
+        return np.zeros(0, dtype="datetime64[D]")
+    first = int(months.min())
+    every_month = np.arange(first, int(months.max()) + 1).astype("datetime64[M]").astype("datetime64[D]")
+    return every_month[months - first]
+
+
 def _weekday(days: np.ndarray, *, forward: bool) -> np.ndarray:
     """Move Saturdays and Sundays to the next Monday (``forward``) or the previous Friday."""
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
@@ -324,18 +432,38 @@ def _weekday(days: np.ndarray, *, forward: bool) -> np.ndarray:
     return days + shift.astype("timedelta64[D]")
 
 
-def _pupil_ids(rng: np.random.Generator, la_code: pa.Array) -> pa.Array:
-    """UPN-like ids: a check letter, the school's LA code and nine random digits unique across the register.
+def _pupil_ids(serials: np.ndarray, la_code: pa.Array) -> pa.Array:
+    """UPN-like ids: a check letter, the school's LA code and the nine-digit ``serials`` (unique across the
+    register).
 
     The check letter is computed as a real UPN's is (weights 2–13 on the twelve digits, modulo 23).
     """
-    serial = rng.choice(10**9, size=len(la_code), replace=False).astype(np.int64)
     la = np.asarray(pc.cast(la_code, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-    number = la * 10**9 + serial  # the twelve digits after the check letter
-    digits = (number[:, None] // 10 ** np.arange(11, -1, -1, dtype=np.int64)) % 10
-    check = pa.array(_UPN_CHECK_LETTERS[(digits * np.arange(2, 14)).sum(axis=1) % 23])
+    number = la * 10**9 + serials.astype(np.int64)  # the twelve digits after the check letter
+    # Digit by digit (a pupils × 12 matrix would cost 96 bytes a pupil): the LA code's three digits, then the
+    # serial's nine from the last.
+    weighted = (la // 100 % 10) * 2 + (la // 10 % 10) * 3 + (la % 10) * 4
+    rest = serials.astype(np.int64)
+    for weight in range(13, 4, -1):
+        rest, digit = np.divmod(rest, 10)
+        weighted += digit * weight
+    check = pa.array(_UPN_CHECK_LETTERS[weighted % 23])
     body = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 12, "0")
     return pc.binary_join_element_wise(check, body, "")
+
+
+def unique_serials(rng: np.random.Generator, count: int) -> np.ndarray:
+    """``count`` distinct nine-digit serials in random order, for a register drawn in several chunks.
+
+    Draws a few more than needed, drops repeats and shuffles: memory in proportion to ``count``, where
+    ``Generator.choice(10**9, count, replace=False)`` shuffles all 10**9 values (8 GB) above 20 million.
+    """
+    distinct = np.zeros(0, dtype=np.int64)
+    while len(distinct) < count:
+        wanted = count - len(distinct)
+        drawn = np.sort(np.concatenate([distinct, rng.integers(0, 10**9, size=wanted + wanted // 20 + 64)]))
+        distinct = drawn[np.r_[True, drawn[1:] != drawn[:-1]]]  # np.unique hashes: far slower at this size
+    return rng.permutation(distinct)[:count]
 
 
 def days_to_dates(values: np.ndarray) -> list[str]:

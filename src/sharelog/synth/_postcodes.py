@@ -8,7 +8,7 @@ are real-looking codes for each town; the units, streets and schools are invente
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -146,6 +146,17 @@ class Places:
     unit_households: np.ndarray
     district_first_unit: np.ndarray
     district_unit_count: np.ndarray
+
+    def span(self, first: int, last: int) -> Places:
+        """The places of households ``first … last - 1`` (views), with every unit."""
+        rows = slice(first, last)
+        return replace(
+            self,
+            household_unit=self.household_unit[rows],
+            household_district=self.household_district[rows],
+            household_number=self.household_number[rows],
+            household_flat=self.household_flat[rows],
+        )
 
 
 def place_households(rng: np.random.Generator, geo: Geography, town: np.ndarray) -> Places:

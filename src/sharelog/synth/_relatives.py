@@ -50,14 +50,15 @@ class Relatives:
         taken = self._household_names(household)
         forename = self._forename(culture, sex, avoid=taken)
         taken.add(forename)
+        postcode, address = self._register.home(household)
         return Person(
             forename=self._show(self._forenames[forename], keep),
             middle_names=self._middle(culture, sex, keep, father=int(homes.father[household])),
             surname=self._show(self._household_surname(household, sex, hyphenated=True), keep),
             dob=self._sibling_dob(household),
             sex=_letter(sex),
-            postcode=homes.postcode[household].as_py(),
-            address=homes.address[household].as_py(),
+            postcode=postcode,
+            address=address,
             culture=culture,
             town=int(homes.town[household]),
             district=int(homes.places.household_district[household]),

@@ -10,7 +10,7 @@ not in the register is a loop over the (small) request set.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -20,7 +20,10 @@ from sharelog.synth._people import AddressBook, Dice, Person
 from sharelog.synth._profile import IN_REGISTER_SHARE, NOT_IN_REGISTER_MIX, request_culture_weight
 from sharelog.synth._relatives import Relatives
 
-__all__ = ["choose_people", "origin_counts"]
+__all__ = ["REGISTERED_COLUMNS", "choose_people", "origin_counts", "registered_pupils"]
+
+#: The register columns a request for a registered pupil starts from.
+REGISTERED_COLUMNS = ("forename", "middle_names", "surname", "postcode", "address", "pupil_id")
 
 _FAMILY_SHARE = 0.25  # of in-register requests: brothers and sisters of another requested pupil
 _SIBLINGS_OF_REQUESTED = 0.6  # of unregistered siblings: from a household already in the batch
@@ -39,29 +42,50 @@ def origin_counts(total: int, *, in_register_share: float = IN_REGISTER_SHARE) -
     return counts
 
 
+def registered_pupils(
+    rng: np.random.Generator, register: Register, *, total: int, in_register_share: float = IN_REGISTER_SHARE
+) -> np.ndarray:
+    """The registered pupils ``total`` requests name (the requests' first draws: they need only the households,
+    so the register's rows for them can be kept as the register is drawn)."""
+    count = origin_counts(total, in_register_share=in_register_share)["register"]
+    return _registered(rng, register, _household_weight(register)[register.household], count)
+
+
 def choose_people(
     rng: np.random.Generator,
     *,
     register: Register,
+    chosen: np.ndarray,
+    rows: Mapping[str, Sequence[str | None]],
     book: NameBook,
     addresses: AddressBook,
     total: int,
     in_register_share: float = IN_REGISTER_SHARE,
     progress: Callable[[int], None] | None = None,
 ) -> list[Person]:
-    """The subjects of ``total`` requests, in random order."""
+    """The subjects of ``total`` requests, in random order.
+
+    Args:
+        rng: the requests' generator, after :func:`registered_pupils` drew ``chosen`` from it.
+        register: the register, every pupil drawn.
+        chosen: from :func:`registered_pupils`.
+        rows: the register's ``forename``, ``middle_names``, ``surname``, ``postcode``, ``address`` and
+            ``pupil_id`` of the ``chosen`` pupils, in that order.
+        book: the name book.
+        addresses: free addresses for people who are not in the register.
+        total: the number of requests.
+        in_register_share: the share of requests about registered pupils.
+        progress: called with the number of people made since the last call.
+    """
     counts = origin_counts(total, in_register_share=in_register_share)
-    household_weight = np.array([request_culture_weight(c.key) for c in CULTURES])[
-        register.households.culture
-    ]
+    household_weight = _household_weight(register)
     pupil_weight = household_weight[register.household]
-    chosen = _registered(rng, register, pupil_weight, counts["register"])
-    people = _register_people(register, chosen)
+    people = _register_people(register, chosen, rows)
     relatives = Relatives(register, book, addresses, Dice(rng))
     requested = np.unique(register.household[chosen])
     makers: list[tuple[Callable[[int], Person], np.ndarray]] = [
         (relatives.sibling, _sibling_households(rng, household_weight, requested, counts["sibling"])),
-        (relatives.cousin, _weighted_sample(rng, pupil_weight, counts["cousin"], replace=True)),
+        (relatives.cousin, _weighted_sample(rng, pupil_weight, counts["cousin"])),
         (relatives.fresh, _weighted_sample(rng, _culture_mix(register, household_weight), counts["fresh"])),
     ]
     for make, sources in makers:
@@ -74,27 +98,49 @@ def choose_people(
     return [people[i] for i in rng.permutation(len(people))]
 
 
+def _household_weight(register: Register) -> np.ndarray:
+    weight = np.array([request_culture_weight(c.key) for c in CULTURES])
+    return weight[register.households.culture]
+
+
 def _culture_mix(register: Register, household_weight: np.ndarray) -> np.ndarray:
     """Each culture's share of requests: its share of households, times its request weight."""
     return np.bincount(register.households.culture, weights=household_weight, minlength=len(CULTURES))
 
 
-def _weighted_sample(
-    rng: np.random.Generator, weight: np.ndarray, k: int, *, replace: bool = True
-) -> np.ndarray:
-    """``k`` indices drawn with probability proportional to ``weight`` (distinct ones if not ``replace``)."""
+def _weighted_sample(rng: np.random.Generator, weight: np.ndarray, k: int) -> np.ndarray:
+    """``k`` indices drawn (with replacement) with probability proportional to ``weight``."""
     if k <= 0 or len(weight) == 0:
         return np.zeros(0, dtype=np.int64)
-    if replace:
-        cdf = np.cumsum(weight) / weight.sum()
-        return np.minimum(np.searchsorted(cdf, rng.random(k), side="right"), len(weight) - 1)
-    keys = rng.exponential(size=len(weight)) / weight  # Efraimidis–Spirakis: the smallest keys win
-    return np.argsort(keys, kind="stable")[:k]
+    cdf = np.cumsum(weight) / weight.sum()
+    return np.minimum(np.searchsorted(cdf, rng.random(k), side="right"), len(weight) - 1)
+
+
+def _weighted_order(rng: np.random.Generator, weight: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` indices of a random order in which heavier ones tend to come first.
+
+    Efraimidis–Spirakis: each index gets the key ``exponential / weight``, and the smallest keys come first.
+    """
+    keys = rng.exponential(size=len(weight)) / weight
+    return _smallest(keys, k)
+
+
+def _smallest(keys: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` smallest keys, smallest first, ties in index order: ``argsort(keys)[:k]`` (stable),
+    without sorting all of them (a register of millions, a batch of thousands)."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= len(keys):
+        return np.argsort(keys, kind="stable")
+    threshold = keys[np.argpartition(keys, k - 1)[k - 1]]
+    candidates = np.flatnonzero(keys <= threshold)  # every tie with the k-th key too, in index order
+    return candidates[np.argsort(keys[candidates], kind="stable")][:k]
 
 
 def _registered(rng: np.random.Generator, register: Register, weight: np.ndarray, k: int) -> np.ndarray:
     """``k`` distinct pupils: most drawn by weight, a quarter added as brothers and sisters of those drawn."""
-    order = _weighted_sample(rng, weight, len(weight), replace=False)
+    # The first k of a weighted order are enough: at most len(chosen) of them are chosen below.
+    order = _weighted_order(rng, weight, k)
     seeds = order[: k - int(_FAMILY_SHARE * k)]
     homes = register.households
     households = np.unique(register.household[seeds])
@@ -116,12 +162,13 @@ def _sibling_households(
     return np.concatenate([first, rest]).astype(np.int64)
 
 
-def _register_people(register: Register, chosen: np.ndarray) -> list[Person]:
+def _register_people(
+    register: Register, chosen: np.ndarray, rows: Mapping[str, Sequence[str | None]]
+) -> list[Person]:
     """Requests for registered pupils start as the register has them (true sex, not a recorded U)."""
-    columns = register.columns
 
     def values(name: str) -> list[str]:
-        return [value or "" for value in columns[name].take(chosen).to_pylist()]
+        return [value or "" for value in rows[name]]
 
     forename, middle, surname = values("forename"), values("middle_names"), values("surname")
     postcode, address, pupil_id = values("postcode"), values("address"), values("pupil_id")
