@@ -54,11 +54,13 @@ def test_the_documented_request_mix_is_the_constant() -> None:
     assert {k: float(v) / 100 for k, v in rows.items()} == pytest.approx(expected, abs=5e-4)
 
 
-@pytest.mark.parametrize("option", ["--pupils", "--requests", "--seed", "--out", "--months"])
+@pytest.mark.parametrize("option", ["--pupils", "--requests", "--seed", "--out", "--months", "--format"])
 def test_every_option_is_documented(option: str) -> None:
     assert f"`{option}" in DOC.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["register.csv", "requests.csv", "truth.csv", "perturbations.csv"])
+@pytest.mark.parametrize(
+    "name", ["register.csv", "register.parquet", "requests.csv", "truth.csv", "perturbations.csv"]
+)
 def test_every_file_is_documented(name: str) -> None:
     assert f"**`{name}`**" in DOC.read_text(encoding="utf-8")

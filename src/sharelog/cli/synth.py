@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 metavar="|".join(REGISTER_FORMATS),
-                help="The register's file: register.csv, or register.parquet (a third of the size); the "
+                help="The register's file: register.csv, or register.parquet (a fifth of the size); the "
                 "requests, truth and errors are CSV either way.",
             ),
         ] = "csv",

@@ -169,7 +169,7 @@ def generate(
         in_register_share: the share of requests about pupils in the register (default 60%; the real
             exchange returned about 22–30%).
         register_format: ``csv`` or ``parquet`` (:data:`REGISTER_FORMATS`): the same rows in the same order;
-            Parquet keeps dates as dates and blanks as nulls, in about a third of the space.
+            Parquet keeps dates as dates and blanks as nulls, in about a fifth of the space.
         progress: optional ``progress(stage, done, total)`` callback.
 
     Returns:
