@@ -54,7 +54,6 @@ class _ParquetWriter:
 
     def __init__(self, path: Path, names: Sequence[str]) -> None:
         self._names = tuple(names)
-        self._path = path
         self._writer: pq.ParquetWriter | None = None
         self._file = open_private(path, "wb")
 
