@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from sharelog.exchange import ExchangeResult, decide, files_in_flight, recover_exchange_files, run_exchange
-from sharelog.ledger import create_ledger_engine, ledger_session, upgrade
+from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AuditEvent, ReturnFile, ReviewItem
 from sharelog.settings import Settings
 
-from ..worlds import AGREEMENT, PURPOSE, TEST_KEY, engine_of
+from ..worlds import AGREEMENT, PREPARED, PURPOSE, TEST_KEY, WorldFactory, engine_of
 from ._history import World
 from ._invariants import sha256_of
 
@@ -27,18 +27,9 @@ pytestmark = pytest.mark.reliability
 
 
 @pytest.fixture
-def settings(world: World, tmp_path: Path) -> Settings:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=None,
-        register_dir=world.prepared,
-        holder_key=TEST_KEY,
-        actor="tester",
-    )
-    engine = create_ledger_engine(settings.ledger_url())
-    upgrade(engine)
-    engine.dispose()
-    return settings
+def settings(worlds: WorldFactory, tmp_path: Path) -> Settings:
+    """A migrated ledger beside the suite's small prepared register."""
+    return worlds.copy(PREPARED, tmp_path, holder_key=TEST_KEY, actor="tester").settings
 
 
 def _recover(settings: Settings) -> tuple[int, int]:

@@ -63,7 +63,7 @@ class ExchangeWorld:
 
 
 @pytest.fixture
-def exchange_world(worlds: WorldFactory, tmp_path: Path) -> ExchangeWorld:
+def world(worlds: WorldFactory, tmp_path: Path) -> ExchangeWorld:
     """A copy of EXCHANGE_LEDGER of this test's own (ledger, register, return and review files)."""
     copy = worlds.copy(
         EXCHANGE_LEDGER,

@@ -44,11 +44,6 @@ def test_the_agreements_page_names_a_broken_file_and_lists_the_rest(
 
 
 @pytest.fixture
-def world(exchange_world: ExchangeWorld) -> ExchangeWorld:
-    return exchange_world
-
-
-@pytest.fixture
 def api(world: ExchangeWorld, tmp_path: Path) -> Iterator[TestClient]:
     settings = world.settings.model_copy(update={"agreements_dir": _broken_copy(tmp_path)})
     engine = create_ledger_engine(settings.ledger_url())

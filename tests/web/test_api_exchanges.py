@@ -124,11 +124,6 @@ def test_the_caseworker_fetches_the_return_file_until_retention_deletes_it(as_ro
 
 
 @pytest.fixture
-def world(exchange_world: ExchangeWorld) -> ExchangeWorld:
-    return exchange_world
-
-
-@pytest.fixture
 def settings(world: ExchangeWorld) -> Settings:
     return world.settings
 

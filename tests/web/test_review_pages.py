@@ -20,11 +20,6 @@ from .conftest import ExchangeWorld, page_csrf, sign_in, table_cells
 
 
 @pytest.fixture
-def world(exchange_world: ExchangeWorld) -> ExchangeWorld:
-    return exchange_world
-
-
-@pytest.fixture
 def settings(world: ExchangeWorld) -> Settings:
     return world.settings
 
