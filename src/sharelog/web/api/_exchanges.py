@@ -202,7 +202,9 @@ def api_create_exchange(
     request: Request,
     response: Response,
     user: CurrentUser,
-    batch: Annotated[UploadFile, File(description="The request batch (.csv or .parquet), docs/design.md §3.")],
+    batch: Annotated[
+        UploadFile, File(description="The request batch (.csv or .parquet), docs/design.md §3.")
+    ],
     agreement_id: Annotated[str, Form(description="The agreement's id, e.g. ho-dfe-2019-update.")],
     purpose: Annotated[str, Form(description="One of the agreement's purpose codes.")],
     month: Annotated[
