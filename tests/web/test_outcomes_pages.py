@@ -448,6 +448,20 @@ def test_a_correction_of_no_event_of_this_record_is_refused_against_the_field(
     assert event_count(web_settings) == before
 
 
+def test_correcting_an_event_corrected_already_is_told_at_the_field(caseworker, web_settings):
+    first = _correction(caseworker, "")  # a first result, correcting nothing
+    assert first.status_code == 303  # type: ignore[attr-defined]
+    original = first.headers["location"].rsplit("=", 1)[1]  # type: ignore[attr-defined]
+    assert _correction(caseworker, original).status_code == 303  # type: ignore[attr-defined]
+    before = event_count(web_settings)
+    again = _correction(caseworker, original)
+    assert again.status_code == 409  # type: ignore[attr-defined]
+    summary = _error_summary(again.text)  # type: ignore[attr-defined]
+    assert 'href="#supersedes"' in summary and "already corrected" in summary
+    assert "--" not in summary  # the form's words, not the command line's
+    assert event_count(web_settings) == before
+
+
 def test_another_organisations_event_is_answered_as_one_that_does_not_exist(caseworker, web_settings):
     theirs = add_other_requesters_event(web_settings)
     missing = theirs + 1000

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sharelog.errors import InputError, Problem, ValidationFailed
+from sharelog.errors import Conflict, InputError, Problem, ValidationFailed
 from sharelog.ledger.models import User
 from sharelog.outcomes import (
     IMPORT_COLUMNS,
@@ -271,16 +271,20 @@ def create_outcome(
         kind, codes, day, month, year, children_affected, family_members_affected, note, supersedes
     )
     values, errors = parse_outcome_form(form)
+    status_code = 400
     if values is not None:
         try:
             event_id = _record(session, user, disclosure_id, values)
         except ValidationFailed as failure:
             errors = problem_errors(failure.problems, kind=form.kind)
+        except Conflict as conflict:  # the event named was corrected already: say so at the field
+            problem = Problem("outcome", conflict.message, field=conflict.field or "supersedes")
+            errors, status_code = problem_errors([problem], kind=form.kind), 409
         else:
             target = f"/outcomes/disclosures/{disclosure_id}?recorded={event_id}"
             return RedirectResponse(target, status_code=303)
     record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
-    return _disclosure_page(request, record, form=form, errors=errors, status_code=400)
+    return _disclosure_page(request, record, form=form, errors=errors, status_code=status_code)
 
 
 def _import_page(request: Request, *, status_code: int = 200, **context: object) -> HTMLResponse:
