@@ -87,7 +87,11 @@ def register(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
         writer = csv.writer(out)
         for pupil in [*EXTRA_PUPILS, *_namesakes()]:
             row = dict(
-                zip(("pupil_id", "forename", "middle_names", "surname", "dob", "sex", "postcode"), pupil)
+                zip(
+                    ("pupil_id", "forename", "middle_names", "surname", "dob", "sex", "postcode"),
+                    pupil,
+                    strict=True,
+                )
             )
             writer.writerow([row.get(column, "") for column in header])
     return target

@@ -72,7 +72,9 @@ def test_a_folder_prepared_before_name_pairs_decides_alike(
         other = old_rows[request_id]
         assert (row["decision"], row["pupil_id"]) == (other["decision"], other["pupil_id"])
         if row["match_probability"]:
-            assert float(row["match_probability"]) == pytest.approx(float(other["match_probability"]), abs=1e-9)
+            assert float(row["match_probability"]) == pytest.approx(
+                float(other["match_probability"]), abs=1e-9
+            )
 
 
 def test_not_a_prepared_folder(world: World, tmp_path: Path) -> None:

@@ -168,7 +168,9 @@ def weight_floors(settings: dict[str, Any]) -> dict[str, float]:
     floors: dict[str, float] = {}
     for comparison in settings.get("comparisons", []):
         name = comparison.get("output_column_name")
-        levels = [level for level in comparison.get("comparison_levels", []) if not level.get("is_null_level")]
+        levels = [
+            level for level in comparison.get("comparison_levels", []) if not level.get("is_null_level")
+        ]
         if not name or not levels:
             continue
         last = levels[-1]
@@ -212,7 +214,9 @@ def _corrections_sql(requests: str, register: str, name_pairs: str | None, *, se
             f"CASE WHEN {same_names} AND n.expected > 0 "
             f"THEN least(0.0, log2(n.expected) - log2({estimate})) ELSE 0.0 END"
         )
-        pair_join = f"LEFT JOIN {name_pairs} AS n ON n.forename1 = g.forename1 AND n.surname_std = g.surname_std"
+        pair_join = (
+            f"LEFT JOIN {name_pairs} AS n ON n.forename1 = g.forename1 AND n.surname_std = g.surname_std"
+        )
     else:
         pair_bits, pair_join = "0.0", ""
     sex_bits = (

@@ -4,9 +4,9 @@ batch only reads what it needs.
 Folder layout: ``manifest.json`` (what it holds and where from), ``linkage.parquet`` (the linkage columns),
 ``register.parquet`` (the register as given, for the fields an agreement returns), ``tf_<column>.parquet``
 (term frequencies from the register), ``name_pairs.parquet`` (how often the register holds each forename and
-surname pair: see :mod:`sharelog.linkage._decide`; optional, counted on opening where missing) and, once trained, ``model.json`` and ``relatives.json`` (how the register's
-brothers, sisters and twins compare: see :mod:`sharelog.linkage._relatives`). The folder is its owner's only
-(0700, files 0600), whatever the umask.
+surname pair: see :mod:`sharelog.linkage._decide`; optional, counted on opening where missing) and, once
+trained, ``model.json`` and ``relatives.json`` (how the register's brothers, sisters and twins compare: see
+:mod:`sharelog.linkage._relatives`). The folder is its owner's only (0700, files 0600), whatever the umask.
 """
 
 from __future__ import annotations

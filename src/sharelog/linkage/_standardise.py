@@ -111,7 +111,10 @@ STREET_TYPES = (
 ).split()
 # A one-line address: perhaps a flat, then house number, at least one word of street name, the type word, then
 # (optionally) the town.
-_ONE_LINE = f"^(?:(?:FLAT|APARTMENT|APT|UNIT) [0-9]+[A-Z]? )?([0-9]+[A-Z]? [A-Z0-9]+(?: [A-Z0-9]+)*? (?:{'|'.join(STREET_TYPES)}))(?: (.+))?$"
+_ONE_LINE = (
+    "^(?:(?:FLAT|APARTMENT|APT|UNIT) [0-9]+[A-Z]? )?"
+    f"([0-9]+[A-Z]? [A-Z0-9]+(?: [A-Z0-9]+)*? (?:{'|'.join(STREET_TYPES)}))(?: (.+))?$"
+)
 
 
 def cleaned_sql(source: str, *, id_column: str) -> str:
