@@ -228,7 +228,10 @@ def _corrections_sql(requests: str, register: str, name_pairs: str | None, *, se
     SELECT o.request_id, o.pupil_id, {pair_bits} AS name_pair_bits, {sex_bits} AS sex_bits
     FROM oriented AS o
     JOIN {requests} AS q ON q.unique_id = o.request_id
-    JOIN {register} AS g ON g.unique_id = o.pupil_id
+    JOIN (
+        SELECT unique_id, forename1, surname_std FROM {register}
+        WHERE unique_id IN (SELECT DISTINCT pupil_id FROM oriented)
+    ) AS g ON g.unique_id = o.pupil_id
     {pair_join}
     """
 

@@ -154,10 +154,16 @@ class MatchingSession:
 
     def _count_name_pairs(self, stored: Path | None = None) -> None:
         """The name-pair table: read from ``stored`` where it exists, else counted from ``register_std``."""
+        for kind in ("VIEW", "TABLE"):  # whichever a register loaded before left
+            try:
+                self.con.execute(f"DROP {kind} IF EXISTS {NAME_PAIRS}")
+            except duckdb.CatalogException:
+                pass
         if stored is not None and stored.is_file():
-            self.con.execute(f"CREATE OR REPLACE TABLE {NAME_PAIRS} AS FROM read_parquet('{stored}')")
+            # a view: a batch looks up only its own candidates' pairs
+            self.con.execute(f"CREATE VIEW {NAME_PAIRS} AS FROM read_parquet('{stored}')")
         else:
-            self.con.execute(f"CREATE OR REPLACE TABLE {NAME_PAIRS} AS {name_pair_table_sql('register_std')}")
+            self.con.execute(f"CREATE TABLE {NAME_PAIRS} AS {name_pair_table_sql('register_std')}")
 
     def load_requests(self, path: Path, *, limits: InputLimits | None = None) -> InputFile:
         """Read, validate and standardise a request batch (no bigger than ``limits``, when given)."""
