@@ -214,3 +214,39 @@ def test_a_sex_that_differs_costs_little_only_with_the_same_forename() -> None:
     odds = {request: 2.0**weight for request, weight in weights.items()}
     # same forename: the -6 bits of a differing sex count as -SEX_DISAGREEMENT_MAX_COST
     assert math.log2(odds["r1"] / odds["r2"]) == pytest.approx(6.0 - SEX_DISAGREEMENT_MAX_COST, abs=0.01)
+
+
+@pytest.mark.parametrize(("pupils", "expected"), [(1, 5.0), (40, 2.0)])
+def test_an_exact_name_pair_counts_as_the_register_holds_it(pupils: int, expected: float) -> None:
+    """Rarer than independence says (two origins): more evidence; commoner (one origin): less."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE requests AS SELECT 'r1' AS unique_id, 'AMIR' AS forename1, 'SMITH' AS surname_std"
+    )
+    con.execute(
+        "CREATE TABLE register AS SELECT 'p1' AS unique_id, 'AMIR' AS forename1, 'SMITH' AS surname_std"
+    )
+    con.execute(
+        f"CREATE TABLE name_pairs AS SELECT 'AMIR' AS forename1, 'SMITH' AS surname_std, {pupils} AS pupils, "
+        f"{expected} AS expected"
+    )
+    con.execute(
+        "CREATE TABLE predictions AS SELECT 'requests' AS source_dataset_l, 'register' AS source_dataset_r, "
+        "'r1' AS unique_id_l, 'p1' AS unique_id_r, 20.0 AS match_weight, 0.0 AS mw_forename, "
+        "0.0 AS mw_surname, 0.0 AS mw_dob"
+    )
+    common = {
+        "predictions": "predictions",
+        "requests": "requests",
+        "prior_weight": 0.0,
+        "register_size": 1000,
+        "thresholds": Thresholds(share_in_register=0.5),
+        "households": False,
+        "register": "register",
+    }
+    decide(con, **common, target="plain")
+    decide(con, **common, name_pairs="name_pairs", target="counted")
+    weight = {t: con.sql(f"SELECT match_weight FROM {t}").fetchall()[0][0] for t in ("plain", "counted")}
+    odds_bits = math.log2(2.0 ** weight["counted"]) - math.log2(2.0 ** weight["plain"])
+    # the posterior's odds move by the Bayes factor's change (small posterior: odds ≈ Bayes factor × prior)
+    assert odds_bits == pytest.approx(math.log2(expected / pair_count_estimate(pupils, expected)), abs=0.05)

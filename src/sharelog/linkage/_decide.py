@@ -17,22 +17,24 @@ households (:mod:`sharelog.linkage._relatives`) and the candidate shares the req
 match also needs the forename **and** the date of birth each to count for the candidate (a positive match
 weight); with neither, the request is about a relative.
 
-Two corrections are made to Splink's Bayes factor before the posterior:
+Three corrections are made to Splink's Bayes factor before the posterior:
 
 - **Names that go together.** Splink's term-frequency adjustments treat the forename and the surname as
   independent: the chance that a stranger shares both is the product of their frequencies. Names are not
   independent (they go together by origin: MOHAMMED with KHAN), so for a common pair the product understates how
   many people share it and a namesake looks like the person. Where both names agree exactly, the pair's expected
   count is re-estimated from how often the register itself holds it (:func:`name_pair_table_sql`;
-  :func:`pair_count_estimate`) and the Bayes factor is reduced where the register holds the pair more often than
-  independence says. It is never increased: an exact pair that is rarer than independence says keeps Splink's
-  evidence. This is what makes a request carrying only a name and a date of birth decide on how unique that
-  combination is in this register.
+  :func:`pair_count_estimate`) and the Bayes factor follows it: reduced where the register holds the pair more
+  often than independence says, raised where less often (names of two origins seldom go together). Both ways,
+  not only down: with independent names the register's count scatters about the independence estimate, and a
+  correction taken only downwards would take evidence off every request on average. This is what makes a
+  request carrying only a name and a date of birth decide on how unique that combination is in this register.
 - **No level counts against a pair more than disagreement does.** Expectation-maximisation can give a level it saw
   almost never among matches (a middle name with one letter wrong, a street spelt a little differently) a
   weight of −30 bits or worse, far below the level for *these differ*. Each comparison's weight is kept at or
-  above its *else* level's (``weight_floors``). And where the forename agrees exactly, a sex that differs costs
-  at most :data:`SEX_DISAGREEMENT_MAX_COST` bits: a child of the same forename and another sex is far likelier a
+  above its *else* level's (``weight_floors``).
+- **A miscoded sex costs little when the forename agrees.** Where the forename agrees exactly, a sex that differs
+  costs at most :data:`SEX_DISAGREEMENT_MAX_COST` bits: a child of the same forename and another sex is far likelier a
   sex miscoded (more common on real requests than the training batches show) than another child, and must not
   turn a clear match into a review; with a forename that only looks alike (OLIVIA, OLIVER) it keeps its cost.
 
@@ -201,7 +203,7 @@ def _floors_sql(floors: Mapping[str, float], columns: set[str]) -> str:
 
 def _corrections_sql(requests: str, register: str, name_pairs: str | None, *, sex: bool) -> str:
     """Per pair, the bits the module docstring's corrections that need both records add: where the forename and
-    surname both agree exactly, what the register's own count of the pair takes off (see
+    surname both agree exactly, what the register's own count of the pair changes (see
     :func:`pair_count_estimate`); where the forename agrees exactly, what a differing sex costs above
     :data:`SEX_DISAGREEMENT_MAX_COST` (a child of the same forename and another sex is a miscoded sex, seldom
     another child; a similar forename and another sex — OLIVIA, OLIVER — is another child, and keeps its cost)."""
@@ -211,8 +213,7 @@ def _corrections_sql(requests: str, register: str, name_pairs: str | None, *, se
     if name_pairs is not None:
         estimate = f"(({k!r} + n.pupils - 1) / ({k!r} / n.expected + 1))"
         pair_bits = (
-            f"CASE WHEN {same_names} AND n.expected > 0 "
-            f"THEN least(0.0, log2(n.expected) - log2({estimate})) ELSE 0.0 END"
+            f"CASE WHEN {same_names} AND n.expected > 0 THEN log2(n.expected) - log2({estimate}) ELSE 0.0 END"
         )
         pair_join = (
             f"LEFT JOIN {name_pairs} AS n ON n.forename1 = g.forename1 AND n.surname_std = g.surname_std"
