@@ -186,19 +186,13 @@ def test_no_level_counts_against_a_pair_more_than_disagreement() -> None:
 
 def test_a_sex_that_differs_costs_little_only_with_the_same_forename() -> None:
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE requests AS SELECT * FROM (VALUES ('r1', 'OLIVIA', 'BRENNAN'), ('r2', 'OLIVIA', 'BRENNAN')) "
-        "AS t(unique_id, forename1, surname_std)"
-    )
-    con.execute(
-        "CREATE TABLE register AS SELECT * FROM (VALUES ('p1', 'OLIVIA', 'BRENNAN'), ('p2', 'OLIVER', 'BRENNAN')) "
-        "AS t(unique_id, forename1, surname_std)"
-    )
+    con.execute("CREATE TABLE requests AS SELECT * FROM (VALUES ('r1'), ('r2')) AS t(unique_id)")
+    # r1's candidate has the same forename (its exact level: a term-frequency adjustment), r2's a similar one
     con.execute(
         "CREATE TABLE predictions AS SELECT 'requests' AS source_dataset_l, 'register' AS source_dataset_r, "
-        "unique_id_l, unique_id_r, 30.0 AS match_weight, -6.0 AS mw_sex, "
-        "0.0 AS mw_forename, 0.0 AS mw_surname, 0.0 AS mw_dob FROM (VALUES ('r1', 'p1'), ('r2', 'p2')) "
-        "AS t(unique_id_l, unique_id_r)"
+        "unique_id_l, unique_id_r, 30.0 AS match_weight, -6.0 AS mw_sex, 5.0 AS mw_forename, tf_adj AS "
+        "mw_tf_adj_forename, 0.0 AS mw_surname, 0.0 AS mw_dob FROM (VALUES ('r1', 'p1', -1.5), ('r2', 'p2', 0.0)) "
+        "AS t(unique_id_l, unique_id_r, tf_adj)"
     )
     decide(
         con,
@@ -208,11 +202,10 @@ def test_a_sex_that_differs_costs_little_only_with_the_same_forename() -> None:
         register_size=1000,
         thresholds=Thresholds(share_in_register=0.5),
         households=False,
-        register="register",
     )
     weights = dict(con.sql("SELECT request_id, match_weight FROM decisions").fetchall())
     odds = {request: 2.0**weight for request, weight in weights.items()}
-    # same forename: the -6 bits of a differing sex count as -SEX_DISAGREEMENT_MAX_COST
+    # same forename: the -6 bits of a differing sex count as -SEX_DISAGREEMENT_MAX_COST; a similar one: all -6
     assert math.log2(odds["r1"] / odds["r2"]) == pytest.approx(6.0 - SEX_DISAGREEMENT_MAX_COST, abs=0.01)
 
 
@@ -233,7 +226,7 @@ def test_an_exact_name_pair_counts_as_the_register_holds_it(pupils: int, expecte
     con.execute(
         "CREATE TABLE predictions AS SELECT 'requests' AS source_dataset_l, 'register' AS source_dataset_r, "
         "'r1' AS unique_id_l, 'p1' AS unique_id_r, 20.0 AS match_weight, 0.0 AS mw_forename, "
-        "0.0 AS mw_surname, 0.0 AS mw_dob"
+        "0.0 AS mw_surname, 0.0 AS mw_dob, 1.0 AS mw_tf_adj_forename, -2.0 AS mw_tf_adj_surname"
     )
     common = {
         "predictions": "predictions",
@@ -242,7 +235,6 @@ def test_an_exact_name_pair_counts_as_the_register_holds_it(pupils: int, expecte
         "register_size": 1000,
         "thresholds": Thresholds(share_in_register=0.5),
         "households": False,
-        "register": "register",
     }
     decide(con, **common, target="plain")
     decide(con, **common, name_pairs="name_pairs", target="counted")

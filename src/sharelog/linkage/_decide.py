@@ -201,39 +201,36 @@ def _floors_sql(floors: Mapping[str, float], columns: set[str]) -> str:
     return " + ".join(terms) if terms else "0"
 
 
-def _corrections_sql(requests: str, register: str, name_pairs: str | None, *, sex: bool) -> str:
-    """Per pair, the bits the module docstring's corrections that need both records add: where the forename and
-    surname both agree exactly, what the register's own count of the pair changes (see
-    :func:`pair_count_estimate`); where the forename agrees exactly, what a differing sex costs above
-    :data:`SEX_DISAGREEMENT_MAX_COST` (a child of the same forename and another sex is a miscoded sex, seldom
-    another child; a similar forename and another sex — OLIVIA, OLIVER — is another child, and keeps its cost)."""
-    k = NAME_PAIR_PRIOR_SHAPE
-    same_forename = "q.forename1 = g.forename1"
-    same_names = f"{same_forename} AND q.surname_std = g.surname_std"
-    if name_pairs is not None:
-        estimate = f"(({k!r} + n.pupils - 1) / ({k!r} / n.expected + 1))"
-        pair_bits = (
-            f"CASE WHEN {same_names} AND n.expected > 0 THEN log2(n.expected) - log2({estimate}) ELSE 0.0 END"
-        )
-        pair_join = (
-            f"LEFT JOIN {name_pairs} AS n ON n.forename1 = g.forename1 AND n.surname_std = g.surname_std"
-        )
-    else:
-        pair_bits, pair_join = "0.0", ""
-    sex_bits = (
-        f"CASE WHEN {same_forename} THEN greatest(o.mw_sex, {-SEX_DISAGREEMENT_MAX_COST!r}) - o.mw_sex ELSE 0.0 END"
-        if sex
-        else "0.0"
+def _exact_sql(comparison: str, columns: set[str]) -> str:
+    """Whether a pair's ``comparison`` is at its exact level: the only level with a term-frequency adjustment, and
+    an adjustment is never exactly zero (the name's frequency would have to equal the level's u to the last bit).
+    So the names are known to agree without reading the register's records."""
+    column = f"mw_tf_adj_{comparison}"
+    return f"(coalesce({column}, 0) <> 0)" if column in columns else "FALSE"
+
+
+def _sex_sql(columns: set[str]) -> str:
+    """Where the forename agrees exactly, what a differing sex costs above :data:`SEX_DISAGREEMENT_MAX_COST` is
+    given back (a child of the same forename and another sex is a miscoded sex, seldom another child; a similar
+    forename and another sex — OLIVIA, OLIVER — is another child, and keeps its cost)."""
+    if "mw_sex" not in columns:
+        return "0.0"
+    return (
+        f"(CASE WHEN {_exact_sql('forename', columns)} "
+        f"THEN greatest(coalesce(mw_sex, 0), {-SEX_DISAGREEMENT_MAX_COST!r}) - coalesce(mw_sex, 0) ELSE 0.0 END)"
     )
+
+
+def _name_pairs_sql(requests: str, name_pairs: str) -> str:
+    """Per request, what the register's own count of its (forename, surname) pair changes in the evidence of a
+    candidate with both names exact (see :func:`pair_count_estimate`): the request's names are the candidate's."""
+    k = NAME_PAIR_PRIOR_SHAPE
+    estimate = f"(({k!r} + n.pupils - 1) / ({k!r} / n.expected + 1))"
     return f"""
-    SELECT o.request_id, o.pupil_id, {pair_bits} AS name_pair_bits, {sex_bits} AS sex_bits
-    FROM oriented AS o
-    JOIN {requests} AS q ON q.unique_id = o.request_id
-    JOIN (
-        SELECT unique_id, forename1, surname_std FROM {register}
-        WHERE unique_id IN (SELECT DISTINCT pupil_id FROM oriented)
-    ) AS g ON g.unique_id = o.pupil_id
-    {pair_join}
+    SELECT q.unique_id AS request_id, log2(n.expected) - log2({estimate}) AS name_pair_bits
+    FROM {requests} AS q
+    JOIN {name_pairs} AS n ON n.forename1 = q.forename1 AND n.surname_std = q.surname_std
+    WHERE n.expected > 0
     """
 
 
@@ -244,35 +241,31 @@ def _pairs_sql(
     households: bool,
     columns: set[str],
     floors: Mapping[str, float],
-    corrections: tuple[str, str, str | None] | None,
+    name_pairs: tuple[str, str] | None,
 ) -> str:
     """Orient each pair as (request, pupil), turn its match weight into a log2 Bayes factor (with the corrections
     of the module's docstring), and — where the register has households and the surnames agree — say whether the
     forename and the date of birth tell this child from a brother, sister or twin."""
     forename, surname, dob = (_counts_sql(c, columns) for c in ("forename", "surname", "dob"))
     relative_possible = f"({surname})" if households else "FALSE"
-    sex = "mw_sex" in columns
-    if corrections is not None:
-        requests, register, name_pairs = corrections
-        joined = (
-            f"LEFT JOIN ({_corrections_sql(requests, register, name_pairs, sex=sex)}) AS c "
-            "USING (request_id, pupil_id)"
-        )
-        name_pair_bits, sex_bits = "coalesce(c.name_pair_bits, 0.0)", "coalesce(c.sex_bits, 0.0)"
+    names_exact = f"{_exact_sql('forename', columns)} AND {_exact_sql('surname', columns)}"
+    if name_pairs is not None:
+        joined = f"LEFT JOIN ({_name_pairs_sql(*name_pairs)}) AS c ON c.request_id = o.request_id AND o.names_exact"
+        name_pair_bits = "coalesce(c.name_pair_bits, 0.0)"
     else:
-        joined, name_pair_bits, sex_bits = "", "0.0", "0.0"
+        joined, name_pair_bits = "", "0.0"
     return f"""
     WITH oriented AS (
         SELECT
             CASE WHEN source_dataset_l = 'requests' THEN unique_id_l ELSE unique_id_r END AS request_id,
             CASE WHEN source_dataset_l = 'requests' THEN unique_id_r ELSE unique_id_l END AS pupil_id,
-            match_weight - {prior_weight!r} + {_floors_sql(floors, columns)} AS floored_bf,
-            {"coalesce(mw_sex, 0.0)" if sex else "0.0"} AS mw_sex,
+            match_weight - {prior_weight!r} + {_floors_sql(floors, columns)} + {_sex_sql(columns)} AS corrected_bf,
+            {names_exact} AS names_exact,
             {relative_possible} AND NOT ({forename} AND {dob}) AS could_be_relative,
             {relative_possible} AND NOT ({forename} OR {dob}) AS looks_like_relative
         FROM {predictions}
     )
-    SELECT o.request_id, o.pupil_id, o.floored_bf + {name_pair_bits} + {sex_bits} AS log2_bf,
+    SELECT o.request_id, o.pupil_id, o.corrected_bf + {name_pair_bits} AS log2_bf,
            {name_pair_bits} AS name_pair_bits, o.could_be_relative, o.looks_like_relative
     FROM oriented AS o {joined}
     """
@@ -352,7 +345,6 @@ def decide(
     thresholds: Thresholds,
     households: bool = True,
     floors: Mapping[str, float] | None = None,
-    register: str | None = None,
     name_pairs: str | None = None,
     target: str = "decisions",
 ) -> Decisions:
@@ -367,8 +359,6 @@ def decide(
         thresholds: the decision bands.
         households: whether the register has households (brothers, sisters, twins) a request could be about.
         floors: comparison → the least weight (bits) it may give a pair (:func:`weight_floors`); none: Splink's.
-        register: the standardised register (``unique_id``, ``forename1``, ``surname_std``): the corrections
-            that compare the two records (module docstring); none: not made.
         name_pairs: the register's name-pair counts (:func:`name_pair_table_sql`): an exact forename and surname
             count only as much as the register's own count of the pair allows; none: as Splink counts them.
         target: the table to create.
@@ -380,7 +370,7 @@ def decide(
         households=households,
         columns=columns,
         floors=floors or {},
-        corrections=(requests, register, name_pairs) if register is not None else None,
+        name_pairs=(requests, name_pairs) if name_pairs is not None else None,
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {target}__pairs AS {pairs_sql}")
     share = thresholds.share_in_register

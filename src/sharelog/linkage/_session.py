@@ -278,7 +278,6 @@ class MatchingSession:
             thresholds=thresholds,
             households=self.relative_profile().active,
             floors=weight_floors(self.model.settings),
-            register="register_std",
             name_pairs=NAME_PAIRS,
         )
         return self._decided
