@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ def test_prepared_folder_holds_what_link_needs(prepared: Path) -> None:
         "linkage.parquet",
         "manifest.json",
         "model.json",
+        "name_pairs.parquet",
         "register.parquet",
         "relatives.json",
         "tf_forename1.parquet",
@@ -51,6 +53,27 @@ def test_prepared_and_plain_give_the_same_decisions(world: World, prepared: Path
         if row["match_probability"]:
             assert float(row["match_probability"]) == pytest.approx(
                 float(other["match_probability"]), abs=1e-6
+            )
+
+
+def test_a_folder_prepared_before_name_pairs_decides_alike(
+    world: World, prepared: Path, tmp_path: Path
+) -> None:
+    """A folder prepared before ``name_pairs.parquet`` existed gets the pairs counted when opened."""
+    older = tmp_path / "older"
+    shutil.copytree(prepared, older)
+    (older / "name_pairs.parquet").unlink()
+    current, old = tmp_path / "current.csv", tmp_path / "old.csv"
+    link(requests=world.requests, prepared=prepared, out=current)
+    link(requests=world.requests, prepared=older, out=old)
+    current_rows, old_rows = read_matches(current), read_matches(old)
+    assert current_rows.keys() == old_rows.keys()
+    for request_id, row in current_rows.items():
+        other = old_rows[request_id]
+        assert (row["decision"], row["pupil_id"]) == (other["decision"], other["pupil_id"])
+        if row["match_probability"]:
+            assert float(row["match_probability"]) == pytest.approx(
+                float(other["match_probability"]), abs=1e-9
             )
 
 

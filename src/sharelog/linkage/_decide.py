@@ -17,6 +17,27 @@ households (:mod:`sharelog.linkage._relatives`) and the candidate shares the req
 match also needs the forename **and** the date of birth each to count for the candidate (a positive match
 weight); with neither, the request is about a relative.
 
+Three corrections are made to Splink's Bayes factor before the posterior:
+
+- **Names that go together.** Splink's term-frequency adjustments treat the forename and the surname as
+  independent: the chance that a stranger shares both is the product of their frequencies. Names are not
+  independent (they go together by origin: MOHAMMED with KHAN), so for a common pair the product understates how
+  many people share it and a namesake looks like the person. Where both names agree exactly, the pair's expected
+  count is re-estimated from how often the register itself holds it (:func:`name_pair_table_sql`;
+  :func:`pair_count_estimate`) and the Bayes factor follows it: reduced where the register holds the pair more
+  often than independence says, raised where less often (names of two origins seldom go together). Both ways,
+  not only down: with independent names the register's count scatters about the independence estimate, and a
+  correction taken only downwards would take evidence off every request on average. This is what makes a
+  request carrying only a name and a date of birth decide on how unique that combination is in this register.
+- **No level counts against a pair more than disagreement does.** Expectation-maximisation can give a level it saw
+  almost never among matches (a middle name with one letter wrong, a street spelt a little differently) a
+  weight of −30 bits or worse, far below the level for *these differ*. Each comparison's weight is kept at or
+  above its *else* level's (``weight_floors``).
+- **A miscoded sex costs little when the forename agrees.** Where the forename agrees exactly, a sex that differs
+  costs at most :data:`SEX_DISAGREEMENT_MAX_COST` bits: a child of the same forename and another sex is far likelier a
+  sex miscoded (more common on real requests than the training batches show) than another child, and must not
+  turn a clear match into a review; with a forename that only looks alike (OLIVIA, OLIVER) it keeps its cost.
+
 A request is a ``match`` when its best candidate's posterior reaches the match threshold, its Bayes factor beats
 the runner-up's by the minimum gap, and it is not explained as well by a relative; ``review`` when the best
 posterior reaches the review threshold, or it would have matched but for a close runner-up, a possible relative
@@ -27,12 +48,31 @@ fields say *a relative* more strongly than *this child* (a sibling: only the hou
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
 
-__all__ = ["Decisions", "Thresholds", "decide", "estimate_share_in_register"]
+__all__ = [
+    "NAME_PAIR_PRIOR_SHAPE",
+    "SEX_DISAGREEMENT_MAX_COST",
+    "Decisions",
+    "Thresholds",
+    "decide",
+    "estimate_share_in_register",
+    "name_pair_table_sql",
+    "pair_count_estimate",
+    "weight_floors",
+]
+
+NAME_PAIR_PRIOR_SHAPE = 1.0
+"""How strongly the independence estimate of a name pair's count is believed before the register's own count of
+the pair is seen (the shape of the gamma prior; 1: an exponential prior, one pseudo-observation)."""
+
+SEX_DISAGREEMENT_MAX_COST = 2.0
+"""The most (in bits) that a sex recorded differently may count against a candidate."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +126,63 @@ def estimate_share_in_register(evidence: np.ndarray, *, register_size: int, requ
     return share
 
 
+def name_pair_table_sql(source: str) -> str:
+    """How many pupils of the register ``source`` hold each (``forename1``, ``surname_std``) pair, with the pair's
+    expected count were the two names independent (``expected``: pupils with both names × the forename's share ×
+    the surname's share, each share among the pupils with that name given)."""
+    return f"""
+    WITH named AS (SELECT forename1, surname_std FROM {source}),
+         totals AS (
+            SELECT count(forename1)::DOUBLE AS forenames, count(surname_std)::DOUBLE AS surnames,
+                   count(*) FILTER (WHERE forename1 IS NOT NULL AND surname_std IS NOT NULL)::DOUBLE AS both_names
+            FROM named
+         ),
+         forenames AS (SELECT forename1, count(*) AS n FROM named WHERE forename1 IS NOT NULL GROUP BY 1),
+         surnames AS (SELECT surname_std, count(*) AS n FROM named WHERE surname_std IS NOT NULL GROUP BY 1),
+         pairs AS (
+            SELECT forename1, surname_std, count(*) AS pupils FROM named
+            WHERE forename1 IS NOT NULL AND surname_std IS NOT NULL GROUP BY 1, 2
+         )
+    SELECT p.forename1, p.surname_std, p.pupils,
+           t.both_names * (f.n / t.forenames) * (s.n / t.surnames) AS expected
+    FROM pairs AS p
+    JOIN forenames AS f USING (forename1)
+    JOIN surnames AS s USING (surname_std)
+    CROSS JOIN totals AS t
+    """
+
+
+def pair_count_estimate(pupils: float, expected: float, *, shape: float = NAME_PAIR_PRIOR_SHAPE) -> float:
+    """The expected number of pupils holding a name pair, from independence and the register's own count.
+
+    The register holds the pair ``pupils`` times, one of them the candidate; the others are a Poisson count
+    whose rate, before they are seen, is believed to be about ``expected`` (a gamma prior of shape ``shape`` and
+    mean ``expected``). The estimate is the rate's posterior mean, ``(shape + pupils − 1) / (shape / expected +
+    1)``: about ``expected`` for a pair the register holds once, about ``pupils`` for a pair it holds often.
+    (The SQL in :func:`decide` computes the same.)
+    """
+    return (shape + pupils - 1) / (shape / expected + 1)
+
+
+def weight_floors(settings: dict[str, Any]) -> dict[str, float]:
+    """The least weight (bits) each comparison of a trained model's settings may give a pair: its *else* level's
+    weight, so that no level counts against more than disagreement."""
+    floors: dict[str, float] = {}
+    for comparison in settings.get("comparisons", []):
+        name = comparison.get("output_column_name")
+        levels = [
+            level for level in comparison.get("comparison_levels", []) if not level.get("is_null_level")
+        ]
+        if not name or not levels:
+            continue
+        last = levels[-1]
+        m, u = last.get("m_probability"), last.get("u_probability")
+        if not m or not u:
+            continue
+        floors[str(name)] = math.log2(m / u)
+    return floors
+
+
 def _counts_sql(comparison: str, columns: set[str]) -> str:
     """Whether a comparison counts for the pair: a positive match weight, term-frequency adjustment included."""
     weight = f"coalesce(mw_{comparison}, 0)"
@@ -94,20 +191,83 @@ def _counts_sql(comparison: str, columns: set[str]) -> str:
     return f"(({weight}) > 0)"
 
 
-def _pairs_sql(predictions: str, *, prior_weight: float, households: bool, columns: set[str]) -> str:
-    """Orient each pair as (request, pupil), turn its match weight into a log2 Bayes factor, and — where the
-    register has households and the surnames agree — say whether the forename and the date of birth tell this
-    child from a brother, sister or twin."""
+def _floors_sql(floors: Mapping[str, float], columns: set[str]) -> str:
+    """What raising each comparison's weight to its floor adds to the match weight (bits)."""
+    terms = [
+        f"(greatest(coalesce(mw_{name}, 0), {floor!r}) - coalesce(mw_{name}, 0))"
+        for name, floor in sorted(floors.items())
+        if f"mw_{name}" in columns
+    ]
+    return " + ".join(terms) if terms else "0"
+
+
+def _exact_sql(comparison: str, columns: set[str]) -> str:
+    """Whether a pair's ``comparison`` is at its exact level: the only level with a term-frequency adjustment, and
+    an adjustment is never exactly zero (the name's frequency would have to equal the level's u to the last bit).
+    So the names are known to agree without reading the register's records."""
+    column = f"mw_tf_adj_{comparison}"
+    return f"(coalesce({column}, 0) <> 0)" if column in columns else "FALSE"
+
+
+def _sex_sql(columns: set[str]) -> str:
+    """Where the forename agrees exactly, what a differing sex costs above :data:`SEX_DISAGREEMENT_MAX_COST` is
+    given back (a child of the same forename and another sex is a miscoded sex, seldom another child; a similar
+    forename and another sex — OLIVIA, OLIVER — is another child, and keeps its cost)."""
+    if "mw_sex" not in columns:
+        return "0.0"
+    return (
+        f"(CASE WHEN {_exact_sql('forename', columns)} "
+        f"THEN greatest(coalesce(mw_sex, 0), {-SEX_DISAGREEMENT_MAX_COST!r}) - coalesce(mw_sex, 0) ELSE 0.0 END)"
+    )
+
+
+def _name_pairs_sql(requests: str, name_pairs: str) -> str:
+    """Per request, what the register's own count of its (forename, surname) pair changes in the evidence of a
+    candidate with both names exact (see :func:`pair_count_estimate`): the request's names are the candidate's."""
+    k = NAME_PAIR_PRIOR_SHAPE
+    estimate = f"(({k!r} + n.pupils - 1) / ({k!r} / n.expected + 1))"
+    return f"""
+    SELECT q.unique_id AS request_id, log2(n.expected) - log2({estimate}) AS name_pair_bits
+    FROM {requests} AS q
+    JOIN {name_pairs} AS n ON n.forename1 = q.forename1 AND n.surname_std = q.surname_std
+    WHERE n.expected > 0
+    """
+
+
+def _pairs_sql(
+    predictions: str,
+    *,
+    prior_weight: float,
+    households: bool,
+    columns: set[str],
+    floors: Mapping[str, float],
+    name_pairs: tuple[str, str] | None,
+) -> str:
+    """Orient each pair as (request, pupil), turn its match weight into a log2 Bayes factor (with the corrections
+    of the module's docstring), and — where the register has households and the surnames agree — say whether the
+    forename and the date of birth tell this child from a brother, sister or twin."""
     forename, surname, dob = (_counts_sql(c, columns) for c in ("forename", "surname", "dob"))
     relative_possible = f"({surname})" if households else "FALSE"
+    names_exact = f"{_exact_sql('forename', columns)} AND {_exact_sql('surname', columns)}"
+    if name_pairs is not None:
+        joined = f"LEFT JOIN ({_name_pairs_sql(*name_pairs)}) AS c ON c.request_id = o.request_id AND o.names_exact"
+        name_pair_bits = "coalesce(c.name_pair_bits, 0.0)"
+    else:
+        joined, name_pair_bits = "", "0.0"
     return f"""
-    SELECT
-        CASE WHEN source_dataset_l = 'requests' THEN unique_id_l ELSE unique_id_r END AS request_id,
-        CASE WHEN source_dataset_l = 'requests' THEN unique_id_r ELSE unique_id_l END AS pupil_id,
-        match_weight - {prior_weight!r} AS log2_bf,
-        {relative_possible} AND NOT ({forename} AND {dob}) AS could_be_relative,
-        {relative_possible} AND NOT ({forename} OR {dob}) AS looks_like_relative
-    FROM {predictions}
+    WITH oriented AS (
+        SELECT
+            CASE WHEN source_dataset_l = 'requests' THEN unique_id_l ELSE unique_id_r END AS request_id,
+            CASE WHEN source_dataset_l = 'requests' THEN unique_id_r ELSE unique_id_l END AS pupil_id,
+            match_weight - {prior_weight!r} + {_floors_sql(floors, columns)} + {_sex_sql(columns)} AS corrected_bf,
+            {names_exact} AS names_exact,
+            {relative_possible} AND NOT ({forename} AND {dob}) AS could_be_relative,
+            {relative_possible} AND NOT ({forename} OR {dob}) AS looks_like_relative
+        FROM {predictions}
+    )
+    SELECT o.request_id, o.pupil_id, o.corrected_bf + {name_pair_bits} AS log2_bf,
+           {name_pair_bits} AS name_pair_bits, o.could_be_relative, o.looks_like_relative
+    FROM oriented AS o {joined}
     """
 
 
@@ -184,6 +344,8 @@ def decide(
     register_size: int,
     thresholds: Thresholds,
     households: bool = True,
+    floors: Mapping[str, float] | None = None,
+    name_pairs: str | None = None,
     target: str = "decisions",
 ) -> Decisions:
     """Create table ``target``: one row per request of table ``requests`` with its decision.
@@ -196,10 +358,20 @@ def decide(
         register_size: pupils in the register.
         thresholds: the decision bands.
         households: whether the register has households (brothers, sisters, twins) a request could be about.
+        floors: comparison → the least weight (bits) it may give a pair (:func:`weight_floors`); none: Splink's.
+        name_pairs: the register's name-pair counts (:func:`name_pair_table_sql`): an exact forename and surname
+            count only as much as the register's own count of the pair allows; none: as Splink counts them.
         target: the table to create.
     """
     columns = {row[0] for row in con.sql(f"DESCRIBE {predictions}").fetchall()}
-    pairs_sql = _pairs_sql(predictions, prior_weight=prior_weight, households=households, columns=columns)
+    pairs_sql = _pairs_sql(
+        predictions,
+        prior_weight=prior_weight,
+        households=households,
+        columns=columns,
+        floors=floors or {},
+        name_pairs=(requests, name_pairs) if name_pairs is not None else None,
+    )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {target}__pairs AS {pairs_sql}")
     share = thresholds.share_in_register
     if share is None:

@@ -3,9 +3,10 @@ batch only reads what it needs.
 
 Folder layout: ``manifest.json`` (what it holds and where from), ``linkage.parquet`` (the linkage columns),
 ``register.parquet`` (the register as given, for the fields an agreement returns), ``tf_<column>.parquet``
-(term frequencies from the register) and, once trained, ``model.json`` and ``relatives.json`` (how the register's
-brothers, sisters and twins compare: see :mod:`sharelog.linkage._relatives`). The folder is its owner's only
-(0700, files 0600), whatever the umask.
+(term frequencies from the register), ``name_pairs.parquet`` (how often the register holds each forename and
+surname pair: see :mod:`sharelog.linkage._decide`; optional, counted on opening where missing) and, once
+trained, ``model.json`` and ``relatives.json`` (how the register's brothers, sisters and twins compare: see
+:mod:`sharelog.linkage._relatives`). The folder is its owner's only (0700, files 0600), whatever the umask.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sharelog import __version__
 from sharelog.errors import InputError
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._scoring import TF_COLUMNS
-from sharelog.linkage._session import PREPARED_FORMAT, MatchingSession, Progress
+from sharelog.linkage._session import NAME_PAIRS, PREPARED_FORMAT, MatchingSession, Progress
 from sharelog.private_files import make_private, private_dir
 
 __all__ = ["PreparedRegister", "prepare_register", "prepared_model", "register_rows"]
@@ -115,6 +116,7 @@ def _write_tables(session: MatchingSession, folder: Path) -> None:
     )
     for column in TF_COLUMNS:
         session.con.execute(copy.format(query=f"FROM tf_{column}", path=folder / f"tf_{column}.parquet"))
+    session.con.execute(copy.format(query=f"FROM {NAME_PAIRS}", path=folder / f"{NAME_PAIRS}.parquet"))
 
 
 def prepared_model(directory: Path) -> LinkageModel | None:

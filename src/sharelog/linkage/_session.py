@@ -25,7 +25,7 @@ import splink
 from splink import Linker
 
 from sharelog.errors import InputError, Problem, ValidationFailed
-from sharelog.linkage._decide import Decisions, Thresholds, decide
+from sharelog.linkage._decide import Decisions, Thresholds, decide, name_pair_table_sql, weight_floors
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
 from sharelog.linkage._model import LinkageModel, new_settings, settings_checksum, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
@@ -46,6 +46,10 @@ __all__ = ["MatchingSession", "Progress", "RegisterInfo"]
 
 Progress = Callable[[str, int, int], None]
 PREPARED_FORMAT = "sharelog-prepared-register/2"
+NAME_PAIRS = "name_pairs"
+"""The register's (forename, surname) pair counts (:func:`sharelog.linkage._decide.name_pair_table_sql`): a table
+of the session, and ``name_pairs.parquet`` in a prepared register (a folder prepared before it existed gets it
+counted when opened)."""
 log = logging.getLogger(__name__)
 
 
@@ -117,6 +121,7 @@ class MatchingSession:
         standardise_table(self.con, source="register_raw", id_column="pupil_id", target="register_std")
         for column in TF_COLUMNS:
             self.con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql('register_std', column)}")
+        self._count_name_pairs()
         _report(progress, "register", 2, 2)
         self.register_info = RegisterInfo(rows=info.rows, source=str(path), checksum=info.checksum)
         return self.register_info
@@ -138,6 +143,7 @@ class MatchingSession:
             self.con.execute(
                 f"CREATE OR REPLACE TABLE tf_{column} AS FROM read_parquet('{directory / f'tf_{column}.parquet'}')"
             )
+        self._count_name_pairs(directory / f"{NAME_PAIRS}.parquet")
         self.register_info = RegisterInfo(
             rows=int(manifest["rows"]),
             source=str(manifest["register_file"]),
@@ -145,6 +151,19 @@ class MatchingSession:
             prepared_dir=directory,
         )
         return self.register_info
+
+    def _count_name_pairs(self, stored: Path | None = None) -> None:
+        """The name-pair table: read from ``stored`` where it exists, else counted from ``register_std``."""
+        for kind in ("VIEW", "TABLE"):  # whichever a register loaded before left
+            try:
+                self.con.execute(f"DROP {kind} IF EXISTS {NAME_PAIRS}")
+            except duckdb.CatalogException:
+                pass
+        if stored is not None and stored.is_file():
+            # a view: a batch looks up only its own candidates' pairs
+            self.con.execute(f"CREATE VIEW {NAME_PAIRS} AS FROM read_parquet('{stored}')")
+        else:
+            self.con.execute(f"CREATE TABLE {NAME_PAIRS} AS {name_pair_table_sql('register_std')}")
 
     def load_requests(self, path: Path, *, limits: InputLimits | None = None) -> InputFile:
         """Read, validate and standardise a request batch (no bigger than ``limits``, when given)."""
@@ -258,6 +277,8 @@ class MatchingSession:
             register_size=self.register_info.rows,
             thresholds=thresholds,
             households=self.relative_profile().active,
+            floors=weight_floors(self.model.settings),
+            name_pairs=NAME_PAIRS,
         )
         return self._decided
 

@@ -17,7 +17,10 @@ Linkage columns (``LINKAGE_COLUMNS``):
   ``postcode_district`` (``B12``).
 - ``address_number`` (``20``), ``address_street`` (``VICTORIA ROAD``), ``address_town`` (``HUDDERSFIELD``) from
   an address such as ``Flat 3, 20 Victoria Road, Huddersfield``: the street is the first comma-separated part
-  that starts with a house number, the town the last part. Blank when the batch has no address.
+  that starts with a house number, the town the last part. An address on one line without commas
+  (``20 Victoria Road Huddersfield``) is split after the street's type word (``ROAD``, ``STREET``, ``CLOSE``…, not
+  the street's first word: ``20 St Johns Road``), so that it compares as the comma form does; a postcode written
+  at the end of a part is dropped (it is compared as the postcode). Blank when the batch has no address.
 """
 
 from __future__ import annotations
@@ -92,11 +95,25 @@ def _postcode_sql(column: str) -> str:
     )
 
 
-# The address's comma-separated parts, upper case, accents off, anything but letters, digits and spaces dropped.
+# The address's comma-separated parts, upper case, accents off, anything but letters, digits and spaces dropped,
+# a UK postcode at the end of a part dropped (``…, Huddersfield HD1 2AB`` or a part that is only the postcode).
 _ADDRESS_CLEANED = "regexp_replace(upper(strip_accents(coalesce(address, ''))), '[^A-Z0-9, ]', ' ', 'g')"
+_POSTCODE_AT_END = "(^| )[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 _ADDRESS_PARTS_SQL = (
     f"list_filter(list_transform(string_split({_ADDRESS_CLEANED}, ','), "
-    "lambda p: trim(regexp_replace(p, ' +', ' ', 'g'))), lambda p: p <> '')"
+    f"lambda p: trim(regexp_replace(trim(regexp_replace(p, ' +', ' ', 'g')), '{_POSTCODE_AT_END}', ''))), "
+    "lambda p: p <> '')"
+)
+# Street type words, after which a one-line address's town begins (UK and Australian usage, with abbreviations).
+STREET_TYPES = (
+    "ROAD RD STREET ST AVENUE AVE LANE LN CLOSE CL DRIVE DR WAY COURT CT CRESCENT CRES PLACE PL GROVE GARDENS GDNS "
+    "TERRACE TCE SQUARE SQ MEWS WALK RISE PARADE CIRCUIT BOULEVARD HIGHWAY PARKWAY"
+).split()
+# A one-line address: perhaps a flat, then house number, at least one word of street name, the type word, then
+# (optionally) the town.
+_ONE_LINE = (
+    "^(?:(?:FLAT|APARTMENT|APT|UNIT) [0-9]+[A-Z]? )?"
+    f"([0-9]+[A-Z]? [A-Z0-9]+(?: [A-Z0-9]+)*? (?:{'|'.join(STREET_TYPES)}))(?: (.+))?$"
 )
 
 
@@ -139,12 +156,16 @@ def linkage_columns_sql(cleaned: str) -> str:
              THEN split_part(postcode_std, ' ', 1) END AS postcode_district,
         nullif(regexp_extract(street_part, '^([0-9]+[A-Z]?) ', 1), '') AS address_number,
         nullif(trim(regexp_replace(street_part, '^[0-9]+[A-Z]? ', '')), '') AS address_street,
-        CASE WHEN len(address_parts) > 1 THEN address_parts[len(address_parts)] END AS address_town
+        CASE WHEN len(address_parts) > 1 THEN address_parts[len(address_parts)]
+             ELSE nullif(regexp_extract(address_parts[1], '{_ONE_LINE}', 2), '') END AS address_town
     FROM (
         SELECT *,
-            coalesce(
-                list_filter(address_parts, lambda p: regexp_matches(p, '^[0-9]+[A-Z]? [A-Z]'))[1], address_parts[1]
-            ) AS street_part
+            CASE WHEN len(address_parts) = 1 AND regexp_matches(address_parts[1], '{_ONE_LINE}')
+                 THEN regexp_extract(address_parts[1], '{_ONE_LINE}', 1)
+                 ELSE coalesce(
+                    list_filter(address_parts, lambda p: regexp_matches(p, '^[0-9]+[A-Z]? [A-Z]'))[1],
+                    address_parts[1]
+                 ) END AS street_part
         FROM {cleaned}
     )
     """
