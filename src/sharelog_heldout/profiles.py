@@ -67,7 +67,10 @@ class Profile:
     description: str
     # who is asked for
     in_register_share: float = 0.35
-    doppelganger_share: float = 0.06  # of not-held requests: same forename+surname+dob as a register child
+    # of not-held requests: planted with the forename, surname and date of birth of a register child. Zero in the
+    # realistic profiles: there namesakes arise as they do in life, from the name and birthday frequencies (more
+    # of them the bigger the register); the stress profiles plant them
+    doppelganger_share: float = 0.0
     sibling_share: float = 0.08  # of not-held requests: a brother or sister of a register child, not on it
     out_of_age_share: float = 0.04  # of fresh not-held requests: aged 2-3 or 19
     origin_tilt: str = "trace"  # "trace": weighted to the groups trace requests concern; "uniform"
@@ -195,7 +198,6 @@ PROFILES: dict[str, Profile] = {
             "clean",
             "few errors: current addresses, exact names and dates; half the people are held",
             in_register_share=0.5,
-            doppelganger_share=0.02,
             sibling_share=0.02,
             namesake_rate=0.001,
             rates=CLEAN_RATES,
@@ -237,7 +239,6 @@ PROFILES: dict[str, Profile] = {
         Profile(
             "evidence-limited",
             "name and date of birth only, exact: no address, postcode, sex or middle name",
-            doppelganger_share=0.06,
             rates=_EVIDENCE_LIMITED,
         ),
         Profile(
