@@ -315,6 +315,29 @@ def fill_unestimated(settings: dict[str, Any], *, sampled_pairs: int = U_SAMPLE_
     return settings
 
 
+def bound_unseen_m(settings: dict[str, Any], matches_seen: dict[str, float]) -> dict[str, Any]:
+    """Give a cautious m to each level that expectation-maximisation saw in fewer than one matching pair.
+
+    ``matches_seen``: comparison → how many matches were among the pairs its m-probabilities were estimated on
+    (the session's share of matches × its pairs). A level with ``m × matches < 1`` was, in effect, never seen
+    among matches, and EM drives such an m towards zero: a weight of −30 bits, which no other evidence outweighs,
+    from nothing. Not seeing a level in ``n`` matches bounds its rate by about ``3 / n`` (the rule of three), so
+    it is given ``m = min(u, 3 / n)``: no more evidence against a match than that allows, and none for one. The
+    fewer matches a session sees (a small batch, a sample of a large register), the more levels this reaches.
+    """
+    for comparison in settings.get("comparisons", []):
+        matches = matches_seen.get(comparison.get("output_column_name", ""), 0.0)
+        if matches <= 0:
+            continue
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level") or level.get("sql_condition") == "ELSE":
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m is not None and u is not None and m * matches < 1:
+                level["m_probability"] = min(u, 3 / matches)
+    return settings
+
+
 MIN_TRAINING_PAIRS = 50
 
 EM_MAX_PAIRS = 2_000_000
@@ -331,27 +354,37 @@ _SIDE, _OTHER_SIDE, _BUCKET = "em_side", "em_other_side", "em_bucket"
 _BUCKETS = 1_000_000  # the sample's resolution: a pupil is kept when its bucket is below a threshold
 
 
+_PUPILS = f"SELECT *, CAST(hash(unique_id) % {_BUCKETS} AS BIGINT) AS {_BUCKET} FROM register_std"
+_REQUESTS = f"SELECT *, CAST(-1 AS BIGINT) AS {_BUCKET} FROM requests_std"
+_SAMPLED_PAIRS = f"({_REQUESTS}) AS q JOIN ({_PUPILS}) AS p ON {{condition}}"
+
+
 def _rule_sql(rule: BlockingRuleCreator) -> str:
     return rule.get_blocking_rule("duckdb").blocking_rule_sql
 
 
+def _count(con: duckdb.DuckDBPyConnection, rows: str, *, limit: int | None = None) -> int:
+    """How many rows the query ``rows`` gives (counting stops at ``limit``, when given)."""
+    if limit is not None:
+        rows += f" LIMIT {limit}"
+    return int(con.sql(f"SELECT count(*) FROM ({rows})").fetchall()[0][0])
+
+
 def _pairs_under(con: duckdb.DuckDBPyConnection, rule: BlockingRuleCreator, *, limit: int | None) -> int:
     """How many request–register pairs ``rule`` finds (counting stops at ``limit``, when given)."""
-    pairs = f"SELECT 1 FROM requests_std AS l JOIN register_std AS r ON {_rule_sql(rule)}"
-    sql = (
-        f"SELECT count(*) FROM ({pairs} LIMIT {limit})"
-        if limit is not None
-        else f"SELECT count(*) FROM ({pairs})"
+    return _count(
+        con, f"SELECT 1 FROM requests_std AS l JOIN register_std AS r ON {_rule_sql(rule)}", limit=limit
     )
-    return int(con.sql(sql).fetchall()[0][0])
 
 
 @dataclass(frozen=True)
 class _Session:
-    """One EM session as planned: its rule, and the bucket below which pupils take part (``None``: all)."""
+    """One EM session as planned: its rule, the bucket below which pupils take part (``None``: all) and how
+    many pairs it trains on."""
 
     rule: BlockingRuleCreator
     threshold: int | None
+    pairs: int
 
     def condition(self, left: str, right: str) -> str:
         """The rule and the sample's condition, on the aliases ``left`` and ``right``."""
@@ -388,13 +421,14 @@ def _plan_session(
     for rule in rules:
         if _pairs_under(con, rule, limit=MIN_TRAINING_PAIRS) < MIN_TRAINING_PAIRS:
             continue
-        if max_pairs is None:
-            return _Session(rule, None)
         pairs = _pairs_under(con, rule, limit=None)
         threshold = _em_sample_threshold(pairs, max_pairs)
-        if threshold is not None:
-            log.info("EM session on a sample of about %s of %s pairs", f"{max_pairs:,}", f"{pairs:,}")
-        return _Session(rule, threshold)
+        if threshold is None:
+            return _Session(rule, None, pairs)
+        session = _Session(rule, threshold, 0)
+        sampled = _count(con, f"SELECT 1 FROM {_SAMPLED_PAIRS.format(condition=session.condition('q', 'p'))}")
+        log.info("EM session on a sample of %s of %s pairs", f"{sampled:,}", f"{pairs:,}")
+        return _Session(rule, threshold, sampled)
     log.warning("no expectation-maximisation rule found enough record pairs; session skipped")
     return None
 
@@ -409,19 +443,17 @@ def _create_em_inputs(con: duckdb.DuckDBPyConnection, sessions: list[_Session]) 
     million pupils is two billion pairs thrown away. Joining on the side as well (``l.em_other_side =
     r.em_side``, :meth:`_Session.em_rule`) leaves only the pairs of a request and a pupil to be found at all.
     """
-    pupils = f"SELECT *, CAST(hash(unique_id) % {_BUCKETS} AS BIGINT) AS {_BUCKET} FROM register_std"
-    requests = f"SELECT *, CAST(-1 AS BIGINT) AS {_BUCKET} FROM requests_std"
     taking_part = " UNION ".join(
-        f"SELECT p.unique_id FROM ({requests}) AS q JOIN ({pupils}) AS p ON {session.condition('q', 'p')}"
+        f"SELECT p.unique_id FROM {_SAMPLED_PAIRS.format(condition=session.condition('q', 'p'))}"
         for session in sessions
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_EM_REGISTER} AS SELECT *, 'register' AS {_SIDE}, "
-        f"'requests' AS {_OTHER_SIDE} FROM ({pupils}) WHERE unique_id IN ({taking_part})"
+        f"'requests' AS {_OTHER_SIDE} FROM ({_PUPILS}) WHERE unique_id IN ({taking_part})"
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_EM_REQUESTS} AS SELECT *, 'requests' AS {_SIDE}, "
-        f"'register' AS {_OTHER_SIDE} FROM ({requests})"
+        f"'register' AS {_OTHER_SIDE} FROM ({_REQUESTS})"
     )
 
 
@@ -499,12 +531,17 @@ def train_model(
     if sessions:
         _create_em_inputs(con, sessions)
         em_linker = _em_linker(con, settings)
+        matches_seen: dict[str, float] = {}  # comparison → the matches among the pairs it was estimated on
         for session in sessions:
-            em_linker.training.estimate_parameters_using_expectation_maximisation(
+            trained = em_linker.training.estimate_parameters_using_expectation_maximisation(
                 session.em_rule(), estimate_without_term_frequencies=True
-            )
+            ).core_model_settings  # the comparisons it estimated, and the share of matches among its pairs
+            for comparison in trained.comparisons:
+                name = comparison.output_column_name
+                seen = trained.probability_two_random_records_match * session.pairs
+                matches_seen[name] = max(matches_seen.get(name, 0.0), seen)
             step(3)
-        settings = em_linker.misc.save_model_to_json()
+        settings = bound_unseen_m(em_linker.misc.save_model_to_json(), matches_seen)
         con.execute(f"DROP TABLE {_EM_REGISTER}; DROP TABLE {_EM_REQUESTS}")
     step(4)
     expected = [
