@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.linkage import MatchingSession, Thresholds
+from sharelog.linkage import MatchingSession, Thresholds, _model
 from sharelog.linkage._model import bound_unseen_m
 from sharelog.settings import Settings
 
@@ -48,7 +48,12 @@ def _precision_recall(decisions: dict[str, tuple], truth: dict[str, str]) -> tup
 
 
 @pytest.mark.slow
-def test_a_sample_trained_model_decides_as_the_fully_trained_one(world: World) -> None:
+def test_a_sample_trained_model_decides_as_the_fully_trained_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a sample keeps at least EM_MIN_MATCHES of the pairs agreeing on names and date of birth: this batch has
+    # fewer than the default in all, so let it keep a couple of hundred, as in a register of millions
+    monkeypatch.setattr(_model, "EM_MIN_MATCHES", 200)
     with world.truth.open(encoding="utf-8", newline="") as handle:
         truth = {row["request_id"]: row["pupil_id"] for row in csv.DictReader(handle)}
     with MatchingSession() as session:
@@ -124,3 +129,17 @@ def test_a_level_em_never_saw_among_matches_gets_a_bounded_weight() -> None:
     assert bound_unseen_m(settings(), {"middle_name": 100_000})["comparisons"][0]["comparison_levels"][1][
         "m_probability"
     ] == pytest.approx(3 / 100_000)  # more matches: a firmer bound, below u
+
+
+def test_a_sample_keeps_the_near_certain_matches_it_needs() -> None:
+    buckets = _model._BUCKETS
+    assert _model._em_sample_threshold(1_500_000, 2_000_000, 4_000) is None  # fewer pairs than the cap
+    assert _model._em_sample_threshold(10_000_000, None, 4_000) is None  # no cap: every pair
+    # 20 million pairs, 20,000 agreeing: the cap decides (a tenth keeps 2,000 of them)
+    assert _model._em_sample_threshold(20_000_000, 2_000_000, 20_000) == buckets // 10
+    # 20 million pairs, 4,000 agreeing: a tenth would keep 400, so a quarter is kept
+    assert (
+        _model._em_sample_threshold(20_000_000, 2_000_000, 4_000) == buckets * _model.EM_MIN_MATCHES // 4_000
+    )
+    # fewer agreeing pairs than the minimum in all: no sample
+    assert _model._em_sample_threshold(20_000_000, 2_000_000, _model.EM_MIN_MATCHES - 1) is None

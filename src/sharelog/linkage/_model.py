@@ -341,14 +341,15 @@ def bound_unseen_m(settings: dict[str, Any], matches_seen: dict[str, float]) -> 
 MIN_TRAINING_PAIRS = 50
 
 EM_MAX_PAIRS = 2_000_000
-"""The most request–pupil pairs one expectation-maximisation session trains on (``None``: every pair).
+"""The most request–pupil pairs one expectation-maximisation session trains on (``None``: every pair), unless it
+would then keep fewer than :data:`EM_MIN_MATCHES` near-certain matches.
 
 A session blocked on the date of birth finds about ``requests × pupils / 5,000`` pairs: 1.9 million for 10,000
 requests against 1M pupils, 38 million against 20M. Above this many, the session keeps only the pupils whose
 bucket is below a threshold (:func:`_em_sample_threshold`), so its pairs are a uniform sample of the ones it would
-have had, with the same share of true matches, and its cost stops growing with the register. Trained on 2 million
-of the 9.5 million pairs at 5M pupils, 99.5% of requests are decided as by the fully trained model, with the same
-precision and recall (``bench/bench_training.py``, on ``sharelog synth`` data)."""
+have had, with the same share of true matches. Trained on 2 million of the 9.6 million pairs at 5M pupils, 99.5%
+of requests are decided as by the fully trained model, with the same precision and recall
+(``bench/bench_training.py``, on ``sharelog synth`` data)."""
 
 _EM_REGISTER, _EM_REQUESTS = "__em_register", "__em_requests"
 _SIDE, _OTHER_SIDE, _BUCKET = "em_side", "em_other_side", "em_bucket"
@@ -398,13 +399,22 @@ class _Session:
         return CustomRule(f"{self.condition('l', 'r')} AND l.{_OTHER_SIDE} = r.{_SIDE}", sql_dialect="duckdb")
 
 
-def _em_sample_threshold(pairs: int, max_pairs: int | None) -> int | None:
-    """The bucket below which a pupil takes part in a session that would find ``pairs`` pairs, so that it finds
-    about ``max_pairs`` (``None``: every pupil). Every request takes part and the register alone is sampled, so
-    the kept pairs are a uniform sample of all of them, with the same share of true matches."""
+EM_MIN_MATCHES = 1_000
+"""The fewest pairs agreeing on forename, surname and date of birth (near-certain matches) a sampled EM session
+keeps: on fewer, EM can settle on another kind of pair — at 20M pupils, trained on 2 million pairs that held about
+200 of them, it learnt pupils born the same day in the same town, not the same person."""
+
+
+def _em_sample_threshold(pairs: int, max_pairs: int | None, agreeing: int) -> int | None:
+    """The bucket below which a pupil takes part in a session that would find ``pairs`` pairs, ``agreeing`` of
+    them on forename, surname and date of birth: so that it finds about ``max_pairs``, or as many as keep
+    :data:`EM_MIN_MATCHES` of the agreeing ones (``None``: every pupil). Every request takes part and the
+    register alone is sampled, so the kept pairs are a uniform sample of all of them, with the same share of
+    true matches."""
     if max_pairs is None or pairs <= max_pairs:
         return None
-    return max(1, int(_BUCKETS * max_pairs / pairs))
+    share = max(max_pairs / pairs, EM_MIN_MATCHES / agreeing if agreeing else 1.0)
+    return None if share >= 1 else max(1, int(_BUCKETS * share))
 
 
 def _plan_session(
@@ -421,7 +431,8 @@ def _plan_session(
         if _pairs_under(con, rule, limit=MIN_TRAINING_PAIRS) < MIN_TRAINING_PAIRS:
             continue
         pairs = _pairs_under(con, rule, limit=None)
-        threshold = _em_sample_threshold(pairs, max_pairs)
+        agreeing = _pairs_under(con, _PRIOR_RULE, limit=None) if max_pairs is not None else 0
+        threshold = _em_sample_threshold(pairs, max_pairs, agreeing)
         if threshold is None:
             return _Session(rule, None, pairs)
         session = _Session(rule, threshold, 0)
