@@ -25,6 +25,7 @@ is row 1).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
@@ -133,20 +135,47 @@ def _scan(data: bytes) -> _Scan:
     )
 
 
+def _either(one: _Scan, other: _Scan) -> _Scan:
+    return _Scan(
+        nul=one.nul or other.nul,
+        controls=one.controls or other.controls,
+        line_breaks_in_values=one.line_breaks_in_values or other.line_breaks_in_values,
+    )
+
+
+_CHUNK = 1 << 24  # 16 MB: the file is read in chunks, never whole (a 20-million-pupil register is 3 GB)
+
+
 def _file_checksum_and_text_check(path: Path, problems: list[Problem]) -> tuple[str, _Scan]:
     """sha256 of the bytes; for CSV also the first line that is not UTF-8 (a problem, not an exception) and
-    what characters the values may hold."""
+    what characters the values may hold. The file is read a chunk at a time."""
     digest = hashlib.sha256()
-    data = path.read_bytes()
-    digest.update(data)
     if path.suffix.lower() in {".parquet", ".pq"}:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
         return digest.hexdigest(), _Scan()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        problems.append(Problem(str(path), "not UTF-8 text (save the file as UTF-8)", row=line))
-    return digest.hexdigest(), _scan(data)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    scan = _Scan(nul=False, controls=False, line_breaks_in_values=False)
+    lines_before = 0  # line breaks in the chunks already read
+    utf8 = True
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            digest.update(chunk)
+            scan = _either(scan, _scan(chunk))
+            if utf8:
+                # the decoder keeps an incomplete character from the end of the last chunk (never a line break)
+                pending = decoder.getstate()[0]
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as error:
+                    line = lines_before + (pending + chunk).count(b"\n", 0, error.start) + 1
+                    problems.append(Problem(str(path), "not UTF-8 text (save the file as UTF-8)", row=line))
+                    utf8 = False
+            if not chunk:
+                return digest.hexdigest(), scan
+            lines_before += chunk.count(b"\n")
 
 
 def _parse_options(on_bad_row: Callable[[pv.InvalidRow], str]) -> pv.ParseOptions:
@@ -311,17 +340,13 @@ def _header_problems(path: Path, table: pa.Table) -> tuple[pa.Table, list[Proble
 
 def _row_numbers(count: int, *, is_parquet: bool, skipped: list[int]) -> pa.Array:
     """The row a person sees for each record read: CSV rows start at 2 (the header is row 1) and skip the rows
-    that could not be parsed; Parquet records start at 1."""
+    that could not be parsed; Parquet records start at 1. (Computed whole: a register has millions of rows.)"""
     if is_parquet:
-        return pa.array(range(1, count + 1), pa.int64())
-    skip = set(skipped)
-    numbers: list[int] = []
-    row = 1
-    while len(numbers) < count:
-        row += 1
-        if row not in skip:
-            numbers.append(row)
-    return pa.array(numbers, pa.int64())
+        return pa.array(np.arange(1, count + 1, dtype=np.int64))
+    numbers = np.arange(2, 2 + count + len(skipped), dtype=np.int64)
+    if skipped:
+        numbers = numbers[~np.isin(numbers, np.asarray(skipped, dtype=np.int64))]
+    return pa.array(numbers[:count])
 
 
 def _problems_sql(table: str, id_column: str) -> str:

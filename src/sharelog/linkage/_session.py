@@ -27,7 +27,7 @@ from splink import Linker
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._decide import Decisions, Thresholds, decide, name_pair_table_sql, weight_floors
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
-from sharelog.linkage._model import LinkageModel, new_settings, settings_checksum, train_model
+from sharelog.linkage._model import EM_MAX_PAIRS, LinkageModel, new_settings, settings_checksum, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
 from sharelog.linkage._results import (
     RequestDecision,
@@ -200,12 +200,21 @@ class MatchingSession:
             settings = {**settings, "retain_matching_columns": retain_matching_columns}
         return duckdb_linker(self.con, settings)
 
-    def train(self, *, progress: Progress | None = None) -> LinkageModel:
-        """Train a model, without labels, on the session's register and request batch."""
+    def train(
+        self, *, progress: Progress | None = None, em_max_pairs: int | None = EM_MAX_PAIRS
+    ) -> LinkageModel:
+        """Train a model, without labels, on the session's register and request batch (each EM session on at most
+        about ``em_max_pairs`` pairs; ``None``: on every pair, however long it takes)."""
         self._require_inputs()
-        linker = self._linker(new_settings())
-        settings = train_model(linker, progress=progress, con=self.con)
         assert self.register_info is not None and self.requests is not None
+        linker = self._linker(new_settings())
+        settings = train_model(
+            linker,
+            progress=progress,
+            con=self.con,
+            em_max_pairs=em_max_pairs,
+            requests_name=str(self.requests.path),
+        )
         self.model = LinkageModel(
             settings=settings,
             splink_version=splink.__version__,
