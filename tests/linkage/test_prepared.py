@@ -26,16 +26,7 @@ def prepared(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_prepared_folder_holds_what_link_needs(prepared: Path) -> None:
     names = sorted(p.name for p in prepared.iterdir())
-    assert names == [
-        "linkage.parquet",
-        "manifest.json",
-        "model.json",
-        "register.parquet",
-        "relatives.json",
-        "tf_forename1.parquet",
-        "tf_postcode_std.parquet",
-        "tf_surname_std.parquet",
-    ]
+    assert names == ["manifest.json", "model.json", "register.duckdb", "relatives.json"]
 
 
 def test_prepared_and_plain_give_the_same_decisions(world: World, prepared: Path, tmp_path: Path) -> None:

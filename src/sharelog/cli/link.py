@@ -14,7 +14,14 @@ from sharelog.linkage import DuckDBScorer, Explanation, LinkResult, Scorer, Thre
 from sharelog.linkage.spark import SparkConfig, SparkScorer
 from sharelog.settings import Settings
 
-_STAGES = {"register": "Reading the register", "training": "Training the model"}
+_STAGES = {
+    "register": "Reading the register",
+    "requests": "Reading the request batch",
+    "training": "Training the model",
+    "candidates": "Finding the register rows the batch can match",
+    "scoring": "Scoring candidate pairs",
+    "deciding": "Deciding and writing the matches",
+}
 
 _HELP = "\n\n".join(
     [
