@@ -125,6 +125,7 @@ class MatchingSession:
         self._relatives: RelativeProfile | None = None
         self.candidates: int | None = None
         self._candidates_only = False
+        self._prepared_tables: set[str] = set()
         self._linkers: dict[str, KeptLinker] | None = {} if keep_linker else None
         """How many register rows the last scoring handed Splink (``None``: the whole register)."""
 
@@ -176,6 +177,12 @@ class MatchingSession:
         self.con.execute(f"CREATE OR REPLACE VIEW register_raw AS FROM {IN_PLACE}.{RAW_TABLE}")
         for column in TF_COLUMNS:
             self.con.execute(f"CREATE OR REPLACE VIEW tf_{column} AS FROM {IN_PLACE}.tf_{column}")
+        self._prepared_tables = {
+            str(row[0])
+            for row in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [IN_PLACE]
+            ).fetchall()
+        }
         self.register_info = RegisterInfo(
             rows=int(manifest["rows"]),
             source=str(manifest["register_file"]),
@@ -280,27 +287,19 @@ class MatchingSession:
         if joins is None:
             log.info("a blocking rule is not a conjunction of equalities: scoring against the whole register")
             return "register_std"
-        tables = {
-            str(row[0])
-            for row in self.con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [IN_PLACE]
-            ).fetchall()
-        }
         key_tables = {
             join.register_columns: f"{IN_PLACE}.{key_table_name(join.register_columns)}"
             for join in joins
-            if key_table_name(join.register_columns) in tables
+            if key_table_name(join.register_columns) in self._prepared_tables
         }
         linkage = f"{IN_PLACE}.{LINKAGE_TABLE}"
         rows = candidate_rows_sql(
             linkage=linkage, requests="requests_std", joins=joins, key_tables=key_tables
         )
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {CANDIDATES}__rows AS {rows}")
         self.con.execute(
             f"CREATE OR REPLACE TABLE {CANDIDATES} AS SELECT * EXCLUDE ({RID}) FROM {linkage} "
-            f"WHERE {RID} IN (SELECT {RID} FROM {CANDIDATES}__rows) ORDER BY {RID}"
+            f"WHERE {RID} IN ({rows}) ORDER BY {RID}"
         )
-        self.con.execute(f"DROP TABLE {CANDIDATES}__rows")
         self.candidates = int(self.con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
         return CANDIDATES
 
