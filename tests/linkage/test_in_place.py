@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sharelog.errors import InputError
+from sharelog.errors import InputError, ValidationFailed
 from sharelog.linkage import MatchingSession, RequestMatcher, Thresholds, link, prepared_model
 from sharelog.linkage._candidates import KeyJoin, key_joins
 
@@ -85,13 +85,13 @@ def test_link_reports_the_whole_register_not_the_candidates(small: RegisterWorld
     assert [s for s in dict.fromkeys(stages)] == ["requests", "candidates", "scoring", "deciding"]
 
 
-def test_an_earlier_format_asks_to_prepare_again(small: RegisterWorld, tmp_path: Path) -> None:
+def test_another_format_asks_to_prepare_again(small: RegisterWorld, tmp_path: Path) -> None:
     assert small.prepared is not None
     old = tmp_path / "old"
     old.mkdir()
     manifest = json.loads((small.prepared / "manifest.json").read_text(encoding="utf-8"))
     (old / "manifest.json").write_text(json.dumps({**manifest, "format": "sharelog-prepared-register/2"}))
-    with pytest.raises(InputError, match="earlier sharelog") as raised:
+    with pytest.raises(InputError, match="another version of sharelog") as raised:
         link(requests=small.requests, prepared=old, out=tmp_path / "m.csv")
     assert "sharelog register prepare" in (raised.value.cli_hint or "")
 
@@ -129,6 +129,17 @@ def test_one_request_at_a_time_decides_as_a_batch_of_one(small: RegisterWorld, t
         )
         if got.match_probability is not None:
             assert got.match_probability == pytest.approx(alone["match_probability"], rel=1e-9)
+
+
+def test_a_request_that_breaks_the_schema_is_refused_by_name(small: RegisterWorld) -> None:
+    assert small.prepared is not None
+    request = {**_requests(small.batches[small.review_month])[0], "dob": "31/02/2011"}
+    with RequestMatcher(small.prepared) as matcher:
+        with pytest.raises(ValidationFailed) as refused:
+            matcher.match(request)
+        assert {p.file for p in refused.value.problems} == {"the request"}
+        assert {p.field for p in refused.value.problems} == {"dob"}
+        assert matcher.match(_requests(small.batches[small.review_month])[0]).decision  # still usable
 
 
 def test_a_matcher_needs_a_model(small: RegisterWorld, tmp_path: Path) -> None:

@@ -124,6 +124,10 @@ def link_command(
 def _print_result(out: Console, result: LinkResult) -> None:
     total = result.requests.rows
     out.print(f"Matched {total:,} requests against {result.register_rows:,} pupils ({result.backend}).")
+    if result.candidates is not None:
+        out.print(
+            f"{result.candidates:,} pupils share a blocking key with the batch: only they were compared."
+        )
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("decision", style="bold")
     table.add_column("count", justify="right")

@@ -38,6 +38,9 @@ class LinkResult:
     backend: str
     reasons: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    candidates: int | None = None
+    """How many pupils of a prepared register shared a blocking key with the batch and were scored (``None``:
+    the whole register was)."""
 
 
 def _check_out_file(out: Path) -> None:
@@ -202,6 +205,7 @@ def link(
             backend=session.scorer.name,
             reasons=reasons,
             seconds=timings,
+            candidates=session.candidates,
         )
 
 

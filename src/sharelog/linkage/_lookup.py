@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sharelog.errors import InputError
+from sharelog.errors import InputError, ValidationFailed
 from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._model import LinkageModel
 from sharelog.linkage._prepared import prepared_model
@@ -107,6 +107,11 @@ class RequestMatcher:
             writer.writerow(["" if request[name] is None else request[name] for name in names])
         try:
             self._session.load_requests(path)
+        except ValidationFailed as failure:  # name the request, not the scratch file
+            problems = [
+                replace(p, file="the request") if p.file == str(path) else p for p in failure.problems
+            ]
+            raise ValidationFailed(problems) from None
         finally:
             path.unlink(missing_ok=True)
         self._session.score()

@@ -124,10 +124,10 @@ class MatchingSession:
         self._predictions: str | None = None
         self._relatives: RelativeProfile | None = None
         self.candidates: int | None = None
+        """How many register rows the last scoring handed Splink (``None``: the whole register)."""
         self._candidates_only = False
         self._prepared_tables: set[str] = set()
         self._linkers: dict[str, KeptLinker] | None = {} if keep_linker else None
-        """How many register rows the last scoring handed Splink (``None``: the whole register)."""
 
     def __enter__(self) -> MatchingSession:
         return self
@@ -170,6 +170,7 @@ class MatchingSession:
         manifest = _read_manifest(directory, name or str(directory))
         self._candidates_only = candidates_only
         database = str(directory / PREPARED_DATABASE).replace("'", "''")
+        self.con.execute(f"DETACH DATABASE IF EXISTS {IN_PLACE}")
         self.con.execute(f"ATTACH '{database}' AS {IN_PLACE} (READ_ONLY)")
         self.con.execute(
             f"CREATE OR REPLACE VIEW register_std AS SELECT * EXCLUDE ({RID}) FROM {IN_PLACE}.{LINKAGE_TABLE}"
@@ -413,7 +414,7 @@ def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
     found = manifest.get("format") if isinstance(manifest, dict) else None
     if isinstance(found, str) and found.startswith(_FORMAT_FAMILY) and found != PREPARED_FORMAT:
         raise InputError(
-            f"{shown}: prepared by an earlier sharelog ({found}); this one reads {PREPARED_FORMAT}",
+            f"{shown}: prepared by another version of sharelog ({found}); this one reads {PREPARED_FORMAT}",
             cli_hint="prepare it again: run `sharelog register prepare`",
         )
     if not isinstance(manifest, dict) or found != PREPARED_FORMAT:
