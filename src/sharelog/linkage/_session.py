@@ -65,6 +65,7 @@ IN_PLACE = "prepared_register"
 """What a session calls the prepared register's database, attached read-only."""
 LINKAGE_TABLE = "linkage"
 """The prepared register's standardised table (the linkage columns and :data:`RID`), in its database."""
+KEY_LIST_LIMIT = 1000
 CANDIDATES = "register_candidates"
 """The session's table of the register rows that share a blocking key with some request of the batch."""
 log = logging.getLogger(__name__)
@@ -297,10 +298,16 @@ class MatchingSession:
         rows = candidate_rows_sql(
             linkage=linkage, requests="requests_std", joins=joins, key_tables=key_tables
         )
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE {CANDIDATES} AS SELECT * EXCLUDE ({RID}) FROM {linkage} "
-            f"WHERE {RID} IN ({rows}) ORDER BY {RID}"
-        )
+        # A batch of up to KEY_LIST_LIMIT distinct keys is pushed into the scan of each sorted key table as a list
+        # of keys, not as their range, so only the blocks holding them are read (DuckDB's default is 50).
+        self.con.execute(f"SET dynamic_or_filter_threshold = {KEY_LIST_LIMIT}")
+        try:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {CANDIDATES} AS SELECT * EXCLUDE ({RID}) FROM {linkage} "
+                f"WHERE {RID} IN ({rows}) ORDER BY {RID}"
+            )
+        finally:
+            self.con.execute("RESET dynamic_or_filter_threshold")
         self.candidates = int(self.con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
         return CANDIDATES
 
