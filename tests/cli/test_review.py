@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import duckdb
 from typer.testing import CliRunner
 
 from sharelog.cli import app
@@ -35,9 +34,10 @@ def test_review_list_and_show_print_markup_as_text(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     settings.register_path().mkdir(parents=True)
-    pq.write_table(
-        pa.table({"pupil_id": ["P1"], "forename": ["[/]"]}), settings.register_path() / "register.parquet"
-    )
+    with duckdb.connect(
+        str(settings.register_path() / "register.duckdb")
+    ) as con:  # a prepared register's rows
+        con.execute("CREATE TABLE raw AS SELECT 'P1' AS pupil_id, '[/]' AS forename")
 
     listed = runner.invoke(app, ["review", "list"], obj=settings, env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output

@@ -22,7 +22,14 @@ SPARK = LINKAGE / "spark"
 
 TABLES = re.compile(r"\b(register_raw|requests_raw|register_std|requests_std|tf_[a-z0-9_]+)\b")
 DECISIONS_TABLE = re.compile(r"\b(FROM|JOIN)\s+(decisions|predictions)\b", re.IGNORECASE)
-PREPARED_FILES = {"register.parquet", "linkage.parquet", "model.json", "manifest.json", "relatives.json"}
+PREPARED_FILES = {
+    "register.duckdb",
+    "register.parquet",
+    "linkage.parquet",
+    "model.json",
+    "manifest.json",
+    "relatives.json",
+}
 
 
 def _modules(root: Path, *, outside: Path | None = None) -> Iterator[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -27,17 +28,7 @@ def prepared(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_prepared_folder_holds_what_link_needs(prepared: Path) -> None:
     names = sorted(p.name for p in prepared.iterdir())
-    assert names == [
-        "linkage.parquet",
-        "manifest.json",
-        "model.json",
-        "name_pairs.parquet",
-        "register.parquet",
-        "relatives.json",
-        "tf_forename1.parquet",
-        "tf_postcode_std.parquet",
-        "tf_surname_std.parquet",
-    ]
+    assert names == ["manifest.json", "model.json", "register.duckdb", "relatives.json"]
 
 
 def test_prepared_and_plain_give_the_same_decisions(world: World, prepared: Path, tmp_path: Path) -> None:
@@ -59,10 +50,11 @@ def test_prepared_and_plain_give_the_same_decisions(world: World, prepared: Path
 def test_a_folder_prepared_before_name_pairs_decides_alike(
     world: World, prepared: Path, tmp_path: Path
 ) -> None:
-    """A folder prepared before ``name_pairs.parquet`` existed gets the pairs counted when opened."""
+    """A prepared register without the name-pair counts gets them counted when opened."""
     older = tmp_path / "older"
     shutil.copytree(prepared, older)
-    (older / "name_pairs.parquet").unlink()
+    with duckdb.connect(str(older / "register.duckdb")) as con:
+        con.execute("DROP TABLE name_pairs")
     current, old = tmp_path / "current.csv", tmp_path / "old.csv"
     link(requests=world.requests, prepared=prepared, out=current)
     link(requests=world.requests, prepared=older, out=old)

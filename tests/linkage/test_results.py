@@ -3,6 +3,7 @@ rows of a prepared register — and the scorer it is given doing the scoring."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,10 +148,13 @@ def test_the_session_scores_with_the_scorer_it_was_given(
             (d.request_id, d.decision) for d in decided.decisions()
         ]
     assert scorer.files is not None
-    # a prepared register's tables are read where they are; only the batch is written out
-    assert scorer.files.register == prepared / "linkage.parquet"
-    assert set(scorer.files.term_frequencies.values()) <= set(prepared.iterdir())
-    assert scorer.files.requests.parent == tmp_path and scorer.files.requests.is_file()
+    files = [scorer.files.register, scorer.files.requests, *scorer.files.term_frequencies.values()]
+    assert all(path.parent == tmp_path and path.is_file() for path in files)
+    # the register side is the batch's candidates, not the whole register; term frequencies are the register's
+    pupils = json.loads((prepared / "manifest.json").read_text(encoding="utf-8"))["rows"]
+    assert 0 < pq.read_metadata(scorer.files.register).num_rows < pupils / 100
+    forenames = pq.read_table(scorer.files.term_frequencies["forename1"])
+    assert forenames.num_rows > pq.read_metadata(scorer.files.register).num_rows
 
 
 def test_link_says_which_scorer_scored(world: World, batch: Path, tmp_path: Path) -> None:

@@ -184,7 +184,11 @@ def test_jaro_winkler_on_spark_equals_duckdb(spark: Any, synthetic: Path) -> Non
 
 
 @pytest.mark.spark
-def test_a_prepared_register_is_read_from_its_folder(scored: Scored, synthetic: Path, tmp_path: Path) -> None:
+def test_a_prepared_register_s_candidates_are_scored_on_spark(
+    scored: Scored, synthetic: Path, tmp_path: Path
+) -> None:
+    """Spark gets the rows of the prepared register that share a blocking key with the batch (none, for a
+    request no rule pairs with anyone) and decides as DuckDB does on the whole register."""
     assert scored.session.model is not None
     save_model(scored.session.model, tmp_path / "model.json")
     prepared = prepare_register(
@@ -201,6 +205,20 @@ def test_a_prepared_register_is_read_from_its_folder(scored: Scored, synthetic: 
         got = _rows(session, "SELECT request_id, decision, pupil_id FROM decisions ORDER BY 1")
     expected = _rows(scored.session, "SELECT request_id, decision, pupil_id FROM decisions_duckdb ORDER BY 1")
     assert got == expected
+    nobody = tmp_path / "nobody.csv"
+    nobody.write_text(
+        "request_id,forename,middle_names,surname,dob,sex,postcode\n"
+        "R1,Zebedee,,Quarmby-Xylander,1901-01-01,M,ZE3 9XQ\n",
+        encoding="utf-8",
+    )
+    with MatchingSession(threads=2, scorer=SparkScorer()) as session:
+        session.load_prepared(prepared.directory)
+        session.load_requests(nobody)
+        session.use_model(scored.session.model)
+        session.score()
+        assert session.candidates == 0
+        session.decide(Thresholds())
+        assert _rows(session, "SELECT request_id, decision FROM decisions") == [("R1", "no_match")]
 
 
 @pytest.mark.spark

@@ -14,7 +14,14 @@ from sharelog.linkage import DuckDBScorer, Explanation, LinkResult, Scorer, Thre
 from sharelog.linkage.spark import SparkConfig, SparkScorer
 from sharelog.settings import Settings
 
-_STAGES = {"register": "Reading the register", "training": "Training the model"}
+_STAGES = {
+    "register": "Reading the register",
+    "requests": "Reading the request batch",
+    "training": "Training the model",
+    "candidates": "Finding the register rows the batch can match",
+    "scoring": "Scoring candidate pairs",
+    "deciding": "Deciding and writing the matches",
+}
 
 _HELP = "\n\n".join(
     [
@@ -117,6 +124,10 @@ def link_command(
 def _print_result(out: Console, result: LinkResult) -> None:
     total = result.requests.rows
     out.print(f"Matched {total:,} requests against {result.register_rows:,} pupils ({result.backend}).")
+    if result.candidates is not None:
+        out.print(
+            f"{result.candidates:,} pupils share a blocking key with the batch: only they were compared."
+        )
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("decision", style="bold")
     table.add_column("count", justify="right")

@@ -29,13 +29,20 @@ def prepare_command(
 ) -> None:
     """Standardise a register once and keep it with its term frequencies and a model.
 
-    The folder holds the linkage columns and the register as given (Parquet), term-frequency tables, a
-    manifest and, with --model or --train-requests, a trained model. `sharelog link --prepared DIR` then only
-    reads the batch.
+    The folder holds the linkage columns with a sorted table of each blocking key and the term frequencies (a
+    DuckDB database), the register as given (Parquet), a manifest and, with --model or --train-requests, a
+    trained model. `sharelog link --prepared DIR` then reads the batch and only the register rows that share a
+    blocking key with it.
 
     Example: sharelog register prepare --register register.csv --train-requests requests.csv --out prepared/
     """
-    with progress_bars({"register": "Reading the register", "training": "Training the model"}) as progress:
+    stages = {
+        "register": "Reading the register",
+        "training": "Training the model",
+        "writing": "Writing the prepared register",
+        "relatives": "Comparing relatives in the register",
+    }
+    with progress_bars(stages) as progress:
         result = prepare_register(
             register=register, out_dir=out, model=model, train_requests=train_requests, progress=progress
         )

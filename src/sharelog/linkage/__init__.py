@@ -16,6 +16,7 @@ from sharelog.linkage._link import (
     write_csv_atomically,
     write_csv_rows,
 )
+from sharelog.linkage._lookup import RequestMatch, RequestMatcher
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._prepared import PreparedRegister, prepare_register, prepared_model, register_rows
 from sharelog.linkage._results import RequestDecision, ReviewRow
@@ -37,6 +38,8 @@ __all__ = [
     "MatchingSession",
     "PreparedRegister",
     "RequestDecision",
+    "RequestMatch",
+    "RequestMatcher",
     "ReviewRow",
     "Scorer",
     "ScoringFiles",

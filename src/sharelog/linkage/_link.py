@@ -17,7 +17,7 @@ from sharelog.linkage._inputs import InputFile
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._prepared import prepared_model
 from sharelog.linkage._scoring import Scorer
-from sharelog.linkage._session import MatchingSession, Progress
+from sharelog.linkage._session import MatchingSession, Progress, report_progress
 from sharelog.private_files import open_private
 from sharelog.spreadsheets import safe_cell
 
@@ -38,6 +38,9 @@ class LinkResult:
     backend: str
     reasons: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    candidates: int | None = None
+    """How many pupils of a prepared register shared a blocking key with the batch and were scored (``None``:
+    the whole register was)."""
 
 
 def _check_out_file(out: Path) -> None:
@@ -118,7 +121,9 @@ def open_session(
         else:
             assert register is not None
             session.load_register(register, progress=progress)
+        report_progress(progress, "requests", 0, 1)
         session.load_requests(requests)
+        report_progress(progress, "requests", 1, 1)
         timings["read"] = time.perf_counter() - started
         started = time.perf_counter()
         trained = False
@@ -175,12 +180,14 @@ def link(
     )
     with session:
         started = time.perf_counter()
-        session.score()
+        session.score(progress=progress)
         timings["score"] = time.perf_counter() - started
         started = time.perf_counter()
+        report_progress(progress, "deciding", 0, 1)
         decided = session.decide(thresholds)
         matches = session.matches()
         write_csv_atomically(matches, out)
+        report_progress(progress, "deciding", 1, 1)
         timings["decide"] = time.perf_counter() - started
         counts = session.decision_counts()
         reasons = session.decision_counts(by="reason")
@@ -198,6 +205,7 @@ def link(
             backend=session.scorer.name,
             reasons=reasons,
             seconds=timings,
+            candidates=session.candidates,
         )
 
 

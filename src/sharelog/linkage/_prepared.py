@@ -1,12 +1,21 @@
 """A prepared register: standardised once, persisted with its term frequencies and a model, so that each monthly
 batch only reads what it needs.
 
-Folder layout: ``manifest.json`` (what it holds and where from), ``linkage.parquet`` (the linkage columns),
-``register.parquet`` (the register as given, for the fields an agreement returns), ``tf_<column>.parquet``
-(term frequencies from the register), ``name_pairs.parquet`` (how often the register holds each forename and
-surname pair: see :mod:`sharelog.linkage._decide`; optional, counted on opening where missing) and, once
-trained, ``model.json`` and ``relatives.json`` (how the register's brothers, sisters and twins compare: see
-:mod:`sharelog.linkage._relatives`). The folder is its owner's only (0700, files 0600), whatever the umask.
+Folder layout: ``manifest.json`` (what it holds and where from), ``register.duckdb`` (a DuckDB database that runs
+open read-only, in place) and, once trained, ``model.json`` and ``relatives.json`` (how the register's brothers,
+sisters and twins compare: see :mod:`sharelog.linkage._relatives`). The database holds:
+
+- ``linkage``: the standardised linkage columns, numbered by ``__rid`` in the order of the blocking key with the
+  most candidates per request (a batch's candidates under it lie together);
+- ``keys__<column>__…``: for each set of columns a blocking rule joins on, those columns and ``__rid``, sorted by
+  the key (see :mod:`sharelog.linkage._candidates`): a run reads only the rows that share a key with its batch;
+- ``tf_<column>``: the term frequencies of the whole register;
+- ``name_pairs``: how often the register holds each forename and surname pair (see
+  :mod:`sharelog.linkage._decide`);
+- ``raw``: the register as given, in pupil-id order, for the fields an agreement returns and the rows a reviewer
+  compares (a few pupils' rows are read without reading the rest).
+
+The folder is its owner's only (0700, files 0600), whatever the umask.
 """
 
 from __future__ import annotations
@@ -25,9 +34,19 @@ import splink
 
 from sharelog import __version__
 from sharelog.errors import InputError
-from sharelog.linkage._model import LinkageModel, load_model, save_model
+from sharelog.linkage._candidates import RID, key_joins, key_table_name, key_table_sql
+from sharelog.linkage._model import LinkageModel, blocking_rules, load_model, save_model
 from sharelog.linkage._scoring import TF_COLUMNS
-from sharelog.linkage._session import NAME_PAIRS, PREPARED_FORMAT, MatchingSession, Progress
+from sharelog.linkage._session import (
+    LINKAGE_TABLE,
+    NAME_PAIRS,
+    PREPARED_DATABASE,
+    PREPARED_FORMAT,
+    RAW_TABLE,
+    MatchingSession,
+    Progress,
+    report_progress,
+)
 from sharelog.private_files import make_private, private_dir
 
 __all__ = ["PreparedRegister", "prepare_register", "prepared_model", "register_rows"]
@@ -83,11 +102,13 @@ def prepare_register(
             if train_requests is not None:
                 session.load_requests(train_requests)
                 trained = session.train(progress=progress)
-            _write_tables(session, staging)
+            _write_tables(session, staging, trained, progress=progress)
             if trained is not None:
                 save_model(trained, staging / "model.json")
                 session.use_model(trained)
+                report_progress(progress, "relatives", 0, 1)
                 session.relative_profile().save(staging / "relatives.json")
+                report_progress(progress, "relatives", 1, 1)
             manifest = {
                 "format": PREPARED_FORMAT,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -108,15 +129,96 @@ def prepare_register(
     return PreparedRegister(directory=out_dir, rows=info.rows, model=trained)
 
 
-def _write_tables(session: MatchingSession, folder: Path) -> None:
-    copy = "COPY ({query}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)"
-    session.con.execute(copy.format(query="FROM register_std", path=folder / "linkage.parquet"))
-    session.con.execute(
-        copy.format(query="SELECT * EXCLUDE (__row) FROM register_raw", path=folder / "register.parquet")
+def key_columns(model: LinkageModel | None) -> list[tuple[str, ...]]:
+    """The register columns to keep a key table for: those the default blocking rules and the model's join on."""
+    rules = [
+        rule
+        if isinstance(rule, dict)
+        else {"blocking_rule": rule.get_blocking_rule("duckdb").blocking_rule_sql}
+        for rule in blocking_rules()
+    ]
+    joins = key_joins({"blocking_rules_to_generate_predictions": rules}) or []
+    if model is not None:
+        joins += key_joins(model.settings) or []
+    return sorted({join.register_columns for join in joins})
+
+
+def _write_tables(
+    session: MatchingSession, folder: Path, model: LinkageModel | None, *, progress: Progress | None
+) -> None:
+    database = str(folder / PREPARED_DATABASE).replace("'", "''")
+    session.con.execute(f"ATTACH '{database}' AS prepared_out")
+    try:
+        write_database(
+            session.con,
+            "prepared_out",
+            standardised="register_std",
+            raw="SELECT * EXCLUDE (__row) FROM register_raw",
+            term_frequencies={column: f"tf_{column}" for column in TF_COLUMNS},
+            name_pairs=NAME_PAIRS,
+            keys=key_columns(model),
+            progress=progress,
+        )
+    finally:
+        session.con.execute("DETACH prepared_out")
+
+
+def clustering_key(
+    con: duckdb.DuckDBPyConnection, standardised: str, keys: Sequence[tuple[str, ...]]
+) -> list[str]:
+    """The key whose candidates are the most per request: the linkage table is ordered by it, so that a batch's
+    candidates under it (most of its candidates) lie together and are read in few blocks.
+
+    Measured as the number of pupils sharing a pupil's key, on average over pupils (Σ n² / Σ n over keys).
+    """
+
+    def shared(columns: tuple[str, ...]) -> float:
+        names = ", ".join(f'"{c}"' for c in columns)
+        not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+        sql = (
+            f"SELECT sum(n * n) / greatest(sum(n), 1) FROM "
+            f"(SELECT count(*)::DOUBLE AS n FROM {standardised} WHERE {not_null} GROUP BY {names})"
+        )
+        return float(con.execute(sql).fetchall()[0][0] or 0)
+
+    scored = [(shared(columns), columns) for columns in keys]
+    return list(max(scored)[1]) if scored else []
+
+
+def write_database(
+    con: duckdb.DuckDBPyConnection,
+    database: str,
+    *,
+    standardised: str,
+    raw: str,
+    term_frequencies: dict[str, str],
+    name_pairs: str,
+    keys: Sequence[tuple[str, ...]],
+    progress: Progress | None = None,
+) -> None:
+    """Write a prepared register's tables into the attached ``database``: the register as given (``raw``, a
+    query), its ``standardised`` table numbered in the order of its :func:`clustering_key`, a sorted key table
+    for each of ``keys``, the term-frequency tables and the ``name_pairs`` counts."""
+    steps = 4 + len(keys) + len(term_frequencies)
+    report_progress(progress, "writing", 0, steps)
+    con.execute(f"CREATE TABLE {database}.{RAW_TABLE} AS {raw} ORDER BY pupil_id")
+    report_progress(progress, "writing", 1, steps)
+    order = ", ".join(f'"{c}"' for c in [*clustering_key(con, standardised, keys), "unique_id"])
+    report_progress(progress, "writing", 2, steps)
+    con.execute(
+        f"CREATE TABLE {database}.{LINKAGE_TABLE} AS SELECT *, "
+        f"(row_number() OVER (ORDER BY {order}) - 1)::UINTEGER AS {RID} FROM {standardised} ORDER BY {RID}"
     )
-    for column in TF_COLUMNS:
-        session.con.execute(copy.format(query=f"FROM tf_{column}", path=folder / f"tf_{column}.parquet"))
-    session.con.execute(copy.format(query=f"FROM {NAME_PAIRS}", path=folder / f"{NAME_PAIRS}.parquet"))
+    report_progress(progress, "writing", 3, steps)
+    for done, columns in enumerate(keys, start=4):
+        source = f"{database}.{LINKAGE_TABLE}"
+        con.execute(f"CREATE TABLE {database}.{key_table_name(columns)} AS {key_table_sql(source, columns)}")
+        report_progress(progress, "writing", done, steps)
+    for done, (column, table) in enumerate(term_frequencies.items(), start=4 + len(keys)):
+        con.execute(f"CREATE TABLE {database}.tf_{column} AS FROM {table} ORDER BY {column}")
+        report_progress(progress, "writing", done, steps)
+    con.execute(f"CREATE TABLE {database}.{NAME_PAIRS} AS FROM {name_pairs} ORDER BY ALL")
+    report_progress(progress, "writing", steps, steps)
 
 
 def prepared_model(directory: Path) -> LinkageModel | None:
@@ -125,27 +227,31 @@ def prepared_model(directory: Path) -> LinkageModel | None:
     return load_model(path) if path.is_file() else None
 
 
-def register_rows_sql(source: Path, fields: Sequence[str] | None) -> str:
-    """The rows of the register file ``source`` whose pupil is in table ``wanted`` (every column, or
+def register_rows_sql(database: str, fields: Sequence[str] | None) -> str:
+    """The rows of the prepared register's ``database`` whose pupil is in table ``wanted`` (every column, or
     ``pupil_id`` and ``fields``)."""
     selected = "*" if fields is None else ", ".join(f'"{c}"' for c in ["pupil_id", *fields])
-    return f"SELECT {selected} FROM read_parquet('{source}') WHERE pupil_id IN (SELECT pupil_id FROM wanted)"
+    return f"SELECT {selected} FROM {database}.{RAW_TABLE} WHERE pupil_id IN (SELECT pupil_id FROM wanted)"
 
 
 def register_rows(
     prepared: Path, pupil_ids: Sequence[str], fields: Sequence[str] | None = None
 ) -> dict[str, dict[str, Any]]:
     """The prepared register's rows of these pupils, by pupil id: the register as given (every column, or
-    ``pupil_id`` and ``fields``), for a reviewer to compare and a supplementary return file to hold.
+    ``pupil_id`` and ``fields``), for a reviewer to compare and a supplementary return file to hold. Only their
+    rows are read (the register is kept in pupil-id order).
 
     Raises:
-        InputError: ``prepared`` holds no prepared register.
+        InputError: ``prepared`` holds no prepared register (of this format).
     """
-    source = prepared / "register.parquet"
+    source = prepared / PREPARED_DATABASE
     if not source.is_file():
         raise InputError("no prepared register", cli_hint="run `sharelog register prepare`")
     with duckdb.connect() as con:
-        con.register("wanted", pa.table({"pupil_id": list(pupil_ids)}))
-        cursor = con.execute(register_rows_sql(source, fields))
+        con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS prepared_register (READ_ONLY)")
+        con.register(
+            "wanted", pa.table({"pupil_id": list(pupil_ids)}, schema=pa.schema({"pupil_id": pa.string()}))
+        )
+        cursor = con.execute(register_rows_sql("prepared_register", fields))
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import duckdb
 from splink import DuckDBAPI, Linker
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 __all__ = [
     "PREDICTIONS",
@@ -24,6 +25,7 @@ __all__ = [
     "Scorer",
     "ScoringFiles",
     "ScoringJob",
+    "KeptLinker",
     "duckdb_linker",
 ]
 
@@ -31,8 +33,8 @@ TF_COLUMNS = ("forename1", "surname_std", "postcode_std")
 """The columns with term-frequency adjustments: each has a lookup table ``tf_<column>``, from the register alone."""
 PREDICTIONS = "predictions"
 """The session's table of scored pairs, whichever scorer made it."""
-INPUT_TABLES = {"register": "register_std", "requests": "requests_std"}
-"""Splink's name for each dataset → the session's standardised table of it."""
+REQUESTS = "requests_std"
+"""The session's standardised request batch (Splink's dataset ``requests``)."""
 
 
 def copy_to_parquet_sql(table: str, path: Path) -> str:
@@ -50,18 +52,47 @@ def parquet_folder_sql(folder: Path) -> str:
     return f"read_parquet('{folder / '*.parquet'}')"
 
 
-def duckdb_linker(con: duckdb.DuckDBPyConnection, settings: Any) -> Linker:
-    """A Splink linker on the session's standardised tables and term-frequency lookups, in its DuckDB."""
-    db_api = DuckDBAPI(con)
-    frames = [
-        db_api.register(table, dataset_display_name=name, table_name=f"__{name}_input")
-        for name, table in INPUT_TABLES.items()
-    ]
-    linker = Linker(frames, settings, log_level=None)
-    for column in TF_COLUMNS:
-        lookup = db_api.register(f"tf_{column}", table_name=f"__tf_{column}_input")
-        linker.table_management.register_term_frequency_lookup(lookup, column)
-    return linker
+def duckdb_linker(con: duckdb.DuckDBPyConnection, settings: Any, *, register: str = "register_std") -> Linker:
+    """A Splink linker on the session's standardised tables and term-frequency lookups, in its DuckDB.
+
+    ``register``: the session's table Splink gets as the dataset ``register`` (the whole standardised register,
+    or a prepared register's candidates for the batch).
+    """
+    return KeptLinker.build(con, settings, register=register).linker
+
+
+@dataclass(frozen=True)
+class KeptLinker:
+    """A linker and its term-frequency lookups, which Splink forgets with its cache: kept to register them again."""
+
+    linker: Linker
+    lookups: dict[str, SplinkDataFrame]
+
+    @classmethod
+    def build(cls, con: duckdb.DuckDBPyConnection, settings: Any, *, register: str) -> KeptLinker:
+        db_api = DuckDBAPI(con)
+        frames = [
+            db_api.register(table, dataset_display_name=name, table_name=f"__{name}_input")
+            for name, table in {"register": register, "requests": REQUESTS}.items()
+        ]
+        # Splink's settings check only logs (sharelog's settings and tables always have the same columns); it
+        # parses every comparison's SQL, which cost more than scoring one request.
+        linker = Linker(frames, settings, log_level=None, validate_settings=False)
+        lookups = {c: db_api.register(f"tf_{c}", table_name=f"__tf_{c}_input") for c in TF_COLUMNS}
+        kept = cls(linker, lookups)
+        kept.use_lookups()
+        return kept
+
+    def use_lookups(self) -> None:
+        for column, lookup in self.lookups.items():
+            self.linker.table_management.register_term_frequency_lookup(lookup, column)
+
+    def again(self) -> Linker:
+        """The linker, to score tables that have new rows: its cached tables are dropped (the term-frequency
+        lookups with them, so they are registered again)."""
+        self.linker.table_management.invalidate_cache()
+        self.use_lookups()
+        return self.linker
 
 
 @dataclass(frozen=True)
@@ -88,34 +119,49 @@ class ScoringJob:
         *,
         settings: dict[str, Any],
         floor: float,
-        prepared_dir: Path | None,
+        register: str = "register_std",
+        kept: dict[str, KeptLinker] | None = None,
+        kept_as: str = "",
     ) -> None:
         self._con = con
-        self._prepared_dir = prepared_dir
+        self._register = register
+        self._kept = kept
+        self._kept_as = kept_as
         self.settings = settings
         self.floor = floor
 
     def linker(self) -> Linker:
-        """A Splink linker on the session's own tables (scoring in the session's DuckDB)."""
-        return duckdb_linker(self._con, self.settings)
+        """A Splink linker on the session's own tables (scoring in the session's DuckDB).
+
+        A session that scores request after request on the same tables keeps its linker in ``kept`` (under
+        ``kept_as``: the model, the columns kept and the register table): building one parses every comparison's
+        SQL, which costs more than scoring one request. A kept linker's cached tables are dropped before it is
+        used again, since the tables it reads have new rows.
+        """
+        if self._kept is None:
+            return duckdb_linker(self._con, self.settings, register=self._register)
+        kept = self._kept.get(self._kept_as)
+        if kept is None:
+            kept = self._kept[self._kept_as] = KeptLinker.build(
+                self._con, self.settings, register=self._register
+            )
+            return kept.linker
+        return kept.again()
 
     def parquet_files(self, scratch: Path) -> ScoringFiles:
-        """The inputs as Parquet files (scoring elsewhere): a prepared register's are read where they are, the
-        rest are written to ``scratch``."""
-        prepared = self._prepared_dir
-        folder = prepared if prepared is not None else scratch
-        register = prepared / "linkage.parquet" if prepared is not None else scratch / "register_std.parquet"
+        """The inputs as Parquet files written to ``scratch`` (scoring elsewhere): the register side is what the
+        session scores against (a prepared register's candidates for the batch, not the whole register), the
+        term-frequency lookups are the whole register's."""
         files = {
-            "requests_std": scratch / "requests_std.parquet",
-            "register_std": register,
-            **{f"tf_{c}": folder / f"tf_{c}.parquet" for c in TF_COLUMNS},
+            self._register: scratch / "register.parquet",
+            REQUESTS: scratch / "requests.parquet",
+            **{f"tf_{c}": scratch / f"tf_{c}.parquet" for c in TF_COLUMNS},
         }
         for table, path in files.items():
-            if path.parent == scratch:
-                self._con.execute(copy_to_parquet_sql(table, path))
+            self._con.execute(copy_to_parquet_sql(table, path))
         return ScoringFiles(
-            register=files["register_std"],
-            requests=files["requests_std"],
+            register=files[self._register],
+            requests=files[REQUESTS],
             term_frequencies={c: files[f"tf_{c}"] for c in TF_COLUMNS},
         )
 

@@ -25,6 +25,7 @@ import splink
 from splink import Linker
 
 from sharelog.errors import InputError, Problem, ValidationFailed
+from sharelog.linkage._candidates import RID, candidate_rows_sql, key_joins, key_table_name
 from sharelog.linkage._decide import Decisions, Thresholds, decide, name_pair_table_sql, weight_floors
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
 from sharelog.linkage._model import EM_MAX_PAIRS, LinkageModel, new_settings, settings_checksum, train_model
@@ -39,17 +40,37 @@ from sharelog.linkage._results import (
     returned_rows_sql,
     review_rows_sql,
 )
-from sharelog.linkage._scoring import PREDICTIONS, TF_COLUMNS, DuckDBScorer, Scorer, ScoringJob, duckdb_linker
+from sharelog.linkage._scoring import (
+    PREDICTIONS,
+    TF_COLUMNS,
+    DuckDBScorer,
+    KeptLinker,
+    Scorer,
+    ScoringJob,
+    duckdb_linker,
+)
 from sharelog.linkage._standardise import standardise_table
 
 __all__ = ["MatchingSession", "Progress", "RegisterInfo"]
 
 Progress = Callable[[str, int, int], None]
-PREPARED_FORMAT = "sharelog-prepared-register/2"
+PREPARED_FORMAT = "sharelog-prepared-register/3"
+"""Format 3 holds the linkage columns, their key tables and the term frequencies in one DuckDB file opened in
+place (``register.duckdb``); format 2 held them as Parquet files loaded whole on every run."""
+_FORMAT_FAMILY = "sharelog-prepared-register/"
+PREPARED_DATABASE = "register.duckdb"
+RAW_TABLE = "raw"
+"""The register as given, in pupil-id order, in the prepared register's database."""
+IN_PLACE = "prepared_register"
+"""What a session calls the prepared register's database, attached read-only."""
+LINKAGE_TABLE = "linkage"
+"""The prepared register's standardised table (the linkage columns and :data:`RID`), in its database."""
+KEY_LIST_LIMIT = 1000
+CANDIDATES = "register_candidates"
+"""The session's table of the register rows that share a blocking key with some request of the batch."""
 NAME_PAIRS = "name_pairs"
 """The register's (forename, surname) pair counts (:func:`sharelog.linkage._decide.name_pair_table_sql`): a table
-of the session, and ``name_pairs.parquet`` in a prepared register (a folder prepared before it existed gets it
-counted when opened)."""
+of the session, or of the prepared register's database."""
 log = logging.getLogger(__name__)
 
 
@@ -79,10 +100,17 @@ class MatchingSession:
         threads: DuckDB worker threads (default: all cores).
         scorer: what scores the candidate pairs (default: :class:`~sharelog.linkage._scoring.DuckDBScorer`, in
             this session's connection; :class:`sharelog.linkage.spark.SparkScorer` scores them on Spark).
+        keep_linker: keep the Splink linker from one scoring to the next (a session that scores one request
+            after another: building a linker costs more than scoring one request).
     """
 
     def __init__(
-        self, *, memory_limit: str = "3GB", threads: int | None = None, scorer: Scorer | None = None
+        self,
+        *,
+        memory_limit: str = "3GB",
+        threads: int | None = None,
+        scorer: Scorer | None = None,
+        keep_linker: bool = False,
     ) -> None:
         self._spill = tempfile.TemporaryDirectory(prefix="sharelog-duckdb-")
         config: dict[str, str | bool | int | float | list[str]] = {
@@ -99,6 +127,11 @@ class MatchingSession:
         self._decided: Decisions | None = None
         self._predictions: str | None = None
         self._relatives: RelativeProfile | None = None
+        self.candidates: int | None = None
+        """How many register rows the last scoring handed Splink (``None``: the whole register)."""
+        self._candidates_only = False
+        self._prepared_tables: set[str] = set()
+        self._linkers: dict[str, KeptLinker] | None = {} if keep_linker else None
 
     def __enter__(self) -> MatchingSession:
         return self
@@ -115,35 +148,48 @@ class MatchingSession:
 
     def load_register(self, path: Path, *, progress: Progress | None = None) -> RegisterInfo:
         """Read, validate and standardise a register file (CSV or Parquet)."""
-        _report(progress, "register", 0, 2)
+        report_progress(progress, "register", 0, 2)
         info = read_input(self.con, path, kind="register", table="register_raw")
-        _report(progress, "register", 1, 2)
+        report_progress(progress, "register", 1, 2)
         standardise_table(self.con, source="register_raw", id_column="pupil_id", target="register_std")
         for column in TF_COLUMNS:
             self.con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql('register_std', column)}")
         self._count_name_pairs()
-        _report(progress, "register", 2, 2)
+        report_progress(progress, "register", 2, 2)
         self.register_info = RegisterInfo(rows=info.rows, source=str(path), checksum=info.checksum)
         return self.register_info
 
-    def load_prepared(self, directory: Path, *, name: str | None = None) -> RegisterInfo:
-        """Open a register prepared by :func:`sharelog.linkage.prepare_register` (no re-standardising).
+    def load_prepared(
+        self, directory: Path, *, name: str | None = None, candidates_only: bool = True
+    ) -> RegisterInfo:
+        """Open a register prepared by :func:`sharelog.linkage.prepare_register` in place: nothing is read yet.
+
+        Its database is attached read-only; ``register_std`` is a view of the whole standardised register (for
+        training and relatives), and scoring reads only the rows that share a blocking key with the batch (see
+        :mod:`sharelog.linkage._candidates`).
 
         ``name``: what messages call the folder (default: its path; a service whose caller did not name the
-        folder passes a name, so that no message shows where the server keeps it).
+        folder passes a name, so that no message shows where the server keeps it). ``candidates_only=False``:
+        score against the whole register (slower, the same decisions: what the tests compare with).
         """
         manifest = _read_manifest(directory, name or str(directory))
+        self._candidates_only = candidates_only
+        database = str(directory / PREPARED_DATABASE).replace("'", "''")
+        self.con.execute(f"DETACH DATABASE IF EXISTS {IN_PLACE}")
+        self.con.execute(f"ATTACH '{database}' AS {IN_PLACE} (READ_ONLY)")
         self.con.execute(
-            f"CREATE OR REPLACE TABLE register_std AS FROM read_parquet('{directory / 'linkage.parquet'}')"
+            f"CREATE OR REPLACE VIEW register_std AS SELECT * EXCLUDE ({RID}) FROM {IN_PLACE}.{LINKAGE_TABLE}"
         )
-        self.con.execute(
-            f"CREATE OR REPLACE VIEW register_raw AS FROM read_parquet('{directory / 'register.parquet'}')"
-        )
+        self.con.execute(f"CREATE OR REPLACE VIEW register_raw AS FROM {IN_PLACE}.{RAW_TABLE}")
         for column in TF_COLUMNS:
-            self.con.execute(
-                f"CREATE OR REPLACE TABLE tf_{column} AS FROM read_parquet('{directory / f'tf_{column}.parquet'}')"
-            )
-        self._count_name_pairs(directory / f"{NAME_PAIRS}.parquet")
+            self.con.execute(f"CREATE OR REPLACE VIEW tf_{column} AS FROM {IN_PLACE}.tf_{column}")
+        self._prepared_tables = {
+            str(row[0])
+            for row in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [IN_PLACE]
+            ).fetchall()
+        }
+        self._count_name_pairs(in_place=True)
         self.register_info = RegisterInfo(
             rows=int(manifest["rows"]),
             source=str(manifest["register_file"]),
@@ -152,16 +198,16 @@ class MatchingSession:
         )
         return self.register_info
 
-    def _count_name_pairs(self, stored: Path | None = None) -> None:
-        """The name-pair table: read from ``stored`` where it exists, else counted from ``register_std``."""
+    def _count_name_pairs(self, *, in_place: bool = False) -> None:
+        """The name-pair table: the prepared register's (``in_place``, a view: a batch looks up only its own
+        candidates' pairs), else counted from ``register_std``."""
         for kind in ("VIEW", "TABLE"):  # whichever a register loaded before left
             try:
                 self.con.execute(f"DROP {kind} IF EXISTS {NAME_PAIRS}")
             except duckdb.CatalogException:
                 pass
-        if stored is not None and stored.is_file():
-            # a view: a batch looks up only its own candidates' pairs
-            self.con.execute(f"CREATE VIEW {NAME_PAIRS} AS FROM read_parquet('{stored}')")
+        if in_place and NAME_PAIRS in self._prepared_tables:
+            self.con.execute(f"CREATE VIEW {NAME_PAIRS} AS FROM {IN_PLACE}.{NAME_PAIRS}")
         else:
             self.con.execute(f"CREATE TABLE {NAME_PAIRS} AS {name_pair_table_sql('register_std')}")
 
@@ -231,25 +277,66 @@ class MatchingSession:
 
     # --- scoring and deciding -----------------------------------------------------------------------------
 
-    def score(self, *, retain_matching_columns: bool = False) -> str:
+    def score(self, *, retain_matching_columns: bool = False, progress: Progress | None = None) -> str:
         """Score every candidate pair with the model, by the session's scorer; return the predictions table's name.
 
         Args:
             retain_matching_columns: keep each compared column (``<column>_l``, ``<column>_r``) in the output.
+            progress: called as ``progress(stage, done, total)`` for ``candidates`` and ``scoring``.
         """
         self._require_inputs()
         if self.model is None:
             raise InputError("no linkage model: train one or give one", cli_hint="give --model FILE")
         assert self.register_info is not None
+        report_progress(progress, "candidates", 0, 1)
+        register = self._register_to_score()
+        report_progress(progress, "candidates", 1, 1)
+        report_progress(progress, "scoring", 0, 1)
         job = ScoringJob(
             self.con,
             settings={**self.model.settings, "retain_matching_columns": retain_matching_columns},
             floor=self.score_floor(),
-            prepared_dir=self.register_info.prepared_dir,
+            register=register,
+            kept=self._linkers,
+            kept_as=f"{self.model.checksum}:{retain_matching_columns}:{register}",
         )
         self.scorer(job)
+        report_progress(progress, "scoring", 1, 1)
         self._predictions = PREDICTIONS
         return self._predictions
+
+    def _register_to_score(self) -> str:
+        """The table Splink gets as the register: a prepared register's candidates for this batch (the rows that
+        share a blocking key with some request), else the whole register."""
+        assert self.model is not None and self.register_info is not None
+        self.candidates = None
+        if self.register_info.prepared_dir is None or not self._candidates_only:
+            return "register_std"
+        joins = key_joins(self.model.settings)
+        if joins is None:
+            log.info("a blocking rule is not a conjunction of equalities: scoring against the whole register")
+            return "register_std"
+        key_tables = {
+            join.register_columns: f"{IN_PLACE}.{key_table_name(join.register_columns)}"
+            for join in joins
+            if key_table_name(join.register_columns) in self._prepared_tables
+        }
+        linkage = f"{IN_PLACE}.{LINKAGE_TABLE}"
+        rows = candidate_rows_sql(
+            linkage=linkage, requests="requests_std", joins=joins, key_tables=key_tables
+        )
+        # A batch of up to KEY_LIST_LIMIT distinct keys is pushed into the scan of each sorted key table as a list
+        # of keys, not as their range, so only the blocks holding them are read (DuckDB's default is 50).
+        self.con.execute(f"SET dynamic_or_filter_threshold = {KEY_LIST_LIMIT}")
+        try:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {CANDIDATES} AS SELECT * EXCLUDE ({RID}) FROM {linkage} "
+                f"WHERE {RID} IN ({rows}) ORDER BY {RID}"
+            )
+        finally:
+            self.con.execute("RESET dynamic_or_filter_threshold")
+        self.candidates = int(self.con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
+        return CANDIDATES
 
     def score_floor(self) -> float:
         """The match weight below which scored pairs are dropped (both backends): 32 times less likely than the
@@ -344,7 +431,7 @@ class MatchingSession:
             raise InputError("a register and a request batch are needed first")
 
 
-def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+def report_progress(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
 
@@ -360,13 +447,15 @@ def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
         raise ValidationFailed([Problem(where, "not valid JSON")]) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != PREPARED_FORMAT:
+    found = manifest.get("format") if isinstance(manifest, dict) else None
+    if isinstance(found, str) and found.startswith(_FORMAT_FAMILY) and found != PREPARED_FORMAT:
+        raise InputError(
+            f"{shown}: prepared by another version of sharelog ({found}); this one reads {PREPARED_FORMAT}",
+            cli_hint="prepare it again: run `sharelog register prepare`",
+        )
+    if not isinstance(manifest, dict) or found != PREPARED_FORMAT:
         raise ValidationFailed([Problem(where, f"not a {PREPARED_FORMAT} manifest", field="format")])
-    missing = [
-        name
-        for name in ("linkage.parquet", "register.parquet", *(f"tf_{c}.parquet" for c in TF_COLUMNS))
-        if not (directory / name).is_file()
-    ]
+    missing = [name for name in (PREPARED_DATABASE,) if not (directory / name).is_file()]
     if missing:
         raise ValidationFailed(
             [Problem(f"{shown}: {m}", "missing from the prepared register") for m in missing]
