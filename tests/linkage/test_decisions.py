@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sharelog.linkage import link
+from sharelog.linkage._decide import SHARE_PRIOR, estimate_share_in_register
 
 from .conftest import World, read_matches, write_requests
 
@@ -81,3 +83,14 @@ def test_precision_and_recall_on_the_synthetic_batch(world: World, tmp_path: Pat
     in_register = sum(1 for pupil in truth.values() if pupil)
     assert correct / len(matched) >= 0.995
     assert correct / in_register >= 0.93
+
+
+def test_one_request_cannot_estimate_that_every_request_is_held() -> None:
+    """A lone request with a strong candidate leaves the share near the prior; thousands of them move it."""
+    strong = 1e12  # a Bayes factor no register of millions outweighs
+    alone = estimate_share_in_register(np.array([strong]), register_size=1_000_000, requests=1)
+    assert SHARE_PRIOR <= alone < SHARE_PRIOR + 0.05
+    many = estimate_share_in_register(np.full(5_000, strong), register_size=1_000_000, requests=5_000)
+    assert many > 0.95
+    none_held = estimate_share_in_register(np.full(5_000, 1e-3), register_size=1_000_000, requests=5_000)
+    assert none_held < 0.05

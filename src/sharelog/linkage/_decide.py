@@ -57,6 +57,7 @@ import numpy as np
 
 __all__ = [
     "NAME_PAIR_PRIOR_SHAPE",
+    "SHARE_PRIOR",
     "SEX_DISAGREEMENT_MAX_COST",
     "Decisions",
     "Thresholds",
@@ -107,19 +108,32 @@ class Decisions:
     register_size: int
 
 
+SHARE_PRIOR = 0.2
+"""What the share of requests in the register is taken to be before a batch says otherwise: about one request in
+five was returned in the published figures (531 of 2,461, July 2015 – September 2016)."""
+SHARE_PRIOR_REQUESTS = 50
+"""How many requests the prior counts as: a batch of thousands outweighs it, one request alone cannot."""
+
+
 def estimate_share_in_register(evidence: np.ndarray, *, register_size: int, requests: int) -> float:
     """EM estimate of the share of requests whose person is in the register.
+
+    The estimate starts from :data:`SHARE_PRIOR`, counted as :data:`SHARE_PRIOR_REQUESTS` requests (the posterior
+    mode with a beta prior), so that a small batch cannot talk itself into a high share: a single request with a
+    strong candidate would otherwise estimate that nearly every request is held, and raise its own probability.
 
     Args:
         evidence: per request with any candidate, the sum of its candidates' Bayes factors.
         register_size: pupils in the register.
         requests: all requests, including those without any candidate.
     """
-    share = 0.5
+    share = SHARE_PRIOR
+    prior = SHARE_PRIOR * SHARE_PRIOR_REQUESTS
     for _ in range(200):
         weight = share * evidence / register_size
         in_register = weight / ((1 - share) + weight)
-        updated = float(np.clip(in_register.sum() / max(requests, 1), 0.01, 0.99))
+        estimate = (in_register.sum() + prior) / (max(requests, 0) + SHARE_PRIOR_REQUESTS)
+        updated = float(np.clip(estimate, 0.01, 0.99))
         if abs(updated - share) < 1e-6:
             return updated
         share = updated
