@@ -1,7 +1,7 @@
 """Score a session's candidate pairs on Spark and bring the predictions back into its DuckDB connection.
 
-Tables travel as Parquet through a scratch folder: the session writes its standardised tables there (a prepared
-register's ``linkage.parquet`` and term-frequency files are read where they are), Spark writes its predictions
+Tables travel as Parquet through a scratch folder: the session writes its standardised tables there (of a prepared
+register, only the batch's candidates, with the whole register's term frequencies), Spark writes its predictions
 there, the session reads them into its table ``predictions``, and the folder is removed. Decisions are then made
 in DuckDB exactly as after DuckDB scoring. Only the :class:`~sharelog.linkage.ScoringJob` is seen here: the
 session's tables and connection stay the session's.
