@@ -156,27 +156,16 @@ def test_no_level_counts_against_a_pair_more_than_disagreement() -> None:
         "'r1' AS unique_id_l, 'p1' AS unique_id_r, 40.0 - 33.0 AS match_weight, 40.0 AS mw_forename, "
         "-33.0 AS mw_middle_name, 0.0 AS mw_surname, 0.0 AS mw_dob"
     )
-    plain = decide(
-        con,
-        predictions="predictions",
-        requests="requests",
-        prior_weight=0.0,
-        register_size=1000,
-        thresholds=Thresholds(share_in_register=0.5),
-        households=False,
-        target="plain",
-    )
-    floored = decide(
-        con,
-        predictions="predictions",
-        requests="requests",
-        prior_weight=0.0,
-        register_size=1000,
-        thresholds=Thresholds(share_in_register=0.5),
-        households=False,
-        floors=floors,
-        target="floored",
-    )
+    common = {
+        "predictions": "predictions",
+        "requests": "requests",
+        "prior_weight": 0.0,
+        "register_size": 1000,
+        "thresholds": Thresholds(share_in_register=0.5),
+        "households": False,
+    }
+    plain = decide(con, **common, target="plain")
+    floored = decide(con, **common, floors=floors, target="floored")
     assert plain.table != floored.table
     weight = {t: con.sql(f"SELECT match_weight FROM {t}").fetchall()[0][0] for t in ("plain", "floored")}
     assert weight["floored"] - weight["plain"] > 25  # the -33 became about -4.2
