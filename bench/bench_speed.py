@@ -7,6 +7,9 @@ its peak RSS (``ru_maxrss`` of that child, from ``os.wait4``) are reported.
 - **prepare** — ``prepare_register(..., train_requests=…)``: the one-off cost of a prepared register (standardised,
   term frequencies, a model trained on the first batch).
 - **warm** — ``link(prepared=…, requests=…)`` on a *different* batch about the same register: the monthly cost.
+- **small batches** — ``bench/bench_warm.py`` on the same prepared register: a warm batch of the first 100 requests
+  of batch 2, those requests matched one at a time (``RequestMatcher``), and one scan of the register for the
+  ratios (each in a fresh process).
 - **peer** — ``bench/peer_splink.py`` on the cold run's files; a match is ``p ≥ 0.99``. It is stopped if it passes
   the RSS cap (default 16 GiB) or the time limit (default 15 min), and reported as such.
 
@@ -15,6 +18,7 @@ into batch 1 (the first B requests: cold, prepare's training batch, peer) and ba
 
     .venv/bin/python bench/bench_speed.py              # 100k, 1M (with the peer) and 5M pupils; about 25 min
     .venv/bin/python bench/bench_speed.py --sizes 1000000 --no-peer
+    .venv/bin/python bench/bench_speed.py --sizes 20000000 --no-peer   # the real register's size (long)
     .venv/bin/python bench/bench_speed.py --quick      # 20,000 pupils, 2,000 requests, peer included
 """
 
@@ -24,6 +28,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -100,6 +105,20 @@ def run_child(mode: str, folder: Path) -> Measured:
         print(f"  {mode} at {folder.name} failed (exit {measured.returncode}):", file=sys.stderr)
         print(measured.stderr[-3000:], file=sys.stderr)
     return measured
+
+
+def small_batches(folder: Path, *, requests: int = 100) -> str:
+    """``bench/bench_warm.py`` on the size's prepared register: a warm batch of the first ``requests`` of batch 2,
+    the same requests one at a time, and one scan (its Markdown table, or why it failed)."""
+    lines = (folder / "batch-2.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    small = folder / f"batch-2-first-{requests}.csv"
+    small.write_text("".join(lines[: requests + 1]), encoding="utf-8")
+    argv = [sys.executable, str(HERE / "bench_warm.py"), "--prepared", str(folder / "prepared")]
+    argv += ["--batch", str(small), "--lookups", str(small), "--lookup-count", str(requests)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return f"bench_warm.py failed (exit {done.returncode}): {done.stderr[-2000:]}"
+    return done.stdout
 
 
 # --- data -----------------------------------------------------------------------------------------------------
@@ -414,9 +433,13 @@ def main() -> None:
     about_machine, about_engine, fingerprint = machine(), engine_version(), engine_fingerprint()
     results: list[SizeResult] = []
     peer_section = ""
+    small_sections: list[str] = []
     for pupils in sizes:
         result, folder, truth_1 = run_size(args.scratch, pupils=pupils, batch=args.batch, seed=args.seed)
         results.append(result)
+        if result.prepare.ok:
+            print(f"  {pupils:,} pupils: 100 requests, one at a time, one scan …", file=sys.stderr)
+            small_sections.append(f"### {pupils:,} pupils\n\n{small_batches(folder)}")
         if pupils == args.peer_size:
             peer, peer_score, peer_twins = (None, None, 0)
             if not args.no_peer:
@@ -434,6 +457,9 @@ def main() -> None:
         print(peer_section + "\n")
     print("## Growth with the register\n")
     print(growth(results) + "\n")
+    if small_sections:
+        print("## Small batches, one request, one scan (`bench/bench_warm.py`)\n")
+        print("\n".join(small_sections))
     print("## Where the time goes (seconds, from `LinkResult.seconds`)\n")
     print(stages(results) + "\n")
     print("## Step by step (seconds between the engine's progress reports)\n")
