@@ -114,6 +114,17 @@ def decisions(
     return read_matches(out)
 
 
+# decide()'s arguments for hand-made tables ``predictions`` and ``requests``: an even prior, a register of 1,000
+HAND_MADE = {
+    "predictions": "predictions",
+    "requests": "requests",
+    "prior_weight": 0.0,
+    "register_size": 1000,
+    "thresholds": Thresholds(share_in_register=0.5),
+    "households": False,
+}
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_namesake_case_gets_the_right_decision(decisions: dict[str, dict[str, str]], case: str) -> None:
     _, expected_decision, expected_pupil = CASES[case]
@@ -156,16 +167,8 @@ def test_no_level_counts_against_a_pair_more_than_disagreement() -> None:
         "'r1' AS unique_id_l, 'p1' AS unique_id_r, 40.0 - 33.0 AS match_weight, 40.0 AS mw_forename, "
         "-33.0 AS mw_middle_name, 0.0 AS mw_surname, 0.0 AS mw_dob"
     )
-    common = {
-        "predictions": "predictions",
-        "requests": "requests",
-        "prior_weight": 0.0,
-        "register_size": 1000,
-        "thresholds": Thresholds(share_in_register=0.5),
-        "households": False,
-    }
-    plain = decide(con, **common, target="plain")
-    floored = decide(con, **common, floors=floors, target="floored")
+    plain = decide(con, **HAND_MADE, target="plain")
+    floored = decide(con, **HAND_MADE, floors=floors, target="floored")
     assert plain.table != floored.table
     weight = {t: con.sql(f"SELECT match_weight FROM {t}").fetchall()[0][0] for t in ("plain", "floored")}
     assert weight["floored"] - weight["plain"] > 25  # the -33 became about -4.2
@@ -183,15 +186,7 @@ def test_a_sex_that_differs_costs_little_only_with_the_same_forename() -> None:
         "mw_tf_adj_forename, 0.0 AS mw_surname, 0.0 AS mw_dob FROM (VALUES ('r1', 'p1', -1.5), ('r2', 'p2', 0.0)) "
         "AS t(unique_id_l, unique_id_r, tf_adj)"
     )
-    decide(
-        con,
-        predictions="predictions",
-        requests="requests",
-        prior_weight=0.0,
-        register_size=1000,
-        thresholds=Thresholds(share_in_register=0.5),
-        households=False,
-    )
+    decide(con, **HAND_MADE)
     weights = dict(con.sql("SELECT request_id, match_weight FROM decisions").fetchall())
     odds = {request: 2.0**weight for request, weight in weights.items()}
     # same forename: the -6 bits of a differing sex count as -SEX_DISAGREEMENT_MAX_COST; a similar one: all -6
@@ -217,16 +212,8 @@ def test_an_exact_name_pair_counts_as_the_register_holds_it(pupils: int, expecte
         "'r1' AS unique_id_l, 'p1' AS unique_id_r, 20.0 AS match_weight, 0.0 AS mw_forename, "
         "0.0 AS mw_surname, 0.0 AS mw_dob, 1.0 AS mw_tf_adj_forename, -2.0 AS mw_tf_adj_surname"
     )
-    common = {
-        "predictions": "predictions",
-        "requests": "requests",
-        "prior_weight": 0.0,
-        "register_size": 1000,
-        "thresholds": Thresholds(share_in_register=0.5),
-        "households": False,
-    }
-    decide(con, **common, target="plain")
-    decide(con, **common, name_pairs="name_pairs", target="counted")
+    decide(con, **HAND_MADE, target="plain")
+    decide(con, **HAND_MADE, name_pairs="name_pairs", target="counted")
     weight = {t: con.sql(f"SELECT match_weight FROM {t}").fetchall()[0][0] for t in ("plain", "counted")}
     odds_bits = math.log2(2.0 ** weight["counted"]) - math.log2(2.0 ** weight["plain"])
     # the posterior's odds move by the Bayes factor's change (small posterior: odds ≈ Bayes factor × prior)
