@@ -218,3 +218,22 @@ def test_an_exact_name_pair_counts_as_the_register_holds_it(pupils: int, expecte
     odds_bits = math.log2(2.0 ** weight["counted"]) - math.log2(2.0 ** weight["plain"])
     # the posterior's odds move by the Bayes factor's change (small posterior: odds ≈ Bayes factor × prior)
     assert odds_bits == pytest.approx(math.log2(expected / pair_count_estimate(pupils, expected)), abs=0.05)
+
+
+def test_a_move_counts_against_a_pair_once() -> None:
+    """Another postcode and another address are one move: only the stronger disagreement counts; one of them
+    agreeing (moved within the town) keeps both weights."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE requests AS SELECT * FROM (VALUES ('r1'), ('r2'), ('r3')) AS t(unique_id)")
+    con.execute(
+        "CREATE TABLE predictions AS SELECT 'requests' AS source_dataset_l, 'register' AS source_dataset_r, "
+        "unique_id_l, unique_id_r, 30.0 + postcode + address AS match_weight, postcode AS mw_postcode, "
+        "address AS mw_address, 0.0 AS mw_forename, 0.0 AS mw_surname, 0.0 AS mw_dob "
+        "FROM (VALUES ('r1', 'p1', -4.0, -5.5), ('r2', 'p2', 0.0, 0.0), ('r3', 'p3', -4.0, 3.0)) "
+        "AS t(unique_id_l, unique_id_r, postcode, address)"
+    )
+    decide(con, **HAND_MADE)
+    weights = dict(con.sql("SELECT request_id, match_weight FROM decisions").fetchall())
+    odds = {request: 2.0**weight for request, weight in weights.items()}
+    assert math.log2(odds["r2"] / odds["r1"]) == pytest.approx(5.5, abs=0.01)  # not 9.5
+    assert math.log2(odds["r2"] / odds["r3"]) == pytest.approx(1.0, abs=0.01)  # -4 + 3: both count

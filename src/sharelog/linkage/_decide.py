@@ -17,7 +17,7 @@ households (:mod:`sharelog.linkage._relatives`) and the candidate shares the req
 match also needs the forename **and** the date of birth each to count for the candidate (a positive match
 weight); with neither, the request is about a relative.
 
-Three corrections are made to Splink's Bayes factor before the posterior:
+Four corrections are made to Splink's Bayes factor before the posterior:
 
 - **Names that go together.** Splink's term-frequency adjustments treat the forename and the surname as
   independent: the chance that a stranger shares both is the product of their frequencies. Names are not
@@ -37,6 +37,9 @@ Three corrections are made to Splink's Bayes factor before the posterior:
   costs at most :data:`SEX_DISAGREEMENT_MAX_COST` bits: a child of the same forename and another sex is far likelier a
   sex miscoded (more common on real requests than the training batches show) than another child, and must not
   turn a clear match into a review; with a forename that only looks alike (OLIVIA, OLIVER) it keeps its cost.
+- **A move counts once.** Another postcode and another address are one event, a family that moved; Splink, taking
+  the comparisons as independent, would charge it once per field. Where every place comparison disagrees only the
+  strongest disagreement counts (:func:`_place_sql`).
 
 A request is a ``match`` when its best candidate's posterior reaches the match threshold, its Bayes factor beats
 the runner-up's by the minimum gap, and it is not explained as well by a relative; ``review`` when the best
@@ -235,6 +238,24 @@ def _sex_sql(columns: set[str]) -> str:
     )
 
 
+PLACE_COMPARISONS = ("postcode", "address")
+"""The comparisons that say where a child lives: a family that moved disagrees on all of them at once."""
+
+
+def _place_sql(floors: Mapping[str, float], columns: set[str]) -> str:
+    """Where every place comparison disagrees, what counts the move more than once is given back: only the
+    strongest disagreement counts. A child who moved has another postcode *and* another address — one event,
+    which Splink, taking the comparisons as independent, would charge once per field."""
+    names = [name for name in PLACE_COMPARISONS if f"mw_{name}" in columns]
+    if len(names) < 2:
+        return "0.0"
+    weights = [f"greatest(coalesce(mw_{name}, 0), {floors.get(name, -1e9)!r})" for name in names]
+    all_negative = " AND ".join(f"({weight}) < 0" for weight in weights)
+    return (
+        f"(CASE WHEN {all_negative} THEN ({' + '.join(weights)}) - least({', '.join(weights)}) ELSE 0.0 END)"
+    )
+
+
 def _name_pairs_sql(requests: str, name_pairs: str) -> str:
     """Per request, what the register's own count of its (forename, surname) pair changes in the evidence of a
     candidate with both names exact (see :func:`pair_count_estimate`): the request's names are the candidate's."""
@@ -273,7 +294,8 @@ def _pairs_sql(
         SELECT
             CASE WHEN source_dataset_l = 'requests' THEN unique_id_l ELSE unique_id_r END AS request_id,
             CASE WHEN source_dataset_l = 'requests' THEN unique_id_r ELSE unique_id_l END AS pupil_id,
-            match_weight - {prior_weight!r} + {_floors_sql(floors, columns)} + {_sex_sql(columns)} AS corrected_bf,
+            match_weight - {prior_weight!r} + {_floors_sql(floors, columns)} + {_sex_sql(columns)}
+                - {_place_sql(floors, columns)} AS corrected_bf,
             {names_exact} AS names_exact,
             {relative_possible} AND NOT ({forename} AND {dob}) AS could_be_relative,
             {relative_possible} AND NOT ({forename} OR {dob}) AS looks_like_relative

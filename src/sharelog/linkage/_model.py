@@ -84,6 +84,18 @@ def _names(column: str, label: str) -> ComparisonCreator:
             label_for_charts=f"{label}: forename and surname swapped",
             base_dialect_str="duckdb",
         ),
+    ]
+    if column == "forename1":
+        # one name found in the other field (the other name changed or misspelt): in the forename comparison only,
+        # so that it counts once
+        levels.append(
+            cll.CustomLevel(
+                "forename1_l = surname_std_r OR surname_std_l = forename1_r",
+                label_for_charts="forename: found as the other's surname",
+                base_dialect_str="duckdb",
+            )
+        )
+    levels += [
         cll.ElseLevel(),
     ]
     return CustomComparison(levels, output_column_name=label.replace(" ", "_"))
@@ -131,6 +143,19 @@ def _postcode() -> ComparisonCreator:
     )
 
 
+def _address_line(side: str) -> str:
+    """A standardised address read as one line: number, street and town."""
+    return f"concat_ws(' ', address_number_{side}, address_street_{side}, address_town_{side})"
+
+
+def _line_ends_with(line: str, town: str) -> str:
+    """Whether side ``line``'s address, read as one line, ends with side ``town``'s town (as whole words)."""
+    return (
+        f"(address_town_{line} IS NULL AND "
+        f"right({_address_line(line)}, length(address_town_{town}) + 1) = ' ' || address_town_{town})"
+    )
+
+
 def _address() -> ComparisonCreator:
     return CustomComparison(
         [
@@ -142,7 +167,21 @@ def _address() -> ComparisonCreator:
                 cll.ExactMatchLevel("address_number"), cll.JaroWinklerLevel("address_street", 0.88)
             ).configure(label_for_charts="address: same number, similar street"),
             cll.JaroWinklerLevel("address_street", 0.92).configure(label_for_charts="address: same street"),
-            cll.ExactMatchLevel("address_town").configure(label_for_charts="address: same town"),
+            # read as one line, number, street and town alike: an address whose parts could not be told apart
+            # (a one-line address with a misspelt street type) still agrees with the same address written well
+            cll.CustomLevel(
+                f"jaro_winkler_similarity({_address_line('l')}, {_address_line('r')}) >= 0.92",
+                label_for_charts="address: alike read as one line",
+                base_dialect_str="duckdb",
+            ),
+            # the same town, or one address's town ending the other's line (a one-line address whose town could
+            # not be told from its street)
+            cll.CustomLevel(
+                "address_town_l = address_town_r"
+                f" OR {_line_ends_with('l', 'r')} OR {_line_ends_with('r', 'l')}",
+                label_for_charts="address: same town",
+                base_dialect_str="duckdb",
+            ),
             cll.ElseLevel(),
         ],
         output_column_name="address",
@@ -275,13 +314,16 @@ U_SAMPLE_PAIRS = 2_000_000
 # name. Relatives who share a surname and a similar forename (cousins) would otherwise teach the model that a
 # wrong date of birth is common among true matches. Every column named here is left out of this session's
 # estimates (Splink's rule), so it learns the date of birth alone; the rest come from the session on dates.
-# Where no pair shares a district (postcodes not in UK format have none), the district condition is dropped.
+# The same postcode unit first: namesakes in one district (common names go together by origin and place) would
+# teach it that a date years out is common among matches. Where too few pairs share a unit, the district; where
+# none shares a district (postcodes not in UK format have none), the district condition is dropped.
 _SAME_PERSON_FIELDS = (
     "l.forename_group = r.forename_group AND l.surname_std = r.surname_std "
     "AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex) "
     "AND (l.middle1 IS NULL OR r.middle1 IS NULL OR l.middle1 = r.middle1)"
 )
 DATE_OF_BIRTH_TRAINING_RULES = (
+    CustomRule(f"{_SAME_PERSON_FIELDS} AND l.postcode_std = r.postcode_std", sql_dialect="duckdb"),
     CustomRule(f"{_SAME_PERSON_FIELDS} AND l.postcode_district = r.postcode_district", sql_dialect="duckdb"),
     CustomRule(
         f"{_SAME_PERSON_FIELDS} AND (l.postcode_district = r.postcode_district "
@@ -494,8 +536,8 @@ def train_model(
 
     u-probabilities come from random pairs of ``linker`` (the whole register); m-probabilities from two
     expectation-maximisation sessions, one blocked on date of birth (it learns the names, sex, middle name and
-    postcode) and one on the names within a postcode district (:data:`DATE_OF_BIRTH_TRAINING_RULES`: it learns
-    the date of birth), so every comparison is estimated in a session that does not block on it. The sessions
+    postcode) and one on the names within a postcode unit, or district (:data:`DATE_OF_BIRTH_TRAINING_RULES`: it
+    learns the date of birth), so every comparison is estimated in a session that does not block on it. The sessions
     pair requests with pupils only, each on a uniform sample of at most about ``em_max_pairs`` pairs (``None``:
     all of them), so their cost stops growing with the register.
 
