@@ -52,7 +52,7 @@ def test_importing_the_cli_and_its_help_import_no_command() -> None:
     assert _heavy_modules_imported() == {"import": [], "--help": []}
 
 
-def test_a_command_imports_its_module_when_used() -> None:
+def test_commands_are_listed_in_order_and_found_by_name() -> None:
     group = typer.main.get_command(app)
     assert isinstance(group, sharelog.cli.SharelogGroup)
     ctx = click.Context(group, info_name="sharelog")
