@@ -77,12 +77,14 @@ def run_fresh(
     rss_cap_mib: float | None = None,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    poll_s: float = 0.25,
 ) -> Measured:
     """Run ``argv`` in a new process (its own process group) and measure it.
 
     The peak RSS is the child's own ``ru_maxrss`` from ``os.wait4`` (not ``RUSAGE_CHILDREN``, which keeps the
     maximum over every child this process has waited for). A watchdog stops the child's process group when it
-    runs past ``timeout_s`` or its resident set passes ``rss_cap_mib``.
+    runs past ``timeout_s`` or its resident set passes ``rss_cap_mib``. The wall time ends when the child is seen
+    to have exited, checked every ``poll_s`` seconds: give a small ``poll_s`` for runs of a second or two.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
@@ -108,7 +110,7 @@ def run_fresh(
                 os.killpg(proc.pid, signal.SIGKILL)  # the group of the child started above, nothing else
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
-            time.sleep(0.25)
+            time.sleep(poll_s)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: stop Popen reaping it again
         out.seek(0)

@@ -7,6 +7,9 @@ each warm run's in-process time as a ratio to one scan of the prepared register.
 - **warm N** — ``link(prepared=…, requests=…)`` on a batch of N requests: ``sharelog link --prepared``.
 - **one request** — :class:`sharelog.linkage.RequestMatcher` opened once, then requests matched one at a time:
   only the lookups are timed (median and slowest), not the opening.
+- **whole process** (``--process``) — the command an operator runs, ``sharelog link --prepared P --requests B --out
+  M``, for each batch, and ``sharelog --version`` (the command line's start-up alone), each ``--runs`` times:
+  median and min–max wall time, median CPU time, peak RSS.
 - **scan** — one scan of the prepared register: ``count(*)`` and ``max`` of every blocking-key column of its
   linkage table (of the hash of each value, so no statistics answer it), where it is kept (format 3: its DuckDB
   database; format 2: ``linkage.parquet``).
@@ -16,6 +19,8 @@ request files of it (see docs/benchmarks.md).
 
     .venv/bin/python bench/bench_warm.py --prepared /tmp/bench-data/s1m/prepared \\
         --batch /tmp/bench-data/s1m/b10k.csv --batch /tmp/bench-data/s1m/b100.csv --lookups /tmp/bench-data/s1m/b100.csv
+    .venv/bin/python bench/bench_warm.py --prepared /tmp/bench-data/s1m/prepared --batch /tmp/bench-data/s1m/b100.csv \
+        --batch /tmp/bench-data/s1m/b1.csv --process --runs 5
     # the code before a change: --source /path/to/old/src (put first on PYTHONPATH of every child)
 """
 
@@ -31,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import Measured, run_fresh
+from _harness import BIN, Measured, run_fresh
 
 KEY_COLUMNS = (
     "dob_str",
@@ -102,10 +107,64 @@ def child_lookup(prepared: Path, batch: Path, count: int) -> dict[str, object]:
 def run_child(args: list[str], source: Path | None) -> tuple[Measured, str]:
     load = Path("/proc/loadavg").read_text().split()[0]
     env = {"PYTHONPATH": f"{source}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"} if source else None
-    measured = run_fresh([sys.executable, str(Path(__file__).resolve()), "--child", *args], env=env)
+    measured = run_fresh(
+        [sys.executable, str(Path(__file__).resolve()), "--child", *args], env=env, poll_s=0.01
+    )
     if not measured.ok:
         print(measured.stderr[-3000:], file=sys.stderr)
     return measured, load
+
+
+def _sharelog(source: Path | None) -> tuple[list[str], dict[str, str] | None]:
+    """The ``sharelog`` command as an operator runs it (the script beside this Python), and its environment."""
+    script = BIN / "sharelog"
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "sharelog"]
+    return command, (
+        {"PYTHONPATH": f"{source}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"} if source else None
+    )
+
+
+def whole_process(name: str, argv: list[str], env: dict[str, str] | None, runs: int) -> str:
+    """One Markdown row: ``argv`` run ``runs`` times in fresh processes after one run that is not counted."""
+    run_fresh(
+        argv, env=env, poll_s=0.01
+    )  # warm-up: the register's pages and the interpreter's files in cache
+    loads, measured = [], []
+    for _ in range(runs):
+        loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
+        measured.append(run_fresh(argv, env=env, poll_s=0.01))
+        if not measured[-1].ok:
+            print(measured[-1].stderr[-3000:], file=sys.stderr)
+            return f"| {name} | failed (exit {measured[-1].returncode}) | | | | |"
+    walls = [m.seconds for m in measured]
+    return (
+        f"| {name} | {min(loads):.1f}–{max(loads):.1f} | {statistics.median(walls):.2f} "
+        f"({min(walls):.2f}–{max(walls):.2f}) | {statistics.median(m.cpu_seconds for m in measured):.2f} | "
+        f"{max(m.peak_rss_mib for m in measured):,.0f} | {runs} |"
+    )
+
+
+def process_table(prepared: Path, batches: list[Path], source: Path | None, runs: int) -> None:
+    """``sharelog --version`` and ``sharelog link --prepared …`` of each batch as whole processes."""
+    command, env = _sharelog(source)
+    rows = [whole_process("`sharelog --version` (start-up)", [*command, "--version"], env, runs)]
+    with tempfile.TemporaryDirectory() as scratch:
+        for batch in batches:
+            with batch.open(encoding="utf-8", newline="") as handle:
+                requests = sum(1 for _ in csv.DictReader(handle))
+            argv = [*command, "link", "--prepared", str(prepared), "--requests", str(batch)]
+            argv += ["--out", str(Path(scratch) / "matches.csv")]
+            rows.append(
+                whole_process(
+                    f"`sharelog link --prepared`, {requests:,} request{'' if requests == 1 else 's'}",
+                    argv,
+                    env,
+                    runs,
+                )
+            )
+    print("\n| whole process | load | wall (s), median (min–max) | CPU (s), median | max RSS (MiB) | runs |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
 
 
 def main() -> None:
@@ -119,6 +178,12 @@ def main() -> None:
     parser.add_argument("--lookups", type=Path, help="requests to match one at a time")
     parser.add_argument("--lookup-count", type=int, default=20)
     parser.add_argument("--source", type=Path, help="the src folder to run (default: the installed sharelog)")
+    parser.add_argument(
+        "--process",
+        action="store_true",
+        help="also time `sharelog link --prepared` of each --batch, and `sharelog --version`, as whole processes",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs of each whole-process command (--process)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -163,6 +228,8 @@ def main() -> None:
             f"| {name} | {load} | {measured.seconds:.2f} | {measured.cpu_seconds:.2f} | "
             f"{measured.peak_rss_mib:,.0f} | {inside:.3f} | {ratio:.1f} | {detail} |"
         )
+    if args.process:
+        process_table(args.prepared, args.batch, args.source, args.runs)
 
 
 if __name__ == "__main__":
