@@ -60,6 +60,7 @@ def level(name: str, request: dict[str, str | None], pupil: dict[str, str | None
         ("4 east ryde", "4 Hodgkinson Street, East Ryde", "address: same town"),
         ("4 east ryde", "4 Hodgkinson Street, West Ryde", "else"),  # a town ending the line, not a word's end
         ("9 Mill Lane, Leeds", "31 Park Road, Bristol", "else"),
+        ("15, naroomj", "15 Honyong Crescent, Narooma", "address: town with a slip"),
         ("20 Victoria Road Huddersfield", "20 Victoria Road, Huddersfield", "address: same house"),
     ],
 )
@@ -91,3 +92,16 @@ def test_a_name_found_in_the_other_field_counts_once(
     right = {"forename": held[0], "surname": held[1]}
     assert level("forename", left, right) == forename_level
     assert level("surname", left, right) == surname_level
+
+
+@pytest.mark.parametrize(
+    ("asked", "held", "expected"),
+    [
+        ("4068", "4067", "postcode: one character differs"),  # not in UK format: no sector or district
+        ("LS1 4AP", "LS1 4AP", "postcode: same unit"),
+        ("LS1 4AP", "LS1 4AB", "postcode: same sector"),
+        ("4068", "5167", "else"),
+    ],
+)
+def test_a_postcode_with_one_slip(asked: str, held: str, expected: str) -> None:
+    assert level("postcode", {"postcode": asked}, {"postcode": held}) == expected

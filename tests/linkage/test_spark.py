@@ -268,8 +268,8 @@ def test_every_level_of_the_model_is_rewritten_for_spark(tmp_path: Path) -> None
         "jaro_winkler" in c.lower() for c in conditions
     )  # the jar's function differs from DuckDB's
     assert (
-        sum("AGGREGATE(" in c for c in conditions) == 8
-    )  # forename and surname twice, address three times (once on the whole line), middle name once
+        sum("AGGREGATE(" in c for c in conditions) == 9
+    )  # forename and surname twice, address four times (the street twice, the whole line, the town), middle once
     assert any("ARRAY_INTERSECT(" in c for c in conditions)
     assert spark["blocking_rules_to_generate_predictions"] == [
         {"blocking_rule": "l.dob_str = r.dob_str", "sql_dialect": "duckdb"}

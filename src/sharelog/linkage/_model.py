@@ -137,6 +137,9 @@ def _postcode() -> ComparisonCreator:
             ),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="postcode: same sector"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="postcode: same district"),
+            cll.LevenshteinLevel("postcode_std", 1).configure(
+                label_for_charts="postcode: one character differs"
+            ),
             cll.ElseLevel(),
         ],
         output_column_name="postcode",
@@ -181,6 +184,9 @@ def _address() -> ComparisonCreator:
                 f" OR {_line_ends_with('l', 'r')} OR {_line_ends_with('r', 'l')}",
                 label_for_charts="address: same town",
                 base_dialect_str="duckdb",
+            ),
+            cll.JaroWinklerLevel("address_town", 0.92).configure(
+                label_for_charts="address: town with a slip"
             ),
             cll.ElseLevel(),
         ],
