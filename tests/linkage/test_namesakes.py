@@ -176,19 +176,28 @@ def test_no_level_counts_against_a_pair_more_than_disagreement() -> None:
     assert con.sql("SELECT decision FROM plain").fetchall()[0][0] == "no_match"
 
 
-def test_a_sex_that_differs_costs_little_only_with_the_same_forename() -> None:
+def _decided_odds(weights: str, rows: str, columns: str) -> dict[str, float]:
+    """Decide hand-made pairs, one request each (``rows``: request id, pupil id, then ``columns``; ``weights``: the
+    match weight and each comparison's, as SQL over them): each request's posterior odds for its candidate."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE requests AS SELECT * FROM (VALUES ('r1'), ('r2')) AS t(unique_id)")
-    # r1's candidate has the same forename (its exact level: a term-frequency adjustment), r2's a similar one
     con.execute(
         "CREATE TABLE predictions AS SELECT 'requests' AS source_dataset_l, 'register' AS source_dataset_r, "
-        "unique_id_l, unique_id_r, 30.0 AS match_weight, -6.0 AS mw_sex, 5.0 AS mw_forename, tf_adj AS "
-        "mw_tf_adj_forename, 0.0 AS mw_surname, 0.0 AS mw_dob FROM (VALUES ('r1', 'p1', -1.5), ('r2', 'p2', 0.0)) "
-        "AS t(unique_id_l, unique_id_r, tf_adj)"
+        f"unique_id_l, unique_id_r, {weights} FROM (VALUES {rows}) AS t(unique_id_l, unique_id_r, {columns})"
     )
+    con.execute("CREATE TABLE requests AS SELECT unique_id_l AS unique_id FROM predictions")
     decide(con, **HAND_MADE)
-    weights = dict(con.sql("SELECT request_id, match_weight FROM decisions").fetchall())
-    odds = {request: 2.0**weight for request, weight in weights.items()}
+    weights_by_request = dict(con.sql("SELECT request_id, match_weight FROM decisions").fetchall())
+    return {request: 2.0**weight for request, weight in weights_by_request.items()}
+
+
+def test_a_sex_that_differs_costs_little_only_with_the_same_forename() -> None:
+    # r1's candidate has the same forename (its exact level: a term-frequency adjustment), r2's a similar one
+    odds = _decided_odds(
+        "30.0 AS match_weight, -6.0 AS mw_sex, 5.0 AS mw_forename, tf_adj AS mw_tf_adj_forename, 0.0 AS mw_surname, "
+        "0.0 AS mw_dob",
+        "('r1', 'p1', -1.5), ('r2', 'p2', 0.0)",
+        "tf_adj",
+    )
     # same forename: the -6 bits of a differing sex count as -SEX_DISAGREEMENT_MAX_COST; a similar one: all -6
     assert math.log2(odds["r1"] / odds["r2"]) == pytest.approx(6.0 - SEX_DISAGREEMENT_MAX_COST, abs=0.01)
 
@@ -223,17 +232,11 @@ def test_an_exact_name_pair_counts_as_the_register_holds_it(pupils: int, expecte
 def test_a_move_counts_against_a_pair_once() -> None:
     """Another postcode and another address are one move: only the stronger disagreement counts; one of them
     agreeing (moved within the town) keeps both weights."""
-    con = duckdb.connect()
-    con.execute("CREATE TABLE requests AS SELECT * FROM (VALUES ('r1'), ('r2'), ('r3')) AS t(unique_id)")
-    con.execute(
-        "CREATE TABLE predictions AS SELECT 'requests' AS source_dataset_l, 'register' AS source_dataset_r, "
-        "unique_id_l, unique_id_r, 30.0 + postcode + address AS match_weight, postcode AS mw_postcode, "
-        "address AS mw_address, 0.0 AS mw_forename, 0.0 AS mw_surname, 0.0 AS mw_dob "
-        "FROM (VALUES ('r1', 'p1', -4.0, -5.5), ('r2', 'p2', 0.0, 0.0), ('r3', 'p3', -4.0, 3.0)) "
-        "AS t(unique_id_l, unique_id_r, postcode, address)"
+    odds = _decided_odds(
+        "30.0 + postcode + address AS match_weight, postcode AS mw_postcode, address AS mw_address, "
+        "0.0 AS mw_forename, 0.0 AS mw_surname, 0.0 AS mw_dob",
+        "('r1', 'p1', -4.0, -5.5), ('r2', 'p2', 0.0, 0.0), ('r3', 'p3', -4.0, 3.0)",
+        "postcode, address",
     )
-    decide(con, **HAND_MADE)
-    weights = dict(con.sql("SELECT request_id, match_weight FROM decisions").fetchall())
-    odds = {request: 2.0**weight for request, weight in weights.items()}
     assert math.log2(odds["r2"] / odds["r1"]) == pytest.approx(5.5, abs=0.01)  # not 9.5
     assert math.log2(odds["r2"] / odds["r3"]) == pytest.approx(1.0, abs=0.01)  # -4 + 3: both count
