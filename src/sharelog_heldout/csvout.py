@@ -6,6 +6,7 @@ Blank (null or empty) values are written as nothing. The file's bytes depend onl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -28,6 +29,11 @@ def _as_text(values: pa.Array | pa.ChunkedArray, plain: bool) -> pa.Array:
     return pc.fill_null(out, "")
 
 
+def _owner_only(path: str, flags: int) -> int:
+    """Open with mode 0600: the files describe people (made-up ones, but shaped like the real thing)."""
+    return os.open(path, flags, 0o600)
+
+
 def write_csv(
     path: Path, columns: Mapping[str, pa.Array | pa.ChunkedArray], plain: Collection[str] = ()
 ) -> int:
@@ -37,7 +43,8 @@ def write_csv(
     """
     names = list(columns)
     rows = len(columns[names[0]]) if names else 0
-    with open(path, "wb") as handle:
+    with open(path, "wb", opener=_owner_only) as handle:
+        os.chmod(handle.fileno(), 0o600)  # a file written before keeps its mode when truncated
         handle.write((",".join(names) + "\n").encode("utf-8"))
         for start in range(0, rows, CHUNK):
             parts = [_as_text(columns[n].slice(start, CHUNK), n in plain) for n in names]

@@ -228,7 +228,8 @@ def generate(
         profile = get_profile(profile)
     if pupils < 10 or requests < 1:
         raise ValueError("need at least 10 pupils and 1 request")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    out.chmod(0o700)
     rng_for = stage_rng(seed)
     model = name_model(profile.name_concentration).for_one_run()
     params = PopulationParams(census_date=census_date, namesake_rate=profile.namesake_rate)

@@ -51,6 +51,42 @@ def test_a_run_from_the_command_line(tmp_path: Path) -> None:
     assert manifest["name_source"]["package"] == "Faker"
 
 
+def test_the_files_are_their_owner_s_only(tmp_path: Path) -> None:
+    """Made-up people, shaped like real ones: written 0600 in a 0700 folder whatever the umask, and a file left
+    by an earlier run is made private too."""
+    out = tmp_path / "set"
+    out.mkdir(mode=0o755)
+    (out / "register.csv").write_text("stale\n")
+    (out / "register.csv").chmod(0o644)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, runpy; os.umask(0o022); sys.argv = sys.argv[1:]; "
+            "runpy.run_module('sharelog_heldout', run_name='__main__')",
+            "sharelog_heldout",
+            "--profile",
+            "typical",
+            "--pupils",
+            "200",
+            "--requests",
+            "20",
+            "--seed",
+            "1000",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert out.stat().st_mode & 0o777 == 0o700
+    assert {p.name: p.stat().st_mode & 0o777 for p in out.glob("*.csv")} == {
+        name: 0o600 for name in FILES if name.endswith(".csv")
+    }
+
+
 def test_a_development_seed_is_flagged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(
