@@ -138,7 +138,7 @@ def test_a_level_em_never_saw_among_matches_gets_a_bounded_weight() -> None:
 
 
 def test_a_sample_keeps_the_near_certain_matches_it_needs() -> None:
-    buckets = _model._BUCKETS
+    buckets = _model.BUCKETS
     assert _model._em_sample_threshold(1_500_000, 2_000_000, 4_000) is None  # fewer pairs than the cap
     assert _model._em_sample_threshold(10_000_000, None, 4_000) is None  # no cap: every pair
     # 20 million pairs, 20,000 agreeing: the cap decides (a tenth keeps 2,000 of them)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import splink
@@ -396,29 +396,87 @@ have had, with the same share of true matches. Trained on 2 million of the 9.6 m
 of requests are decided as by the fully trained model, with the same precision and recall
 (``bench/bench_training.py``, on ``sharelog synth`` data)."""
 
-_EM_REGISTER, _EM_REQUESTS = "__em_register", "__em_requests"
+EM_REGISTER, EM_REQUESTS = "__em_register", "__em_requests"
 _SIDE, _OTHER_SIDE, _BUCKET = "em_side", "em_other_side", "em_bucket"
-_BUCKETS = 1_000_000  # the sample's resolution: a pupil is kept when its bucket is below a threshold
-_PUPILS = f"SELECT *, CAST(hash(unique_id) % {_BUCKETS} AS BIGINT) AS {_BUCKET} FROM register_std"
+BUCKETS = 1_000_000  # the sample's resolution: a pupil is kept when its bucket is below a threshold
 _REQUESTS = f"SELECT *, CAST(-1 AS BIGINT) AS {_BUCKET} FROM requests_std"
-_SAMPLED_PAIRS = f"({_REQUESTS}) AS q JOIN ({_PUPILS}) AS p ON {{condition}}"
+
+
+class TrainingTables(Protocol):
+    """Where training runs its own queries and EM sessions, beside the linker it is given: the tables
+    ``register_std``, ``requests_std`` and ``tf_<column>`` of a DuckDB connection (:class:`DuckDBTrainingTables`),
+    or of a Spark session (:mod:`sharelog.linkage.spark`). Queries are handed over as DuckDB SQL."""
+
+    @property
+    def bucket_sql(self) -> str:
+        """A pupil's sample bucket, from 0 to ``BUCKETS - 1``: a hash of ``unique_id``, the same on every run."""
+        ...
+
+    def count(self, sql: str) -> int:
+        """The single number the query ``sql`` gives."""
+        ...
+
+    def create(self, name: str, sql: str) -> None:
+        """Create (or replace) the table ``name`` from the query ``sql``."""
+        ...
+
+    def drop(self, name: str) -> None: ...
+
+    def estimate_u(self, linker: Linker) -> dict[str, Any]:
+        """Estimate the u-probabilities from random pairs (:data:`U_SAMPLE_PAIRS` of them, seed 1) and return
+        ``linker``'s settings with them."""
+        ...
+
+    def em_linker(self, settings: dict[str, Any]) -> Linker:
+        """A linker on the EM tables (``EM_REGISTER``, ``EM_REQUESTS``), starting from ``settings``, with the whole
+        register's term-frequency lookups."""
+        ...
+
+
+@dataclass(frozen=True)
+class DuckDBTrainingTables:
+    """Training's tables in a DuckDB connection."""
+
+    con: duckdb.DuckDBPyConnection
+    bucket_sql: str = f"hash(unique_id) % {BUCKETS}"
+
+    def count(self, sql: str) -> int:
+        return int(self.con.sql(sql).fetchall()[0][0])
+
+    def create(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE {name}")
+
+    def estimate_u(self, linker: Linker) -> dict[str, Any]:
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+        return linker.misc.save_model_to_json()
+
+    def em_linker(self, settings: dict[str, Any]) -> Linker:
+        return _em_linker(self.con, settings)
+
+
+def _sampled_pairs(tables: TrainingTables, condition: str) -> str:
+    pupils = f"SELECT *, CAST({tables.bucket_sql} AS BIGINT) AS {_BUCKET} FROM register_std"
+    return f"({_REQUESTS}) AS q JOIN ({pupils}) AS p ON {condition}"
 
 
 def _rule_sql(rule: BlockingRuleCreator) -> str:
     return rule.get_blocking_rule("duckdb").blocking_rule_sql
 
 
-def _count(con: duckdb.DuckDBPyConnection, rows: str, *, limit: int | None = None) -> int:
+def _count(tables: TrainingTables, rows: str, *, limit: int | None = None) -> int:
     """How many rows the query ``rows`` gives (counting stops at ``limit``, when given)."""
     if limit is not None:
         rows += f" LIMIT {limit}"
-    return int(con.sql(f"SELECT count(*) FROM ({rows})").fetchall()[0][0])
+    return tables.count(f"SELECT count(*) FROM ({rows})")
 
 
-def _pairs_under(con: duckdb.DuckDBPyConnection, rule: BlockingRuleCreator, *, limit: int | None) -> int:
+def _pairs_under(tables: TrainingTables, rule: BlockingRuleCreator, *, limit: int | None) -> int:
     """How many request–register pairs ``rule`` finds (counting stops at ``limit``, when given)."""
     return _count(
-        con, f"SELECT 1 FROM requests_std AS l JOIN register_std AS r ON {_rule_sql(rule)}", limit=limit
+        tables, f"SELECT 1 FROM requests_std AS l JOIN register_std AS r ON {_rule_sql(rule)}", limit=limit
     )
 
 
@@ -459,11 +517,11 @@ def _em_sample_threshold(pairs: int, max_pairs: int | None, agreeing: int) -> in
     if max_pairs is None or pairs <= max_pairs:
         return None
     share = max(max_pairs / pairs, EM_MIN_MATCHES / agreeing if agreeing else 1.0)
-    return None if share >= 1 else max(1, int(_BUCKETS * share))
+    return None if share >= 1 else max(1, int(BUCKETS * share))
 
 
 def _plan_session(
-    con: duckdb.DuckDBPyConnection, rules: list[BlockingRuleCreator], max_pairs: int | None
+    tables: TrainingTables, rules: list[BlockingRuleCreator], max_pairs: int | None
 ) -> _Session | None:
     """The first of ``rules`` that finds enough pairs, with the sample that keeps about ``max_pairs`` of them;
     ``None`` when no rule finds enough (a tiny batch: the levels the session would have estimated keep cautious
@@ -473,22 +531,22 @@ def _plan_session(
     the rule has no pairs, so a failed session would leave a model without them.
     """
     for rule in rules:
-        if _pairs_under(con, rule, limit=MIN_TRAINING_PAIRS) < MIN_TRAINING_PAIRS:
+        if _pairs_under(tables, rule, limit=MIN_TRAINING_PAIRS) < MIN_TRAINING_PAIRS:
             continue
-        pairs = _pairs_under(con, rule, limit=None)
-        agreeing = _pairs_under(con, _PRIOR_RULE, limit=None) if max_pairs is not None else 0
+        pairs = _pairs_under(tables, rule, limit=None)
+        agreeing = _pairs_under(tables, _PRIOR_RULE, limit=None) if max_pairs is not None else 0
         threshold = _em_sample_threshold(pairs, max_pairs, agreeing)
         if threshold is None:
             return _Session(rule, None, pairs)
         session = _Session(rule, threshold, 0)
-        sampled = _count(con, f"SELECT 1 FROM {_SAMPLED_PAIRS.format(condition=session.condition('q', 'p'))}")
+        sampled = _count(tables, f"SELECT 1 FROM {_sampled_pairs(tables, session.condition('q', 'p'))}")
         log.info("EM session on a sample of %s of %s pairs", f"{sampled:,}", f"{pairs:,}")
         return _Session(rule, threshold, sampled)
     log.warning("no expectation-maximisation rule found enough record pairs; session skipped")
     return None
 
 
-def _create_em_inputs(con: duckdb.DuckDBPyConnection, sessions: list[_Session]) -> None:
+def _create_em_inputs(tables: TrainingTables, sessions: list[_Session]) -> None:
     """The two tables the EM sessions run on: the batch, and the pupils who are in some session's pairs (no
     other pupil takes part in any); each row says which side it is on and has a bucket, from a hash of its id
     (the same on every run), to sample pupils by.
@@ -499,16 +557,17 @@ def _create_em_inputs(con: duckdb.DuckDBPyConnection, sessions: list[_Session]) 
     r.em_side``, :meth:`_Session.em_rule`) leaves only the pairs of a request and a pupil to be found at all.
     """
     taking_part = " UNION ".join(
-        f"SELECT p.unique_id FROM {_SAMPLED_PAIRS.format(condition=session.condition('q', 'p'))}"
+        f"SELECT p.unique_id FROM {_sampled_pairs(tables, session.condition('q', 'p'))}"
         for session in sessions
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_EM_REGISTER} AS SELECT *, 'register' AS {_SIDE}, "
-        f"'requests' AS {_OTHER_SIDE} FROM ({_PUPILS}) WHERE unique_id IN ({taking_part})"
+    pupils = f"SELECT *, CAST({tables.bucket_sql} AS BIGINT) AS {_BUCKET} FROM register_std"
+    tables.create(
+        EM_REGISTER,
+        f"SELECT *, 'register' AS {_SIDE}, 'requests' AS {_OTHER_SIDE} FROM ({pupils}) "
+        f"WHERE unique_id IN ({taking_part})",
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_EM_REQUESTS} AS SELECT *, 'requests' AS {_SIDE}, "
-        f"'register' AS {_OTHER_SIDE} FROM ({_REQUESTS})"
+    tables.create(
+        EM_REQUESTS, f"SELECT *, 'requests' AS {_SIDE}, 'register' AS {_OTHER_SIDE} FROM ({_REQUESTS})"
     )
 
 
@@ -517,8 +576,8 @@ def _em_linker(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> Link
     with its u-probabilities), with the whole register's term-frequency lookups."""
     db_api = DuckDBAPI(con)
     frames = [
-        db_api.register(_EM_REGISTER, dataset_display_name="register", table_name=f"{_EM_REGISTER}_input"),
-        db_api.register(_EM_REQUESTS, dataset_display_name="requests", table_name=f"{_EM_REQUESTS}_input"),
+        db_api.register(EM_REGISTER, dataset_display_name="register", table_name=f"{EM_REGISTER}_input"),
+        db_api.register(EM_REQUESTS, dataset_display_name="requests", table_name=f"{EM_REQUESTS}_input"),
     ]
     linker = Linker(frames, settings, log_level=None)
     for column in TF_COLUMNS:
@@ -533,7 +592,8 @@ _PRIOR_RULE = block_on("forename1", "surname_std", "dob_str")
 def train_model(
     linker: Linker,
     *,
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | None = None,
+    tables: TrainingTables | None = None,
     progress: Progress | None = None,
     em_max_pairs: int | None = EM_MAX_PAIRS,
     requests_name: str = "the request batch",
@@ -549,7 +609,8 @@ def train_model(
 
     Args:
         linker: a linker on ``con``'s ``register_std`` and ``requests_std``, with untrained settings.
-        con: the connection holding ``requests_std``, ``register_std`` and the ``tf_<column>`` lookups.
+        con: the connection holding ``requests_std``, ``register_std`` and the ``tf_<column>`` lookups; or
+        tables: where those tables are (Spark: :mod:`sharelog.linkage.spark`), when not in a DuckDB ``con``.
         em_max_pairs: the most pairs an EM session is trained on (see :data:`EM_MAX_PAIRS`).
         requests_name: what an error calls the request batch (its file).
 
@@ -567,8 +628,11 @@ def train_model(
         if progress is not None:
             progress("training", done, steps)
 
+    if tables is None:
+        assert con is not None, "train_model needs con or tables"
+        tables = DuckDBTrainingTables(con)
     step(0)
-    if _pairs_under(con, _PRIOR_RULE, limit=1) == 0:
+    if _pairs_under(tables, _PRIOR_RULE, limit=1) == 0:
         raise InputError(
             f"{requests_name}: no request has the forename, surname and date of birth of any pupil in the "
             "register, so there is nothing to train a model on; train on a batch like the ones to be matched",
@@ -576,17 +640,16 @@ def train_model(
         )
     linker.training.estimate_probability_two_random_records_match([_PRIOR_RULE], recall=0.6)
     step(1)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+    settings = tables.estimate_u(linker)
     step(2)
     planned = [
-        _plan_session(con, [block_on("dob_str")], em_max_pairs),
-        _plan_session(con, list(DATE_OF_BIRTH_TRAINING_RULES), em_max_pairs),
+        _plan_session(tables, [block_on("dob_str")], em_max_pairs),
+        _plan_session(tables, list(DATE_OF_BIRTH_TRAINING_RULES), em_max_pairs),
     ]
     sessions = [session for session in planned if session is not None]
-    settings = linker.misc.save_model_to_json()
     if sessions:
-        _create_em_inputs(con, sessions)
-        em_linker = _em_linker(con, settings)
+        _create_em_inputs(tables, sessions)
+        em_linker = tables.em_linker(settings)
         matches_seen: dict[str, float] = {}  # comparison → the matches among the pairs it was estimated on
         for index, session in enumerate(sessions):
             trained = em_linker.training.estimate_parameters_using_expectation_maximisation(
@@ -599,7 +662,8 @@ def train_model(
             if index == 0:
                 step(3)
         settings = bound_unseen_m(em_linker.misc.save_model_to_json(), matches_seen)
-        con.execute(f"DROP TABLE {_EM_REGISTER}; DROP TABLE {_EM_REQUESTS}")
+        tables.drop(EM_REGISTER)
+        tables.drop(EM_REQUESTS)
     step(4)
     expected = [
         c.get_comparison("duckdb").output_column_name for c in comparisons() if not isinstance(c, dict)

@@ -38,6 +38,7 @@ from sharelog.linkage._candidates import RID, key_joins, key_table_name, key_tab
 from sharelog.linkage._model import LinkageModel, blocking_rules, load_model, save_model
 from sharelog.linkage._scoring import TF_COLUMNS
 from sharelog.linkage._session import (
+    IN_PLACE,
     LINKAGE_TABLE,
     NAME_PAIRS,
     PREPARED_DATABASE,
@@ -45,6 +46,8 @@ from sharelog.linkage._session import (
     RAW_TABLE,
     MatchingSession,
     Progress,
+    attach_prepared,
+    read_manifest,
     report_progress,
 )
 from sharelog.private_files import make_private, private_dir
@@ -244,14 +247,14 @@ def register_rows(
     Raises:
         InputError: ``prepared`` holds no prepared register (of this format).
     """
-    source = prepared / PREPARED_DATABASE
-    if not source.is_file():
+    if not (prepared / "manifest.json").is_file():
         raise InputError("no prepared register", cli_hint="run `sharelog register prepare`")
+    manifest = read_manifest(prepared)
     with duckdb.connect() as con:
-        con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS prepared_register (READ_ONLY)")
+        attach_prepared(con, prepared, manifest)
         con.register(
             "wanted", pa.table({"pupil_id": list(pupil_ids)}, schema=pa.schema({"pupil_id": pa.string()}))
         )
-        cursor = con.execute(register_rows_sql("prepared_register", fields))
+        cursor = con.execute(register_rows_sql(IN_PLACE, fields))
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}

@@ -28,6 +28,8 @@ __all__ = [
     "PERSON_COMPARISONS",
     "RelativeProfile",
     "household_profile",
+    "household_settings",
+    "profile_from_counts",
 ]
 
 PERSON_COMPARISONS = ("forename", "middle_name", "dob", "sex")
@@ -71,11 +73,9 @@ class RelativeProfile:
         return cls.from_json(path.read_text(encoding="utf-8"))
 
 
-def household_profile(
-    con: duckdb.DuckDBPyConnection, *, register: str, settings: dict[str, Any]
-) -> RelativeProfile:
-    """Compare every pair of pupils sharing a surname and postcode unit, and count the person-field levels."""
-    household_settings = {
+def household_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The model's settings for comparing the register's household pairs with each other (DuckDB SQL)."""
+    return {
         **settings,
         "link_type": "dedupe_only",
         "blocking_rules_to_generate_predictions": [
@@ -84,17 +84,27 @@ def household_profile(
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": True,  # the gamma (level) columns come only with the matching columns
     }
+
+
+def profile_from_counts(counts: dict[str, dict[int, int]]) -> RelativeProfile:
+    """The profile of these level counts (comparison → gamma → household pairs)."""
+    pairs = sum(counts[PERSON_COMPARISONS[-1]].values()) if counts else 0
+    return RelativeProfile(pairs=pairs, counts=counts)
+
+
+def household_profile(
+    con: duckdb.DuckDBPyConnection, *, register: str, settings: dict[str, Any]
+) -> RelativeProfile:
+    """Compare every pair of pupils sharing a surname and postcode unit, and count the person-field levels."""
     db_api = DuckDBAPI(con)
     frame = db_api.register(register, dataset_display_name="register", table_name="__household_pairs_input")
-    linker = Linker([frame], household_settings, log_level=None)
+    linker = Linker([frame], household_settings(settings), log_level=None)
     predictions = linker.inference.predict()
     counts: dict[str, dict[int, int]] = {}
-    pairs = 0
     for comparison in PERSON_COMPARISONS:
         rows = con.sql(
             f"SELECT gamma_{comparison}, count(*) FROM {predictions.physical_name} GROUP BY 1"
         ).fetchall()
         counts[comparison] = {int(gamma): int(n) for gamma, n in rows}
-        pairs = sum(counts[comparison].values())
     predictions.drop_table_from_database_and_remove_from_cache()
-    return RelativeProfile(pairs=pairs, counts=counts)
+    return profile_from_counts(counts)

@@ -18,6 +18,8 @@ import duckdb
 from splink import DuckDBAPI, Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from sharelog.linkage._candidates import KeyJoin
+
 __all__ = [
     "PREDICTIONS",
     "TF_COLUMNS",
@@ -26,6 +28,7 @@ __all__ = [
     "ScoringFiles",
     "ScoringJob",
     "KeptLinker",
+    "PreparedParquet",
     "duckdb_linker",
 ]
 
@@ -96,6 +99,18 @@ class KeptLinker:
 
 
 @dataclass(frozen=True)
+class PreparedParquet:
+    """A prepared register kept as folders of Parquet files (written on Spark), for a scorer that finds a batch's
+    candidates in it itself: the linkage table, the key table of each set of register columns (key columns and
+    ``unique_id``, sorted by the key), the ways the model's rules join, and the term-frequency lookups."""
+
+    linkage: Path
+    key_tables: dict[tuple[str, ...], Path]
+    joins: tuple[KeyJoin, ...]
+    term_frequencies: dict[str, Path]
+
+
+@dataclass(frozen=True)
 class ScoringFiles:
     """The inputs of a scoring run as Parquet files: the two datasets and each term-frequency lookup."""
 
@@ -103,6 +118,9 @@ class ScoringFiles:
     requests: Path
     term_frequencies: dict[str, Path]
     """Column (one of :data:`TF_COLUMNS`) → its lookup."""
+    candidates_of: PreparedParquet | None = None
+    """Set when ``register`` is a whole prepared register's linkage table, of which only the batch's candidates
+    are to be scored (the scorer selects them by the key tables)."""
 
 
 class ScoringJob:
@@ -122,8 +140,14 @@ class ScoringJob:
         register: str = "register_std",
         kept: dict[str, KeptLinker] | None = None,
         kept_as: str = "",
+        prepared: PreparedParquet | None = None,
     ) -> None:
         self._con = con
+        self.prepared = prepared
+        """A Parquet prepared register whose candidates for the batch the scorer selects itself (see
+        :class:`PreparedParquet`); ``None``: the session's ``register`` table is the register side."""
+        self.candidates: int | None = None
+        """How many register rows were scored, when the scorer selected them (it sets this)."""
         self._register = register
         self._kept = kept
         self._kept_as = kept_as
@@ -151,7 +175,17 @@ class ScoringJob:
     def parquet_files(self, scratch: Path) -> ScoringFiles:
         """The inputs as Parquet files written to ``scratch`` (scoring elsewhere): the register side is what the
         session scores against (a prepared register's candidates for the batch, not the whole register), the
-        term-frequency lookups are the whole register's."""
+        term-frequency lookups are the whole register's. With :attr:`prepared`, only the batch is written: the
+        register side and the lookups are the prepared register's own files."""
+        if self.prepared is not None:
+            requests = scratch / "requests.parquet"
+            self._con.execute(copy_to_parquet_sql(REQUESTS, requests))
+            return ScoringFiles(
+                register=self.prepared.linkage,
+                requests=requests,
+                term_frequencies=self.prepared.term_frequencies,
+                candidates_of=self.prepared,
+            )
         files = {
             self._register: scratch / "register.parquet",
             REQUESTS: scratch / "requests.parquet",
@@ -182,6 +216,12 @@ class Scorer(Protocol):
         """What the CLI and results call this backend (``duckdb``, ``spark``)."""
         ...
 
+    @property
+    def reads_prepared_parquet(self) -> bool:
+        """Whether it selects a batch's candidates from a Parquet prepared register itself (:class:`PreparedParquet`)
+        rather than being handed them."""
+        ...
+
     def __call__(self, job: ScoringJob) -> None: ...
 
 
@@ -189,6 +229,7 @@ class DuckDBScorer:
     """Splink's predict on the session's own DuckDB connection (the default)."""
 
     name = "duckdb"
+    reads_prepared_parquet = False
 
     def __call__(self, job: ScoringJob) -> None:
         predictions = job.linker().inference.predict(threshold_match_weight=job.floor)

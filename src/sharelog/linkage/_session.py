@@ -45,6 +45,7 @@ from sharelog.linkage._scoring import (
     TF_COLUMNS,
     DuckDBScorer,
     KeptLinker,
+    PreparedParquet,
     Scorer,
     ScoringJob,
     duckdb_linker,
@@ -59,6 +60,9 @@ PREPARED_FORMAT = "sharelog-prepared-register/3"
 place (``register.duckdb``); format 2 held them as Parquet files loaded whole on every run."""
 _FORMAT_FAMILY = "sharelog-prepared-register/"
 PREPARED_DATABASE = "register.duckdb"
+PARQUET_STORAGE = "parquet"
+"""A prepared register written on Spark (``"storage": "parquet"`` in its manifest): each table a folder of Parquet
+files (listed under ``"tables"``), read in place through views; the key tables point to rows by ``unique_id``."""
 RAW_TABLE = "raw"
 """The register as given, in pupil-id order, in the prepared register's database."""
 IN_PLACE = "prepared_register"
@@ -131,6 +135,8 @@ class MatchingSession:
         """How many register rows the last scoring handed Splink (``None``: the whole register)."""
         self._candidates_only = False
         self._prepared_tables: set[str] = set()
+        self._parquet: Path | None = None
+        """The folder of a prepared register kept as Parquet (:data:`PARQUET_STORAGE`), when one is loaded."""
         self._linkers: dict[str, KeptLinker] | None = {} if keep_linker else None
 
     def __enter__(self) -> MatchingSession:
@@ -155,6 +161,7 @@ class MatchingSession:
         for column in TF_COLUMNS:
             self.con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql('register_std', column)}")
         self._count_name_pairs()
+        self._parquet = None
         report_progress(progress, "register", 2, 2)
         self.register_info = RegisterInfo(rows=info.rows, source=str(path), checksum=info.checksum)
         return self.register_info
@@ -174,9 +181,8 @@ class MatchingSession:
         """
         manifest = _read_manifest(directory, name or str(directory))
         self._candidates_only = candidates_only
-        database = str(directory / PREPARED_DATABASE).replace("'", "''")
-        self.con.execute(f"DETACH DATABASE IF EXISTS {IN_PLACE}")
-        self.con.execute(f"ATTACH '{database}' AS {IN_PLACE} (READ_ONLY)")
+        attach_prepared(self.con, directory, manifest)
+        self._parquet = directory if manifest.get("storage") == PARQUET_STORAGE else None
         self.con.execute(
             f"CREATE OR REPLACE VIEW register_std AS SELECT * EXCLUDE ({RID}) FROM {IN_PLACE}.{LINKAGE_TABLE}"
         )
@@ -186,7 +192,9 @@ class MatchingSession:
         self._prepared_tables = {
             str(row[0])
             for row in self.con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [IN_PLACE]
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = $1 "
+                "UNION SELECT view_name FROM duckdb_views() WHERE database_name = $1",
+                [IN_PLACE],
             ).fetchall()
         }
         self._count_name_pairs(in_place=True)
@@ -289,7 +297,8 @@ class MatchingSession:
             raise InputError("no linkage model: train one or give one", cli_hint="give --model FILE")
         assert self.register_info is not None
         report_progress(progress, "candidates", 0, 1)
-        register = self._register_to_score()
+        prepared = self._prepared_parquet()
+        register = "register_std" if prepared is not None else self._register_to_score()
         report_progress(progress, "candidates", 1, 1)
         report_progress(progress, "scoring", 0, 1)
         job = ScoringJob(
@@ -299,11 +308,36 @@ class MatchingSession:
             register=register,
             kept=self._linkers,
             kept_as=f"{self.model.checksum}:{retain_matching_columns}:{register}",
+            prepared=prepared,
         )
         self.scorer(job)
+        if prepared is not None:
+            self.candidates = job.candidates
         report_progress(progress, "scoring", 1, 1)
         self._predictions = PREDICTIONS
         return self._predictions
+
+    def _prepared_parquet(self) -> PreparedParquet | None:
+        """A Parquet prepared register's tables, for a scorer that finds the batch's candidates in them itself
+        (Spark: the register is never read here); ``None`` when the session selects them, as for every other
+        register."""
+        assert self.model is not None
+        if self._parquet is None or not self._candidates_only or not self.scorer.reads_prepared_parquet:
+            return None
+        joins = key_joins(self.model.settings)
+        if joins is None:
+            return None
+        folder = self._parquet
+        return PreparedParquet(
+            linkage=folder / LINKAGE_TABLE,
+            key_tables={
+                join.register_columns: folder / key_table_name(join.register_columns)
+                for join in joins
+                if key_table_name(join.register_columns) in self._prepared_tables
+            },
+            joins=tuple(joins),
+            term_frequencies={column: folder / f"tf_{column}" for column in TF_COLUMNS},
+        )
 
     def _register_to_score(self) -> str:
         """The table Splink gets as the register: a prepared register's candidates for this batch (the rows that
@@ -431,6 +465,27 @@ class MatchingSession:
             raise InputError("a register and a request batch are needed first")
 
 
+def attach_prepared(con: duckdb.DuckDBPyConnection, directory: Path, manifest: dict[str, Any]) -> None:
+    """Attach a prepared register's tables to ``con`` as database :data:`IN_PLACE`, read in place: its DuckDB
+    file read-only, or (:data:`PARQUET_STORAGE`) a view of each folder of Parquet files, the linkage and key tables
+    with ``unique_id`` as their row pointer :data:`RID`."""
+    con.execute(f"DETACH DATABASE IF EXISTS {IN_PLACE}")
+    if manifest.get("storage") != PARQUET_STORAGE:
+        database = str(directory / PREPARED_DATABASE).replace("'", "''")
+        con.execute(f"ATTACH '{database}' AS {IN_PLACE} (READ_ONLY)")
+        return
+    con.execute(f"ATTACH ':memory:' AS {IN_PLACE}")
+    for table in manifest["tables"]:
+        files = str(directory / table / "*.parquet").replace("'", "''")
+        pointer = f", unique_id AS {RID}" if table == LINKAGE_TABLE or table.startswith("keys__") else ""
+        con.execute(f"CREATE VIEW {IN_PLACE}.{table} AS SELECT *{pointer} FROM read_parquet('{files}')")
+
+
+def read_manifest(directory: Path, shown: str | None = None) -> dict[str, Any]:
+    """A prepared register's manifest, checked (``shown``: what messages call the folder; default its path)."""
+    return _read_manifest(directory, shown or str(directory))
+
+
 def report_progress(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
@@ -455,7 +510,13 @@ def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
         )
     if not isinstance(manifest, dict) or found != PREPARED_FORMAT:
         raise ValidationFailed([Problem(where, f"not a {PREPARED_FORMAT} manifest", field="format")])
-    missing = [name for name in (PREPARED_DATABASE,) if not (directory / name).is_file()]
+    if manifest.get("storage") == PARQUET_STORAGE:
+        tables = manifest.get("tables")
+        if not isinstance(tables, list) or not all(isinstance(t, str) and t.isidentifier() for t in tables):
+            raise ValidationFailed([Problem(where, "not a list of table names", field="tables")])
+        missing = [name for name in tables if not (directory / name).is_dir()]
+    else:
+        missing = [name for name in (PREPARED_DATABASE,) if not (directory / name).is_file()]
     if missing:
         raise ValidationFailed(
             [Problem(f"{shown}: {m}", "missing from the prepared register") for m in missing]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,9 @@ def spark_session(config: SparkConfig | None = None) -> SparkSession:
     settings.update(config.conf)
     jars = [similarity_jar_location(), *filter(None, settings.get("spark.jars", "").split(","))]
     settings["spark.jars"] = ",".join(jars)
+    if master is not None and master.startswith("local"):
+        # Spark's Python workers (a prepared register is standardised in them) run this interpreter, with sharelog
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     if master is not None:
         builder = builder.master(master)

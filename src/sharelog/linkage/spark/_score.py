@@ -15,15 +15,39 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sharelog.linkage import ScoringFiles, ScoringJob
+from sharelog.linkage._scoring import PreparedParquet
 from sharelog.linkage.spark._config import SparkConfig, spark_session
 from sharelog.linkage.spark._settings import settings_for_spark
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["SparkScorer"]
 
 PREDICTIONS = "predictions"  # the folder, in the scratch folder, that Spark writes the scored pairs to
+
+
+def candidates(spark: SparkSession, prepared: PreparedParquet, requests: DataFrame) -> DataFrame:
+    """The rows of a Parquet prepared register that share a blocking key with some request: each key table (key
+    columns and ``unique_id``, sorted by the key) joined with the batch's distinct keys, then the linkage rows of
+    the pupils found (see :mod:`sharelog.linkage._candidates`)."""
+    from pyspark.sql import functions as F
+
+    found: DataFrame | None = None
+    for join in prepared.joins:
+        keys = spark.read.parquet(str(prepared.key_tables.get(join.register_columns, prepared.linkage)))
+        wanted = (
+            requests.where(" AND ".join(f"`{c}` IS NOT NULL" for c in join.request_columns))
+            .select(*[F.col(f"`{c}`").alias(f"k{i}") for i, c in enumerate(join.request_columns)])
+            .distinct()
+        )
+        on = [keys[c] == wanted[f"k{i}"] for i, c in enumerate(join.register_columns)]
+        pupils = keys.join(F.broadcast(wanted), on, "left_semi").select("unique_id")
+        found = pupils if found is None else found.union(pupils)
+    linkage = spark.read.parquet(str(prepared.linkage))
+    if found is None:
+        return linkage.limit(0)
+    return linkage.join(found.distinct(), "unique_id", "left_semi").select(*linkage.columns)
 
 
 def _predict(
@@ -33,17 +57,24 @@ def _predict(
     *,
     threshold_match_weight: float,
     out: Path,
-) -> None:
-    """Run Splink's predict on Spark and write the scored pairs to ``out`` (a folder of Parquet files)."""
+) -> int | None:
+    """Run Splink's predict on Spark and write the scored pairs to ``out`` (a folder of Parquet files); return
+    how many register rows were scored when they were selected here (a Parquet prepared register)."""
     from splink import Linker
     from splink.backends.spark import SparkAPI
 
     db_api = SparkAPI(spark_session=spark, break_lineage_method="parquet")
+    requests = spark.read.parquet(str(files.requests))
+    register = spark.read.parquet(str(files.register))
+    selected = None
+    if files.candidates_of is not None:
+        folder = str(out.with_name("candidates"))
+        candidates(spark, files.candidates_of, requests).write.parquet(folder)
+        register = spark.read.parquet(folder)
+        selected = register.count()
     inputs = [
-        db_api.register(
-            spark.read.parquet(str(path)), dataset_display_name=name, table_name=f"__{name}_input"
-        )
-        for name, path in {"register": files.register, "requests": files.requests}.items()
+        db_api.register(frame, dataset_display_name=name, table_name=f"__{name}_input")
+        for name, frame in {"register": register, "requests": requests}.items()
     ]
     linker = Linker(inputs, settings, log_level=None)
     for column, path in files.term_frequencies.items():
@@ -54,6 +85,7 @@ def _predict(
     predictions = linker.inference.predict()
     scored = predictions.as_spark_dataframe()
     scored.where(scored["match_weight"] >= threshold_match_weight).write.mode("overwrite").parquet(str(out))
+    return selected
 
 
 @dataclass(frozen=True)
@@ -71,6 +103,7 @@ class SparkScorer:
 
     config: SparkConfig = field(default_factory=SparkConfig)
     name = "spark"
+    reads_prepared_parquet = True
 
     def __call__(self, job: ScoringJob) -> None:
         """Score the job's pairs on Spark and hand them back to the session.
@@ -90,7 +123,9 @@ class SparkScorer:
             spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
             try:
                 files = job.parquet_files(scratch)
-                _predict(spark, files, settings, threshold_match_weight=job.floor, out=scratch / PREDICTIONS)
+                job.candidates = _predict(
+                    spark, files, settings, threshold_match_weight=job.floor, out=scratch / PREDICTIONS
+                )
                 job.take_predictions_from_parquet(scratch / PREDICTIONS)
             finally:
                 _forget_spark_tables(spark, keep=views_before)
