@@ -155,30 +155,6 @@ def run_prepare(register: Path, requests: Path, work: Path, *, compare_duckdb: b
     }
 
 
-def _descendant_peak_rss_mib() -> float:
-    """Peak RSS (VmHWM) of the largest process started below this one: Spark's JVM."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(stat[1]), []).append(int(entry.name))
-    peak, stack = 0, list(children.get(os.getpid(), []))
-    while stack:
-        pid = stack.pop()
-        stack.extend(children.get(pid, []))
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]))
-    return peak / 1024
-
-
 def run_one(data: Path) -> dict[str, float]:
     """Score ``data/register.csv`` × ``data/requests.csv`` on both backends in this process."""
     from sharelog.linkage import MatchingSession, Thresholds
@@ -228,7 +204,7 @@ def run_one(data: Path) -> dict[str, float]:
         "same_decision": same,
         "requests": requests,
         "python_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "jvm_peak_rss_mib": round(_descendant_peak_rss_mib()),
+        "jvm_peak_rss_mib": round(max(_descendant_peaks_mib().values())),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,13 +59,9 @@ def test_the_files_are_their_owner_s_only(tmp_path: Path) -> None:
     out.mkdir(mode=0o755)
     (out / "register.csv").write_text("stale\n")
     (out / "register.csv").chmod(0o644)
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import os, sys, runpy; os.umask(0o022); sys.argv = sys.argv[1:]; "
-            "runpy.run_module('sharelog_heldout', run_name='__main__')",
-            "sharelog_heldout",
+    umask = os.umask(0o022)
+    try:
+        args = [
             "--profile",
             "typical",
             "--pupils",
@@ -75,12 +72,10 @@ def test_the_files_are_their_owner_s_only(tmp_path: Path) -> None:
             "1000",
             "--out",
             str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+        ]
+        assert main(args) == 0
+    finally:
+        os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o700
     assert {p.name: p.stat().st_mode & 0o777 for p in out.glob("*.csv")} == {
         name: 0o600 for name in FILES if name.endswith(".csv")

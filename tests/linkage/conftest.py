@@ -4,11 +4,14 @@ model trained on it."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sharelog.errors import InputError
 from sharelog.linkage import train
 
 from ..worlds import RegisterSpec, WorldFactory
@@ -46,3 +49,18 @@ def write_requests(path: Path, rows: list[tuple[str, ...]]) -> Path:
 def read_matches(path: Path) -> dict[str, dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["request_id"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local Spark session for one test module; the module is skipped, with the reason, without pyspark or Java."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'sharelog[spark]')")
+    from sharelog.linkage.spark import SparkConfig, require_spark, spark_session
+
+    try:
+        require_spark()
+    except InputError as reason:
+        pytest.skip(f"Spark tests skipped: {reason}")
+    session = spark_session(SparkConfig(master="local[2]"))
+    yield session
+    session.stop()

@@ -25,7 +25,7 @@ from sharelog.cli import app
 from sharelog.errors import InputError
 from sharelog.linkage import MatchingSession, Thresholds, prepare_register, save_model
 from sharelog.linkage._model import comparisons
-from sharelog.linkage.spark import SparkConfig, SparkScorer, require_spark, settings_for_spark, spark_session
+from sharelog.linkage.spark import SparkConfig, SparkScorer, require_spark, settings_for_spark
 from sharelog.linkage.spark._config import parse_conf
 from sharelog.linkage.spark._jaro_winkler import jaro_winkler_sql
 from sharelog.settings import Settings
@@ -47,18 +47,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "data"
     generate(pupils=3000, requests=300, seed=3, out_dir=out)
     return out
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'sharelog[spark]')")
-    try:
-        require_spark()
-    except InputError as reason:
-        pytest.skip(f"Spark tests skipped: {reason}")
-    session = spark_session(SparkConfig(master="local[2]"))
-    yield session
-    session.stop()
 
 
 def _keep(session: MatchingSession, backend: str) -> None:

@@ -9,7 +9,6 @@ Spark scoring — and every request must get the same decision and pupil.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,15 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 from sharelog.cli import app
-from sharelog.errors import InputError, ValidationFailed
+from sharelog.errors import ValidationFailed
 from sharelog.linkage import MatchingSession, Thresholds, load_model, prepare_register
 from sharelog.linkage._session import attach_prepared, read_manifest
 from sharelog.linkage.spark import (
-    SparkConfig,
     SparkScorer,
     prepare_register_on_spark,
-    require_spark,
-    spark_session,
 )
 from sharelog.linkage.spark._prepare import standardised_schema
 from sharelog.linkage.spark._train import duckdb_settings
@@ -42,18 +38,6 @@ class Prepared:
     synthetic: Path
     duckdb: Path
     spark: Path
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'sharelog[spark]')")
-    try:
-        require_spark()
-    except InputError as reason:
-        pytest.skip(f"Spark tests skipped: {reason}")
-    session = spark_session(SparkConfig(master="local[2]"))
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,15 +175,26 @@ def clustering_key(
     Measured as the number of pupils sharing a pupil's key, on average over pupils (Σ n² / Σ n over keys).
     """
 
-    def shared(columns: tuple[str, ...]) -> float:
-        names = ", ".join(f'"{c}"' for c in columns)
-        not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
-        sql = (
-            f"SELECT sum(n * n) / greatest(sum(n), 1) FROM "
-            f"(SELECT count(*)::DOUBLE AS n FROM {standardised} WHERE {not_null} GROUP BY {names})"
-        )
-        return float(con.execute(sql).fetchall()[0][0] or 0)
+    return choose_clustering_key(
+        keys, lambda columns: float(con.execute(key_share_sql(standardised, columns)).fetchall()[0][0] or 0)
+    )
 
+
+def key_share_sql(standardised: str, columns: tuple[str, ...], *, quote: str = '"') -> str:
+    """How many pupils share a pupil's key ``columns``, on average over pupils (Σ n² / Σ n over keys); ``quote``
+    quotes a column name (DuckDB ``"``, Spark `````)."""
+    names = ", ".join(f"{quote}{c}{quote}" for c in columns)
+    not_null = " AND ".join(f"{quote}{c}{quote} IS NOT NULL" for c in columns)
+    return (
+        f"SELECT sum(n * n) / greatest(sum(n), 1) FROM "
+        f"(SELECT CAST(count(*) AS DOUBLE) AS n FROM {standardised} WHERE {not_null} GROUP BY {names})"
+    )
+
+
+def choose_clustering_key(
+    keys: Sequence[tuple[str, ...]], shared: Callable[[tuple[str, ...]], float]
+) -> list[str]:
+    """The key of ``keys`` with the most pupils sharing it (``shared``, :func:`key_share_sql`'s figure)."""
     scored = [(shared(columns), columns) for columns in keys]
     return list(max(scored)[1]) if scored else []
 

@@ -36,7 +36,13 @@ from sharelog.linkage._candidates import key_table_name
 from sharelog.linkage._decide import name_pair_table_sql
 from sharelog.linkage._inputs import _file_checksum_and_text_check
 from sharelog.linkage._model import LinkageModel, load_model, save_model
-from sharelog.linkage._prepared import PreparedRegister, _check_out_dir, key_columns
+from sharelog.linkage._prepared import (
+    PreparedRegister,
+    _check_out_dir,
+    choose_clustering_key,
+    key_columns,
+    key_share_sql,
+)
 from sharelog.linkage._scoring import TF_COLUMNS
 from sharelog.linkage._session import (
     LINKAGE_TABLE,
@@ -173,17 +179,12 @@ def _write(frame: DataFrame, folder: Path) -> None:
 def _clustering_key(spark: SparkSession, keys: list[tuple[str, ...]]) -> list[str]:
     """:func:`sharelog.linkage._prepared.clustering_key` on Spark's ``register_std``."""
 
-    def shared(columns: tuple[str, ...]) -> float:
-        names = ", ".join(f"`{c}`" for c in columns)
-        not_null = " AND ".join(f"`{c}` IS NOT NULL" for c in columns)
-        sql = (
-            f"SELECT sum(n * n) / greatest(sum(n), 1) FROM "
-            f"(SELECT CAST(count(*) AS DOUBLE) AS n FROM register_std WHERE {not_null} GROUP BY {names})"
-        )
-        return float(spark.sql(sql).collect()[0][0] or 0)
-
-    scored = [(shared(columns), columns) for columns in keys]
-    return list(max(scored)[1]) if scored else []
+    return choose_clustering_key(
+        keys,
+        lambda columns: float(
+            spark.sql(key_share_sql("register_std", columns, quote="`")).collect()[0][0] or 0
+        ),
+    )
 
 
 @dataclass(frozen=True)
