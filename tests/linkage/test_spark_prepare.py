@@ -116,6 +116,13 @@ def test_spark_prepares_the_same_tables(prepared: Prepared) -> None:
 
 @pytest.mark.spark
 @pytest.mark.slow
+def test_the_spark_prepared_folder_is_its_owner_s_only(prepared: Prepared) -> None:
+    """Spark writes with the process's umask; the folder it leaves is 0700 throughout, its files 0600."""
+    modes = {path.stat().st_mode & 0o777 for path in prepared.spark.rglob("*")}
+    modes.add(prepared.spark.stat().st_mode & 0o777)
+    assert modes == {0o700, 0o600}
+
+
 def test_the_spark_trained_model_is_a_duckdb_model_of_the_same_kind(prepared: Prepared) -> None:
     spark_model = load_model(prepared.spark / "model.json")
     duckdb_model = load_model(prepared.duckdb / "model.json")
