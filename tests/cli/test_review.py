@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from sharelog.cli import app
 from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.linkage._session import PREPARED_FORMAT
 from sharelog.settings import Settings
 
 from ..worlds import add_agreement, add_exchange, add_review_item, migrated
@@ -38,6 +39,9 @@ def test_review_list_and_show_print_markup_as_text(tmp_path: Path) -> None:
         str(settings.register_path() / "register.duckdb")
     ) as con:  # a prepared register's rows
         con.execute("CREATE TABLE raw AS SELECT 'P1' AS pupil_id, '[/]' AS forename")
+    (settings.register_path() / "manifest.json").write_text(
+        json.dumps({"format": PREPARED_FORMAT}), encoding="utf-8"
+    )
 
     listed = runner.invoke(app, ["review", "list"], obj=settings, env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
