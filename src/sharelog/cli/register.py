@@ -34,10 +34,10 @@ def prepare_command(
 ) -> None:
     """Standardise a register once and keep it with its term frequencies and a model.
 
-    The folder holds the linkage columns with a sorted table of each blocking key and the term frequencies (a
-    DuckDB database), the register as given (Parquet), a manifest and, with --model or --train-requests, a
-    trained model. `sharelog link --prepared DIR` then reads the batch and only the register rows that share a
-    blocking key with it. With --backend spark every step runs on Spark (SHARELOG_SPARK_* settings) and the
+    The folder holds one DuckDB database (the linkage columns with a sorted table of each blocking key, the term
+    frequencies and the register as given), a manifest and, with --model or --train-requests, a trained model.
+    `sharelog link --prepared DIR` then reads the batch and only the register rows that share a blocking key with
+    it. With --backend spark every step runs on Spark (SHARELOG_SPARK_* settings) and the
     tables are written as Parquet folders: the register never passes through this process.
 
     Example: sharelog register prepare --register register.csv --train-requests requests.csv --out prepared/

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,11 +65,54 @@ class PreparedRegister:
     model: LinkageModel | None
 
 
-def _check_out_dir(out_dir: Path) -> None:
+def check_prepare_arguments(out_dir: Path, model: Path | None, train_requests: Path | None) -> None:
+    """Refuse what no backend can prepare: an output folder that cannot be one, or a model given and trained."""
     if not out_dir.parent.is_dir():
         raise InputError(f"the folder {out_dir.parent} does not exist", field="out")
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} is a file, not a folder", field="out")
+    if model is not None and train_requests is not None:
+        raise InputError(
+            "either a trained model or a batch to train one on, not both",
+            cli_hint="give --model or --train-requests",
+        )
+
+
+@contextmanager
+def staged_folder(out_dir: Path) -> Iterator[Path]:
+    """A private folder beside ``out_dir`` to write a prepared register in, moved into place when the block ends
+    without error (so a half-prepared register never exists) and removed in any case. Everything in it is made
+    the owner's only before the move: DuckDB, Spark and the model writer create files with the process's umask."""
+    staging = out_dir.with_name(f".{out_dir.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    private_dir(staging)
+    try:
+        yield staging
+        make_private(staging)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.replace(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_manifest(
+    folder: Path, *, register: Path, checksum: str, rows: int, model: LinkageModel | None, **storage: Any
+) -> None:
+    """The prepared register's ``manifest.json``: what it holds and where from (``storage``: how its tables are
+    kept, when not in its DuckDB database)."""
+    manifest = {
+        "format": PREPARED_FORMAT,
+        **storage,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "register_file": str(register),
+        "register_checksum": checksum,
+        "rows": rows,
+        "sharelog_version": __version__,
+        "splink_version": splink.__version__,
+        "model_checksum": model.checksum if model else None,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
 def prepare_register(
@@ -89,46 +133,21 @@ def prepare_register(
         InputError: a bad path, or both ``model`` and ``train_requests``.
         ValidationFailed: the register (or the training batch) cannot be used.
     """
-    _check_out_dir(out_dir)
-    if model is not None and train_requests is not None:
-        raise InputError(
-            "either a trained model or a batch to train one on, not both",
-            cli_hint="give --model or --train-requests",
-        )
-    staging = out_dir.with_name(f".{out_dir.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    private_dir(staging)  # personal data: the folder and every file in it are the owner's only
-    try:
-        with MatchingSession() as session:
-            info = session.load_register(register, progress=progress)
-            trained = load_model(model) if model is not None else None
-            if train_requests is not None:
-                session.load_requests(train_requests)
-                trained = session.train(progress=progress)
-            _write_tables(session, staging, trained, progress=progress)
-            if trained is not None:
-                save_model(trained, staging / "model.json")
-                session.use_model(trained)
-                report_progress(progress, "relatives", 0, 1)
-                session.relative_profile().save(staging / "relatives.json")
-                report_progress(progress, "relatives", 1, 1)
-            manifest = {
-                "format": PREPARED_FORMAT,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "register_file": str(register),
-                "register_checksum": info.checksum,
-                "rows": info.rows,
-                "sharelog_version": __version__,
-                "splink_version": splink.__version__,
-                "model_checksum": trained.checksum if trained else None,
-            }
-            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        make_private(staging)  # DuckDB and the model writer create their files with the process's umask
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.replace(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    check_prepare_arguments(out_dir, model, train_requests)
+    with staged_folder(out_dir) as staging, MatchingSession() as session:
+        info = session.load_register(register, progress=progress)
+        trained = load_model(model) if model is not None else None
+        if train_requests is not None:
+            session.load_requests(train_requests)
+            trained = session.train(progress=progress)
+        _write_tables(session, staging, trained, progress=progress)
+        if trained is not None:
+            save_model(trained, staging / "model.json")
+            session.use_model(trained)
+            report_progress(progress, "relatives", 0, 1)
+            session.relative_profile().save(staging / "relatives.json")
+            report_progress(progress, "relatives", 1, 1)
+        write_manifest(staging, register=register, checksum=info.checksum, rows=info.rows, model=trained)
     return PreparedRegister(directory=out_dir, rows=info.rows, model=trained)
 
 

@@ -18,19 +18,14 @@ refuses it, as on DuckDB, but counted by kind (Spark does not number the file's 
 
 from __future__ import annotations
 
-import json
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import splink
 
-from sharelog import __version__
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._candidates import key_table_name
 from sharelog.linkage._decide import name_pair_table_sql
@@ -38,17 +33,18 @@ from sharelog.linkage._inputs import _file_checksum_and_text_check
 from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._prepared import (
     PreparedRegister,
-    _check_out_dir,
+    check_prepare_arguments,
     choose_clustering_key,
     key_columns,
     key_share_sql,
+    staged_folder,
+    write_manifest,
 )
 from sharelog.linkage._scoring import TF_COLUMNS
 from sharelog.linkage._session import (
     LINKAGE_TABLE,
     NAME_PAIRS,
     PARQUET_STORAGE,
-    PREPARED_FORMAT,
     RAW_TABLE,
     Progress,
     report_progress,
@@ -57,7 +53,6 @@ from sharelog.linkage._session import (
 from sharelog.linkage._standardise import LINKAGE_COLUMNS, standardise_table
 from sharelog.linkage.spark._config import SparkConfig, spark_session
 from sharelog.linkage.spark._train import household_profile_on_spark, spark_sql, train_on_spark
-from sharelog.private_files import make_private, private_dir
 from sharelog.schemas import MULTILINE_FIELDS, REGISTER_REQUIRED_COLUMNS, max_length
 
 if TYPE_CHECKING:
@@ -286,23 +281,15 @@ def prepare_register_on_spark(
         InputError: a bad path, both ``model`` and ``train_requests``, or Spark could not start.
         ValidationFailed: the register (or the training batch) cannot be used.
     """
-    _check_out_dir(out_dir)
-    if model is not None and train_requests is not None:
-        raise InputError(
-            "either a trained model or a batch to train one on, not both",
-            cli_hint="give --model or --train-requests",
-        )
+    check_prepare_arguments(out_dir, model, train_requests)
     if not register.is_file():
         raise InputError(f"{register}: no such file")
     config = config if config is not None else SparkConfig()
     spark = spark_session(config)
-    staging = out_dir.with_name(f".{out_dir.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    private_dir(staging)
     if config.scratch_dir is not None:
         config.scratch_dir.mkdir(parents=True, exist_ok=True)
     views_before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
-    try:
+    with staged_folder(out_dir) as staging:
         with tempfile.TemporaryDirectory(prefix="sharelog-spark-", dir=config.scratch_dir) as folder:
             scratch = Path(folder)
             spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
@@ -320,23 +307,13 @@ def prepare_register_on_spark(
                 for table in spark.catalog.listTables():
                     if table.isTemporary and table.name not in views_before:
                         spark.catalog.dropTempView(table.name)
-        manifest = {
-            "format": PREPARED_FORMAT,
-            "storage": PARQUET_STORAGE,
-            "tables": written.tables,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "register_file": str(register),
-            "register_checksum": checksum,
-            "rows": rows,
-            "sharelog_version": __version__,
-            "splink_version": splink.__version__,
-            "model_checksum": written.model.checksum if written.model else None,
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        make_private(staging)  # Spark writes its files with the process's umask
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.replace(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        write_manifest(
+            staging,
+            register=register,
+            checksum=checksum,
+            rows=rows,
+            model=written.model,
+            storage=PARQUET_STORAGE,
+            tables=written.tables,
+        )
     return PreparedRegister(directory=out_dir, rows=rows, model=written.model)
