@@ -21,6 +21,7 @@ from sharelog.reports._sdc import (
     Reason,
     Relation,
     Structure,
+    shown,
     suppress_small_counts,
 )
 from sharelog.reports._versions import AgreementVersionInfo, recorded_versions, versions_in_force
@@ -36,7 +37,11 @@ __all__ = [
     "monthly_columns",
     "monthly_structure",
     "protect_monthly_table",
+    "protect_series",
+    "report_columns",
     "row_id",
+    "series_columns",
+    "series_structure",
 ]
 
 SdcMode = Literal["publish", "internal"]
@@ -62,6 +67,47 @@ class Column:
     time_period: str  # "2019"
     time_identifier: str  # "March"; "Calendar year", or "January to March" for part of a year
     total: bool = False
+    quarter: bool = False  # a calendar quarter's total (the series rule)
+
+    @property
+    def period(self) -> str:
+        """``month``, ``quarter`` or ``year`` (a year's total, whole or part)."""
+        return "quarter" if self.quarter else "year" if self.total else "month"
+
+
+QUARTER_NAMES = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
+
+
+def series_columns(months: Sequence[str]) -> tuple[Column, ...]:
+    """The series rule's columns: each month; after each calendar quarter whose three months are all in the
+    period, that quarter's total; after each calendar year whose twelve months are, the year's total. No total
+    of part of a quarter or part of a year: a year-to-date total would change from one publication to the
+    next, and two of them subtract to a month."""
+    present = set(months)
+    columns: list[Column] = []
+    for month in months:
+        year, number = month[:4], int(month[5:])
+        columns.append(Column(month, month_label(month), (month,), year, MONTH_NAMES[number - 1]))
+        if number % 3 == 0:
+            quarter = tuple(f"{year}-{m:02d}" for m in range(number - 2, number + 1))
+            if present.issuperset(quarter):
+                q = number // 3
+                columns.append(
+                    Column(
+                        f"{year}-Q{q}",
+                        f"{QUARTER_NAMES[q - 1]} {year}",
+                        quarter,
+                        year,
+                        f"Calendar year Q{q}",
+                        total=True,
+                        quarter=True,
+                    )
+                )
+        if number == 12:
+            whole = tuple(f"{year}-{m:02d}" for m in range(1, 13))
+            if present.issuperset(whole):
+                columns.append(Column(year, f"Total {year}", whole, year, "Calendar year", total=True))
+    return tuple(columns)
 
 
 def monthly_columns(months: Sequence[str]) -> tuple[Column, ...]:
@@ -129,6 +175,98 @@ def monthly_structure(table: MonthlyTable, columns: Sequence[Column]) -> Structu
     return Structure(cells=cells, relations=tuple(relations), bounds=tuple(bounds))
 
 
+FLOW_SECTION = "flow"
+
+
+def series_structure(table: MonthlyTable, columns: Sequence[Column]) -> Structure:
+    """The published cells of the series rule and how they relate.
+
+    Cells: the flow rows (received, matched, sent to review, returned) and the unshown not-returned in every
+    column; the breakdown rows (onward sharing, interventions, results, people) in quarter and year columns only.
+    Relations: a flow row's quarter is the sum of its months; every row's year is the sum of its quarters; in
+    every column, as in :func:`monthly_structure`, the results with outcome unknown make the returned and the
+    returned plus the not-returned make the received. Bounds as in :func:`monthly_structure`.
+    """
+    flow = [row_id(row) for row in table.rows if row.section == FLOW_SECTION] + [NOT_RETURNED]
+    breakdown = [row_id(row) for row in table.rows if row.section != FLOW_SECTION]
+    cells: list[Cell] = []
+    relations: list[Relation] = []
+    bounds: list[Bound] = []
+    results = [row_id(row) for row in table.section("result")]
+    counted = [row_id(row) for row in (*table.section("onward"), *table.section("intervention"))]
+    quarters = [c for c in columns if c.quarter]
+    for column in columns:
+        key = column.key
+        rows = flow if column.period == "month" else [*flow, *breakdown]
+        cells.extend((row, key) for row in rows)
+        returned, received = ("flow:returned", key), ("flow:received", key)
+        relations.append(Relation(received, (returned, (NOT_RETURNED, key))))
+        bounds.append(Bound(received, (("flow:matched", key), ("flow:review", key))))
+        if column.period == "month":
+            continue
+        relations.append(
+            Relation(
+                returned,
+                tuple((row, key) for row in results),
+                attribute=True,
+                exempt=frozenset({("result:outcome_unknown", key)}),
+            )
+        )
+        bounds.extend(Bound(returned, ((row, key),), attribute=True) for row in counted)
+        if column.quarter:
+            relations.extend(Relation((row, key), tuple((row, m) for m in column.months)) for row in flow)
+        else:
+            parts = [q.key for q in quarters if set(q.months) <= set(column.months)]
+            relations.extend(Relation((row, key), tuple((row, q) for q in parts)) for row in rows)
+    return Structure(cells=tuple(cells), relations=tuple(relations), bounds=tuple(bounds))
+
+
+def _within(structure: Structure, cells: Sequence[Cell]) -> Structure:
+    """The part of ``structure`` on ``cells``: the relations and bounds all of whose cells are among them."""
+    inside = set(cells)
+    return Structure(
+        cells=tuple(cell for cell in structure.cells if cell in inside),
+        relations=tuple(r for r in structure.relations if inside.issuperset(r.members)),
+        bounds=tuple(b for b in structure.bounds if inside.issuperset(b.members)),
+    )
+
+
+def protect_series(
+    values: Mapping[Cell, int], structure: Structure, columns: Sequence[Column], *, profile: Profile
+) -> tuple[dict[Cell, int | str], dict[Cell, Reason]]:
+    """The series rule, block by block, so that a cell shows the same figure in every publication that has it.
+
+    Each month is protected on its own (its flow rows); then each quarter, its months' decisions kept and only its
+    own cells open to suppression; then each year, its quarters' and months' decisions kept. What a block shows
+    depends only on its own counts, never on which other months a publication covers, so comparing two
+    publications — consecutive months, a year to date — gives nothing that either does not show.
+    """
+    decided: dict[Cell, Reason | None] = {}
+    published: dict[Cell, int | str] = {}
+    by_column: dict[str, list[Cell]] = {}
+    for cell in structure.cells:
+        by_column.setdefault(cell[1], []).append(cell)
+
+    def below(column: Column) -> list[Cell]:
+        if column.quarter:
+            return [cell for m in column.months for cell in by_column[m]]
+        inner = [c for c in columns if c.quarter and set(c.months) <= set(column.months)]
+        return [cell for q in inner for cell in (*below(q), *by_column[q.key])]
+
+    for period in ("month", "quarter", "year"):
+        for column in (c for c in columns if c.period == period):
+            own = by_column[column.key]
+            block = _within(structure, [*(below(column) if period != "month" else []), *own])
+            protected = suppress_small_counts(
+                values, block, profile=profile, decided={cell: decided[cell] for cell in block.cells if cell in decided}
+            )
+            for cell in own:
+                decided[cell] = protected.reasons.get(cell)
+                published[cell] = protected.published[cell]
+    reasons = {cell: reason for cell, reason in decided.items() if reason is not None}
+    return published, reasons
+
+
 @dataclass(frozen=True)
 class ProtectedMonthly:
     """The published cells of a monthly table and why any is suppressed."""
@@ -137,13 +275,30 @@ class ProtectedMonthly:
     reasons: Mapping[Cell, Reason]
 
 
+def report_columns(months: Sequence[str], profile: Profile | None) -> tuple[Column, ...]:
+    """The columns a report has: the series rule's (months, whole quarters, whole years) or months and year
+    totals."""
+    return series_columns(months) if profile is not None and profile.series else monthly_columns(months)
+
+
 def protect_monthly_table(table: MonthlyTable, *, profile: Profile) -> ProtectedMonthly:
-    """Disclosure control over the whole table (months and year totals), as a publication shows it."""
-    columns = monthly_columns(table.months)
-    protected = suppress_small_counts(
-        _exact_cells(table, columns), monthly_structure(table, columns), profile=profile
-    )
-    return ProtectedMonthly(values=protected.published, reasons=protected.reasons)
+    """Disclosure control over the whole table, as a publication shows it: under the series rule block by block
+    (and the monthly breakdowns shown as not available: they are published by quarter), otherwise over the months
+    and year totals at once."""
+    columns = report_columns(table.months, profile)
+    values = _exact_cells(table, columns)
+    if not profile.series:
+        protected = suppress_small_counts(values, monthly_structure(table, columns), profile=profile)
+        return ProtectedMonthly(values=protected.published, reasons=protected.reasons)
+    published, reasons = protect_series(values, series_structure(table, columns), columns, profile=profile)
+    for row in table.rows:
+        if row.section == FLOW_SECTION:
+            continue
+        for column in columns:
+            if column.period == "month":
+                published[(row_id(row), column.key)] = shown(0, Reason.PERIOD, profile)
+                reasons[(row_id(row), column.key)] = Reason.PERIOD
+    return ProtectedMonthly(values=published, reasons=reasons)
 
 
 @dataclass(frozen=True)
@@ -189,6 +344,12 @@ class MonthlyReport:
         """The disclosure-control rule that ran, in one line."""
         if self.profile is None:
             return "None: exact counts from the ledger. NOT FOR PUBLICATION."
+        if self.profile.series:
+            return (
+                f"{self.profile.describe()}; totals rounded from unrounded counts; a category equal to its whole "
+                "group suppressed; further figures suppressed until no figure can be worked out; each month, "
+                "quarter and year decided once, so every publication shows the same figure for it"
+            )
         return (
             f"{self.profile.describe()}; totals rounded from unrounded counts; a category equal to its whole group "
             "suppressed; secondary suppression until no suppressed count can be worked out"
@@ -198,7 +359,7 @@ class MonthlyReport:
         """How many shown cells were suppressed, by reason (the unshown not-returned row left out)."""
         counts: dict[str, int] = {}
         for (row, _), reason in self.reasons.items():
-            if row != NOT_RETURNED:
+            if row != NOT_RETURNED and reason is not Reason.PERIOD:
                 counts[reason.value] = counts.get(reason.value, 0) + 1
         return counts
 
@@ -245,7 +406,7 @@ def build_monthly_report(
         raise InputError("the report needs at least one month")
     versions = recorded_versions(session, agreement_id=agreement_id)
     table = monthly_table(session, months=months, agreement_id=agreement_id)
-    columns = monthly_columns(table.months)
+    columns = report_columns(table.months, chosen)
     values: Mapping[Cell, int | str]
     reasons: Mapping[Cell, Reason] = {}
     if chosen is None:

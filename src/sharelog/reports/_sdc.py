@@ -37,6 +37,7 @@ __all__ = [
     "LOW",
     "NOT_APPLICABLE",
     "PROFILES",
+    "SERIES",
     "UNAVAILABLE",
     "Bound",
     "Cell",
@@ -48,6 +49,7 @@ __all__ = [
     "exactly_derivable",
     "knowledge",
     "rounded",
+    "shown",
     "suppress_small_counts",
 ]
 
@@ -71,24 +73,49 @@ _TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class Profile:
-    """A disclosure-control profile: counts from 1 to ``threshold − 1`` suppressed, the rest rounded to ``base``."""
+    """A disclosure-control profile: counts from 1 to ``threshold − 1`` suppressed, the rest rounded to ``base``.
+
+    ``small_symbol`` is what a small count is shown as: ``c`` (suppressed), or the small-number mark ``low``
+    ("1 to threshold − 1", a figure a reader may use). ``pairs``: every additive group must have no suppressed cell
+    or at least two (the table-at-a-time rule); without it, only the audit adds secondary suppressions.
+    ``breakdowns``: the shortest period the outcome breakdowns are published for — ``month``, or ``quarter``
+    (sent and returned by month; onward sharing, interventions and results by calendar quarter and year, each
+    block protected once so that every publication shows the same figure for the same cell).
+    """
 
     name: str
     threshold: int
     base: int
+    small_symbol: str = CONFIDENTIAL
+    pairs: bool = True
+    breakdowns: str = "month"
+
+    @property
+    def series(self) -> bool:
+        """Whether this is the monthly-series rule (breakdowns by quarter, blocks protected once)."""
+        return self.breakdowns == "quarter"
 
     def describe(self) -> str:
         """One line, e.g. ``ONS 10-5: counts of 1 to 9 shown as c, others rounded to the nearest 5; …``."""
+        if self.series:
+            return (
+                f"Monthly series: records sent and returned by month, outcome breakdowns by calendar quarter and "
+                f"year; counts of 1 to {self.threshold - 1} shown as {self.small_symbol}, others rounded to the "
+                f"nearest {self.base}; a true 0 shown as 0"
+            )
         prefix = "ONS 10-5" if self.name == "10-5" else f"Profile {self.name}"
         return (
-            f"{prefix}: counts of 1 to {self.threshold - 1} shown as {CONFIDENTIAL}, "
+            f"{prefix}: counts of 1 to {self.threshold - 1} shown as {self.small_symbol}, "
             f"others rounded to the nearest {self.base}; a true 0 shown as 0"
         )
 
 
+SERIES = "series"
+
 PROFILES: dict[str, Profile] = {
     "10-5": Profile("10-5", threshold=10, base=5),
     "1-4": Profile("1-4", threshold=5, base=5),
+    SERIES: Profile(SERIES, threshold=5, base=5, small_symbol=LOW, pairs=False, breakdowns="quarter"),
 }
 
 
@@ -98,6 +125,7 @@ class Reason(StrEnum):
     PRIMARY = "primary"  # a small count
     ATTRIBUTE = "attribute"  # a category equal to its whole group
     SECONDARY = "secondary"  # so that no other suppressed cell can be worked out
+    PERIOD = "period"  # not published for so short a period (a monthly breakdown under the series rule)
 
 
 @dataclass(frozen=True)
@@ -160,14 +188,20 @@ def rounded(value: int, base: int) -> int:
 
 
 def suppress_small_counts(
-    values: Mapping[Cell, int], structure: Structure, *, profile: Profile
+    values: Mapping[Cell, int],
+    structure: Structure,
+    *,
+    profile: Profile,
+    decided: Mapping[Cell, Reason | None] | None = None,
 ) -> ProtectedTable:
     """Apply the whole rule (see the module's docstring) to a table of exact counts.
 
     Args:
         values: every cell of ``structure`` with its exact count.
         structure: the cells and their additive relations and bounds.
-        profile: ``PROFILES["10-5"]`` or ``PROFILES["1-4"]``.
+        profile: one of :data:`PROFILES`.
+        decided: cells already published by an earlier step (None: shown, else why suppressed). They keep their
+            decision and are never picked for secondary suppression; the audit counts what they give away.
 
     Returns:
         The published table: ``c`` for suppressed cells, rounded numbers for the rest, 0 for true zeros.
@@ -176,19 +210,26 @@ def suppress_small_counts(
         SharelogError: a suppressed cell could still be worked out with every other non-zero cell of its part of
             the table suppressed (not seen in practice; publish a longer period instead).
     """
-    reasons: dict[Cell, Reason] = {}
+    fixed = dict(decided or {})
+    reasons: dict[Cell, Reason] = {cell: reason for cell, reason in fixed.items() if reason is not None}
     for cell in structure.cells:
-        if 0 < abs(values[cell]) < profile.threshold:
+        if cell not in fixed and 0 < abs(values[cell]) < profile.threshold:
             reasons[cell] = Reason.PRIMARY
     for group in structure.groups():
         if group.attribute and values[group.whole] != 0:
             exempt = group.exempt if isinstance(group, Relation) else frozenset()
             for part in group.parts:
-                if part not in exempt and part not in reasons and values[part] == values[group.whole]:
+                if (
+                    part not in exempt
+                    and part not in reasons
+                    and part not in fixed
+                    and values[part] == values[group.whole]
+                ):
                     reasons[part] = Reason.ATTRIBUTE
-    order = {cell: index for index, cell in enumerate(structure.cells)}
+    order = {cell: index for index, cell in enumerate(structure.cells) if cell not in fixed}
     while True:
-        _complete_groups(values, structure, reasons, order)
+        if profile.pairs:
+            _complete_groups(values, structure, reasons, order)
         exact = exactly_derivable(values, structure, reasons, profile=profile)
         if not exact:
             break
@@ -201,11 +242,17 @@ def suppress_small_counts(
             )
         for cell in added:
             reasons[cell] = Reason.SECONDARY
-    published: dict[Cell, int | str] = {
-        cell: CONFIDENTIAL if cell in reasons else rounded(values[cell], profile.base)
-        for cell in structure.cells
-    }
+    published = {cell: shown(values[cell], reasons.get(cell), profile) for cell in structure.cells}
     return ProtectedTable(profile=profile, published=published, reasons=dict(reasons))
+
+
+def shown(value: int, reason: Reason | None, profile: Profile) -> int | str:
+    """What a cell shows: its count rounded, the small-number mark, or a GSS symbol."""
+    if reason is None:
+        return rounded(value, profile.base)
+    if reason is Reason.PRIMARY:
+        return profile.small_symbol
+    return UNAVAILABLE if reason is Reason.PERIOD else CONFIDENTIAL
 
 
 def _complete_groups(
@@ -222,7 +269,7 @@ def _complete_groups(
             members = relation.members
             if sum(member in reasons for member in members) != 1:
                 continue
-            candidates = [m for m in members if m not in reasons and values[m] != 0]
+            candidates = [m for m in members if m in order and m not in reasons and values[m] != 0]
             if candidates:
                 pick = min(candidates, key=lambda m: (abs(values[m]), m == relation.whole, order[m]))
                 reasons[pick] = Reason.SECONDARY
@@ -244,7 +291,7 @@ def _nearest_candidate(
         reached = [i for i, g in enumerate(groups) if i not in used and frontier & set(g.members)]
         used.update(reached)
         members = {m for i in reached for m in groups[i].members}
-        candidates = [m for m in members if m not in reasons and values[m] != 0]
+        candidates = [m for m in members if m in order and m not in reasons and values[m] != 0]
         if candidates:
             return min(candidates, key=lambda m: (abs(values[m]), order[m]))
         frontier = members - seen
