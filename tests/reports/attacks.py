@@ -42,7 +42,9 @@ class Reading:
 def publication(report: MonthlyReport) -> dict[Key, int | str]:
     """Every cell ``report`` shows, named by row and months."""
     return {
-        (row_id(row), column.months): report.cell(row, column) for row in report.table.rows for column in report.columns
+        (row_id(row), column.months): report.cell(row, column)
+        for row in report.table.rows
+        for column in report.columns
     }
 
 
@@ -139,7 +141,9 @@ def _recovered_in(keys: Sequence[Key], pooled: Mapping[Key, list[int | str]], re
     for r, coefficients in enumerate(rows):
         for i, c in coefficients.items():
             matrix[r, i] = c
-    constraints = [LinearConstraint(matrix, [lo for lo, _ in limits], [hi for _, hi in limits])] if rows else []
+    constraints = (
+        [LinearConstraint(matrix, [lo for lo, _ in limits], [hi for _, hi in limits])] if rows else []
+    )
     integrality = np.ones(len(keys))
     found = []
     for i in sorted(set(targets)):
@@ -147,7 +151,9 @@ def _recovered_in(keys: Sequence[Key], pooled: Mapping[Key, list[int | str]], re
         for direction in (1.0, -1.0):
             objective = np.zeros(len(keys))
             objective[i] = direction
-            result = milp(objective, integrality=integrality, bounds=Bounds(low, high), constraints=constraints)
+            result = milp(
+                objective, integrality=integrality, bounds=Bounds(low, high), constraints=constraints
+            )
             assert result.status == 0, f"the pooled publications contradict each other at {keys[i]}"
             ends.append(round(float(result.x[i])))
         if ends[0] == ends[1]:

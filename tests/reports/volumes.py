@@ -9,14 +9,24 @@ about 70% have outcomes recorded. Seeded, so a test sees the same table every ru
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 
 import numpy as np
 
 from sharelog.demo import INTERVENTIONS, ONWARD, RESULTS, USE
-from sharelog.reports import MONTHLY_LABELS, MonthlyRow, MonthlyTable, month_range
+from sharelog.reports import (
+    MONTHLY_LABELS,
+    PROFILES,
+    MonthlyReport,
+    MonthlyRow,
+    MonthlyTable,
+    month_range,
+    protect_monthly_table,
+)
 from sharelog.reports._monthly import DEPARTURES, ONWARD_RECIPIENTS
 from sharelog.reports._monthly import INTERVENTIONS as INTERVENTION_CODES
 from sharelog.reports._monthly import RESULTS as RESULT_CODES
+from sharelog.reports._report import report_columns
 
 REQUESTS_PER_MONTH = 80
 RETURNED_SHARE = 0.26
@@ -69,3 +79,28 @@ def real_volume_table(first: str = FOI_FIRST, last: str = FOI_LAST, *, seed: int
     ]
     rows = tuple(MonthlyRow(s, k, MONTHLY_LABELS[k], tuple(counts[(s, k)])) for s, k in layout)
     return MonthlyTable(months=months, rows=rows)
+
+
+def within(table: MonthlyTable, first: str, last: str) -> MonthlyTable:
+    """The part of ``table`` from month ``first`` to ``last``."""
+    i, j = table.months.index(first), table.months.index(last) + 1
+    rows = tuple(MonthlyRow(r.section, r.key, r.label, r.values[i:j]) for r in table.rows)
+    return MonthlyTable(months=table.months[i:j], rows=rows)
+
+
+def published(table: MonthlyTable, profile: str) -> MonthlyReport:
+    """``table`` as a publication shows it under ``profile`` (no ledger: no agreement versions)."""
+    chosen = PROFILES[profile]
+    protected = protect_monthly_table(table, profile=chosen)
+    return MonthlyReport(
+        table=table,
+        columns=report_columns(table.months, chosen),
+        values=protected.values,
+        mode="publish",
+        profile=chosen,
+        agreement_id=None,
+        versions=(),
+        in_force={month: () for month in table.months},
+        generated_at=datetime(2020, 9, 1, tzinfo=UTC),
+        reasons=protected.reasons,
+    )

@@ -1,4 +1,5 @@
-"""`sharelog report monthly|shares` — the monthly outcomes spreadsheet and the register of data shares."""
+"""`sharelog report monthly|coverage|shares` — the monthly outcomes spreadsheet, how much of the FOI it answers, and the
+register of data shares."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from rich.table import Table
 from sharelog.cli._context import console, settings_of
 from sharelog.cli._ledger import ledger_transaction
 from sharelog.reports import (
+    FOI_QUESTIONS,
     FORMATS,
+    PERIOD_LENGTHS,
     MonthlyReport,
     build_monthly_report,
     build_shares_register,
+    coverage,
     month_label,
     months_between,
     parse_month,
@@ -51,9 +55,10 @@ ProfileOption = Annotated[
     str,
     typer.Option(
         "--profile",
-        metavar="10-5|1-4",
-        help="Disclosure-control profile: 10-5 (ONS: 1-9 suppressed) or 1-4 (1-4 suppressed); both round the "
-        "rest to the nearest 5.",
+        metavar="10-5|1-4|series",
+        help="Disclosure-control profile: 10-5 (ONS: 1-9 suppressed) or 1-4 (1-4 suppressed), or series (sent "
+        "and returned by month, outcome breakdowns by quarter and year, 1-4 marked low); all round the rest to "
+        "the nearest 5.",
     ),
 ]
 FormatOption = Annotated[
@@ -127,6 +132,61 @@ def monthly_command(
     output.print(f"  {_describe(report)}.")
     for path in drawn:
         output.print(f"  Chart: {path}")
+
+
+@app.command(
+    "coverage",
+    help="\n\n".join(
+        [
+            "How much of the FOI's table the published report answers: for each question of the 2020 request "
+            "(records sent, returned, onward sharing, interventions, outcome unknown) and each whole month, "
+            "quarter and year of the period, whether the report shows a figure — a count (0 included) or the "
+            "small-number mark; c and x are not answers. Nothing is written or recorded.",
+            "Example:",
+            "    sharelog report coverage --from 2015-07 --to 2020-08 --profile series",
+        ]
+    ),
+)
+def coverage_command(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Option("--from", metavar="YYYY-MM", help="The first month.")],
+    last: Annotated[str, typer.Option("--to", metavar="YYYY-MM", help="The last month.")],
+    profile: ProfileOption = "10-5",
+    by_question: Annotated[
+        bool, typer.Option("--by-question", help="Also show each question's share by period length.")
+    ] = False,
+) -> None:
+    settings = settings_of(ctx)
+    months = months_between(parse_month(first, field="from"), parse_month(last, field="to"))
+    with ledger_transaction(settings) as session:
+        report = build_monthly_report(session, months=months, sdc="publish", profile=profile)
+    measured = coverage(report)
+    table = Table(title=f"FOI questions answered: {report.period_text()}, profile {profile}")
+    for heading in ("Period length", "Cells", "With a number", "With a number or the small-number mark"):
+        table.add_column(heading, justify="left" if heading == "Period length" else "right")
+    for length in PERIOD_LENGTHS:
+        cells = measured.cells[length]
+        table.add_row(
+            length,
+            str(cells),
+            _share(measured.numbers[length], cells),
+            _share(measured.answered[length], cells),
+        )
+    output = console()
+    output.print(table)
+    if by_question:
+        detail = Table(title="By question (answered / cells)")
+        detail.add_column("Question")
+        for length in PERIOD_LENGTHS:
+            detail.add_column(length, justify="right")
+        for question in FOI_QUESTIONS:
+            shares = [measured.by_question[(question, length)] for length in PERIOD_LENGTHS]
+            detail.add_row(question, *(f"{done}/{cells}" for done, cells in shares))
+        output.print(detail)
+
+
+def _share(count: int, cells: int) -> str:
+    return f"{count} ({count / cells:.0%})" if cells else "-"
 
 
 @app.command(

@@ -15,6 +15,7 @@ from sharelog.reports._charts import (
     monthly_chart_png,
     write_monthly_charts,
 )
+from sharelog.reports._coverage import FOI_QUESTIONS, PERIOD_LENGTHS, Coverage, coverage
 from sharelog.reports._formats import FORMATS, html_document, html_table, monthly_json
 from sharelog.reports._generated import ReportGenerated, record_report_generated
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
@@ -47,12 +48,14 @@ from sharelog.reports._report import (
     build_monthly_report,
     monthly_structure,
     protect_monthly_table,
+    series_columns,
 )
 from sharelog.reports._safety import neutralise
 from sharelog.reports._sdc import (
     CONFIDENTIAL,
     GSS_SYMBOLS,
     PROFILES,
+    SERIES,
     Bound,
     Profile,
     ProtectedTable,
@@ -76,12 +79,16 @@ __all__ = [
     "PUBLIC_PROFILE",
     "PUBLIC_SDC",
     "ChartData",
+    "Coverage",
+    "FOI_QUESTIONS",
+    "PERIOD_LENGTHS",
     "CONFIDENTIAL",
     "FORMATS",
     "GSS_SYMBOLS",
     "MONTHLY_LABELS",
     "PROFILES",
     "SDC_MODES",
+    "SERIES",
     "AgreementTerms",
     "Bound",
     "Column",
@@ -103,6 +110,7 @@ __all__ = [
     "build_monthly_report",
     "build_shares_register",
     "chart_data",
+    "coverage",
     "default_months",
     "exchange_years",
     "html_document",
@@ -122,6 +130,7 @@ __all__ = [
     "parse_month",
     "parse_period",
     "protect_monthly_table",
+    "series_columns",
     "record_report_generated",
     "published_monthly_report",
     "shares_json",

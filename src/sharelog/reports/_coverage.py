@@ -36,6 +36,7 @@ FOI_QUESTIONS: dict[str, tuple[str, ...]] = {
 
 PERIOD_LENGTHS = ("month", "quarter", "year")
 
+
 @dataclass(frozen=True)
 class Coverage:
     """Per period length: how many (question × period) cells the report answers with a number, with a number or
@@ -52,12 +53,14 @@ class Coverage:
             return None
         return (self.answered if marks else self.numbers)[length] / self.cells[length]
 
+
 def _whole_periods(months: tuple[str, ...]) -> dict[str, list[Column]]:
     """The whole calendar months, quarters and years inside ``months``."""
     lengths: dict[str, list[Column]] = {length: [] for length in PERIOD_LENGTHS}
     for column in series_columns(months):
         lengths[column.period].append(column)
     return lengths
+
 
 def coverage(report: MonthlyReport) -> Coverage:
     """How much of the FOI's table ``report`` answers, by period length."""

@@ -258,7 +258,10 @@ def protect_series(
             own = by_column[column.key]
             block = _within(structure, [*(below(column) if period != "month" else []), *own])
             protected = suppress_small_counts(
-                values, block, profile=profile, decided={cell: decided[cell] for cell in block.cells if cell in decided}
+                values,
+                block,
+                profile=profile,
+                decided={cell: decided[cell] for cell in block.cells if cell in decided},
             )
             for cell in own:
                 decided[cell] = protected.reasons.get(cell)
