@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from sharelog.reports import MonthlyReport
+from sharelog.reports import MonthlyReport, Reason
 from sharelog.reports._report import row_id
 
 Key = tuple[str, tuple[str, ...]]
@@ -39,13 +39,18 @@ class Reading:
     protected: frozenset[str]
 
 
+WITHHELD = "withheld"
+"""How a reader sees a cell of a withheld block (a symbol whose reason says it may hide a 0)."""
+
+
 def publication(report: MonthlyReport) -> dict[Key, int | str]:
-    """Every cell ``report`` shows, named by row and months."""
-    return {
-        (row_id(row), column.months): report.cell(row, column)
-        for row in report.table.rows
-        for column in report.columns
-    }
+    """Every cell ``report`` shows, named by row and months; a withheld cell as :data:`WITHHELD`."""
+    shown: dict[Key, int | str] = {}
+    for row in report.table.rows:
+        for column in report.columns:
+            withheld = report.reasons.get((row_id(row), column.key)) is Reason.WITHHELD
+            shown[(row_id(row), column.months)] = WITHHELD if withheld else report.cell(row, column)
+    return shown
 
 
 def _interval(value: int | str, reading: Reading, cap: float) -> tuple[float, float] | None:
@@ -55,6 +60,8 @@ def _interval(value: int | str, reading: Reading, cap: float) -> tuple[float, fl
             return 0.0, 0.0
         half = reading.base // 2
         return float(max(value - half, reading.threshold)), float(value + (reading.base - 1) // 2)
+    if value == WITHHELD:
+        return 0.0, cap
     if value in reading.small:
         return 1.0, float(reading.threshold - 1)
     if value in reading.protected:
@@ -134,7 +141,7 @@ def _recovered_in(keys: Sequence[Key], pooled: Mapping[Key, list[int | str]], re
             interval = _interval(value, reading, cap)
             if interval is not None:
                 low[i], high[i] = max(low[i], interval[0]), min(high[i], interval[1])
-            if isinstance(value, str) and (value in reading.protected or value in reading.small):
+            if isinstance(value, str) and (value in reading.protected | reading.small | {WITHHELD}):
                 targets.append(i)
     rows, limits = _constraints(keys)
     matrix = np.zeros((len(rows), len(keys)))
@@ -156,6 +163,6 @@ def _recovered_in(keys: Sequence[Key], pooled: Mapping[Key, list[int | str]], re
             )
             assert result.status == 0, f"the pooled publications contradict each other at {keys[i]}"
             ends.append(round(float(result.x[i])))
-        if ends[0] == ends[1]:
-            found.append(keys[i])
+        if ends[0] == ends[1] and (ends[0] != 0 or WITHHELD not in pooled[keys[i]]):
+            found.append(keys[i])  # a withheld cell worked out to be 0 gives nobody away
     return found

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sharelog.reports import (
     CONFIDENTIAL,
@@ -173,6 +175,29 @@ def test_differencing_recovers_cells_from_naive_year_to_date_publications(foi_ta
     alone = set(recovered([earlier], reading)) | set(recovered([later], reading))
     pooled = set(recovered([earlier, later], reading))
     assert pooled - alone  # cells that only subtracting one publication from the other gives away
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    start=st.integers(0, 11),
+    length=st.integers(1, 16),
+    requests=st.sampled_from([3, 10, 30, 80, 200]),
+)
+def test_random_series_give_nothing_away_alone_or_together(
+    seed: int, start: int, length: int, requests: int
+) -> None:
+    """Any period, any volume: a publication and the one a month shorter show the same figures, and neither
+    alone nor pooled do they give a protected cell away."""
+    months = month_range("2018-01", "2020-12")[start : start + length]
+    table = real_volume_table(months[0], months[-1], seed=seed, requests=requests)
+    whole = publication(published(table, SERIES))
+    assert recovered([whole], SERIES_READING) == []
+    if length > 1:
+        shorter = publication(published(within(table, months[0], months[-2]), SERIES))
+        assert all(whole[key] == value for key, value in shorter.items())
+        assert recovered([shorter, whole], SERIES_READING) == []
 
 
 # ------------------------------------------------------------------------------------------------- coverage

@@ -41,13 +41,16 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
     return keys[int(rng.choice(len(keys), p=share / share.sum()))]
 
 
-def real_volume_table(first: str = FOI_FIRST, last: str = FOI_LAST, *, seed: int = 2015) -> MonthlyTable:
-    """The exact monthly table of ``first`` to ``last`` at real volumes (records simulated one by one)."""
+def real_volume_table(
+    first: str = FOI_FIRST, last: str = FOI_LAST, *, seed: int = 2015, requests: int = REQUESTS_PER_MONTH
+) -> MonthlyTable:
+    """The exact monthly table of ``first`` to ``last`` at real volumes (records simulated one by one), or with
+    ``requests`` a month on average."""
     rng = np.random.default_rng(seed)
     months = month_range(first, last)
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(months))
     for i, _ in enumerate(months):
-        received = int(rng.poisson(REQUESTS_PER_MONTH))
+        received = int(rng.poisson(requests))
         review = int(rng.binomial(received, REVIEW_SHARE))
         returned = int(rng.binomial(received, RETURNED_SHARE))
         counts[("flow", "received")][i] = received

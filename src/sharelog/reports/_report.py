@@ -10,7 +10,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from sharelog.errors import InputError
+from sharelog.errors import InputError, SharelogError
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, monthly_table
 from sharelog.reports._period import MONTH_NAMES, month_label, period_text
 from sharelog.reports._sdc import (
@@ -18,6 +18,7 @@ from sharelog.reports._sdc import (
     Bound,
     Cell,
     Profile,
+    ProtectedTable,
     Reason,
     Relation,
     Structure,
@@ -257,17 +258,38 @@ def protect_series(
         for column in (c for c in columns if c.period == period):
             own = by_column[column.key]
             block = _within(structure, [*(below(column) if period != "month" else []), *own])
-            protected = suppress_small_counts(
-                values,
-                block,
-                profile=profile,
-                decided={cell: decided[cell] for cell in block.cells if cell in decided},
-            )
+            kept = {cell: decided[cell] for cell in block.cells if cell in decided}
+            protected = _protect_block(values, block, own, kept, profile)
             for cell in own:
                 decided[cell] = protected.reasons.get(cell)
                 published[cell] = protected.published[cell]
     reasons = {cell: reason for cell, reason in decided.items() if reason is not None}
     return published, reasons
+
+
+def _protect_block(
+    values: Mapping[Cell, int],
+    block: Structure,
+    own: Sequence[Cell],
+    kept: Mapping[Cell, Reason | None],
+    profile: Profile,
+) -> ProtectedTable:
+    """One block of the series rule. At tiny volumes the zeros around a count can pin it whatever else is
+    hidden: then the block's breakdowns are withheld (zeros too), and should that not do, the whole block."""
+    breakdowns = [
+        cell for cell in own if not cell[0].startswith(f"{FLOW_SECTION}:") and cell[0] != NOT_RETURNED
+    ]
+    attempts: list[Mapping[Cell, Reason | None]] = [
+        kept,
+        {**kept, **dict.fromkeys(breakdowns, Reason.WITHHELD)},
+        {**kept, **dict.fromkeys(own, Reason.WITHHELD)},
+    ]
+    for attempt in attempts[:-1]:
+        try:
+            return suppress_small_counts(values, block, profile=profile, decided=attempt)
+        except SharelogError:
+            continue
+    return suppress_small_counts(values, block, profile=profile, decided=attempts[-1])
 
 
 @dataclass(frozen=True)

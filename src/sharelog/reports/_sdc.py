@@ -126,6 +126,7 @@ class Reason(StrEnum):
     ATTRIBUTE = "attribute"  # a category equal to its whole group
     SECONDARY = "secondary"  # so that no other suppressed cell can be worked out
     PERIOD = "period"  # not published for so short a period (a monthly breakdown under the series rule)
+    WITHHELD = "withheld"  # a whole block withheld, zeros too: nothing else could protect it (tiny volumes)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,13 @@ def suppress_small_counts(
             break
         nearest = (_nearest_candidate(cell, values, structure, reasons, order) for cell in exact)
         added = {cell for cell in nearest if cell is not None}
+        if not added and profile.small_symbol != CONFIDENTIAL:
+            # Every figure around is already hidden, and a small-number mark (1 to threshold − 1) is what pins
+            # the count: show that mark as c instead, which says no more than "at least 1".
+            marks = (
+                _nearest_candidate(cell, values, structure, reasons, order, marked=True) for cell in exact
+            )
+            added = {cell for cell in marks if cell is not None}
         if not added:
             raise SharelogError(
                 "disclosure control cannot protect this table: a suppressed count can still be worked out; "
@@ -282,8 +290,11 @@ def _nearest_candidate(
     structure: Structure,
     reasons: Mapping[Cell, Reason],
     order: Mapping[Cell, int],
+    *,
+    marked: bool = False,
 ) -> Cell | None:
-    """The smallest non-zero published cell sharing a group with ``cell``, else with the groups around those."""
+    """The smallest non-zero published cell sharing a group with ``cell``, else with the groups around those;
+    with ``marked``, the smallest cell shown with the small-number mark instead."""
     groups = structure.groups()
     frontier, seen = {cell}, {cell}
     used: set[int] = set()
@@ -291,7 +302,10 @@ def _nearest_candidate(
         reached = [i for i, g in enumerate(groups) if i not in used and frontier & set(g.members)]
         used.update(reached)
         members = {m for i in reached for m in groups[i].members}
-        candidates = [m for m in members if m in order and m not in reasons and values[m] != 0]
+        if marked:
+            candidates = [m for m in members if m in order and reasons.get(m) is Reason.PRIMARY]
+        else:
+            candidates = [m for m in members if m in order and m not in reasons and values[m] != 0]
         if candidates:
             return min(candidates, key=lambda m: (abs(values[m]), order[m]))
         frontier = members - seen
@@ -303,11 +317,14 @@ def knowledge(value: int, reason: Reason | None, profile: Profile) -> tuple[floa
     """What a reader can tell about a cell's true value from what is published (None: no limit).
 
     A published 0 is exact; a published number ``p`` stands for the whole numbers that round to it and are not
-    small; a small count suppressed is between 1 and ``threshold − 1``; any other suppressed cell is at least 1.
+    small; a small count suppressed is between 1 and ``threshold − 1``; a withheld cell may be 0; any other
+    suppressed cell is at least 1.
     The reader is assumed to know which suppressed cells hide small counts (a stronger reader than one who only
     sees ``c``), and the sign of every cell.
     """
     sign = 1 if value > 0 else -1
+    if reason is Reason.WITHHELD:
+        return (0.0, None) if value >= 0 else (None, 0.0)
     if reason is None:
         if value == 0:
             return 0.0, 0.0
