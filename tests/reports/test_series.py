@@ -7,12 +7,18 @@ to date ones — and it must recover cells from naively protected tables, or it 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
+from typer.testing import CliRunner
 
+from sharelog.cli import app
+from sharelog.ledger import ledger_session
 from sharelog.reports import (
     CONFIDENTIAL,
     FOI_QUESTIONS,
@@ -21,13 +27,18 @@ from sharelog.reports import (
     MonthlyReport,
     MonthlyTable,
     Reason,
+    build_monthly_report,
     coverage,
     month_range,
     series_columns,
+    write_monthly_charts,
+    write_monthly_report,
 )
+from sharelog.reports._layout import monthly_sheets
 from sharelog.reports._report import row_id
 from sharelog.reports._sdc import LOW, UNAVAILABLE, rounded
 
+from ..worlds import GOLDEN, MONTHS, WorldFactory
 from .attacks import Publication, Reading, publication, recovered
 from .volumes import FOI_FIRST, FOI_LAST, published, real_volume_table, within
 
@@ -230,3 +241,52 @@ def test_coverage_counts_c_and_x_as_unanswered(foi_table: MonthlyTable) -> None:
     assert series["year"] == 1.0
     assert PROFILES[SERIES].small_symbol == LOW
     assert FOI_FIRST < FOI_LAST
+
+
+# ----------------------------------------------------------------------------------------- from the ledger, out
+
+
+def test_a_series_report_from_the_ledger_writes_every_format_and_the_charts(
+    golden_sqlite: Engine, tmp_path: Path
+) -> None:
+    with ledger_session(golden_sqlite) as session:
+        report = build_monthly_report(session, months=MONTHS, profile=SERIES)
+    assert [c.label for c in report.columns][-1] == "Jan–Mar 2019"
+    for suffix in ("xlsx", "csv", "html", "json"):
+        assert write_monthly_report(report, tmp_path / f"report.{suffix}").stat().st_size > 0
+    assert write_monthly_charts(report, tmp_path / "charts")
+    rows = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["rows"]
+    quarter = [r for r in rows if r["time_identifier"] == "Calendar year Q1"]
+    assert {r["measure"] for r in quarter} >= {"records_received", "records_by_latest_result"}
+    by_month = [
+        r for r in rows if r["time_identifier"] == "January" and r["measure"] == "records_shared_onward"
+    ]
+    assert by_month and all(r["value"] in (UNAVAILABLE, None) for r in by_month)
+    assert "Monthly series" in report.rule_text()
+    notes = {row.cells[0]: row.cells[-1] for row in monthly_sheets(report)[2].rows}
+    assert "quarters" in str(notes["FOI questions answered"])
+    assert str(notes["Cells"]).startswith(
+        f"{sum(r is Reason.PRIMARY for r in report.reasons.values())} shown as low"
+    )
+
+
+def test_sharelog_report_coverage_prints_the_shares(worlds: WorldFactory, tmp_path: Path) -> None:
+    settings = worlds.copy(GOLDEN, tmp_path, actor="analyst").settings
+    args = [
+        "report",
+        "coverage",
+        "--from",
+        MONTHS[0],
+        "--to",
+        MONTHS[-1],
+        "--profile",
+        SERIES,
+        "--by-question",
+    ]
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, args, obj=settings)
+    assert result.exit_code == 0, result.output
+    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 3}
+    assert f"{3 * len(FOI_QUESTIONS)}" in lines["month"]  # three months
+    assert f"{len(FOI_QUESTIONS)}" in lines["quarter"]  # one whole quarter
+    assert "-" in lines["year"]  # no whole year
+    assert "Records sent (requested)" in result.output

@@ -55,6 +55,14 @@ def test_the_1_4_profile_shows_counts_of_5_to_9(auditor):
     assert _row(page, "Records received from the requester")[0] == "40"
 
 
+def test_the_series_profile_shows_outcomes_by_quarter(auditor):
+    page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "series"}).text
+    assert "Jan–Mar 2019" in page
+    assert _row(page, "Records received from the requester")[0] == "40"
+    assert _row(page, "Police")[:3] == ["x", "x", "x"]  # not published by month
+    assert 'value="series" checked' in page
+
+
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [

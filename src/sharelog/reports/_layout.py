@@ -5,12 +5,14 @@ The writers (XLSX, CSV, HTML, JSON) render these; none of them decides what a re
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sharelog.reports._coverage import FOI_QUESTIONS, PERIOD_LENGTHS, coverage
 from sharelog.reports._period import month_label
-from sharelog.reports._report import MonthlyReport
-from sharelog.reports._sdc import CONFIDENTIAL
+from sharelog.reports._report import NOT_RETURNED, MonthlyReport
+from sharelog.reports._sdc import CONFIDENTIAL, UNAVAILABLE, Profile, Reason
 
 __all__ = [
     "DATA_HEADER",
@@ -147,6 +149,8 @@ def monthly_rows(report: MonthlyReport) -> list[SheetRow]:
 
 def legend(report: MonthlyReport) -> str:
     """The line under the title: what the figures are and what the symbols mean."""
+    if report.profile is not None and report.profile.series:
+        return _series_legend(report.profile)
     if report.profile is None:
         return (
             "Exact counts from the ledger, without disclosure control. NOT FOR PUBLICATION. "
@@ -234,8 +238,79 @@ def _notes_rows(report: MonthlyReport) -> list[SheetRow]:
     return rows
 
 
+def _series_legend(profile: Profile) -> str:
+    return (
+        f"Records received and returned are shown by month; what happened to the returned, by quarter and year "
+        f"({UNAVAILABLE} in a month's column: not published by month). {profile.small_symbol} = a count of 1 to "
+        f"{profile.threshold - 1}; {CONFIDENTIAL} = confidential: withheld so that no count can be worked out. "
+        f"Other figures are rounded to the nearest {profile.base}; totals are rounded from unrounded counts, so "
+        "figures may not add up. Definitions and the rule: see the Notes sheet."
+    )
+
+
+def _series_rule_rows(report: MonthlyReport, profile: Profile) -> list[tuple[str, str]]:
+    counted = Counter(reason for (row, _), reason in report.reasons.items() if row != NOT_RETURNED)
+    small = f"1 to {profile.threshold - 1}"
+    return [
+        ("Rule applied", f"{profile.describe()}."),
+        (
+            "Periods",
+            "Records received, matched, sent to review and returned: every month, every whole calendar quarter and "
+            "every whole calendar year in the period. Onward sharing, interventions, latest results and people "
+            f"affected: whole quarters and whole years only ({UNAVAILABLE} in month columns); about 20 records "
+            "are returned a month, so a monthly breakdown would describe one or two people. No total of part of a "
+            "quarter or part of a year is published.",
+        ),
+        (
+            "Small counts",
+            f"A count of {small} is shown as {profile.small_symbol}; 0 is shown only for a true 0.",
+        ),
+        (
+            "Rounding",
+            f"Every other figure is rounded to the nearest {profile.base}. Totals are computed from unrounded "
+            "counts and then rounded, so rounded figures may not add up.",
+        ),
+        (
+            "Withheld figures",
+            f"{CONFIDENTIAL}: a latest result, onward-sharing or intervention count equal to the quarter's or year's "
+            "returned (it would say every returned record had that outcome; outcome unknown is exempt), or a "
+            "figure that would let a small count be worked out exactly from the others. A linear programme "
+            "checks every month, then every quarter, then every year, keeping what was already decided, so a "
+            "figure is the same in every publication that shows it.",
+        ),
+        (
+            "Cells",
+            f"{counted[Reason.PRIMARY]} shown as {profile.small_symbol}; "
+            f"{counted[Reason.ATTRIBUTE]} {CONFIDENTIAL} (a category equal to its group); "
+            f"{counted[Reason.SECONDARY]} {CONFIDENTIAL} (so that no count can be worked out); "
+            f"{counted[Reason.WITHHELD]} {CONFIDENTIAL} (withheld with the rest of their block, zeros too); "
+            f"{counted[Reason.PERIOD]} {UNAVAILABLE} (not published by month).",
+        ),
+        ("FOI questions answered", _coverage_text(report)),
+    ]
+
+
+def _coverage_text(report: MonthlyReport) -> str:
+    measured = coverage(report)
+    parts = []
+    for length in PERIOD_LENGTHS:
+        cells = measured.cells[length]
+        if cells:
+            share = measured.answered[length] / cells
+            parts.append(f"{length}s {measured.answered[length]} of {cells} ({share:.0%})")
+        else:
+            parts.append(f"no whole {length}")
+    return (
+        f"The {len(FOI_QUESTIONS)} questions of the 2020 FOI request (records sent, returned, onward sharing, "
+        "interventions, outcome unknown) for each whole month, quarter and year of the period, answered with a "
+        f"number or {report.profile.small_symbol if report.profile else ''}: " + "; ".join(parts) + "."
+    )
+
+
 def _rule_rows(report: MonthlyReport) -> list[tuple[str, str]]:
     profile = report.profile
+    if profile is not None and profile.series:
+        return _series_rule_rows(report, profile)
     if profile is None:
         return [
             ("Rule applied", "None: exact counts from the ledger."),

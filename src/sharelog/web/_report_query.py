@@ -13,7 +13,7 @@ from sharelog.reports import MonthlyReport, SharesRegister, monthly_report_for, 
 __all__ = ["ReportParams", "ReportQuery", "SdcMode"]
 
 SdcMode = Literal["publish", "internal"]
-ProfileName = Literal["10-5", "1-4"]
+ProfileName = Literal["10-5", "1-4", "series"]
 
 
 @dataclass(frozen=True)
