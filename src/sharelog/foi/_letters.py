@@ -114,7 +114,7 @@ def _year_columns(report: MonthlyReport) -> list[Column]:
     chosen = []
     for year in sorted({m[:4] for m in report.table.months}):
         in_year = [c for c in report.columns if c.time_period == year]
-        totals = [c for c in in_year if c.total]
+        totals = [c for c in in_year if c.period == "year"]  # not a quarter's total (the series rule)
         chosen.append(totals[0] if totals else in_year[0])
     return chosen
 

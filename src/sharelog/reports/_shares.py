@@ -183,9 +183,15 @@ def _terms(version: AgreementVersionInfo) -> tuple[str, ...]:
 def _legend(register: SharesRegister) -> str:
     if register.profile is None:
         return "Exact counts from the ledger, without disclosure control. NOT FOR PUBLICATION."
+    small = f"1 to {register.profile.threshold - 1}"
+    symbols = (
+        f"{CONFIDENTIAL} = confidential (a count of {small}, or a figure suppressed so that one cannot be worked out)"
+        if register.profile.small_symbol == CONFIDENTIAL
+        else f"{register.profile.small_symbol} = a count of {small}; {CONFIDENTIAL} = confidential (suppressed so "
+        "that a count cannot be worked out)"
+    )
     return (
-        f"{CONFIDENTIAL} = confidential (a count of 1 to {register.profile.threshold - 1}, or a figure suppressed "
-        f"so that one cannot be worked out); other figures rounded to the nearest {register.profile.base}. "
+        f"{symbols}; other figures rounded to the nearest {register.profile.base}. "
         "Terms marked (assumed) or (unknown) are not public: sharelog's working values."
     )
 
