@@ -12,6 +12,7 @@ from rich.table import Table
 from sharelog.cli._context import console, settings_of
 from sharelog.cli._ledger import ledger_transaction
 from sharelog.reports import (
+    DEFAULT_PROFILE,
     FOI_QUESTIONS,
     FORMATS,
     PERIOD_LENGTHS,
@@ -112,7 +113,7 @@ def monthly_command(
     ] = None,
     format: FormatOption = None,
     sdc: SdcOption = "publish",
-    profile: ProfileOption = "10-5",
+    profile: ProfileOption = DEFAULT_PROFILE,
     charts: Annotated[
         Path | None, typer.Option("--charts", metavar="DIR", help="Also draw the charts (PNG) into DIR.")
     ] = None,
@@ -151,7 +152,7 @@ def coverage_command(
     ctx: typer.Context,
     first: Annotated[str, typer.Option("--from", metavar="YYYY-MM", help="The first month.")],
     last: Annotated[str, typer.Option("--to", metavar="YYYY-MM", help="The last month.")],
-    profile: ProfileOption = "10-5",
+    profile: ProfileOption = DEFAULT_PROFILE,
     by_question: Annotated[
         bool, typer.Option("--by-question", help="Also show each question's share by period length.")
     ] = False,
@@ -213,7 +214,7 @@ def shares_command(
     ] = None,
     format: FormatOption = None,
     sdc: SdcOption = "publish",
-    profile: ProfileOption = "10-5",
+    profile: ProfileOption = DEFAULT_PROFILE,
 ) -> None:
     settings = settings_of(ctx)
     months = parse_period(period)

@@ -53,6 +53,7 @@ from sharelog.reports._report import (
 from sharelog.reports._safety import neutralise
 from sharelog.reports._sdc import (
     CONFIDENTIAL,
+    DEFAULT_PROFILE,
     GSS_SYMBOLS,
     PROFILES,
     SERIES,
@@ -83,6 +84,7 @@ __all__ = [
     "FOI_QUESTIONS",
     "PERIOD_LENGTHS",
     "CONFIDENTIAL",
+    "DEFAULT_PROFILE",
     "FORMATS",
     "GSS_SYMBOLS",
     "MONTHLY_LABELS",

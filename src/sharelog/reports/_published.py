@@ -17,6 +17,7 @@ from sharelog.errors import NotFound
 from sharelog.ledger.models import Exchange
 from sharelog.reports._period import months_between, parse_month
 from sharelog.reports._report import MonthlyReport, build_monthly_report
+from sharelog.reports._sdc import DEFAULT_PROFILE
 from sharelog.reports._shares import AgreementTerms, SharesRegister, agreement_terms, build_shares_register
 from sharelog.reports._versions import recorded_versions
 
@@ -33,8 +34,9 @@ __all__ = [
 ]
 
 PUBLIC_SDC = "publish"
-PUBLIC_PROFILE = "10-5"
-"""ONS 10-5, the stricter of the two profiles (counts of 1 to 9 suppressed): the only one the public sees."""
+PUBLIC_PROFILE = DEFAULT_PROFILE
+"""The only profile the public sees: :data:`DEFAULT_PROFILE` (ONS 10-5 today; docs/reports.md says why `series`
+fits the FOI's monthly series better)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def monthly_report_for(
     first: str | None = None,
     last: str | None = None,
     sdc: str = "publish",
-    profile: str = "10-5",
+    profile: str = DEFAULT_PROFILE,
     now: datetime | None = None,
 ) -> MonthlyReport:
     """The monthly report from month ``first`` to month ``last`` (``YYYY-MM``), or :func:`default_months`
@@ -113,7 +115,7 @@ def shares_register_for(
     first: str | None = None,
     last: str | None = None,
     sdc: str = "publish",
-    profile: str = "10-5",
+    profile: str = DEFAULT_PROFILE,
     now: datetime | None = None,
 ) -> SharesRegister:
     """The register of data shares from month ``first`` to month ``last`` (``YYYY-MM``), or

@@ -14,6 +14,7 @@ from sharelog.errors import InputError, SharelogError
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, monthly_table
 from sharelog.reports._period import MONTH_NAMES, month_label, period_text
 from sharelog.reports._sdc import (
+    DEFAULT_PROFILE,
     PROFILES,
     Bound,
     Cell,
@@ -408,7 +409,7 @@ def build_monthly_report(
     months: Sequence[str],
     agreement_id: str | None = None,
     sdc: str = "publish",
-    profile: str = "10-5",
+    profile: str = DEFAULT_PROFILE,
     now: datetime | None = None,
 ) -> MonthlyReport:
     """Count the monthly table from the ledger and make it a report.

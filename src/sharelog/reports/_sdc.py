@@ -33,6 +33,7 @@ from sharelog.errors import SharelogError
 
 __all__ = [
     "CONFIDENTIAL",
+    "DEFAULT_PROFILE",
     "GSS_SYMBOLS",
     "LOW",
     "NOT_APPLICABLE",
@@ -117,6 +118,9 @@ PROFILES: dict[str, Profile] = {
     "1-4": Profile("1-4", threshold=5, base=5),
     SERIES: Profile(SERIES, threshold=5, base=5, small_symbol=LOW, pairs=False, breakdowns="quarter"),
 }
+
+DEFAULT_PROFILE = "10-5"
+"""The profile publications use unless told otherwise (the web's report query repeats it as a literal)."""
 
 
 class Reason(StrEnum):

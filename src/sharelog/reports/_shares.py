@@ -22,6 +22,7 @@ from sharelog.reports._period import month_label, period_text
 from sharelog.reports._report import SdcMode, check_sdc
 from sharelog.reports._sdc import (
     CONFIDENTIAL,
+    DEFAULT_PROFILE,
     Cell,
     Profile,
     Reason,
@@ -99,7 +100,7 @@ def build_shares_register(
     *,
     months: Sequence[str],
     sdc: str = "publish",
-    profile: str = "10-5",
+    profile: str = DEFAULT_PROFILE,
     now: datetime | None = None,
 ) -> SharesRegister:
     """One row per recorded agreement version and month it was in force (or an exchange used it).
