@@ -18,6 +18,12 @@ are bounded by which). The rule, in the order it runs:
 5. **Rounding** — every other cell is rounded to the nearest ``base`` (5). Totals are cells of their own: they
    are rounded from their unrounded value, so rounded parts need not add up to a rounded total.
 
+Profiles: ONS ``10-5`` and ``1-4`` (small counts shown as ``c``, every group with no ``c`` or at least two), and
+``series`` — small counts (1–4) shown with the small-number mark ``low``, no group-count step (the audit decides);
+the report applies it block by block (a month, a quarter, a year), passing the cells already published as
+``decided`` so they keep their figure (``reports/_report.py``, ``protect_series``). Where only a small-number
+mark pins a count, the mark is shown as ``c`` instead.
+
 The audit needs SciPy (``scipy.optimize.linprog``, HiGHS); it is imported only when a table is protected.
 """
 
