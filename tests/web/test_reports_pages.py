@@ -157,3 +157,13 @@ def test_a_download_is_recorded_in_the_audit_trail(auditor, web_settings):
         ).scalar_one()
     engine.dispose()
     assert event.actor == "auditor" and event.detail["via"] == "web"
+
+
+def test_a_period_with_no_data_says_so_and_shows_no_zeros(auditor):
+    page = auditor.get("/reports", params={"from": "2015-07", "to": "2015-12"}).text
+    notice = re.search(r'<div class="govuk-inset-text" id="no-data">(.*?)</div>', page, re.S)
+    assert notice is not None
+    assert "No data: the ledger holds no exchange for July to December 2015" in notice.group(1)
+    for label in ("Records received from the requester", "Records returned to the requester", "Outcome unknown"):
+        assert _row(page, label) == ["[x]"] * 7, label  # six months and their total: not available, never 0
+    assert '<abbr title="not available: the ledger holds no figure for it">[x]</abbr>' in page
