@@ -164,6 +164,10 @@ def test_a_period_with_no_data_says_so_and_shows_no_zeros(auditor):
     notice = re.search(r'<div class="govuk-inset-text" id="no-data">(.*?)</div>', page, re.S)
     assert notice is not None
     assert "No data: the ledger holds no exchange for July to December 2015" in notice.group(1)
-    for label in ("Records received from the requester", "Records returned to the requester", "Outcome unknown"):
+    for label in (
+        "Records received from the requester",
+        "Records returned to the requester",
+        "Outcome unknown",
+    ):
         assert _row(page, label) == ["[x]"] * 7, label  # six months and their total: not available, never 0
     assert '<abbr title="not available: the ledger holds no figure for it">[x]</abbr>' in page
