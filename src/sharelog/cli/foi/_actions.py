@@ -187,7 +187,7 @@ def extend_command(
             "government, £450 others, at £25 an hour).",
             "--with-report PERIOD answers from the ledger: the monthly outcomes report for those months, with "
             "disclosure control, is written next to the letter, which quotes its headline figures and notes. A "
-            "report that withholds figures ([c]) is a partially_successful answer, citing s.40(2) for them.",
+            "report that withholds figures (\\[c]) is a partially_successful answer, citing s.40(2) for them.",
             "Examples:",
             "    sharelog foi respond 59907 --outcome partially_successful --with-report 2019-01..2019-12",
             "    sharelog foi respond 59907 --outcome rejected --exemption '31(1)(e)' --public-interest '…'",
