@@ -59,7 +59,7 @@ def test_the_public_page_shows_only_published_figures(
     assert_published(_cell_texts(shares), only_counts=False)
 
     # the symbol is explained in words, and on the symbol itself
-    expect(page.get_by_text(re.compile(r"c means the figure is hidden \(confidential\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\[c\] means the figure is hidden \(confidential\)"))).to_be_visible()
     expect(monthly.locator("abbr", has_text="[c]").first).to_have_attribute(
         "title", re.compile("confidential")
     )
