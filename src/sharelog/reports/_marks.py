@@ -91,8 +91,8 @@ _EXPLANATIONS = {
         "and none was recorded"
     ),
     MissingFigure.SUPPRESSED: (
-        "withheld to protect the people counted: a small count, or a figure withheld so that one cannot be worked "
-        "out"
+        "withheld to protect the people counted (a small count, or a figure withheld so that one cannot be worked "
+        "out)"
     ),
 }
 
