@@ -22,6 +22,7 @@ from sharelog.reports._marks import (
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, monthly_table
 from sharelog.reports._period import MONTH_NAMES, month_label, period_text
 from sharelog.reports._sdc import (
+    CONFIDENTIAL,
     PROFILES,
     Bound,
     Cell,
@@ -316,7 +317,8 @@ def build_monthly_report(
         table,
         [(column.key, column.months) for column in columns],
         exact=exact,
-        suppressed=[cell for cell in reasons if cell[0] != NOT_RETURNED],
+        # withheld by the rule: shown as [c] (a rule may show other symbols, e.g. a small-number mark, as they are)
+        suppressed=[cell for cell in reasons if cell[0] != NOT_RETURNED and values[cell] == CONFIDENTIAL],
         context=context,
     )
     values.update({cell: mark.symbol for cell, mark in missing.items()})
