@@ -29,7 +29,7 @@ from sharelog.reports import (
     html_table,
     write_monthly_report,
 )
-from sharelog.reports._layout import GENERATED_AT
+from sharelog.reports._layout import DATA_HEADER, GENERATED_AT
 
 from ..worlds import GENERATED_AT as NOW
 from ..worlds import MONTHS
@@ -111,7 +111,9 @@ def test_published_numbers_are_multiples_of_five_or_symbols(golden_engine: Engin
     sheets = workbook_values(write_monthly_report(_report(golden_engine, "publish"), tmp_path / "r.xlsx"))
     counts = [cell for row in _monthly_rows(sheets["Monthly"]).values() for cell in row]
     counts += [row[4] for row in sheets["Data"][1:]]
-    assert counts and all(cell == "c" or (isinstance(cell, int) and cell % 5 == 0) for cell in counts)
+    assert counts and all(
+        cell in ("[c]", "[z]") or (isinstance(cell, int) and cell % 5 == 0) for cell in counts
+    )
     assert "not for publication" not in sheets["Monthly"][0][0].lower()
 
 
@@ -182,7 +184,17 @@ def test_csv_and_json_say_what_the_workbook_says(golden_engine: Engine, tmp_path
         ["" if cell is None else str(cell) for cell in row] for row in sheets["Monthly"]
     ]
     document = json.loads(write_monthly_report(report, tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert [list(row.values()) for row in document["rows"]] == sheets["Data"][1:]
+    # a figure is a number; a missing one is null with the Data sheet's symbol and its reason
+    tidy = [
+        [*(row[key] for key in DATA_HEADER[:4]), row["symbol"] or row["value"]] for row in document["rows"]
+    ]
+    assert tidy == sheets["Data"][1:]
+    for row in document["rows"]:
+        assert (row["value"] is None) == (row["symbol"] is not None) == (row["reason"] is not None), row
+        assert (
+            row["reason"] is None
+            or document["missing_figures"]["reasons"][row["reason"]]["symbol"] == row["symbol"]
+        )
     assert document["not_for_publication"] is (mode == "internal")
     html = write_monthly_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count("<table") == 2

@@ -18,6 +18,7 @@ from sharelog.reports._charts import (
 from sharelog.reports._formats import FORMATS, html_document, html_table, monthly_json
 from sharelog.reports._generated import ReportGenerated, record_report_generated
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
+from sharelog.reports._marks import MISSING_SYMBOLS, MissingFigure
 from sharelog.reports._monthly import LABELS as MONTHLY_LABELS
 from sharelog.reports._monthly import (
     MonthlyRow,
@@ -52,7 +53,9 @@ from sharelog.reports._safety import neutralise
 from sharelog.reports._sdc import (
     CONFIDENTIAL,
     GSS_SYMBOLS,
+    NOT_APPLICABLE,
     PROFILES,
+    UNAVAILABLE,
     Bound,
     Profile,
     ProtectedTable,
@@ -79,12 +82,16 @@ __all__ = [
     "CONFIDENTIAL",
     "FORMATS",
     "GSS_SYMBOLS",
+    "MISSING_SYMBOLS",
     "MONTHLY_LABELS",
+    "NOT_APPLICABLE",
+    "UNAVAILABLE",
     "PROFILES",
     "SDC_MODES",
     "AgreementTerms",
     "Bound",
     "Column",
+    "MissingFigure",
     "MonthlyReport",
     "MonthlyRow",
     "MonthlyTable",
