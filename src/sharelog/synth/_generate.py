@@ -127,7 +127,7 @@ def _check_months(months: Sequence[str] | None) -> None:
             parse_months(month)
 
 
-def _check(*, pupils: int, requests: int, seed: int, out_dir: Path) -> None:
+def _check(*, pupils: int, requests: int, out_dir: Path) -> None:
     if pupils < 1:
         raise InputError(f"must be at least 1 (got {pupils})", field="pupils")
     if pupils > MAX_PUPILS:
@@ -139,8 +139,6 @@ def _check(*, pupils: int, requests: int, seed: int, out_dir: Path) -> None:
             f"{requests:,} requests is more than the {pupils:,} pupils: most requests are drawn from the register",
             field="requests",
         )
-    if seed < 0:
-        raise InputError(f"must be zero or more (got {seed})", field="seed")
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} exists and is not a folder", field="out")
     if not out_dir.parent.is_dir():
@@ -202,13 +200,15 @@ def generate(
         raise InputError("in_register_share must be between 0 and 1")
     if register_format not in FORMATS:
         raise InputError(f"must be {' or '.join(FORMATS)} (got {register_format!r})", field="format")
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(_STREAMS)]
     _check_months(months)
     if requests is not None and requests < 1:
         raise InputError(f"must be at least 1 (got {requests})", field="requests")
+    if seed < 0:
+        raise InputError(f"must be zero or more (got {seed})", field="seed")
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(_STREAMS)]
     batches, shares = _batches(streams[4], requests, list(months) if months is not None else None, profile)
     requests = sum(count for _, count in batches)
-    _check(pupils=pupils, requests=requests, seed=seed, out_dir=out_dir)
+    _check(pupils=pupils, requests=requests, out_dir=out_dir)
     if shares is not None:
         in_register_share = sum(s * n for s, (_, n) in zip(shares, batches, strict=True)) / requests
     started = time.perf_counter()
