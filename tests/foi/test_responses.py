@@ -306,7 +306,7 @@ def test_the_seed_request_answered_with_the_demos_2019_report(tmp_path: Path) ->
     from sharelog.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data", database_url=None, agreements_dir=None)
-    demo = run_demo(settings, pupils=4000, requests=600)
+    demo = run_demo(settings, pupils=4000, requests=600, months="2019-01..2019-12")
     engine = create_ledger_engine(demo.ledger_url)
     try:
         with ledger_session(engine) as session:
