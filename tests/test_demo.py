@@ -7,6 +7,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import Result
 from sqlalchemy import func, select
@@ -151,3 +152,73 @@ def test_the_help_explains_the_volumes(settings: Settings) -> None:
 def test_demo_runs_again_from_scratch(run: DemoRun) -> None:
     again = runner.invoke(app, ARGS, obj=run.settings)
     assert again.exit_code == 0, again.output
+
+
+# --- the published workbook answers the FOI request's questions ---------------------------------------------------
+
+# Each question of the 2020 FOI request (/work/shared/reference/foi-request-2020.txt, as the issue lists them), the
+# section of the Monthly sheet its row belongs in, and the words its label must say, in the request's terms.
+FOI_QUESTIONS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("records sent from Home Office to the DfE", None, ("sent", "Home Office", "Department for Education")),
+    ("records shared from DfE to Home Office", None, ("returned", "Department for Education", "Home Office")),
+    ("onward sharing: police", "shared onward", ("police",)),
+    ("onward sharing: Border Force", "shared onward", ("border force",)),
+    ("onward sharing: local government", "shared onward", ("local government",)),
+    ("onward sharing: other", "shared onward", ("other",)),
+    ("intervention: removal", "interventions", ("removal",)),
+    ("intervention: visa renewal", None, ("visa renewal",)),
+    ("intervention: home visit", "interventions", ("home visit",)),
+    ("intervention: school visit", "interventions", ("school visit",)),
+    ("outcome unknown", "latest result", ("outcome unknown",)),
+)
+
+
+def _monthly_sheet(path: Path) -> tuple[list[str], list[tuple[str | None, str, tuple[object, ...]]]]:
+    """The Monthly sheet's month columns, and each row: the section heading above it, its label, its cells."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = [tuple(r) for r in workbook["Monthly"].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "Measure")
+    header = [str(h) for h in rows[at][1:] if h is not None]
+    table: list[tuple[str | None, str, tuple[object, ...]]] = []
+    heading: str | None = None
+    for row in rows[at + 1 :]:
+        if not row or row[0] is None:
+            continue
+        if all(cell is None for cell in row[1:]):
+            heading = str(row[0])
+            continue
+        table.append((heading, str(row[0]), row[1 : len(header) + 1]))
+    return header, table
+
+
+def test_the_published_workbook_answers_every_foi_question(run: DemoRun) -> None:
+    header, rows = _monthly_sheet(run.folder / "report.xlsx")
+    months = [h for h in header if not h.startswith("Total")]
+    assert months == [
+        "October 2018",
+        "November 2018",
+        "December 2018",
+        "January 2019",
+        "February 2019",
+        "March 2019",
+    ]
+    for question, section, words in FOI_QUESTIONS:
+        found = [
+            (heading, label, cells)
+            for heading, label, cells in rows
+            if all(word.casefold() in label.casefold() for word in words)
+            and (section is None or (heading is not None and section in heading))
+        ]
+        assert found, f"no row answers '{question}': the labels are {[label for _, label, _ in rows]}"
+        for _, label, cells in found:
+            # a figure or a symbol for every month and total, never a blank
+            assert all(cell is not None and cell != "" for cell in cells), (question, label)
+    sent = next(label for _, label, _ in rows if "sent" in label)
+    returned = next(
+        label for _, label, _ in rows if "returned" in label.casefold() and "Home Office" in label
+    )
+    assert sent.index("Home Office") < sent.index("Department for Education")  # from the Home Office to DfE
+    assert returned.index("Department for Education") < returned.index("Home Office")  # and back
