@@ -47,6 +47,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     return DemoRun(settings, result)
 
 
+@pytest.mark.slow
 def test_demo_runs_the_months_and_prints_the_table(run: DemoRun) -> None:
     out = run.result.stdout
     for phrase in ("Outcomes by year, October 2018 to March 2019", "2018 Oct–Dec", "2019 Jan–Mar"):
@@ -98,6 +99,7 @@ def test_demo_runs_the_months_and_prints_the_table(run: DemoRun) -> None:
     assert int(returned["total"]) == disclosures
 
 
+@pytest.mark.slow
 def test_each_batch_holds_only_the_fields_its_agreement_permits(run: DemoRun) -> None:
     agreements = load_agreements(run.settings.agreements_path())
     for month in MONTHS:
@@ -110,6 +112,7 @@ def test_each_batch_holds_only_the_fields_its_agreement_permits(run: DemoRun) ->
         assert "case_reference" in handle.readline()  # the 2015 MoU lets the Home Office send its reference
 
 
+@pytest.mark.slow
 def test_the_last_two_months_reviews_wait(run: DemoRun) -> None:
     engine = create_ledger_engine(f"sqlite:///{run.folder / 'ledger.db'}")
     with ledger_session(engine) as session:
@@ -149,6 +152,7 @@ def test_the_help_explains_the_volumes(settings: Settings) -> None:
         assert phrase in result.stdout
 
 
+@pytest.mark.slow
 def test_demo_runs_again_from_scratch(run: DemoRun) -> None:
     again = runner.invoke(app, ARGS, obj=run.settings)
     assert again.exit_code == 0, again.output
@@ -194,6 +198,7 @@ def _monthly_sheet(path: Path) -> tuple[list[str], list[tuple[str | None, str, t
     return header, table
 
 
+@pytest.mark.slow
 def test_the_published_workbook_answers_every_foi_question(run: DemoRun) -> None:
     header, rows = _monthly_sheet(run.folder / "report.xlsx")
     months = [h for h in header if not h.startswith("Total")]
