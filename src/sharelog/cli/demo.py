@@ -59,8 +59,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--volume",
                 metavar="|".join(VOLUME_PROFILES),
-                help="How many trace requests a month. published: the volumes DfE and the Home Office "
-                "published (about 80 a month, a quarter returned; 137 a month until December 2016, 64 after). "
+                help="How many trace requests a month. published: as published by DfE and in a 2017 "
+                "ministerial statement (about 80 a month, a quarter returned; 137 a month until December 2016, "
+                "64 after). "
                 "load: a steady 250 a month, 30% about registered pupils, to put the system under more load.",
             ),
         ] = DEMO_VOLUME,

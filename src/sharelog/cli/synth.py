@@ -77,9 +77,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--volume",
                 metavar="|".join(VOLUME_PROFILES),
-                help="With --months: how many requests each month. published: the volumes DfE and the Home "
-                "Office published (about 80 a month, a quarter about pupils in the register; 137 a month until "
-                "December 2016, 64 after). load: a steady 250 a month, 30% in the register, for load.",
+                help="With --months: how many requests each month. published: as published by DfE and in a "
+                "2017 ministerial statement (about 80 a month, a quarter about pupils in the register; 137 a "
+                "month until December 2016, 64 after). load: a steady 250 a month, 30% in the register, for load.",
             ),
         ] = None,
         register_format: Annotated[
