@@ -153,7 +153,12 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
     workbook = _workbook_column(files["workbook"], "Total 2019")
     with ledger_session(golden) as session:
         exact = _exact_2019(session)
-    for (_, key, label), shown in zip(HEADLINE_ROWS, headline.values, strict=True):
+    assert headline.labels[:2] == (
+        "Records sent from Home Office to Department for Education",
+        "Records returned from Department for Education to Home Office",
+    )  # the parties named, as the request named them
+    rows = zip(HEADLINE_ROWS, headline.labels, headline.values, strict=True)
+    for (_, key, _), label, shown in rows:
         assert workbook[label] == shown
         _published_from(exact[key], shown)
         text = f"{shown:,}" if isinstance(shown, int) else shown
@@ -359,7 +364,7 @@ def test_the_seed_request_answered_with_the_demos_2019_report(tmp_path: Path) ->
     from sharelog.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data", database_url=None, agreements_dir=None)
-    demo = run_demo(settings, pupils=4000, requests=600)
+    demo = run_demo(settings, pupils=4000, requests=600, months="2019-01..2019-12")
     engine = create_ledger_engine(demo.ledger_url)
     try:
         with ledger_session(engine) as session:
@@ -372,7 +377,7 @@ def test_the_seed_request_answered_with_the_demos_2019_report(tmp_path: Path) ->
     (headline,) = result.letter.headline
     workbook = _workbook_column(result.files["workbook"], "Total 2019")
     letter = result.files["letter_md"].read_text(encoding="utf-8")
-    for (_, key, label), shown in zip(HEADLINE_ROWS, headline.values, strict=True):
+    for (_, key, _), label, shown in zip(HEADLINE_ROWS, headline.labels, headline.values, strict=True):
         assert workbook[label] == shown
         _published_from(exact[key], shown)
         assert f"| {label} | {f'{shown:,}' if isinstance(shown, int) else shown} |" in letter

@@ -96,11 +96,16 @@ def test_internal_results_add_up_to_the_returned_in_every_month(
 ) -> None:
     sheets = workbook_values(write_monthly_report(_report(golden_engine, "internal"), tmp_path / "r.xlsx"))
     rows = _monthly_rows(sheets["Monthly"])
-    returned = rows["Records returned to the requester"]
+    returned = rows["Records returned from Department for Education to Home Office"]
     assert returned == [14, 5, 21, 40]
     for column, total in enumerate(returned):
         assert sum(rows[label][column] for label in RESULTS) == total
-    assert rows["Records received from the requester"] == [40, 31, 60, 131]  # the rejected batch counts
+    assert rows["Records sent from Home Office to Department for Education"] == [
+        40,
+        31,
+        60,
+        131,
+    ]  # the rejected batch counts
     assert rows["Enforced removal"] == [1, 0, 0, 1]  # the corrected event, not the one it superseded
     assert rows["Not located"] == [0, 0, 0, 0]
     assert "not for publication" in sheets["Monthly"][0][0]

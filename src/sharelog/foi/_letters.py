@@ -42,7 +42,6 @@ HEADLINE_ROWS = (
     ("flow", "returned", "Records returned to the requester"),
     ("result", "outcome_unknown", "Outcome unknown"),
 )
-_DEFINED = ("Records received from the requester", "Records returned to the requester", "Outcome unknown")
 
 OUTCOME_LABELS = {
     "successful": "Successful: the information is provided",
@@ -78,6 +77,7 @@ class HeadlineFigures:
 
     column: str  # "Total 2019" or "March 2019"
     values: tuple[int | str, ...]  # in HEADLINE_ROWS order, as published (a count or a GSS symbol)
+    labels: tuple[str, ...] = tuple(label for _, _, label in HEADLINE_ROWS)  # as the report labels the rows
 
     def value(self, key: str) -> int | str:
         index = [k for _, k, _ in HEADLINE_ROWS].index(key)
@@ -130,10 +130,9 @@ def headline_figures(report: MonthlyReport) -> tuple[HeadlineFigures, ...]:
     """Received, returned and outcome unknown for each year of the report, as the report publishes them."""
     figures = []
     for column in _year_columns(report):
-        values = tuple(
-            report.cell(report.table.row(key, section), column) for section, key, _ in HEADLINE_ROWS
-        )
-        figures.append(HeadlineFigures(column.label, values))
+        rows = [report.table.row(key, section) for section, key, _ in HEADLINE_ROWS]
+        values = tuple(report.cell(row, column) for row in rows)
+        figures.append(HeadlineFigures(column.label, values, tuple(row.label for row in rows)))
     return tuple(figures)
 
 
@@ -147,8 +146,9 @@ def report_notes(report: MonthlyReport) -> tuple[str, ...]:
     """What the figures mean, from the report itself: its legend, its rule and the definitions quoted."""
     monthly, _, notes = monthly_sheets(report)
     lines = [*monthly.subtitle, f"Disclosure control: {report.rule_text().rstrip('.')}."]
+    defined = {report.table.row(key, section).label for section, key, _ in HEADLINE_ROWS}
     for row in notes.rows:
-        if len(row.cells) == 2 and row.cells[0] in _DEFINED:
+        if len(row.cells) == 2 and row.cells[0] in defined:
             lines.append(f"{row.cells[0]}: {row.cells[1]}")
     return tuple(lines)
 
@@ -329,7 +329,9 @@ def _report_blocks(letter: Letter) -> list[Block]:
     header = ("Measure", *(h.column for h in letter.headline))
     rows = tuple(
         (label, *(_cell(h.values[i]) for h in letter.headline))
-        for i, (_, _, label) in enumerate(HEADLINE_ROWS)
+        for i, label in enumerate(
+            letter.headline[0].labels if letter.headline else HeadlineFigures("", ()).labels
+        )
     )
     return [
         Heading("The information", 2),

@@ -106,6 +106,12 @@ DEFINITIONS = (
     ),
 )
 
+# The definitions of the records sent and returned, under the rows' labels (which name the parties when they can).
+_FLOW_TERMS = {
+    "Records received from the requester": "received",
+    "Records returned to the requester": "returned",
+}
+
 
 @dataclass(frozen=True)
 class SheetRow:
@@ -216,7 +222,8 @@ def _notes_rows(report: MonthlyReport) -> list[SheetRow]:
     rows.append(SheetRow(("Missing figures",), heading=True))
     rows.extend(SheetRow(cells) for cells in _missing_rows(report))
     rows.append(SheetRow(("Definitions",), heading=True))
-    rows.extend(SheetRow(cells) for cells in DEFINITIONS)
+    named = {term: report.table.row(key, "flow").label for term, key in _FLOW_TERMS.items()}
+    rows.extend(SheetRow((named.get(term, term), text)) for term, text in DEFINITIONS)
     rows.append(SheetRow(("Data sheet",), heading=True))
     rows.append(
         SheetRow(
