@@ -1,10 +1,13 @@
 """The demo: the whole story on synthetic data and the embedded defaults (what ``make run`` runs).
 
-A register of 200,000 pupils; a year of monthly trace-request batches (2019) under the January 2019 agreement,
-with volumes like the published ones; every exchange run; part of each review band decided; outcomes recorded
-for about 70% of the returned records with a plausible mix (the rest stay *unknown*); then the monthly table
-(exact, internal) and the published report (``report.xlsx`` and charts, with disclosure control).
-It works in ``<data dir>/demo`` with its own ledger and the public demo key, never the real ledger.
+A register of 200,000 pupils; monthly trace-request batches from July 2015 to August 2020 (the period the 2020
+FOI request asked about) at the published volumes (``published``: about 80 a month, a quarter returned), each
+month under the agreement version in force then (the 2015 MoU, its October 2016 version, the January 2019
+update), each batch with only the fields that version lets the requester send; every exchange run; every review
+band decided but the last two months'; outcomes recorded for about 70% of the returned records with a plausible
+mix (the rest stay *unknown*); then the monthly table (exact, internal) and the published report
+(``report.xlsx`` and charts, with disclosure control). It works in ``<data dir>/demo`` with its own ledger and
+the public demo key, never the real ledger.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, load_agreements
-from sharelog.exchange import ExchangeResult, decide, review_case, review_queue, run_exchange
+from sharelog.errors import InputError
+from sharelog.exchange import ExchangeResult, decide, month_start, review_case, review_queue, run_exchange
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.agreement_records import record_agreement
 from sharelog.ledger.models import Disclosure
@@ -38,12 +42,21 @@ from sharelog.reports import (
 from sharelog.settings import Settings
 from sharelog.synth import SynthResult, generate, parse_months
 
-__all__ = ["DEMO_ACTOR", "DemoResult", "demo_folder", "run_demo"]
+__all__ = [
+    "DEMO_ACTOR",
+    "DEMO_MONTHS",
+    "DEMO_VOLUME",
+    "DemoResult",
+    "agreement_for_month",
+    "demo_folder",
+    "run_demo",
+]
 
 DEMO_ACTOR = "sharelog-demo"
-DEMO_AGREEMENT = "ho-dfe-2019-update"
 DEMO_PURPOSE = "reestablish-contact"
-DEMO_MONTHS = "2019-01..2019-12"
+DEMO_MONTHS = "2015-07..2020-08"  # the period of the 2020 FOI request
+DEMO_VOLUME = "published"
+PENDING_MONTHS = 2  # the last months' review bands wait for a reviewer
 ProgressReport = Callable[[str, int, int], None]
 
 # What happened to the records the demo returns: weights, not data (no outcome figure has ever been published).
@@ -78,6 +91,7 @@ class DemoResult:
     synth: SynthResult
     agreements: list[Agreement]
     exchanges: list[ExchangeResult]
+    used: dict[str, Agreement]  # month → the agreement version its exchange ran under
     reviews_decided: int
     reviews_pending: int
     outcomes_recorded: int
@@ -96,11 +110,26 @@ def demo_folder(settings: Settings) -> Path:
     return settings.data_dir / "demo"
 
 
+def agreement_for_month(agreements: list[Agreement], month: str) -> Agreement:
+    """The agreement version in force on the first day of ``month`` (the newest agreement if several are).
+
+    Raises:
+        InputError: no agreement was in force then.
+    """
+    day = month_start(month)
+    in_force = [a for a in agreements if a.in_force_on(day)]
+    if not in_force:
+        raise InputError(f"no agreement was in force in {month}", field="months")
+    return max(in_force, key=lambda a: a.valid_from)
+
+
 def run_demo(
     settings: Settings,
     *,
     pupils: int = 200_000,
-    requests: int = 3_000,
+    volume: str = DEMO_VOLUME,
+    requests: int | None = None,
+    months: str = DEMO_MONTHS,
     seed: int = 2019,
     progress: ProgressReport | None = None,
 ) -> DemoResult:
@@ -109,11 +138,21 @@ def run_demo(
     Args:
         settings: where the data folder and the agreements are.
         pupils: pupils in the synthetic register.
-        requests: trace requests over the twelve months of 2019.
+        volume: the volume profile (``sharelog.synth.VOLUME_PROFILES``): ``published`` (the published
+            volumes) or ``load`` (250 requests a month).
+        requests: requests over all the months, in the profile's shape (default: the profile's own volumes).
+        months: the months, ``YYYY-MM..YYYY-MM`` (default: the FOI request's period, July 2015 to August 2020);
+            every month needs an agreement in force.
         seed: the synthetic data's seed (and of the simulated reviewers and caseworkers).
         progress: called as ``progress(stage, done, total)`` while long stages run.
+
+    Raises:
+        InputError: a bad option, or a month no agreement covers (checked before anything is written).
     """
     report = progress or (lambda stage, done, total: None)
+    month_list = parse_months(months)
+    agreements = load_agreements(settings.agreements_path())
+    used = {month: agreement_for_month(agreements, month) for month in month_list}
     folder = demo_folder(settings)
     if folder.exists():
         shutil.rmtree(folder)
@@ -129,23 +168,24 @@ def run_demo(
             "actor": DEMO_ACTOR,
         }
     )
-    months = parse_months(DEMO_MONTHS)
     synth = generate(
         pupils=pupils,
         requests=requests,
         seed=seed,
         out_dir=folder / "input",
-        months=months,
-        in_register_share=0.3,
+        months=month_list,
+        volume=volume,
         progress=progress,
     )
     batches = {
-        m: _without(
-            synth.out_dir / f"requests-{m}.csv", folder / "batches" / f"requests-{m}.csv", "case_reference"
+        m: _permitted(
+            synth.out_dir / f"requests-{m}.csv",
+            folder / "batches" / f"requests-{m}.csv",
+            set(used[m].request_fields),
         )
-        for m in months
+        for m in month_list
     }
-    training = _concatenate(list(batches.values()), folder / "batches" / "training.csv")
+    training = _training(synth, month_list, folder / "batches" / "training.csv")
     report("prepare", 0, 1)
     prepare_register(
         register=synth.out_dir / "register.csv",
@@ -154,7 +194,6 @@ def run_demo(
         progress=progress,
     )
     report("prepare", 1, 1)
-    agreements = load_agreements(demo.agreements_path())
     engine = create_ledger_engine(demo.ledger_url())
     try:
         upgrade(engine, actor=DEMO_ACTOR)
@@ -162,27 +201,30 @@ def run_demo(
             for agreement in agreements:
                 record_agreement(session, agreement, actor=DEMO_ACTOR)
         results = []
-        for done, month in enumerate(months, start=1):
+        for done, month in enumerate(month_list, start=1):
             received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
             results.append(
                 run_exchange(
                     demo,
                     engine=engine,
-                    agreement_id=DEMO_AGREEMENT,
+                    agreement_id=used[month].id,
                     purpose=DEMO_PURPOSE,
                     batch=batches[month],
                     month=month,
                     now=received,
                 )
             )
-            report("exchanges", done, len(months))
+            report("exchanges", done, len(month_list))
         rng = np.random.default_rng(seed)
-        decided, pending = _review(demo, engine, truth=_truth(synth.out_dir / "truth.csv"), rng=rng)
+        waiting = set(month_list[-PENDING_MONTHS:]) if len(month_list) > PENDING_MONTHS else set()
+        decided, pending = _review(
+            demo, engine, truth=_truth(synth.out_dir / "truth.csv"), waiting=waiting, rng=rng
+        )
         recorded, disclosures = _outcomes(engine, rng=rng, report=report)
         with ledger_session(engine) as session:
-            table = monthly_table(session, months=months)
-            published = build_monthly_report(session, months=months, sdc="publish")
-        table_csv = write_table_csv(table, folder / "monthly-2019.csv")
+            table = monthly_table(session, months=month_list)
+            published = build_monthly_report(session, months=month_list, sdc="publish")
+        table_csv = write_table_csv(table, folder / f"monthly-{month_list[0]}-to-{month_list[-1]}.csv")
         report_xlsx = write_monthly_report(published, folder / "report.xlsx")
         charts = write_monthly_charts(published, folder / "charts")
         with ledger_session(engine) as session:
@@ -195,6 +237,7 @@ def run_demo(
         synth=synth,
         agreements=agreements,
         exchanges=results,
+        used=used,
         reviews_decided=decided,
         reviews_pending=pending,
         outcomes_recorded=recorded,
@@ -209,12 +252,14 @@ def run_demo(
     )
 
 
-def _without(source: Path, target: Path, column: str) -> Path:
-    """A copy of a batch without one column (the 2019 agreement does not let the requester send it)."""
+def _permitted(source: Path, target: Path, permitted: set[str]) -> Path:
+    """A copy of a batch with only the columns the agreement version lets the requester send (the 2015 MoU
+    lets it send its case reference, the 2019 update does not)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with source.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = [f for f in rows[0] if f != column] if rows else []
+        reader = csv.DictReader(handle)
+        fields = [f for f in reader.fieldnames or () if f in permitted]
+        rows = list(reader)
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
@@ -222,11 +267,19 @@ def _without(source: Path, target: Path, column: str) -> Path:
     return target
 
 
-def _concatenate(sources: list[Path], target: Path) -> Path:
+def _training(synth: SynthResult, months: list[str], target: Path) -> Path:
+    """Every month's requests in one file, without the case reference, to train the linkage model on."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8", newline="") as out:
-        for index, source in enumerate(sources):
-            lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-            out.writelines(lines if index == 0 else lines[1:])
+        writer: csv.DictWriter[str] | None = None
+        for month in months:
+            with (synth.out_dir / f"requests-{month}.csv").open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if writer is None:
+                    fields = [f for f in reader.fieldnames or () if f != "case_reference"]
+                    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+                    writer.writeheader()
+                writer.writerows(reader)
     return target
 
 
@@ -236,15 +289,15 @@ def _truth(path: Path) -> dict[str, str]:
 
 
 def _review(
-    demo: Settings, engine: Engine, *, truth: dict[str, str], rng: np.random.Generator
+    demo: Settings, engine: Engine, *, truth: dict[str, str], waiting: set[str], rng: np.random.Generator
 ) -> tuple[int, int]:
-    """A simulated reviewer decides the bands of January to October (accepting only true matches, as a careful
-    person comparing the records would); November's and December's wait in the queue."""
+    """A simulated reviewer decides the bands of every month but those ``waiting`` (accepting only true
+    matches, as a careful person comparing the records would); those wait in the queue."""
     with ledger_session(engine) as session:
         queue = review_queue(session)
     decided = 0
     for case in queue:
-        if case.exchange[3:10] >= "2019-11":
+        if case.exchange[3:10] in waiting:
             continue
         with ledger_session(engine) as session:
             opened = review_case(session, demo, exchange=case.exchange, request_ref=case.request_ref)

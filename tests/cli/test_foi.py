@@ -131,14 +131,14 @@ def test_the_seed_request_from_new_to_review(cli_settings: Settings, tmp_path: P
         "respond",
         "59907",
         "--outcome",
-        "successful",
+        "partially_successful",
         "--on",
         "2020-09-09",
         "--with-report",
         "2019",
     )
     folder = cli_settings.data_dir / "foi" / "home-office" / "59907"
-    assert answered.splitlines()[0] == "Case 59907: responded 2020-09-09, successful (in time)."
+    assert answered.splitlines()[0] == "Case 59907: responded 2020-09-09, partially_successful (in time)."
     for name in (
         "59907-response.md",
         "59907-response.docx",

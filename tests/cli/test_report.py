@@ -32,6 +32,16 @@ def test_monthly_writes_the_workbook_and_the_charts(cli_settings: Settings, tmp_
         assert str(charts / name) in result.stdout
     assert f"Wrote {out}" in result.stdout
     assert "published with disclosure control (10-5)" in result.stdout
+    assert "No data" not in result.stdout  # every month of the period had an exchange
+
+
+def test_monthly_over_a_period_without_data_says_so(cli_settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "2015.csv"
+    args = ["report", "monthly", "--from", "2015-07", "--to", "2015-12", "--out", str(out)]
+    result = runner.invoke(app, args, obj=cli_settings)
+    assert result.exit_code == 0, result.output
+    assert "No data: the ledger holds no exchange for July to December 2015" in result.stdout
+    assert "shown as [x] (not available), not as 0" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -88,8 +98,8 @@ def test_shares_prints_the_register(cli_settings: Settings) -> None:
     ]
     assert rows == [
         ["January 2019", "ho-dfe-test v1.0", "40", "15"],
-        ["February 2019", "ho-dfe-test v1.0", "0", "0"],
-        ["February 2019", "ho-dfe-test v2.0", "30", "c"],
+        ["February 2019", "ho-dfe-test v1.0", "[x]", "[x]"],  # in force, no batch under it: not 0
+        ["February 2019", "ho-dfe-test v2.0", "30", "[c]"],
         ["March 2019", "ho-dfe-test v2.0", "60", "20"],
     ]
 

@@ -135,3 +135,44 @@ def test_help_explains_the_command_with_an_example() -> None:
         "sharelog synth --pupils",
     ):
         assert text in result.stdout
+
+
+def test_synth_with_a_volume_profile(tmp_path: Path) -> None:
+    out = tmp_path / "foi"
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "--pupils",
+            "3000",
+            "--volume",
+            "published",
+            "--months",
+            "2016-11..2017-02",
+            "--out",
+            str(out),
+        ],
+        obj=Settings(data_dir=tmp_path),
+        env={"COLUMNS": "120"},
+    )
+    assert result.exit_code == 0, result.output
+    assert len(list(out.glob("requests-*.csv"))) == 4
+    assert "about registered pupils" in result.stdout and "Volume profile: published" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--volume", "published"], "--volume: --volume needs --months"),
+        (["--months", "2019-01"], "--requests: give --requests, or --volume with --months"),
+        (
+            ["--volume", "huge", "--months", "2019-01"],
+            "no volume profile 'huge'; the profiles: published, load",
+        ),
+    ],
+)
+def test_synth_volume_mistakes_are_named(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["synth", "--pupils", "100", *args], obj=Settings(data_dir=tmp_path))
+    assert result.exit_code != 0
+    assert any(message in line for line in _errors(result.output)), result.output
+    assert not (tmp_path / "synth").exists()

@@ -95,7 +95,7 @@ def _exact_2019(session: Session) -> dict[str, int]:
 
 def _published_from(exact: int, shown: int | str) -> None:
     """What ONS 10-5 allows a published figure to be for an exact count (a c may also be secondary)."""
-    if shown == "c":
+    if shown == "[c]":
         return
     assert isinstance(shown, int)
     assert exact == 0 if shown == 0 else (shown % 5 == 0 and abs(shown - exact) <= 2 and exact >= 10)
@@ -113,8 +113,9 @@ def _workbook_column(path: Path, header: str) -> dict[str, object]:
 
 
 def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path: Path) -> None:
-    result = _answer(golden, tmp_path)
-    assert result.case.state == "successful" and result.case.answered_in_time
+    result = _answer(golden, tmp_path, outcome="partially_successful")
+    # the report withholds small counts, so the answer is partial, citing s.40(2) for them
+    assert result.case.state == "partially_successful" and result.case.answered_in_time
     files = result.files
     assert set(files) == {"workbook", "letter_md", "letter_docx"}
     assert all(path.is_file() for path in files.values())
@@ -128,10 +129,14 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
         "| Received | 12 August 2020 |",
         "| Response due | 10 September 2020 (20 working days after receipt) |",
         "| Response date | 9 September 2020 |",
-        "Successful: the information is provided",
+        "Partially successful: some information provided, some withheld",
         "59907-monthly-outcomes-2019-01-to-2019-12.xlsx",
         "| Measure | Total 2019 |",
-        "c = confidential",
+        "[c] = confidential",
+        f"{result.report.withheld()} figures in the workbook are withheld and shown as [c]",
+        "| s.40(2) | Personal information about others",
+        "exempt under section 40(2) of the Act",
+        "Figures shown as [x] are not withheld: we do not hold them, because no batch of requests was exchanged",
         "rounded to the nearest 5",
         "Outcome unknown: Returned records with no current result event",
         "within 40 working days of the date of this response — by 4 November 2020",
@@ -140,6 +145,7 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
     ):
         assert phrase in letter, phrase
     assert "Requester Name-Marker" not in letter
+    assert "response is late" not in letter and "working days late" not in letter  # sent in time
 
     # one report object gave both: the letter's figures are the workbook's, which match the ledger
     (headline,) = result.letter.headline
@@ -147,7 +153,12 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
     workbook = _workbook_column(files["workbook"], "Total 2019")
     with ledger_session(golden) as session:
         exact = _exact_2019(session)
-    for (_, key, label), shown in zip(HEADLINE_ROWS, headline.values, strict=True):
+    assert headline.labels[:2] == (
+        "Records sent from Home Office to Department for Education",
+        "Records returned from Department for Education to Home Office",
+    )  # the parties named, as the request named them
+    rows = zip(HEADLINE_ROWS, headline.labels, headline.values, strict=True)
+    for (_, key, _), label, shown in rows:
         assert workbook[label] == shown
         _published_from(exact[key], shown)
         text = f"{shown:,}" if isinstance(shown, int) else shown
@@ -166,7 +177,12 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
     # the ledger records the response and the files' checksums
     with ledger_session(golden) as session:
         row = session.execute(select(FoiResponse)).scalar_one()
-    assert (row.outcome, row.stage, row.report_months) == ("successful", "initial", "2019-01..2019-12")
+    assert (row.outcome, row.stage, row.report_months) == (
+        "partially_successful",
+        "initial",
+        "2019-01..2019-12",
+    )
+    assert row.exemptions == ["40(2)"]
     assert set(row.files) == {"workbook", "letter_md", "letter_docx"}
     assert len(row.files["workbook"]["sha256"]) == 64
 
@@ -189,6 +205,48 @@ def test_a_report_goes_with_a_response_that_provides_information(golden: Engine,
         ValidationFailed, match="a report is attached to a successful or partially_successful"
     ):
         _answer(golden, tmp_path, outcome="rejected", exemptions=["21"])
+
+
+def test_a_report_with_withheld_figures_is_not_a_successful_answer(golden: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        _answer(golden, tmp_path, outcome="successful")
+    (problem,) = refused.value.problems
+    assert problem.field == "outcome"
+    assert "withholds" in problem.message and "[c]" in problem.message
+    assert "respond partially_successful (s.40(2) is cited" in problem.message
+    with ledger_session(golden) as session:
+        assert session.execute(select(func.count()).select_from(FoiResponse)).scalar_one() == 0
+
+
+def test_s40_2_is_cited_once_for_the_withheld_figures(golden: Engine, tmp_path: Path) -> None:
+    result = _answer(golden, tmp_path, outcome="partially_successful", exemptions=["s.40(2)"])
+    assert [e.citation for e in result.letter.exemptions] == ["40(2)"]
+    assert result.letter.withheld == result.report.withheld() > 0  # type: ignore[union-attr]
+    letter = letter_markdown(result.letter)
+    assert letter.count("| s.40(2) |") == 1
+    assert "### Information withheld" in letter and "This exemption is absolute" in letter
+
+
+def test_a_report_that_withholds_nothing_can_be_a_successful_answer(golden: Engine, tmp_path: Path) -> None:
+    # the golden ledger holds nothing before 2019: every figure is [x], none withheld, none a 0
+    result = _answer(golden, tmp_path, report_months=month_range("2018-10", "2018-12"))
+    assert result.case.state == "successful" and result.letter.exemptions == ()
+    letter = letter_markdown(result.letter)
+    assert "Information withheld" not in letter and "section 40(2)" not in letter
+    assert (
+        "Figures shown as [x] are not withheld: we do not hold them, because the month comes before" in letter
+    )
+    assert "| Records received from the requester | [x] |" in letter
+
+
+def test_a_late_response_says_so_and_by_how_many_working_days(golden: Engine, tmp_path: Path) -> None:
+    # due Thursday 10 September 2020; sent Monday 14 September: Friday 11th and Monday 14th are two working days
+    late = _answer(golden, tmp_path, outcome="partially_successful", responded_on=D(2020, 9, 14))
+    assert SEED_DUE == D(2020, 9, 10) and late.case.answered_in_time is False
+    letter = late.files["letter_md"].read_text(encoding="utf-8")
+    assert "| Response due | 10 September 2020 — this response is 2 working days late |" in letter
+    assert "We are sorry that this response is late. It was due by 10 September 2020" in letter
+    assert "2 working days after that" in letter
 
 
 def test_not_held_is_allowed_where_the_ledger_holds_nothing(sqlite_ledger: Engine, tmp_path: Path) -> None:
@@ -252,7 +310,7 @@ def test_the_internal_reviews_response_goes_to_the_ico_route(golden: Engine, tmp
         request_review(
             session, case_reference=SEED_REFERENCE, requested_on=D(2020, 10, 1), actor="t", today=TODAY
         )
-    result = _answer(golden, tmp_path, responded_on=D(2020, 10, 20))
+    result = _answer(golden, tmp_path, outcome="partially_successful", responded_on=D(2020, 10, 20))
     assert result.response.stage == "internal_review"
     assert result.files["letter_md"].name == "59907-review-response.md"
     assert result.files["workbook"].name.startswith("59907-review-monthly-outcomes")
@@ -265,8 +323,8 @@ def test_the_internal_reviews_response_goes_to_the_ico_route(golden: Engine, tmp
     )
     with ledger_session(golden) as session:
         case = read_case(session, case_reference=SEED_REFERENCE, today=TODAY)
-    assert [r.outcome for r in case.responses] == ["rejected", "successful"]
-    assert case.state == "successful" and case.first_response is not None
+    assert [r.outcome for r in case.responses] == ["rejected", "partially_successful"]
+    assert case.state == "partially_successful" and case.first_response is not None
     assert case.first_response.outcome == "rejected"
 
 
@@ -306,12 +364,12 @@ def test_the_seed_request_answered_with_the_demos_2019_report(tmp_path: Path) ->
     from sharelog.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data", database_url=None, agreements_dir=None)
-    demo = run_demo(settings, pupils=4000, requests=600)
+    demo = run_demo(settings, pupils=4000, requests=600, months="2019-01..2019-12")
     engine = create_ledger_engine(demo.ledger_url)
     try:
         with ledger_session(engine) as session:
             open_seed_case(session, about=month_range("2015-07", "2020-08"))
-        result = _answer(engine, tmp_path / "foi")
+        result = _answer(engine, tmp_path / "foi", outcome="partially_successful")
         with ledger_session(engine) as session:
             exact = _exact_2019(session)
     finally:
@@ -319,7 +377,7 @@ def test_the_seed_request_answered_with_the_demos_2019_report(tmp_path: Path) ->
     (headline,) = result.letter.headline
     workbook = _workbook_column(result.files["workbook"], "Total 2019")
     letter = result.files["letter_md"].read_text(encoding="utf-8")
-    for (_, key, label), shown in zip(HEADLINE_ROWS, headline.values, strict=True):
+    for (_, key, _), label, shown in zip(HEADLINE_ROWS, headline.labels, headline.values, strict=True):
         assert workbook[label] == shown
         _published_from(exact[key], shown)
         assert f"| {label} | {f'{shown:,}' if isinstance(shown, int) else shown} |" in letter

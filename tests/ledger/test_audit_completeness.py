@@ -88,7 +88,7 @@ def _foi_cases(settings: Settings, folder: Path) -> None:
     _run(settings, "foi", "fees", case, "--notice", "2020-08-21", "--amount", "35")
     _run(settings, "foi", "fees", case, "--paid", "2020-08-24")
     _run(settings, "foi", "extend", case, "--days", "10", "--exemption", "43(2)", "--on", "2020-09-01")
-    _run(settings, "foi", "respond", case, "--outcome", "successful", "--on", "2020-09-09", "--with-report",
+    _run(settings, "foi", "respond", case, "--outcome", "partially_successful", "--on", "2020-09-09", "--with-report",
          "2019", "--out", str(folder / "foi"))  # fmt: skip
     _run(settings, "foi", "review", case, "--on", "2020-10-01")
     _run(settings, "foi", "new", "--org", "home-office", "--received", "2020-08-12", "--title", "Other",

@@ -29,7 +29,7 @@ from sharelog.reports import (
     html_table,
     write_monthly_report,
 )
-from sharelog.reports._layout import GENERATED_AT
+from sharelog.reports._layout import DATA_HEADER, GENERATED_AT
 
 from ..worlds import GENERATED_AT as NOW
 from ..worlds import MONTHS
@@ -96,11 +96,16 @@ def test_internal_results_add_up_to_the_returned_in_every_month(
 ) -> None:
     sheets = workbook_values(write_monthly_report(_report(golden_engine, "internal"), tmp_path / "r.xlsx"))
     rows = _monthly_rows(sheets["Monthly"])
-    returned = rows["Records returned to the requester"]
+    returned = rows["Records returned from Department for Education to Home Office"]
     assert returned == [14, 5, 21, 40]
     for column, total in enumerate(returned):
         assert sum(rows[label][column] for label in RESULTS) == total
-    assert rows["Records received from the requester"] == [40, 31, 60, 131]  # the rejected batch counts
+    assert rows["Records sent from Home Office to Department for Education"] == [
+        40,
+        31,
+        60,
+        131,
+    ]  # the rejected batch counts
     assert rows["Enforced removal"] == [1, 0, 0, 1]  # the corrected event, not the one it superseded
     assert rows["Not located"] == [0, 0, 0, 0]
     assert "not for publication" in sheets["Monthly"][0][0]
@@ -111,7 +116,9 @@ def test_published_numbers_are_multiples_of_five_or_symbols(golden_engine: Engin
     sheets = workbook_values(write_monthly_report(_report(golden_engine, "publish"), tmp_path / "r.xlsx"))
     counts = [cell for row in _monthly_rows(sheets["Monthly"]).values() for cell in row]
     counts += [row[4] for row in sheets["Data"][1:]]
-    assert counts and all(cell == "c" or (isinstance(cell, int) and cell % 5 == 0) for cell in counts)
+    assert counts and all(
+        cell in ("[c]", "[z]") or (isinstance(cell, int) and cell % 5 == 0) for cell in counts
+    )
     assert "not for publication" not in sheets["Monthly"][0][0].lower()
 
 
@@ -182,7 +189,17 @@ def test_csv_and_json_say_what_the_workbook_says(golden_engine: Engine, tmp_path
         ["" if cell is None else str(cell) for cell in row] for row in sheets["Monthly"]
     ]
     document = json.loads(write_monthly_report(report, tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert [list(row.values()) for row in document["rows"]] == sheets["Data"][1:]
+    # a figure is a number; a missing one is null with the Data sheet's symbol and its reason
+    tidy = [
+        [*(row[key] for key in DATA_HEADER[:4]), row["symbol"] or row["value"]] for row in document["rows"]
+    ]
+    assert tidy == sheets["Data"][1:]
+    for row in document["rows"]:
+        assert (row["value"] is None) == (row["symbol"] is not None) == (row["reason"] is not None), row
+        assert (
+            row["reason"] is None
+            or document["missing_figures"]["reasons"][row["reason"]]["symbol"] == row["symbol"]
+        )
     assert document["not_for_publication"] is (mode == "internal")
     html = write_monthly_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count("<table") == 2

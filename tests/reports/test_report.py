@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sharelog.ledger import ledger_session
-from sharelog.reports import build_monthly_report, month_range, monthly_sheets
+from sharelog.reports import MissingFigure, build_monthly_report, month_range, monthly_sheets
 from sharelog.reports._report import monthly_columns
 
 from ..worlds import GENERATED_AT, MONTHS
@@ -47,7 +47,14 @@ def test_columns_are_months_with_a_total_per_year(
 def test_a_period_with_nothing_in_it(golden_sqlite: Engine) -> None:
     with ledger_session(golden_sqlite) as session:
         report = build_monthly_report(session, months=month_range("2018-01", "2018-02"), now=GENERATED_AT)
-    assert set(report.values.values()) == {0} and not report.reasons
+    # the ledger holds nothing before January 2019: not a zero anywhere, every figure "not available"
+    shown = {report.cell(row, column) for row in report.table.rows for column in report.columns}
+    assert shown == {"[x]"} and not report.reasons
+    assert set(report.missing.values()) == {MissingFigure.BEFORE_FIRST_EXCHANGE}
+    assert (
+        report.no_data_text() is not None
+        and "no exchange for January to February 2018" in report.no_data_text()
+    )
     assert report.title() == (
         "Monthly outcomes of data-sharing requests: all agreements (no agreement in force), January to February 2018"
     )
@@ -65,7 +72,7 @@ def test_one_agreement_and_the_1_4_profile(golden_sqlite: Engine) -> None:
 
     assert shown("matched") == [10, 5, 20, 35]  # 5 is shown under 1-4
     # February's five returned all had leave granted: the category is suppressed, and the returned with it
-    assert shown("leave_granted")[1] == "c" and shown("returned")[1] == "c"
+    assert shown("leave_granted")[1] == "[c]" and shown("returned")[1] == "[c]"
     notes = {row.cells[0]: row.cells[-1] for row in monthly_sheets(report)[2].rows if not row.heading}
-    assert str(notes["Rule applied"]).startswith("Profile 1-4: counts of 1 to 4 shown as c")
+    assert str(notes["Rule applied"]).startswith("Profile 1-4: counts of 1 to 4 shown as [c]")
     assert notes["February 2019"] == "ho-dfe-test v1.0, ho-dfe-test v2.0 (exchanges under: ho-dfe-test v2.0)"

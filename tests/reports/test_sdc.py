@@ -59,8 +59,8 @@ def _alone(values: Mapping[str, int], profile: Profile = TEN_FIVE) -> dict[str, 
 def test_small_counts_are_c_the_rest_rounded_a_true_zero_stays() -> None:
     assert _alone({"zero": 0, "one": 1, "nine": 9, "ten": 10, "twelve": 12, "big": 1234}) == {
         "zero": 0,
-        "one": "c",
-        "nine": "c",
+        "one": "[c]",
+        "nine": "[c]",
         "ten": 10,
         "twelve": 10,
         "big": 1235,
@@ -70,7 +70,7 @@ def test_small_counts_are_c_the_rest_rounded_a_true_zero_stays() -> None:
 def test_the_1_4_profile() -> None:
     assert _alone({"zero": 0, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9}, ONE_FOUR) == {
         "zero": 0,
-        "four": "c",
+        "four": "[c]",
         "five": 5,
         "seven": 5,
         "eight": 10,
@@ -90,17 +90,17 @@ def _group(whole: int, parts: Sequence[int], **options: object) -> tuple[int | s
 
 
 def test_secondary_suppression_takes_the_smallest_non_zero_cell_never_a_zero() -> None:
-    assert _group(58, [3, 0, 40, 15]) == (60, ["c", 0, 40, "c"])
+    assert _group(58, [3, 0, 40, 15]) == (60, ["[c]", 0, 40, "[c]"])
 
 
 def test_two_suppressed_cells_in_a_group_protect_each_other() -> None:
-    assert _group(12, [3, 0, 9]) == (10, ["c", 0, "c"])
-    assert _group(35, [5, 30]) == (35, ["c", "c"])
+    assert _group(12, [3, 0, 9]) == (10, ["[c]", 0, "[c]"])
+    assert _group(35, [5, 30]) == (35, ["[c]", "[c]"])
 
 
 def test_a_category_equal_to_its_whole_group_is_suppressed() -> None:
     # 30 of 30 returned had one result: suppressed, and the returned with it (the others are true zeros)
-    assert _group(30, [30, 0, 0], attribute=True) == ("c", ["c", 0, 0])
+    assert _group(30, [30, 0, 0], attribute=True) == ("[c]", ["[c]", 0, 0])
 
 
 def test_outcome_unknown_may_equal_the_returned() -> None:
@@ -115,7 +115,7 @@ def test_an_onward_share_to_everyone_returned_is_suppressed() -> None:
     protected = suppress_small_counts(values, Structure(tuple(values), (), bounds), profile=TEN_FIVE)
     assert dict(protected.published) == {
         ("returned", "m"): 40,
-        ("police", "m"): "c",
+        ("police", "m"): "[c]",
         ("border_force", "m"): 10,
     }
     assert protected.reasons == {("police", "m"): Reason.ATTRIBUTE}
@@ -123,13 +123,13 @@ def test_an_onward_share_to_everyone_returned_is_suppressed() -> None:
 
 def test_the_worked_example_of_the_domain_notes() -> None:
     # 20 immigration enforcement = 15 family members + 5 children: children is c, and family must go too
-    assert _group(20, [15, 5]) == (20, ["c", "c"])
+    assert _group(20, [15, 5]) == (20, ["[c]", "[c]"])
 
 
 def test_suppression_continues_where_counting_groups_is_not_enough() -> None:
     # 10 + 1 + 1 = 12, published 10 | c | c: two c's, yet c + c = 10 − 10 ± 4 with each c ≥ 1 gives 1 and 1
     whole, parts = _group(12, [10, 1, 1])
-    assert (whole, parts) == (10, ["c", "c", "c"])
+    assert (whole, parts) == (10, ["[c]", "[c]", "[c]"])
 
 
 # ------------------------------------------------------------------------------------- the independent reader
@@ -169,7 +169,7 @@ def reader_ranges(
             a_ub[row, index[part]] += 1
     ranges = {}
     for cell in cells:
-        if published[cell] != "c":
+        if published[cell] != "[c]":
             continue
         ends = []
         for sign in (1, -1):
@@ -208,16 +208,16 @@ def check_published(
 ) -> None:
     for cell, value in published.items():
         true = exact[cell]
-        assert value == "c" or isinstance(value, int), cell
+        assert value == "[c]" or isinstance(value, int), cell
         if true == 0:
             assert value == 0, f"{cell}: a true zero must stay 0"
         elif 0 < abs(true) < profile.threshold:
-            assert value == "c", f"{cell}: a small count must be c"
+            assert value == "[c]", f"{cell}: a small count must be c"
         if isinstance(value, int):
             assert value % 5 == 0 and (value == 0 or abs(value) >= profile.threshold), cell
             assert abs(value - true) <= 2, cell
     for whole, parts in equalities:
-        hidden = sum(published[c] == "c" for c in (whole, *parts))
+        hidden = sum(published[c] == "[c]" for c in (whole, *parts))
         assert hidden != 1, f"group of {whole} has exactly one c"
     primary = {cell for cell, reason in reasons.items() if reason is Reason.PRIMARY}
     ranges = reader_ranges(published, primary, equalities, at_most, profile)
@@ -358,4 +358,4 @@ def test_no_c_can_be_recovered_from_a_published_monthly_table(table: MonthlyTabl
             cell = (f"{row.section}:{row.key}", column.key)
             attributes = row.section in ("onward", "intervention", "result") and row.key != "outcome_unknown"
             if attributes and returned and exact[cell] == returned:
-                assert protected.values[cell] == "c", f"{cell} equals the returned"
+                assert protected.values[cell] == "[c]", f"{cell} equals the returned"

@@ -54,7 +54,9 @@ def test_the_documented_request_mix_is_the_constant() -> None:
     assert {k: float(v) / 100 for k, v in rows.items()} == pytest.approx(expected, abs=5e-4)
 
 
-@pytest.mark.parametrize("option", ["--pupils", "--requests", "--seed", "--out", "--months", "--format"])
+@pytest.mark.parametrize(
+    "option", ["--pupils", "--requests", "--seed", "--out", "--months", "--volume", "--format"]
+)
 def test_every_option_is_documented(option: str) -> None:
     assert f"`{option}" in DOC.read_text(encoding="utf-8")
 

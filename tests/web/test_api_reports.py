@@ -14,12 +14,16 @@ def auditor(web_settings) -> dict[str, str]:
     return bearer(web_settings, "auditor")
 
 
-def _value(report: dict, identifier: str, measure: str, category: str = "total") -> object:
+def _row(report: dict, identifier: str, measure: str, category: str = "total") -> dict:
     return next(
-        row["value"]
+        row
         for row in report["rows"]
         if row["time_identifier"] == identifier and row["measure"] == measure and row["category"] == category
     )
+
+
+def _value(report: dict, identifier: str, measure: str, category: str = "total") -> object:
+    return _row(report, identifier, measure, category)["value"]
 
 
 def test_the_monthly_table_is_published_figures_by_default(client, auditor):
@@ -30,10 +34,13 @@ def test_the_monthly_table_is_published_figures_by_default(client, auditor):
     assert report["disclosure_control"]["mode"] == "publish"
     assert report["disclosure_control"]["profile"] == "10-5"
     assert report["not_for_publication"] is False
-    assert _value(report, "January", "records_returned") == "c"
+    assert _value(report, "January", "records_returned") is None
+    assert _row(report, "January", "records_returned")["symbol"] == "[c]"
+    assert _row(report, "January", "records_returned")["reason"] == "suppressed"
     assert _value(report, "March", "records_returned") == 20
     values = [row["value"] for row in report["rows"]]
-    assert all(v == "c" or v == 0 or (v >= 10 and v % 5 == 0) for v in values)
+    assert all(v is None or v == 0 or (v >= 10 and v % 5 == 0) for v in values)
+    assert report["missing_figures"]["reasons"]["suppressed"]["symbol"] == "[c]"
 
 
 def test_internal_gives_exact_counts_marked_not_for_publication(client, auditor):
@@ -68,7 +75,11 @@ def test_the_register_of_data_shares(client, auditor):
     march = next(row for row in register["rows"] if row["month"] == "2019-03")
     assert march["individuals_requested"] == 60 and march["individuals_returned"] == 20
     february = [row for row in register["rows"] if row["month"] == "2019-02" and row["version"] == "2.0"]
-    assert february[0]["individuals_returned"] == "c"  # 5 returned
+    assert february[0]["individuals_returned"] is None  # 5 returned
+    assert february[0]["missing"] == {"individuals_returned": {"symbol": "[c]", "reason": "suppressed"}}
+    empty = [row for row in register["rows"] if row["month"] == "2019-02" and row["version"] == "1.0"]
+    assert empty[0]["individuals_requested"] is None  # in force, but no batch under it: not available, not 0
+    assert empty[0]["missing"]["individuals_requested"] == {"symbol": "[x]", "reason": "no_exchange"}
 
 
 def test_reports_need_an_account_and_a_role_inside_the_exchange(client, web_settings):

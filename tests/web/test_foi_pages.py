@@ -169,7 +169,7 @@ def test_respond_with_the_report_through_the_form_and_download_the_letter(as_rol
     assert 'value="2019-01..2019-03"' in form.text  # the months the request asks about, offered
     assert "s.31(1)(e) Law enforcement" in form.text  # exemptions from the catalogue, as checkboxes
     token = page_csrf(form.text)
-    data = {"csrf_token": token, "outcome": "successful", "report_months": "2019-01..2019-03"}
+    data = {"csrf_token": token, "outcome": "partially_successful", "report_months": "2019-01..2019-03"}
     no_token = client.post(
         f"{CASE}/respond", data=data | _date("responded", date.today()) | {"csrf_token": "forged"}
     )
@@ -178,9 +178,9 @@ def test_respond_with_the_report_through_the_form_and_download_the_letter(as_rol
     assert sent.status_code == 303 and sent.headers["location"] == CASE
     page = client.get(CASE).text
     text = _text(page)
-    assert "answered: successful" in text
-    assert "Successful" in text and "Closed" in text
-    assert "Response sent: Successful" in text
+    assert "answered: partially successful" in text
+    assert "Partially successful" in text and "Closed" in text
+    assert "Response sent: Partially successful" in text
     links = re.findall(r'href="(/foi/[^"]+/files/[^"]+)"', page)
     assert len(links) == 3  # the letter in Word and in text, and the workbook
     letter = next(link for link in links if link.endswith(".docx"))

@@ -34,7 +34,7 @@ def test_the_page_previews_the_latest_year_with_published_figures_by_default(aud
     page = auditor.get("/reports")
     assert page.status_code == 200
     assert "January to March 2019" in page.text
-    assert _row(page.text, "Records returned to the requester") == ["c", "c", "20", "40"]
+    assert _row(page.text, "Records returned to the requester") == ["[c]", "[c]", "20", "40"]
     assert 'value="2019-01"' in page.text and 'value="2019-03"' in page.text
     assert (
         "/reports/download?from=2019-01&amp;to=2019-03&amp;sdc=publish&amp;profile=10-5&amp;format=xlsx"
@@ -53,7 +53,7 @@ def test_exact_counts_are_marked_not_for_publication(auditor):
 
 def test_the_1_4_profile_shows_counts_of_5_to_9(auditor):
     page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "1-4"}).text
-    assert "c" in _row(page, "Sent to review")
+    assert "[c]" in _row(page, "Sent to review")
     assert _row(page, "Records received from the requester")[0] == "40"
 
 
@@ -115,7 +115,7 @@ def test_csv_and_json_downloads(auditor):
     text = auditor.get("/reports/download", params={**PERIOD, "format": "csv"}).text
     rows = list(csv.reader(io.StringIO(text)))
     returned = next(row for row in rows if row and row[0] == "Records returned to the requester")
-    assert returned[1:] == ["c", "c", "20", "40"]
+    assert returned[1:] == ["[c]", "[c]", "20", "40"]
     data = json.loads(auditor.get("/reports/download", params={**PERIOD, "format": "json"}).content)
     assert data["disclosure_control"]["mode"] == "publish"
     assert data["not_for_publication"] is False
@@ -167,3 +167,17 @@ def test_a_download_is_recorded_in_the_audit_trail(auditor, web_settings):
         ).scalar_one()
     engine.dispose()
     assert event.actor == "auditor" and event.detail["via"] == "web"
+
+
+def test_a_period_with_no_data_says_so_and_shows_no_zeros(auditor):
+    page = auditor.get("/reports", params={"from": "2015-07", "to": "2015-12"}).text
+    notice = re.search(r'<div class="govuk-inset-text" id="no-data">(.*?)</div>', page, re.S)
+    assert notice is not None
+    assert "No data: the ledger holds no exchange for July to December 2015" in notice.group(1)
+    for label in (
+        "Records received from the requester",
+        "Records returned to the requester",
+        "Outcome unknown",
+    ):
+        assert _row(page, label) == ["[x]"] * 7, label  # six months and their total: not available, never 0
+    assert '<abbr title="not available: the ledger holds no figure for it">[x]</abbr>' in page

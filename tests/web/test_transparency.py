@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from sharelog.ledger import create_ledger_engine, ledger_session
+from sharelog.ledger.models import AgreementVersion
 from sharelog.reports import PUBLIC_PROFILE, build_monthly_report, chart_data, published_monthly_report
 
-from ..worlds import MONTHS
+from ..worlds import MONTHS, golden_batch
 
 THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are never published
 BASE = 5
@@ -26,7 +28,7 @@ def _counts(html: str) -> list[str]:
 
 
 def _safe(figure: str) -> bool:
-    if figure == "c":
+    if figure in ("[c]", "[x]", "[z]"):
         return True
     value = int(figure.replace(",", ""))
     return value == 0 or (value >= THRESHOLD and value % BASE == 0)
@@ -45,7 +47,7 @@ def test_every_figure_on_the_page_is_published_safely(client):
     assert len(figures) > 100  # the monthly table and the register of data shares
     unsafe = [f for f in figures if not _safe(f)]
     assert not unsafe, f"figures below the threshold or unrounded on the public page: {unsafe}"
-    assert "c" in figures
+    assert "[c]" in figures
 
 
 @pytest.mark.parametrize(
@@ -78,12 +80,14 @@ def test_the_exact_small_counts_appear_nowhere(client):
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", returned.group(1), re.S)
     ]
-    assert cells == ["c", "c", "20", "40"]  # exact: 14, 5, 21, 40
+    assert cells == ["[c]", "[c]", "20", "40"]  # exact: 14, 5, 21, 40
 
 
 def test_the_symbols_are_explained_in_plain_words(client):
     page = client.get("/transparency").text
-    assert "<strong>c</strong> means the figure is hidden" in page
+    assert "<strong>[c]</strong> means the figure is hidden" in page
+    assert "<strong>[x]</strong> means there is no figure" in page
+    assert "<strong>[z]</strong> means the question does not apply" in page
     assert "rounded to the nearest 5" in page
     assert 'aria-describedby="how-to-read-list"' in page
 
@@ -121,3 +125,38 @@ def test_the_charts_draw_only_published_figures(web_settings):
 def test_a_year_without_exchanges_is_not_found(client):
     assert client.get("/transparency", params={"year": 2017}).status_code == 404
     assert client.get("/transparency/chart/result_mix.png", params={"year": 2017}).status_code == 404
+
+
+def test_a_month_without_an_exchange_is_not_available_and_said_so(client, web_settings):
+    # an exchange in May 2019 (none returned): the public year runs January to May, and April had none
+    engine = create_ledger_engine(web_settings.ledger_url())
+    with ledger_session(engine) as session:
+        version = session.execute(
+            select(AgreementVersion).where(AgreementVersion.version == "2.0")
+        ).scalar_one()
+        golden_batch(session, version, month="2019-05", received=12, matched=0, review=0)
+    engine.dispose()
+    page = client.get("/transparency", params={"year": 2019}).text
+    assert "January to May 2019" in page
+    notice = re.search(r'<div class="govuk-inset-text" id="no-data">(.*?)</div>', page, re.S)
+    assert notice is not None and "no exchange for 1 of the 5 months (April 2019)" in notice.group(1)
+    april = re.search(r"Records received from the requester</th>(.*?)</tr>", page, re.S)
+    assert april is not None
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", april.group(1), re.S)
+    ]
+    assert cells[3] == "[x]" and cells[4] == "10"  # April: not 0; May: 12 received, rounded
+    assert '<abbr title="not available: the ledger holds no figure for it">[x]</abbr>' in page
+    # and the recipients no agreement version provides for are not applicable, not 0
+    assert '<abbr title="not applicable: the agreement in force did not provide for it">[z]</abbr>' in page
+
+
+def test_the_register_shows_a_version_without_a_batch_as_not_available(client):
+    page = client.get("/transparency").text
+    rows = re.findall(
+        r'<tr class="govuk-table__row">\s*<th scope="row"[^>]*>February 2019</th>(.*?)</tr>', page, re.S
+    )
+    cells = [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows
+    ]
+    assert ["ho-dfe-test v1.0", "[x]", "[x]"] in cells  # in force until 14 February, no batch under it

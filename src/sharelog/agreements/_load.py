@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -140,12 +141,24 @@ def _layout_problems(directory: Path) -> Iterator[Problem]:
 
 def _read(path: Path) -> _Read:
     """Read one file; never raises for a problem with its content."""
-    where = str(path)
     try:
         content = path.read_bytes()
-        text = content.decode("utf-8")
     except OSError as error:
-        return _Read(None, [Problem(file=where, message=f"cannot be read ({error.strerror or 'I/O error'})")])
+        return _Read(
+            None, [Problem(file=str(path), message=f"cannot be read ({error.strerror or 'I/O error'})")]
+        )
+    parsed = _parse(path, content)
+    return _Read(parsed.agreement, list(parsed.problems), parsed.root)  # the kept list stays as it was
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: Path, content: bytes) -> _Read:
+    """What one file's bytes hold. Kept for the same path and bytes: an exchange, a review decision and a web
+    page each look up the agreement in force, and parsing YAML is much slower than reading the file again to
+    see that it has not changed (the result is the same, so a changed file is parsed afresh)."""
+    where = str(path)
+    try:
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         return _Read(None, [Problem(file=where, message="is not UTF-8 text")])
     try:

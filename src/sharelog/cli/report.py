@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sharelog.cli._context import console, settings_of
@@ -35,8 +36,8 @@ app = typer.Typer(
         "Transparency reports from the ledger: the monthly outcomes spreadsheet the 2020 FOI request asked for, "
         "and the register of data shares.\n\n"
         "Anything that leaves the building goes with --sdc publish (the default): ONS 10-5 disclosure control — "
-        "counts of 1 to 9 shown as c, the rest rounded to the nearest 5, secondary suppression so that no c can "
-        "be worked out. --sdc internal shows exact counts, marked not for publication.\n\n"
+        "counts of 1 to 9 shown as \\[c], the rest rounded to the nearest 5, secondary suppression so that no "
+        "\\[c] can be worked out. --sdc internal shows exact counts, marked not for publication.\n\n"
         "Every file written is recorded in the audit trail (a report-generated event with the period, the "
         "disclosure control and each file's sha256)."
     ),
@@ -131,6 +132,8 @@ def monthly_command(
     output = console()
     output.print(f"Wrote {written}: {report.title()}")
     output.print(f"  {_describe(report)}.")
+    if report.no_data_text():
+        output.print(escape(f"  {report.no_data_text()}"))
     for path in drawn:
         output.print(f"  Chart: {path}")
 
@@ -231,8 +234,8 @@ def shares_command(
     for column in ("Month", "Agreement", "Requested", "Returned"):
         table.add_column(column, justify="right" if column in ("Requested", "Returned") else "left")
     for row in register.rows:
-        requested = f"{row.requested:,}" if isinstance(row.requested, int) else row.requested
-        returned = f"{row.returned:,}" if isinstance(row.returned, int) else row.returned
+        requested = f"{row.requested:,}" if isinstance(row.requested, int) else escape(row.requested)
+        returned = f"{row.returned:,}" if isinstance(row.returned, int) else escape(row.returned)
         table.add_row(month_label(row.month), row.version.label, requested, returned)
     output.print(table)
     if not register.rows:

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sharelog.cli._context import console, progress_bars, settings_of
-from sharelog.synth import REGISTER_FORMATS, SynthResult, generate, parse_months
+from sharelog.errors import InputError
+from sharelog.synth import REGISTER_FORMATS, VOLUME_PROFILES, SynthResult, generate, parse_months
 
 _STAGES = {
     "households": "Building households",
@@ -32,6 +33,7 @@ _HELP = "\n\n".join(
         "Examples:",
         "    sharelog synth --pupils 100000 --requests 10000 --seed 1 --out synth-data",
         "    sharelog synth --pupils 100000 --requests 3000 --months 2019-01..2019-12 --out demo-data",
+        "    sharelog synth --pupils 200000 --volume published --months 2015-07..2020-08 --out foi-period",
         "    sharelog synth --pupils 20000000 --requests 10000 --format parquet --out /data/synth-20m",
     ]
 )
@@ -45,11 +47,13 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         pupils: Annotated[int, typer.Option("--pupils", help="Pupils in the register (1 to 25,000,000).")],
         requests: Annotated[
-            int,
+            int | None,
             typer.Option(
-                "--requests", help="Trace requests in all (1 to --pupils); with --months, over all months."
+                "--requests",
+                help="Trace requests in all (1 to --pupils); with --months, over all months. Needed unless "
+                "--volume is given; with it, the profile's shape scaled to this total.",
             ),
-        ],
+        ] = None,
         seed: Annotated[
             int, typer.Option("--seed", help="Random seed; the same seed gives byte-identical files.")
         ] = 1,
@@ -68,6 +72,16 @@ def register(app: typer.Typer) -> None:
                 help="One requests-YYYY-MM.csv batch per month instead of requests.csv, e.g. 2019-01..2019-12.",
             ),
         ] = None,
+        volume: Annotated[
+            str | None,
+            typer.Option(
+                "--volume",
+                metavar="|".join(VOLUME_PROFILES),
+                help="With --months: how many requests each month. published: as published by DfE and in a "
+                "2017 ministerial statement (about 80 a month, a quarter about pupils in the register; 137 a "
+                "month until December 2016, 64 after). load: a steady 250 a month, 30% in the register, for load.",
+            ),
+        ] = None,
         register_format: Annotated[
             str,
             typer.Option(
@@ -79,6 +93,10 @@ def register(app: typer.Typer) -> None:
         ] = "csv",
     ) -> None:
         month_list = parse_months(months) if months is not None else None
+        if volume is not None and month_list is None:
+            raise InputError("--volume needs --months (e.g. --months 2015-07..2020-08)", field="volume")
+        if volume is None and requests is None:
+            raise InputError("give --requests, or --volume with --months", field="requests")
         if out is None:
             out = settings_of(ctx).data_dir / "synth"
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -89,6 +107,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 out_dir=out,
                 months=month_list,
+                volume=volume,
                 register_format=register_format,
                 progress=progress,
             )
@@ -106,7 +125,9 @@ def _print_result(out: Console, result: SynthResult, *, seed: int) -> None:
     )
     if result.months:
         for month, count in result.months.items():
-            table.add_row(f"requests-{month}.csv", f"{count:,}", "requests")
+            registered = result.in_register_by_month.get(month)
+            about = "requests" if registered is None else f"requests, {registered:,} about registered pupils"
+            table.add_row(f"requests-{month}.csv", f"{count:,}", about)
     else:
         table.add_row("requests.csv", f"{result.requests:,}", "requests")
     table.add_row("truth.csv", f"{result.requests:,}", "request_id → pupil_id (blank: not in the register)")
@@ -120,4 +141,5 @@ def _print_result(out: Console, result: SynthResult, *, seed: int) -> None:
     out.print(
         f"{result.in_register:,} of {result.requests:,} requests ({result.in_register_share:.1%}) are about "
         f"pupils in the register. Seed {seed}, {result.seconds:.1f} s."
+        + (f" Volume profile: {result.volume}." if result.volume else "")
     )

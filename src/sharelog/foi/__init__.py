@@ -3,7 +3,7 @@ responses built from the ledger.
 
     due_date(date(2020, 8, 12))                         # 2020-09-10 (FOIA s.10: 20 working days)
     case = new_case(session, received_on=..., title=..., request_text=..., actor=..., organisation_id="home-office")
-    respond(session, case_reference=case.reference, outcome="successful", responded_on=...,
+    respond(session, case_reference=case.reference, outcome="partially_successful", responded_on=...,
             report_months=month_range("2019-01", "2019-12"), out_dir=Path("foi/home-office/59907"), actor=...,
             organisation_id="home-office")
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sharelog.foi._exemptions import Exemption
 from sharelog.private_files import make_private, private_dir, write_private_bytes
-from sharelog.reports import Column, MonthlyReport, monthly_sheets
+from sharelog.reports import CONFIDENTIAL, Column, MissingFigure, MonthlyReport, monthly_sheets
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -31,6 +31,7 @@ __all__ = [
     "headline_figures",
     "letter_blocks",
     "letter_markdown",
+    "missing_kinds",
     "report_notes",
     "write_letter_docx",
     "write_letter_markdown",
@@ -41,7 +42,6 @@ HEADLINE_ROWS = (
     ("flow", "returned", "Records returned to the requester"),
     ("result", "outcome_unknown", "Outcome unknown"),
 )
-_DEFINED = ("Records received from the requester", "Records returned to the requester", "Outcome unknown")
 
 OUTCOME_LABELS = {
     "successful": "Successful: the information is provided",
@@ -77,6 +77,7 @@ class HeadlineFigures:
 
     column: str  # "Total 2019" or "March 2019"
     values: tuple[int | str, ...]  # in HEADLINE_ROWS order, as published (a count or a GSS symbol)
+    labels: tuple[str, ...] = tuple(label for _, _, label in HEADLINE_ROWS)  # as the report labels the rows
 
     def value(self, key: str) -> int | str:
         index = [k for _, k, _ in HEADLINE_ROWS].index(key)
@@ -107,6 +108,12 @@ class Letter:
     headline: tuple[HeadlineFigures, ...] = ()
     figure_notes: tuple[str, ...] = ()
     review_by: date | None = None
+    withheld: int = 0
+    """How many figures of the attached report are withheld ([c])."""
+    missing: tuple[MissingFigure, ...] = ()
+    """The kinds of missing figure the attached report shows."""
+    working_days_late: int = 0
+    """Working days after the due date the response is sent (0: on time)."""
 
 
 def _year_columns(report: MonthlyReport) -> list[Column]:
@@ -123,19 +130,25 @@ def headline_figures(report: MonthlyReport) -> tuple[HeadlineFigures, ...]:
     """Received, returned and outcome unknown for each year of the report, as the report publishes them."""
     figures = []
     for column in _year_columns(report):
-        values = tuple(
-            report.cell(report.table.row(key, section), column) for section, key, _ in HEADLINE_ROWS
-        )
-        figures.append(HeadlineFigures(column.label, values))
+        rows = [report.table.row(key, section) for section, key, _ in HEADLINE_ROWS]
+        values = tuple(report.cell(row, column) for row in rows)
+        figures.append(HeadlineFigures(column.label, values, tuple(row.label for row in rows)))
     return tuple(figures)
+
+
+def missing_kinds(report: MonthlyReport) -> tuple[MissingFigure, ...]:
+    """The kinds of missing figure the report shows, in a fixed order."""
+    shown = set(report.missing.values())
+    return tuple(kind for kind in MissingFigure if kind in shown)
 
 
 def report_notes(report: MonthlyReport) -> tuple[str, ...]:
     """What the figures mean, from the report itself: its legend, its rule and the definitions quoted."""
     monthly, _, notes = monthly_sheets(report)
     lines = [*monthly.subtitle, f"Disclosure control: {report.rule_text().rstrip('.')}."]
+    defined = {report.table.row(key, section).label for section, key, _ in HEADLINE_ROWS}
     for row in notes.rows:
-        if len(row.cells) == 2 and row.cells[0] in _DEFINED:
+        if len(row.cells) == 2 and row.cells[0] in defined:
             lines.append(f"{row.cells[0]}: {row.cells[1]}")
     return tuple(lines)
 
@@ -183,13 +196,18 @@ def _act(letter: Letter) -> str:
 
 def _details(letter: Letter) -> Table:
     due = _day(letter.due_on)
-    if letter.extension_days:
+    if letter.working_days_late:
+        days = "working day" if letter.working_days_late == 1 else "working days"
+        due += f" — this response is {letter.working_days_late} {days} late"
+    elif letter.extension_days:
         due += (
             f" ({letter.extension_days} working days added to consider the public interest; "
             f"20 working days after receipt: {_day(letter.statutory_due_on)})"
         )
     else:
         due += " (20 working days after receipt)"
+    if letter.working_days_late and letter.extension_days:
+        due += f" ({letter.extension_days} working days were added to consider the public interest)"
     rows = [
         ("Case reference", letter.reference),
         ("Request", letter.title),
@@ -233,6 +251,17 @@ def _outcome_paragraphs(letter: Letter) -> list[str]:
         ),
     }
     opening = []
+    if letter.working_days_late:
+        days = "working day" if letter.working_days_late == 1 else "working days"
+        opening.append(
+            f"We are sorry that this response is late. It was due by {_day(letter.due_on)}, and we are sending it "
+            f"{letter.working_days_late} {days} after that. Section 10 of {act} requires a response promptly and "
+            "within 20 working days; we did not meet that, and you may raise the delay in an internal review or with "
+            "the Information Commissioner."
+            if letter.regime == "foia"
+            else f"We are sorry that this response is late. It was due by {_day(letter.due_on)}, and we are sending "
+            f"it {letter.working_days_late} {days} after that, later than section 10 of {act} requires."
+        )
     if letter.stage == "internal_review":
         opening.append(
             "We have completed the internal review you asked for. It was carried out afresh by someone not involved "
@@ -300,7 +329,9 @@ def _report_blocks(letter: Letter) -> list[Block]:
     header = ("Measure", *(h.column for h in letter.headline))
     rows = tuple(
         (label, *(_cell(h.values[i]) for h in letter.headline))
-        for i, (_, _, label) in enumerate(HEADLINE_ROWS)
+        for i, label in enumerate(
+            letter.headline[0].labels if letter.headline else HeadlineFigures("", ()).labels
+        )
     )
     return [
         Heading("The information", 2),
@@ -310,9 +341,55 @@ def _report_blocks(letter: Letter) -> list[Block]:
             "and each record's latest result, including where the outcome is unknown. Its headline figures:"
         ),
         Table(header, rows),
+        *_missing_blocks(letter),
         Heading("About these figures", 3),
         Bullets(letter.figure_notes),
     ]
+
+
+def _missing_blocks(letter: Letter) -> list[Block]:
+    """What the symbols in the workbook mean for the request: withheld, not held, or not applicable."""
+    blocks: list[Block] = []
+    if letter.withheld:
+        figures = "figure" if letter.withheld == 1 else "figures"
+        exemption = (
+            "They are exempt under section 40(2) of the Act: personal information about people other than you, "
+            "whose disclosure would breach the data protection principles. This exemption is absolute, so no public "
+            "interest test applies."
+            if letter.regime == "foia"
+            else "They are personal information about people other than you, whose disclosure would breach the data "
+            "protection principles."
+        )
+        blocks += [
+            Heading("Information withheld", 3),
+            Paragraph(
+                f"{letter.withheld} {figures} in the workbook are withheld and shown as {CONFIDENTIAL}. Each is a "
+                "small count of people, or a figure withheld as well so that a small count cannot be worked out "
+                "from the others. The people counted are children and their families: with what can be known "
+                f"locally, a small count could identify them. {exemption}"
+            ),
+        ]
+    not_held = [
+        k for k in letter.missing if k.symbol != CONFIDENTIAL and k is not MissingFigure.NOT_APPLICABLE
+    ]
+    if not_held:
+        symbol = not_held[0].symbol
+        reasons = "; or ".join(k.explanation for k in not_held)
+        blocks += [
+            Heading("Information not held", 3),
+            Paragraph(
+                f"Figures shown as {symbol} are not withheld: we do not hold them, because {reasons}. None of them "
+                "is a 0."
+            ),
+        ]
+    if MissingFigure.NOT_APPLICABLE in letter.missing:
+        kind = MissingFigure.NOT_APPLICABLE
+        blocks.append(
+            Paragraph(
+                f"Figures shown as {kind.symbol} do not apply: {kind.explanation}. They are not 0 either."
+            )
+        )
+    return blocks
 
 
 def _rights_blocks(letter: Letter) -> list[Block]:

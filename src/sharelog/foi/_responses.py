@@ -10,6 +10,11 @@ The rules (s.17 refusal notices):
   authorities, at £25 an hour (24 and 18 hours); FOISA £600 at £15 an hour (40 hours).
 - ``not_held`` is refused while the ledger holds exchanges in the months the request asks about: the monthly
   outcomes report answers such a request (attach it: ``report_months``).
+- An attached report that withholds figures (``[c]``) is a partial answer: under FOIA the response must be
+  ``partially_successful``, and it cites s.40(2) for those figures (added when not cited): they are personal
+  information about the people counted. Figures shown as ``[x]`` are not held and ``[z]`` do not apply; the
+  letter says so.
+- A response sent after its due date says it is late, and by how many working days.
 
 The attached report is built once, with disclosure control (publish), and the same object writes the workbook
 and gives the letter its figures, so the two cannot disagree.
@@ -32,11 +37,12 @@ from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationF
 from sharelog.foi._cases import DEFAULT_RETENTION_DAYS, audit_case, check_action_day, today_or
 from sharelog.foi._clock import REVIEW_WINDOW_DAYS
 from sharelog.foi._events import FoiResponded
-from sharelog.foi._exemptions import Exemption, exemption
+from sharelog.foi._exemptions import Exemption, exemption, normalise_citation
 from sharelog.foi._letters import (
     CostEstimate,
     Letter,
     headline_figures,
+    missing_kinds,
     report_notes,
     write_letter_docx,
     write_letter_markdown,
@@ -71,6 +77,8 @@ OUTCOME_STATES = {
     "s14": "rejected",
 }
 CITING = ("partially_successful", "rejected", "ncnd")
+PERSONAL_INFORMATION = "40(2)"
+"""The exemption for figures disclosure control withholds: personal information about others (FOIA s.40(2))."""
 # (regime, authority type) → (limit in pounds, pounds per hour)
 COST_LIMITS = {
     ("foia", "central_government"): (600, 25),
@@ -294,6 +302,12 @@ def respond(
     stage = "internal_review" if case.state == "internal_review" else "initial"
     if outcome in OUTCOME_STATES:
         check_transition(case.reference, case.state, OUTCOME_STATES[outcome], action=f"respond {outcome}")
+    report = None
+    if report_months and outcome in ("successful", "partially_successful"):
+        report = build_monthly_report(session, months=report_months, agreement_id=agreement_id, now=now)
+    withheld = report.withheld() if report is not None else 0
+    if withheld and case.regime == "foia" and outcome == "partially_successful":
+        exemptions = _with_personal_information(exemptions)
     problems, cited = response_problems(
         reference=case.reference,
         regime=case.regime,
@@ -303,6 +317,16 @@ def respond(
         public_interest=public_interest,
         hours_estimate=hours_estimate,
     )
+    if withheld and case.regime == "foia" and outcome == "successful":
+        problems.append(
+            Problem(
+                f"case {case.reference}",
+                f"the attached report withholds {withheld} figure(s) as [c] to protect the people counted, so the "
+                f"information is not provided in full: respond partially_successful (s.{PERSONAL_INFORMATION} is "
+                "cited for the withheld figures)",
+                field="outcome",
+            )
+        )
     for field, text in (("public_interest", public_interest), ("note", note)):
         if text is not None and "\x00" in text:  # never typed by a person, and PostgreSQL cannot store it
             problems.append(Problem(f"case {case.reference}", "holds a NUL character", field=field))
@@ -323,9 +347,7 @@ def respond(
     before = case_view(case, today=day, extra_holidays=extra_holidays)
     name = case_file_name(case.reference) + ("-review" if stage == "internal_review" else "")
     files: dict[str, Path] = {}
-    report = None
-    if report_months:
-        report = build_monthly_report(session, months=report_months, agreement_id=agreement_id, now=now)
+    if report is not None and report_months:
         workbook = out_dir / f"{name}-monthly-outcomes-{report_months[0]}-to-{report_months[-1]}.xlsx"
         files["workbook"] = write_monthly_report(report, workbook, format="xlsx")
     limit, rate = cost_limit(case.regime, case.authority_type)
@@ -350,6 +372,11 @@ def respond(
         headline=headline_figures(report) if report else (),
         figure_notes=report_notes(report) if report else (),
         review_by=_review_by(case, responded_on, extra_holidays) if stage == "initial" else None,
+        withheld=withheld,
+        missing=missing_kinds(report) if report else (),
+        working_days_late=_working_days_late(case, before.clock.due, responded_on, extra_holidays)
+        if stage == "initial"
+        else 0,
     )
     files["letter_md"] = write_letter_markdown(letter, out_dir / f"{name}-response.md")
     files["letter_docx"] = write_letter_docx(letter, out_dir / f"{name}-response.docx")
@@ -391,6 +418,30 @@ def respond(
         files={kind: entry["sha256"] for kind, entry in recorded.items()},
     )
     return ResponseResult(case=after, response=response, letter=letter, report=report, files=files)
+
+
+def _with_personal_information(exemptions: Sequence[str]) -> list[str]:
+    """``exemptions`` with s.40(2) added when it is not among them."""
+
+    def names_it(citation: str) -> bool:
+        try:
+            return normalise_citation(citation) == PERSONAL_INFORMATION
+        except InputError:
+            return False  # reported with the other problems
+
+    cited = list(exemptions)
+    if not any(names_it(e) for e in exemptions):
+        cited.append(PERSONAL_INFORMATION)
+    return cited
+
+
+def _working_days_late(
+    case: FoiCase, due: date | None, responded_on: date, extra_holidays: ExtraHolidays
+) -> int:
+    """How many working days after its due date a response is sent (0 when on time or the clock is paused)."""
+    if due is None or responded_on <= due:
+        return 0
+    return max(case_calendar(case, extra_holidays).working_days_between(due, responded_on), 1)
 
 
 def _review_by(case: FoiCase, responded_on: date, extra_holidays: ExtraHolidays) -> date:

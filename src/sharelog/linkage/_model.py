@@ -284,6 +284,17 @@ class LinkageModel:
     trained_at: str
     trained_on: dict[str, Any]
 
+    @classmethod
+    def trained(cls, settings: dict[str, Any], *, trained_on: dict[str, Any]) -> LinkageModel:
+        """A model trained just now: ``settings`` with their checksum, this Splink's version and the time."""
+        return cls(
+            settings=settings,
+            splink_version=splink.__version__,
+            checksum=settings_checksum(settings),
+            trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            trained_on=trained_on,
+        )
+
     def document(self) -> dict[str, Any]:
         """The JSON document written to disk."""
         return {
@@ -304,14 +315,7 @@ def settings_checksum(settings: dict[str, Any]) -> str:
 
 def model_from_linker(linker: Linker, *, trained_on: dict[str, Any]) -> LinkageModel:
     """Capture a linker's trained parameters as a :class:`LinkageModel`."""
-    settings = linker.misc.save_model_to_json()
-    return LinkageModel(
-        settings=settings,
-        splink_version=splink.__version__,
-        checksum=settings_checksum(settings),
-        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        trained_on=trained_on,
-    )
+    return LinkageModel.trained(linker.misc.save_model_to_json(), trained_on=trained_on)
 
 
 U_SAMPLE_PAIRS = 2_000_000

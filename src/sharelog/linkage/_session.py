@@ -15,20 +15,18 @@ import math
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
-import splink
 from splink import Linker
 
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._candidates import RID, candidate_rows_sql, key_joins, key_table_name
 from sharelog.linkage._decide import Decisions, Thresholds, decide, name_pair_table_sql, weight_floors
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
-from sharelog.linkage._model import EM_MAX_PAIRS, LinkageModel, new_settings, settings_checksum, train_model
+from sharelog.linkage._model import EM_MAX_PAIRS, LinkageModel, new_settings, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
 from sharelog.linkage._results import (
     RequestDecision,
@@ -269,11 +267,8 @@ class MatchingSession:
             em_max_pairs=em_max_pairs,
             requests_name=str(self.requests.path),
         )
-        self.model = LinkageModel(
-            settings=settings,
-            splink_version=splink.__version__,
-            checksum=settings_checksum(settings),
-            trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        self.model = LinkageModel.trained(
+            settings,
             trained_on={
                 "register_rows": self.register_info.rows,
                 "register_checksum": self.register_info.checksum,

@@ -19,6 +19,7 @@ from sharelog.reports._coverage import FOI_QUESTIONS, PERIOD_LENGTHS, Coverage, 
 from sharelog.reports._formats import FORMATS, html_document, html_table, monthly_json
 from sharelog.reports._generated import ReportGenerated, record_report_generated
 from sharelog.reports._layout import Sheet, SheetRow, monthly_sheets, tidy_rows
+from sharelog.reports._marks import MISSING_SYMBOLS, MissingFigure
 from sharelog.reports._monthly import LABELS as MONTHLY_LABELS
 from sharelog.reports._monthly import (
     MonthlyRow,
@@ -55,8 +56,10 @@ from sharelog.reports._sdc import (
     CONFIDENTIAL,
     DEFAULT_PROFILE,
     GSS_SYMBOLS,
+    NOT_APPLICABLE,
     PROFILES,
     SERIES,
+    UNAVAILABLE,
     Bound,
     Profile,
     ProtectedTable,
@@ -87,13 +90,17 @@ __all__ = [
     "DEFAULT_PROFILE",
     "FORMATS",
     "GSS_SYMBOLS",
+    "MISSING_SYMBOLS",
     "MONTHLY_LABELS",
+    "NOT_APPLICABLE",
+    "UNAVAILABLE",
     "PROFILES",
     "SDC_MODES",
     "SERIES",
     "AgreementTerms",
     "Bound",
     "Column",
+    "MissingFigure",
     "MonthlyReport",
     "MonthlyRow",
     "MonthlyTable",

@@ -1,7 +1,9 @@
 """Charts of the monthly report (matplotlib, Agg, PNG): requests and returns, the result mix, outcomes unknown.
 
 The charts draw exactly the figures the report shows (:func:`chart_data`): after disclosure control, the
-published (rounded) numbers, with suppressed cells (``c``) left out and said so under each chart. matplotlib is
+published (rounded) numbers. A cell the table shows as a symbol — ``[c]`` suppressed, ``[x]`` not available (no
+exchange, or outcomes not yet due), ``[z]`` not applicable — is not drawn as a bar of 0: its symbol is written
+where the bar would be, and each symbol used is explained under the chart. matplotlib is
 used through its object API (``Figure``, no pyplot), which renders with Agg: no display, no network.
 """
 
@@ -41,6 +43,10 @@ class ChartData:
     returned: Series
     results: dict[str, tuple[str, Series]]  # result key → (label, figures), outcome unknown last
     unknown_share: tuple[float | None, ...]  # % of the returned with outcome unknown, from the shown figures
+    symbols: dict[
+        str, tuple[str, ...]
+    ]  # row id → per month the symbol shown instead of a figure ('' for one)
+    notes: str  # what the figures are, and what each symbol shown means (under every chart)
 
 
 def chart_data(report: MonthlyReport) -> ChartData:
@@ -56,7 +62,14 @@ def chart_data(report: MonthlyReport) -> ChartData:
     share = tuple(
         100.0 * u / r if u is not None and r else None for u, r in zip(unknown, returned, strict=True)
     )
-    return ChartData(months, series("flow:received"), returned, results, share)
+    rows = ["flow:received", "flow:returned", *(row_id(row) for row in report.table.section("result"))]
+    symbols = {
+        row: tuple(
+            "" if isinstance(v, int) else str(v) for v in (report.values[(row, c.key)] for c in months)
+        )
+        for row in rows
+    }
+    return ChartData(months, series("flow:received"), returned, results, share, symbols, _footnote(report))
 
 
 def write_monthly_charts(report: MonthlyReport, directory: Path) -> list[Path]:
@@ -101,15 +114,15 @@ def _figure(report: MonthlyReport, title: str) -> tuple[Any, Any]:
     return figure, axes
 
 
-def _footnote(report: MonthlyReport, extra: str = "") -> str:
+def _footnote(report: MonthlyReport) -> str:
     if report.profile is None:
         text = "INTERNAL: exact counts from the ledger, not for publication."
     else:
-        text = (
-            f"Published figures ({report.profile.name}): rounded to the nearest {report.profile.base}; "
-            "suppressed figures (c) are not drawn."
-        )
-    return f"{text} {extra}".strip()
+        text = f"Published figures ({report.profile.name}): rounded to the nearest {report.profile.base}."
+    symbols = " ".join(report.symbol_lines())
+    if symbols:
+        text += f" Figures shown as a symbol are not drawn: {symbols}"
+    return text
 
 
 def _note(figure: Any, text: str) -> None:
@@ -134,18 +147,18 @@ def _sent_returned(report: MonthlyReport, data: ChartData) -> Any:
     positions = _ticks(axes, data.months)
     width = 0.4
     pairs = [
-        ("Received from the requester", data.received, "#0072B2"),
-        ("Returned", data.returned, "#E69F00"),
+        ("Received from the requester", data.received, "#0072B2", "flow:received"),
+        ("Returned", data.returned, "#E69F00", "flow:returned"),
     ]
-    for offset, (label, values, colour) in enumerate(pairs):
+    for offset, (label, values, colour, row) in enumerate(pairs):
         xs = [p + (offset - 0.5) * width for p in positions]
         axes.bar(xs, [v or 0 for v in values], width=width, label=label, color=colour)
-        for x, v in zip(xs, values, strict=True):
+        for x, v, symbol in zip(xs, values, data.symbols[row], strict=True):
             if v is None:
-                axes.annotate("c", (x, 0), ha="center", va="bottom", fontsize=8)
+                axes.annotate(symbol, (x, 0), ha="center", va="bottom", fontsize=7)
     axes.set_ylabel("Records")
     axes.legend(frameon=False)
-    _note(figure, _footnote(report))
+    _note(figure, data.notes)
     return figure
 
 
@@ -168,13 +181,17 @@ def _result_mix(report: MonthlyReport, data: ChartData) -> Any:
         axes.hlines(
             ys, [x - 0.4 for x in xs], [x + 0.4 for x in xs], colors="black", label="Returned", zorder=3
         )
-    for x, bottom, suppressed in zip(positions, bottoms, hidden, strict=True):
+    results = [row_id(row) for row in report.table.section("result")]
+    for index, (x, bottom, suppressed) in enumerate(zip(positions, bottoms, hidden, strict=True)):
         if suppressed:
-            axes.annotate("+ c", (x, bottom), ha="center", va="bottom", fontsize=8)
+            symbols = sorted({data.symbols[row][index] for row in results} - {""})
+            drawn = bottom > 0
+            text = ("+ " if drawn else "") + "".join(symbols)
+            axes.annotate(text, (x, bottom), ha="center", va="bottom", fontsize=7)
     axes.set_ylabel("Returned records")
     axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    extra = "'+ c': the month has suppressed results, so its bar may not reach the returned."
-    _note(figure, _footnote(report, extra if report.profile is not None else ""))
+    extra = "'+ [c]': the month has results not drawn, so its bar may not reach the returned."
+    _note(figure, f"{data.notes} {extra}" if report.missing else data.notes)
     return figure
 
 
@@ -182,14 +199,21 @@ def _outcome_unknown(report: MonthlyReport, data: ChartData) -> Any:
     figure, axes = _figure(report, "Share of returned records with outcome unknown, by month")
     positions = _ticks(axes, data.months)
     axes.bar(positions, [s or 0.0 for s in data.unknown_share], color=_UNKNOWN, width=0.7)
-    for x, share, returned in zip(positions, data.unknown_share, data.returned, strict=True):
+    unknown, sent_back = data.symbols["result:outcome_unknown"], data.symbols["flow:returned"]
+    shares = zip(positions, data.unknown_share, data.returned, strict=True)
+    for index, (x, share, returned) in enumerate(shares):
         if share is not None:
             text = f"{share:.0f}%"
+        elif returned == 0:
+            text = "none returned"
         else:
-            text = "none returned" if returned == 0 else "c"
-        axes.annotate(text, (x, share or 0.0), ha="center", va="bottom", fontsize=8)
+            text = unknown[index] or sent_back[index]
+        axes.annotate(text, (x, share or 0.0), ha="center", va="bottom", fontsize=7)
     axes.set_ylabel("% of returned records")
     axes.set_ylim(0, 105)
     extra = "Each share is outcome unknown divided by returned, both as the table shows them"
-    _note(figure, _footnote(report, extra + ("; c where either is suppressed." if report.profile else ".")))
+    _note(
+        figure,
+        f"{data.notes} {extra}" + ("; where either is a symbol, that symbol." if report.missing else "."),
+    )
     return figure

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sharelog.errors import InputError
-from sharelog.reports._layout import DATA_HEADER, Sheet, sheet_values, tidy_rows
+from sharelog.reports._layout import DATA_HEADER, Sheet, sheet_values, tidy_cells
+from sharelog.reports._marks import MissingFigure
 from sharelog.reports._report import MonthlyReport
 from sharelog.reports._safety import neutralise, safe_cell
-from sharelog.reports._sdc import CONFIDENTIAL, GSS_SYMBOLS
+from sharelog.reports._sdc import GSS_SYMBOLS
 
 __all__ = [
     "FORMATS",
@@ -66,8 +67,8 @@ def write_csv(sheet: Sheet, path: Path) -> Path:
 def _count_text(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
-    if value == CONFIDENTIAL:
-        return f'<abbr title="{html.escape(GSS_SYMBOLS[CONFIDENTIAL])}">{CONFIDENTIAL}</abbr>'
+    if isinstance(value, str) and value in GSS_SYMBOLS:
+        return f'<abbr title="{html.escape(GSS_SYMBOLS[value])}">{html.escape(value)}</abbr>'
     return "" if value is None else html.escape(neutralise(str(value)))
 
 
@@ -168,9 +169,28 @@ def monthly_json(report: MonthlyReport) -> dict[str, Any]:
             "mode": report.mode,
             "profile": report.profile.name if report.profile else None,
             "rule": report.rule_text(),
-            "symbols": {CONFIDENTIAL: GSS_SYMBOLS[CONFIDENTIAL]},
+        },
+        "missing_figures": {
+            "about": "A figure the report cannot give has value null, with its symbol and the reason for it.",
+            "no_data": report.no_data_text(),
+            "reasons": {
+                mark.value: {"symbol": mark.symbol, "meaning": mark.explanation} for mark in MissingFigure
+            },
+            "symbols": {symbol: GSS_SYMBOLS[symbol] for symbol in sorted({m.symbol for m in MissingFigure})},
         },
         "not_for_publication": not report.for_publication,
         "generated_at": report.generated_at.isoformat(timespec="seconds"),
-        "rows": [dict(zip(DATA_HEADER, row, strict=True)) for row in tidy_rows(report)],
+        "rows": [
+            _json_row(report.missing_reason(row, column), tidy) for row, column, tidy in tidy_cells(report)
+        ],
     }
+
+
+def _json_row(reason: MissingFigure | None, tidy: tuple[str, str, str, str, int | str]) -> dict[str, Any]:
+    """A tidy row as JSON: a figure as a number; a missing one as null, with its symbol and reason."""
+    entry: dict[str, Any] = dict(zip(DATA_HEADER, tidy, strict=True))
+    if isinstance(entry["value"], int):
+        entry.update(symbol=None, reason=None)
+    else:
+        entry.update(value=None, symbol=entry["value"], reason=reason.value if reason else None)
+    return entry

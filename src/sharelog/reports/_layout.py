@@ -10,24 +10,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sharelog.reports._coverage import FOI_QUESTIONS, PERIOD_LENGTHS, coverage
+from sharelog.reports._marks import MissingFigure
+from sharelog.reports._monthly import MonthlyRow
 from sharelog.reports._period import month_label
-from sharelog.reports._report import NOT_RETURNED, MonthlyReport
-from sharelog.reports._sdc import CONFIDENTIAL, UNAVAILABLE, Profile, Reason
+from sharelog.reports._report import NOT_RETURNED, Column, MonthlyReport
+from sharelog.reports._sdc import CONFIDENTIAL, LOW, NOT_APPLICABLE, UNAVAILABLE, Profile, Reason
 
 __all__ = [
     "DATA_HEADER",
+    "SYMBOLS_GUIDANCE",
     "GENERATED_AT",
     "MEASURES",
     "SECTION_HEADINGS",
     "Sheet",
     "SheetRow",
     "monthly_sheets",
+    "tidy_cells",
     "tidy_rows",
 ]
 
 CellValue = str | int | None
 
 DATA_HEADER = ("time_period", "time_identifier", "measure", "category", "value")
+SYMBOLS_GUIDANCE = (
+    'Government Analysis Function, "Using symbols and shorthand" (January 2022), '
+    "https://gss.civilservice.gov.uk/policy-store/symbols-in-tables-definitions-and-help/"
+)
 GENERATED_AT = "Generated at (UTC)"
 
 SECTION_HEADINGS = {
@@ -89,9 +97,9 @@ DEFINITIONS = (
     ),
     (
         "Outcome unknown",
-        "Returned records with no current result event. Derived when the report is made, never stored; it "
-        "includes records whose outcome is not yet due. The latest-result rows and this row add up to the "
-        "returned.",
+        "Returned records with no current result event. Derived when the report is made, never stored. While "
+        "any record returned in a month has no result and is not yet due, that month's outcome rows (and any "
+        "total over it) are [x], not yet known. The latest-result rows and this row add up to the returned.",
     ),
     (
         "People affected by removals and departures",
@@ -99,6 +107,12 @@ DEFINITIONS = (
         "departure or an enforced removal. These count people, not records.",
     ),
 )
+
+# The definitions of the records sent and returned, under the rows' labels (which name the parties when they can).
+_FLOW_TERMS = {
+    "Records received from the requester": "received",
+    "Records returned to the requester": "returned",
+}
 
 
 @dataclass(frozen=True)
@@ -148,25 +162,35 @@ def monthly_rows(report: MonthlyReport) -> list[SheetRow]:
 
 
 def legend(report: MonthlyReport) -> str:
-    """The line under the title: what the figures are and what the symbols mean."""
+    """The line under the title: what the figures are and what each symbol the table shows means."""
+    symbols = " ".join(report.symbol_lines())
     if report.profile is not None and report.profile.series:
-        return _series_legend(report.profile)
+        symbols = f"{_series_legend(report.profile)} {symbols}".strip()
     if report.profile is None:
-        return (
-            "Exact counts from the ledger, without disclosure control. NOT FOR PUBLICATION. "
-            "Definitions and the agreement versions in force: see the Notes sheet."
+        text = "Exact counts from the ledger, without disclosure control. NOT FOR PUBLICATION."
+        return " ".join(filter(None, (text, symbols, "0 means none. Definitions: see the Notes sheet.")))
+    return " ".join(
+        filter(
+            None,
+            (
+                symbols,
+                f"Other figures are rounded to the nearest {report.profile.base}; totals are rounded from unrounded "
+                "counts, so figures may not add up. 0 means none. Definitions and the rule: see the Notes sheet.",
+            ),
         )
-    small = f"1 to {report.profile.threshold - 1}"
-    return (
-        f"{CONFIDENTIAL} = confidential: a count of {small}, or a figure suppressed so that one cannot be worked "
-        f"out. Other figures are rounded to the nearest {report.profile.base}; totals are rounded from unrounded "
-        "counts, so figures may not add up. Definitions and the rule: see the Notes sheet."
     )
 
 
-def tidy_rows(report: MonthlyReport) -> list[tuple[str, str, str, str, int | str]]:
-    """The Data sheet's rows: one per measure, category and column (months, then each year's total)."""
-    rows = []
+def subtitle(report: MonthlyReport) -> tuple[str, ...]:
+    """The lines under the Monthly sheet's title: any months without data, in words, then the legend."""
+    return tuple(filter(None, (report.no_data_text(), legend(report))))
+
+
+def tidy_cells(
+    report: MonthlyReport,
+) -> list[tuple[MonthlyRow, Column, tuple[str, str, str, str, int | str]]]:
+    """Each cell of the report with its Data-sheet row (months, then each year's total, row by row)."""
+    cells = []
     for row in report.table.rows:
         spec = MEASURES[row.section]
         if isinstance(spec, dict):
@@ -174,10 +198,14 @@ def tidy_rows(report: MonthlyReport) -> list[tuple[str, str, str, str, int | str
         else:
             measure, category = spec, "other_family_members" if row.key == "family_members" else row.key
         for column in report.columns:
-            rows.append(
-                (column.time_period, column.time_identifier, measure, category, report.cell(row, column))
-            )
-    return rows
+            tidy = (column.time_period, column.time_identifier, measure, category, report.cell(row, column))
+            cells.append((row, column, tidy))
+    return cells
+
+
+def tidy_rows(report: MonthlyReport) -> list[tuple[str, str, str, str, int | str]]:
+    """The Data sheet's rows: one per measure, category and column (months, then each year's total)."""
+    return [tidy for _, _, tidy in tidy_cells(report)]
 
 
 def _notes_rows(report: MonthlyReport) -> list[SheetRow]:
@@ -191,10 +219,15 @@ def _notes_rows(report: MonthlyReport) -> list[SheetRow]:
         else "INTERNAL: exact counts, not for publication"
     )
     rows.append(SheetRow(("Status", status)))
+    if report.no_data_text():
+        rows.append(SheetRow(("Months without data", report.no_data_text())))
     rows.append(SheetRow(("Disclosure control",), heading=True))
     rows.extend(SheetRow(cells) for cells in _rule_rows(report))
+    rows.append(SheetRow(("Missing figures",), heading=True))
+    rows.extend(SheetRow(cells) for cells in _missing_rows(report))
     rows.append(SheetRow(("Definitions",), heading=True))
-    rows.extend(SheetRow(cells) for cells in DEFINITIONS)
+    named = {term: report.table.row(key, "flow").label for term, key in _FLOW_TERMS.items()}
+    rows.extend(SheetRow((named.get(term, term), text)) for term, text in DEFINITIONS)
     rows.append(SheetRow(("Data sheet",), heading=True))
     rows.append(
         SheetRow(
@@ -213,7 +246,7 @@ def _notes_rows(report: MonthlyReport) -> list[SheetRow]:
             (
                 "measure, category, value",
                 "snake_case names; category 'total' where a measure has no breakdown; value is the figure shown "
-                "in the Monthly sheet, or a GSS symbol.",
+                "in the Monthly sheet, or its symbol ([c], [x] or [z]: see Missing figures).",
             )
         )
     )
@@ -239,12 +272,10 @@ def _notes_rows(report: MonthlyReport) -> list[SheetRow]:
 
 
 def _series_legend(profile: Profile) -> str:
+    """The series rule's words before the symbols: which rows are shown by month, and the small-number mark."""
     return (
-        f"Records received and returned are shown by month; what happened to the returned, by quarter and year "
-        f"({UNAVAILABLE} in a month's column: not published by month). {profile.small_symbol} = a count of 1 to "
-        f"{profile.threshold - 1}; {CONFIDENTIAL} = confidential: withheld so that no count can be worked out. "
-        f"Other figures are rounded to the nearest {profile.base}; totals are rounded from unrounded counts, so "
-        "figures may not add up. Definitions and the rule: see the Notes sheet."
+        "Records received and returned are shown by month; what happened to the returned records, by quarter "
+        f"and year. {profile.small_symbol} = a count of 1 to {profile.threshold - 1} (not 0)."
     )
 
 
@@ -347,12 +378,39 @@ def _rule_rows(report: MonthlyReport) -> list[tuple[str, str]]:
             "none can be worked out exactly.",
         ),
         ("Cells suppressed", f"{counted} (primary: small counts; attribute: a category equal to its group)."),
+    ]
+
+
+def _low_text(report: MonthlyReport) -> str:
+    profile = report.profile
+    if profile is not None and profile.small_symbol == LOW:
+        return f"{LOW}: a count of 1 to {profile.threshold - 1}, by the series rule"
+    return f"{LOW} is not used"
+
+
+def _missing_rows(report: MonthlyReport) -> list[tuple[str, str]]:
+    """Each kind of missing figure: its symbol, what it means and how many cells carry it."""
+    counts = report.missing_counts()
+    rows = [
         (
             "Symbols",
-            f"{CONFIDENTIAL}: confidential. GSS symbols z (not applicable), x (unavailable) and low (rounds to 0) "
-            "are not used in this table.",
-        ),
+            f"A figure the table cannot give is never shown as 0: it carries the Government Analysis Function's "
+            f"shorthand in square brackets — {CONFIDENTIAL} confidential, {UNAVAILABLE} not available, "
+            f"{NOT_APPLICABLE} not applicable ({_low_text(report)}). Source: {SYMBOLS_GUIDANCE}.",
+        )
     ]
+    for mark in MissingFigure:
+        n = counts.get(mark, 0)
+        if mark is MissingFigure.BY_QUARTER and not n:
+            continue  # only the series rule uses it
+        cells = "cell" if n == 1 else "cells"
+        rows.append(
+            (
+                f"{mark.symbol} {mark.value.replace('_', ' ')}",
+                f"{mark.explanation[0].upper()}{mark.explanation[1:]}. In this table: {n} {cells}.",
+            )
+        )
+    return rows
 
 
 def monthly_sheets(report: MonthlyReport) -> list[Sheet]:
@@ -360,7 +418,7 @@ def monthly_sheets(report: MonthlyReport) -> list[Sheet]:
     monthly = Sheet(
         name="Monthly",
         title=report.title(),
-        subtitle=(legend(report),),
+        subtitle=subtitle(report),
         header=("Measure", *(column.label for column in report.columns)),
         rows=tuple(monthly_rows(report)),
     )

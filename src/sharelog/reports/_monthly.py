@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
+from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, Organisation, OutcomeEvent
 from sharelog.outcomes import OUTCOME_CODES
 
-__all__ = ["MonthlyRow", "MonthlyTable", "latest_results", "monthly_table", "month_range"]
+__all__ = ["MonthlyRow", "MonthlyTable", "flow_labels", "latest_results", "monthly_table", "month_range"]
 
 ONWARD_RECIPIENTS = OUTCOME_CODES["onward_share"]
 INTERVENTIONS = OUTCOME_CODES["intervention"]
@@ -32,7 +32,7 @@ LABELS = {
     "returned": "Records returned to the requester",
     "police": "Police",
     "border_force": "Border Force",
-    "local_authority": "Local authority",
+    "local_authority": "Local authority (local government)",
     "other_government": "Other government",
     "overseas_authority": "Overseas authority",
     "letter": "Letter",
@@ -127,10 +127,38 @@ def latest_results(session: Session, disclosure_ids: Sequence[int]) -> dict[int,
     return {disclosure_id: latest_result(events.get(disclosure_id, [])) for disclosure_id in disclosure_ids}
 
 
+def flow_labels(session: Session, *, agreement_id: str | None = None) -> dict[str, str]:
+    """The labels of the records sent and returned, naming the parties as the 2020 FOI request did ("records sent
+    from Home Office to the DfE") when every agreement version in the ledger (or of ``agreement_id``) has the same
+    holder and requester; otherwise the roles' names (:data:`LABELS`)."""
+    holder, requester = aliased(Organisation), aliased(Organisation)
+    query = (
+        select(holder.name, requester.name)
+        .select_from(AgreementVersion)
+        .join(holder, AgreementVersion.holder_id == holder.id)
+        .join(requester, AgreementVersion.requester_id == requester.id)
+        .distinct()
+    )
+    if agreement_id is not None:
+        query = query.where(AgreementVersion.agreement_id == agreement_id)
+    parties = session.execute(query).all()
+    if len(parties) != 1:
+        return {key: LABELS[key] for key in ("received", "returned")}
+    holder_name, requester_name = parties[0]
+    return {
+        "received": f"Records sent from {requester_name} to {holder_name}",
+        "returned": f"Records returned from {holder_name} to {requester_name}",
+    }
+
+
 def monthly_table(
     session: Session, *, months: Sequence[str], agreement_id: str | None = None, version: str | None = None
 ) -> MonthlyTable:
-    """Count the table for ``months`` (all agreements, or one agreement id, or one version of it)."""
+    """Count the table for ``months`` (all agreements, or one agreement id, or one version of it).
+
+    The records sent and returned are labelled with the parties' names when one holder and one requester made
+    every agreement (:func:`flow_labels`).
+    """
     query = select(Exchange, AgreementVersion).join(AgreementVersion).where(Exchange.month.in_(months))
     if agreement_id is not None:
         query = query.where(AgreementVersion.agreement_id == agreement_id)
@@ -176,7 +204,8 @@ def monthly_table(
         *(("result", k) for k in (*RESULTS, "outcome_unknown")),
         *(("people", k) for k in ("children", "family_members")),
     ]
-    rows = tuple(MonthlyRow(s, k, LABELS[k], tuple(counts[(s, k)])) for s, k in layout)
+    labels = LABELS | flow_labels(session, agreement_id=agreement_id)
+    rows = tuple(MonthlyRow(s, k, labels[k], tuple(counts[(s, k)])) for s, k in layout)
     return MonthlyTable(
         months=tuple(months), rows=rows, agreements={m: sorted(agreements[m]) for m in months}
     )

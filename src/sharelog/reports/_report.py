@@ -11,9 +11,18 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from sharelog.errors import InputError, SharelogError
+from sharelog.reports._marks import (
+    MissingContext,
+    MissingFigure,
+    missing_context,
+    missing_figures,
+    months_without_exchange,
+    symbol_lines,
+)
 from sharelog.reports._monthly import MonthlyRow, MonthlyTable, monthly_table
 from sharelog.reports._period import MONTH_NAMES, month_label, period_text
 from sharelog.reports._sdc import (
+    CONFIDENTIAL,
     DEFAULT_PROFILE,
     PROFILES,
     Bound,
@@ -341,10 +350,52 @@ class MonthlyReport:
     in_force: Mapping[str, tuple[str, ...]]
     generated_at: datetime
     reasons: Mapping[Cell, Reason] = field(default_factory=dict)
+    missing: Mapping[Cell, MissingFigure] = field(default_factory=dict)
+    """Every shown cell that carries a symbol instead of a figure, and why (``_marks.py``)."""
+    context: MissingContext | None = None
 
     @property
     def for_publication(self) -> bool:
         return self.mode == "publish"
+
+    def missing_reason(self, row: MonthlyRow, column: Column) -> MissingFigure | None:
+        """Why the report shows a symbol for ``row`` in ``column``, or None where it shows a figure."""
+        return self.missing.get((row_id(row), column.key))
+
+    def withheld(self) -> int:
+        """How many shown cells disclosure control withheld (``[c]``)."""
+        return sum(1 for mark in self.missing.values() if mark is MissingFigure.SUPPRESSED)
+
+    def missing_counts(self) -> dict[MissingFigure, int]:
+        """How many shown cells carry each kind of missing-figure mark."""
+        counts: dict[MissingFigure, int] = {}
+        for mark in self.missing.values():
+            counts[mark] = counts.get(mark, 0) + 1
+        return counts
+
+    def symbol_lines(self) -> list[str]:
+        """What each symbol the report shows means, one line per symbol (``[x] = not available: …``)."""
+        return symbol_lines(self.missing.values())
+
+    def no_data_text(self) -> str | None:
+        """In words, the months for which the ledger holds no exchange — the whole period, or some months — or
+        None when every month had one."""
+        if self.context is None:
+            return None
+        empty = months_without_exchange(self.table.months, self.context)
+        if not empty:
+            return None
+        if len(empty) == len(self.table.months):
+            return (
+                f"No data: the ledger holds no exchange for {self.period_text()}, so there are no figures for "
+                f"this period. Every figure is shown as {MissingFigure.NO_EXCHANGE.symbol} (not available), "
+                "not as 0."
+            )
+        listed = ", ".join(empty)
+        return (
+            f"The ledger holds no exchange for {len(empty)} of the {len(self.table.months)} months ({listed}): "
+            f"their figures are shown as {MissingFigure.NO_EXCHANGE.symbol} (not available), not as 0."
+        )
 
     def cell(self, row: MonthlyRow, column: Column) -> int | str:
         """What the report shows for ``row`` in ``column``: a count, or a GSS symbol."""
@@ -382,10 +433,14 @@ class MonthlyReport:
         )
 
     def suppressed(self) -> dict[str, int]:
-        """How many shown cells were suppressed, by reason (the unshown not-returned row left out)."""
+        """How many shown cells were suppressed, by reason (the unshown not-returned row left out, and cells shown
+        with another mark — such as ``[x]`` for an outcome not yet due — counted under that mark instead)."""
         counts: dict[str, int] = {}
-        for (row, _), reason in self.reasons.items():
-            if row != NOT_RETURNED and reason is not Reason.PERIOD:
+        for cell, reason in self.reasons.items():
+            if (
+                cell[0] != NOT_RETURNED
+                and self.missing.get(cell, MissingFigure.SUPPRESSED) is MissingFigure.SUPPRESSED
+            ):
                 counts[reason.value] = counts.get(reason.value, 0) + 1
         return counts
 
@@ -433,13 +488,31 @@ def build_monthly_report(
     versions = recorded_versions(session, agreement_id=agreement_id)
     table = monthly_table(session, months=months, agreement_id=agreement_id)
     columns = report_columns(table.months, chosen)
-    values: Mapping[Cell, int | str]
+    generated_at = (now or datetime.now(UTC)).astimezone(UTC)
+    exact = _exact_cells(table, columns)
+    values: dict[Cell, int | str]
     reasons: Mapping[Cell, Reason] = {}
     if chosen is None:
-        values = dict(_exact_cells(table, columns))
+        values = dict(exact)
     else:
         protected = protect_monthly_table(table, profile=chosen)
-        values, reasons = protected.values, protected.reasons
+        values, reasons = dict(protected.values), protected.reasons
+    context = missing_context(
+        session, months=table.months, agreement_id=agreement_id, today=generated_at.date()
+    )
+    missing = missing_figures(
+        table,
+        [(column.key, column.months) for column in columns],
+        exact=exact,
+        # withheld by the rule: shown as [c] (a rule may show other symbols, e.g. a small-number mark, as they are)
+        suppressed=[cell for cell in reasons if cell[0] != NOT_RETURNED and values[cell] == CONFIDENTIAL],
+        context=context,
+    )
+    # the series rule publishes outcome breakdowns by quarter and year: a month's is not published, whatever else
+    missing.update(
+        {cell: MissingFigure.BY_QUARTER for cell, reason in reasons.items() if reason is Reason.PERIOD}
+    )
+    values.update({cell: mark.symbol for cell, mark in missing.items()})
     return MonthlyReport(
         table=table,
         columns=columns,
@@ -449,6 +522,8 @@ def build_monthly_report(
         agreement_id=agreement_id,
         versions=tuple(versions),
         in_force=versions_in_force(versions, table.months, table.agreements),
-        generated_at=(now or datetime.now(UTC)).astimezone(UTC),
+        generated_at=generated_at,
         reasons=reasons,
+        missing=missing,
+        context=context,
     )

@@ -60,15 +60,16 @@ __all__ = [
     "suppress_small_counts",
 ]
 
-# Government Statistical Service symbols, as DfE's Explore Education Statistics uses them.
-CONFIDENTIAL = "c"
-NOT_APPLICABLE = "z"
-UNAVAILABLE = "x"
-LOW = "low"
+# The Government Analysis Function's shorthand for tables ("Using symbols and shorthand", 2022): a letter in
+# square brackets, explained wherever it is used. reports/_marks.py says which figure gets which, and why.
+CONFIDENTIAL = "[c]"
+NOT_APPLICABLE = "[z]"
+UNAVAILABLE = "[x]"
+LOW = "[low]"
 GSS_SYMBOLS = {
-    CONFIDENTIAL: "confidential: suppressed to protect the people counted",
-    NOT_APPLICABLE: "not applicable",
-    UNAVAILABLE: "unavailable for another reason",
+    CONFIDENTIAL: "confidential: withheld to protect the people counted",
+    NOT_APPLICABLE: "not applicable: the agreement in force did not provide for it",
+    UNAVAILABLE: "not available: the ledger holds no figure for it",
     LOW: "rounds to 0 but is not 0",
 }
 

@@ -16,13 +16,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sharelog.errors import InputError
-from sharelog.reports._layout import GENERATED_AT, Sheet, SheetRow
+from sharelog.reports._layout import GENERATED_AT, SYMBOLS_GUIDANCE, Sheet, SheetRow
+from sharelog.reports._marks import MissingFigure
 from sharelog.reports._monthly import monthly_table
 from sharelog.reports._period import month_label, period_text
 from sharelog.reports._report import SdcMode, check_sdc
 from sharelog.reports._sdc import (
     CONFIDENTIAL,
     DEFAULT_PROFILE,
+    UNAVAILABLE,
     Cell,
     Profile,
     Reason,
@@ -70,6 +72,14 @@ class ShareRow:
     version: AgreementVersionInfo
     requested: int | str
     returned: int | str
+    exchanged: bool = True
+    """Whether an exchange ran under the version that month; without one, both figures are ``[x]``, not 0."""
+
+    def reason(self, value: int | str) -> MissingFigure | None:
+        """Why ``value`` (one of this row's figures) is a symbol, or None for a figure."""
+        if isinstance(value, int):
+            return None
+        return MissingFigure.SUPPRESSED if self.exchanged else MissingFigure.NO_EXCHANGE
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,7 @@ def build_shares_register(
     if not months:
         raise InputError("the register needs at least one month")
     exact: list[tuple[str, AgreementVersionInfo, int, int]] = []
+    exchanged: set[tuple[str, str]] = set()
     for version in recorded_versions(session):
         table = monthly_table(
             session, months=months, agreement_id=version.agreement_id, version=version.version
@@ -120,6 +131,8 @@ def build_shares_register(
         for i, month in enumerate(table.months):
             if version.in_force_during(month) or table.agreements.get(month):
                 exact.append((month, version, received[i], sent_back[i]))
+            if table.agreements.get(month):
+                exchanged.add((month, version.label))
     exact.sort(key=lambda row: (row[0], row[1].agreement_id, row[1].valid_from))
     reasons: Mapping[Cell, Reason] = {}
     if chosen is None:
@@ -141,6 +154,12 @@ def build_shares_register(
             ShareRow(month, version, published[(str(i), "requested")], published[(str(i), "returned")])
             for i, (month, version, _, _) in enumerate(exact)
         ]
+    rows = [
+        row
+        if (row.month, row.version.label) in exchanged
+        else ShareRow(row.month, row.version, UNAVAILABLE, UNAVAILABLE, exchanged=False)
+        for row in rows
+    ]
     return SharesRegister(
         months=tuple(months),
         rows=tuple(rows),
@@ -181,9 +200,21 @@ def _terms(version: AgreementVersionInfo) -> tuple[str, ...]:
     )
 
 
+def _unavailable_text(register: SharesRegister) -> str:
+    if all(row.exchanged for row in register.rows):
+        return ""
+    return (
+        f"{UNAVAILABLE} = not available: no exchange ran under that version that month, so there is no figure "
+        "(not 0). "
+    )
+
+
 def _legend(register: SharesRegister) -> str:
     if register.profile is None:
-        return "Exact counts from the ledger, without disclosure control. NOT FOR PUBLICATION."
+        return (
+            "Exact counts from the ledger, without disclosure control. NOT FOR PUBLICATION. "
+            + _unavailable_text(register)
+        ).strip()
     small = f"1 to {register.profile.threshold - 1}"
     symbols = (
         f"{CONFIDENTIAL} = confidential (a count of {small}, or a figure suppressed so that one cannot be worked out)"
@@ -192,7 +223,7 @@ def _legend(register: SharesRegister) -> str:
         "that a count cannot be worked out)"
     )
     return (
-        f"{symbols}; other figures rounded to the nearest {register.profile.base}. "
+        f"{symbols}; {_unavailable_text(register)}other figures rounded to the nearest {register.profile.base}. "
         "Terms marked (assumed) or (unknown) are not public: sharelog's working values."
     )
 
@@ -228,6 +259,14 @@ def _notes(register: SharesRegister) -> list[SheetRow]:
         SheetRow(("Agreement terms", "As recorded in the ledger with the agreement version.")),
         SheetRow(("Disclosure control",), heading=True),
         SheetRow(("Rule applied", rule)),
+        SheetRow(
+            (
+                "Symbols",
+                f"{CONFIDENTIAL} confidential (withheld by the rule above); {UNAVAILABLE} not available (no exchange "
+                f"under that version that month). A figure that is not known is never shown as 0. Shorthand from "
+                f"the {SYMBOLS_GUIDANCE}.",
+            )
+        ),
         SheetRow(("Generated",), heading=True),
         SheetRow((GENERATED_AT, register.generated_at.strftime("%Y-%m-%d %H:%M:%S"))),
     ]
@@ -292,6 +331,10 @@ def shares_sheets(register: SharesRegister) -> list[Sheet]:
     return [main, notes]
 
 
+def _figures(row: ShareRow) -> tuple[tuple[str, int | str], ...]:
+    return (("individuals_requested", row.requested), ("individuals_returned", row.returned))
+
+
 def shares_json(register: SharesRegister) -> dict[str, Any]:
     """The register as JSON: one object per row."""
     keys = (
@@ -318,8 +361,16 @@ def shares_json(register: SharesRegister) -> dict[str, Any]:
         "rows": [
             {
                 "month": row.month,
-                "individuals_requested": row.requested,
-                "individuals_returned": row.returned,
+                "individuals_requested": row.requested if isinstance(row.requested, int) else None,
+                "individuals_returned": row.returned if isinstance(row.returned, int) else None,
+                "missing": {
+                    name: {"symbol": value, "reason": reason.value}
+                    for name, value in (
+                        ("individuals_requested", row.requested),
+                        ("individuals_returned", row.returned),
+                    )
+                    if (reason := row.reason(value)) is not None
+                },
                 **dict(zip(keys, _terms(row.version), strict=True)),
             }
             for row in register.rows

@@ -2,7 +2,8 @@
 
 :func:`generate` writes a pupil register (households sharing surname and postcode, siblings and twins,
 names from the naming cultures of English schools), trace-request batches carrying the errors real requests
-carry (:data:`ERROR_PROFILE`), the truth linking them, and a log of each request's errors. See
+carry (:data:`ERROR_PROFILE`), the truth linking them, and a log of each request's errors; a volume profile
+(:data:`VOLUME_PROFILES`) sets how many requests each month, shaped by the published totals. See
 ``docs/synthetic-data.md``.
 """
 
@@ -26,6 +27,7 @@ from sharelog.synth._profile import (
     REQUEST_CULTURE_WEIGHT,
     ErrorKind,
 )
+from sharelog.synth._volumes import VOLUME_PROFILES, VolumePeriod, VolumeProfile, volume_profile
 
 __all__ = [
     "CENSUS_DATE",
@@ -39,9 +41,13 @@ __all__ = [
     "REQUEST_COLUMNS",
     "REQUEST_CULTURE_WEIGHT",
     "TRUTH_COLUMNS",
+    "VOLUME_PROFILES",
     "ErrorKind",
     "ProgressCallback",
     "SynthResult",
+    "VolumePeriod",
+    "VolumeProfile",
     "generate",
     "parse_months",
+    "volume_profile",
 ]

@@ -6,6 +6,7 @@ byte-identical files, and the register does not change when only the number of r
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections import Counter
@@ -29,6 +30,7 @@ from sharelog.synth._postcodes import build_geography
 from sharelog.synth._profile import ERROR_PROFILE, IN_REGISTER_SHARE
 from sharelog.synth._register_file import FORMATS, Shuffle, open_register_file, write_permuted
 from sharelog.synth._requests import REGISTERED_COLUMNS, choose_people, registered_pupils
+from sharelog.synth._volumes import VolumeProfile, volume_profile
 
 __all__ = [
     "MAX_PUPILS",
@@ -82,6 +84,8 @@ class SynthResult:
         months: requests per month (empty without months).
         cultures: pupils by naming culture.
         seconds: wall time of the run.
+        volume: the volume profile's name, or None when the requests were spread evenly on average.
+        in_register_by_month: requests about a pupil in the register, per month (empty without months).
     """
 
     out_dir: Path
@@ -96,6 +100,8 @@ class SynthResult:
     months: Mapping[str, int] = field(default_factory=dict)
     cultures: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    volume: str | None = None
+    in_register_by_month: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def in_register(self) -> int:
@@ -113,7 +119,15 @@ class SynthResult:
         return {kind: count / self.requests if self.requests else 0.0 for kind, count in self.errors.items()}
 
 
-def _check(*, pupils: int, requests: int, seed: int, out_dir: Path, months: Sequence[str] | None) -> None:
+def _check_months(months: Sequence[str] | None) -> None:
+    if months is not None:
+        if not months:
+            raise InputError("names no month", field="months")
+        for month in months:
+            parse_months(month)
+
+
+def _check(*, pupils: int, requests: int, out_dir: Path) -> None:
     if pupils < 1:
         raise InputError(f"must be at least 1 (got {pupils})", field="pupils")
     if pupils > MAX_PUPILS:
@@ -125,13 +139,6 @@ def _check(*, pupils: int, requests: int, seed: int, out_dir: Path, months: Sequ
             f"{requests:,} requests is more than the {pupils:,} pupils: most requests are drawn from the register",
             field="requests",
         )
-    if seed < 0:
-        raise InputError(f"must be zero or more (got {seed})", field="seed")
-    if months is not None:
-        if not months:
-            raise InputError("names no month", field="months")
-        for month in months:
-            parse_months(month)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} exists and is not a folder", field="out")
     if not out_dir.parent.is_dir():
@@ -144,10 +151,11 @@ def _check(*, pupils: int, requests: int, seed: int, out_dir: Path, months: Sequ
 def generate(
     *,
     pupils: int,
-    requests: int,
+    requests: int | None = None,
     seed: int,
     out_dir: Path,
     months: Sequence[str] | None = None,
+    volume: VolumeProfile | str | None = None,
     in_register_share: float = IN_REGISTER_SHARE,
     register_format: str = "csv",
     progress: ProgressCallback | None = None,
@@ -162,10 +170,14 @@ def generate(
 
     Args:
         pupils: register size (1 … 25 million).
-        requests: requests in all (1 … ``pupils``); with ``months``, spread over them.
+        requests: requests in all (1 … ``pupils``); with ``months``, spread over them. Needed without
+            ``volume``; with it, optional: the profile's shape scaled to this total (default: its own volumes).
         seed: the random seed; the same seed and versions give byte-identical files.
         out_dir: the folder to write; created if missing (its parent must exist).
         months: ``YYYY-MM`` months, one request batch each; ``None`` writes a single ``requests.csv``.
+        volume: a volume profile (or its name, :data:`VOLUME_PROFILES`): how many requests each month and the
+            share about pupils in the register, month by month (``in_register_share`` is then not used). Needs
+            ``months``.
         in_register_share: the share of requests about pupils in the register (default 60%; the real
             exchange returned about 22–30%).
         register_format: ``csv`` or ``parquet`` (:data:`REGISTER_FORMATS`): the same rows in the same order;
@@ -179,15 +191,29 @@ def generate(
         InputError: a count out of range, a month that is not ``YYYY-MM``, an unknown format, or an unusable
             ``out_dir``.
     """
-    _check(pupils=pupils, requests=requests, seed=seed, out_dir=out_dir, months=months)
+    profile = volume_profile(volume) if isinstance(volume, str) else volume
+    if profile is not None and months is None:
+        raise InputError("a volume profile needs months (e.g. 2015-07..2020-08)", field="volume")
+    if profile is None and requests is None:
+        raise InputError("give the number of requests, or a volume profile", field="requests")
     if not 0 <= in_register_share <= 1:
         raise InputError("in_register_share must be between 0 and 1")
     if register_format not in FORMATS:
         raise InputError(f"must be {' or '.join(FORMATS)} (got {register_format!r})", field="format")
+    _check_months(months)
+    if requests is not None and requests < 1:
+        raise InputError(f"must be at least 1 (got {requests})", field="requests")
+    if seed < 0:
+        raise InputError(f"must be zero or more (got {seed})", field="seed")
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(_STREAMS)]
+    batches, shares = _batches(streams[4], requests, list(months) if months is not None else None, profile)
+    requests = sum(count for _, count in batches)
+    _check(pupils=pupils, requests=requests, out_dir=out_dir)
+    if shares is not None:
+        in_register_share = sum(s * n for s, (_, n) in zip(shares, batches, strict=True)) / requests
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     private_dir(out_dir)  # synthetic, but shaped like personal data and handled the same way
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(_STREAMS)]
     report("households", 0, 1)
     geo = build_geography(streams[0])
     register = plan_register(streams[1], geo, name_book(), pupils)
@@ -215,9 +241,15 @@ def generate(
         progress=step,
     )
     errors = _perturb(streams[3], people, addresses, report)
-    batches = _batches(streams[4], requests, list(months) if months is not None else None)
+    if shares is not None:
+        people, errors = _deal(people, errors, [n for _, n in batches], shares)
     files = _write_requests(streams[5], out_dir, people, errors, batches, report)
-    return _result(out_dir, (register_path, *files), register, people, errors, batches, started)
+    result = _result(out_dir, (register_path, *files), register, people, errors, batches, started)
+    if profile is None:
+        return result
+    return dataclasses.replace(
+        result, volume=profile.name, in_register_by_month=_in_register(people, batches)
+    )
 
 
 def _draw_and_write_register(
@@ -305,10 +337,59 @@ def _perturb(
     return applied
 
 
-def _batches(rng: np.random.Generator, total: int, months: list[str] | None) -> list[tuple[str | None, int]]:
+def _batches(
+    rng: np.random.Generator, total: int | None, months: list[str] | None, profile: VolumeProfile | None
+) -> tuple[list[tuple[str | None, int]], list[float] | None]:
+    """The batches (month and size) and, with a profile, each month's share of requests about registered
+    pupils. Without a profile, ``total`` requests spread over the months by gamma weights."""
     if months is None:
-        return [(None, total)]
-    return list(zip(months, split_over_months(rng, total, len(months)), strict=True))
+        assert total is not None
+        return [(None, total)], None
+    if profile is None:
+        assert total is not None
+        return list(zip(months, split_over_months(rng, total, len(months)), strict=True)), None
+    counts = profile.requests_per_month(rng, months, total=total)
+    return list(zip(months, counts, strict=True)), profile.in_register_shares(months)
+
+
+def _deal(
+    people: list[Person], errors: list[list[str]], counts: list[int], shares: list[float]
+) -> tuple[list[Person], list[list[str]]]:
+    """People (and their errors) reordered so that each month's batch holds its share of registered pupils.
+
+    The people come in random order; registered pupils and the others keep that order among themselves and
+    are dealt out month by month, each month's number of registered pupils in proportion to its share
+    (largest remainders, at most the batch).
+    """
+    registered = [i for i, p in enumerate(people) if p.origin == "register"]
+    others = [i for i, p in enumerate(people) if p.origin != "register"]
+    wanted = np.array([n * s for n, s in zip(counts, shares, strict=True)], dtype=float)
+    exact = wanted * (len(registered) / wanted.sum()) if wanted.sum() else wanted
+    caps = np.array(counts)
+    floors = np.minimum(np.floor(exact).astype(int), caps)
+    left = len(registered) - int(floors.sum())
+    by_remainder = sorted(range(len(counts)), key=lambda m: (floors[m] - exact[m], m))
+    while left > 0:
+        room = [m for m in by_remainder if floors[m] < caps[m]]
+        for m in room[:left]:
+            floors[m] += 1
+        left -= len(room[:left])
+    order: list[int] = []
+    r = o = 0
+    for count, take in zip(counts, floors.tolist(), strict=True):
+        order += registered[r : r + take] + others[o : o + count - take]
+        r, o = r + take, o + count - take
+    return [people[i] for i in order], [errors[i] for i in order]
+
+
+def _in_register(people: list[Person], batches: list[tuple[str | None, int]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    start = 0
+    for month, count in batches:
+        if month is not None:
+            counts[month] = sum(p.origin == "register" for p in people[start : start + count])
+        start += count
+    return counts
 
 
 def _write_requests(

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 
+from sharelog.reports import GSS_SYMBOLS
 from sharelog.web._navigation import navigation_for
 from sharelog.web._security import csrf_token
 
@@ -36,6 +37,7 @@ def make_templates() -> Jinja2Templates:
         loader=loader, autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
     )
     env.filters["thousands"] = _thousands
+    env.globals["gss_symbols"] = GSS_SYMBOLS  # what each [c], [x], [z] in a published table means
     return Jinja2Templates(env=env)
 
 

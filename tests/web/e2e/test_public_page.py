@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are suppressed
 ROUNDING = 5
-SYMBOLS = {"c", "z", "x", "low"}  # GSS symbols a published table may show instead of a count
+SYMBOLS = {"[c]", "[z]", "[x]", "[low]"}  # GSS symbols a published table may show instead of a count
 COUNT = re.compile(r"^\d{1,3}(,\d{3})*$")
 
 
@@ -50,7 +50,7 @@ def test_the_public_page_shows_only_published_figures(
     expect(monthly).to_be_visible()
     monthly_cells = _cell_texts(monthly)
     assert_published(monthly_cells, only_counts=True)
-    assert "c" in monthly_cells, "the golden ledger has small counts, so some cells are suppressed"
+    assert "[c]" in monthly_cells, "the golden ledger has small counts, so some cells are suppressed"
     # the exact January counts (12 matched, 3 for review) are not on the page; 40 received rounds to itself
     assert "12" not in monthly_cells and "3" not in monthly_cells
     assert "40" in monthly_cells
@@ -59,8 +59,10 @@ def test_the_public_page_shows_only_published_figures(
     assert_published(_cell_texts(shares), only_counts=False)
 
     # the symbol is explained in words, and on the symbol itself
-    expect(page.get_by_text(re.compile(r"c means the figure is hidden \(confidential\)"))).to_be_visible()
-    expect(monthly.locator("abbr", has_text="c").first).to_have_attribute("title", re.compile("confidential"))
+    expect(page.get_by_text(re.compile(r"\[c\] means the figure is hidden \(confidential\)"))).to_be_visible()
+    expect(monthly.locator("abbr", has_text="[c]").first).to_have_attribute(
+        "title", re.compile("confidential")
+    )
 
     charts = page.get_by_role("img", name=re.compile(r"^Chart: ")).all()
     assert charts, "the page has charts"

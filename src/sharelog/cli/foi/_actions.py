@@ -186,9 +186,10 @@ def extend_command(
             "with a neither-confirm-nor-deny provision; s12_cost needs --hours above the limit (£600 central "
             "government, £450 others, at £25 an hour).",
             "--with-report PERIOD answers from the ledger: the monthly outcomes report for those months, with "
-            "disclosure control, is written next to the letter, which quotes its headline figures and notes.",
+            "disclosure control, is written next to the letter, which quotes its headline figures and notes. A "
+            "report that withholds figures (\\[c]) is a partially_successful answer, citing s.40(2) for them.",
             "Examples:",
-            "    sharelog foi respond 59907 --outcome successful --on 2020-09-09 --with-report 2019-01..2019-12",
+            "    sharelog foi respond 59907 --outcome partially_successful --with-report 2019-01..2019-12",
             "    sharelog foi respond 59907 --outcome rejected --exemption '31(1)(e)' --public-interest '…'",
             "    sharelog foi respond FOI-2020-0002 --outcome s12_cost --hours 30",
         ]

@@ -17,11 +17,9 @@ import copy
 import math
 import shutil
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import splink
 import sqlglot
 
 from sharelog.linkage._inputs import read_input
@@ -34,7 +32,6 @@ from sharelog.linkage._model import (
     LinkageModel,
     Progress,
     new_settings,
-    settings_checksum,
     train_model,
 )
 from sharelog.linkage._relatives import (
@@ -190,11 +187,8 @@ def train_on_spark(
             requests_name=str(requests),
         )
     settings = duckdb_settings(trained)
-    return LinkageModel(
-        settings=settings,
-        splink_version=splink.__version__,
-        checksum=settings_checksum(settings),
-        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    return LinkageModel.trained(
+        settings,
         trained_on={
             "register_rows": register_rows,
             "register_checksum": register_checksum,

@@ -31,7 +31,26 @@ class DisclosureControlPublic(BaseModel):
     mode: str
     profile: str | None
     rule: str | None = None
-    symbols: dict[str, str] = {}
+
+
+class MissingReasonPublic(BaseModel):
+    """One kind of missing figure: the symbol tables show for it and what it means."""
+
+    symbol: str
+    meaning: str
+
+
+class MissingFiguresPublic(BaseModel):
+    """How the report gives a figure it cannot give: never as 0, but null with a symbol and a reason."""
+
+    about: str
+    no_data: str | None = Field(
+        description="In words, the months of the period without any exchange, if any."
+    )
+    reasons: dict[str, MissingReasonPublic]
+    symbols: dict[str, str] = Field(
+        description="The Government Analysis Function's shorthand: [c], [x], [z]."
+    )
 
 
 class AgreementVersionPublic(BaseModel):
@@ -51,7 +70,12 @@ class MonthlyRowPublic(BaseModel):
     time_identifier: str
     measure: str
     category: str
-    value: int | str = Field(description="A count, or a GSS symbol such as c (confidential).")
+    value: int | None = Field(description="A count; null where the report cannot give the figure.")
+    symbol: str | None = Field(description="Where value is null: the table's symbol, [c], [x] or [z].")
+    reason: str | None = Field(
+        description="Where value is null: suppressed, before_first_exchange, no_exchange, outcome_not_yet_due "
+        "or not_applicable (see missing_figures)."
+    )
 
 
 class MonthlyReportPublic(BaseModel):
@@ -63,17 +87,28 @@ class MonthlyReportPublic(BaseModel):
     agreement_versions: list[AgreementVersionPublic]
     agreement_versions_in_force: dict[str, list[str]]
     disclosure_control: DisclosureControlPublic
+    missing_figures: MissingFiguresPublic
     not_for_publication: bool
     generated_at: str
     rows: list[MonthlyRowPublic]
+
+
+class MissingReasonCodePublic(BaseModel):
+    """Why a figure is missing: the symbol tables show and the reason's code."""
+
+    symbol: str
+    reason: str
 
 
 class ShareRowPublic(BaseModel):
     """One agreement version in one month: individuals requested and returned, with the agreement's terms."""
 
     month: str
-    individuals_requested: int | str
-    individuals_returned: int | str
+    individuals_requested: int | None = Field(description="A count; null where missing (see missing).")
+    individuals_returned: int | None = Field(description="A count; null where missing (see missing).")
+    missing: dict[str, MissingReasonCodePublic] = Field(
+        description="For each figure that is null: its symbol ([c] or [x]) and why (suppressed, no_exchange)."
+    )
     agreement: str
     version: str
     title: str
