@@ -340,10 +340,7 @@ def _breakdown(report: MonthlyReport, data: ChartData, name: str) -> Any:
     axes.spines[["top", "right"]].set_visible(False)
     if len(columns) > 1:
         axes.legend(frameon=False, fontsize=8, loc="lower right")
-    extra = "A record can count under several; each bar is at most the returned."
-    if report.profile is not None:
-        extra = "Bars with a symbol instead of a figure are not drawn. " + extra
-    _note(figure, _footnote(report, extra))
+    _note(figure, _footnote(report, "A record can count under several; each bar is at most the returned."))
     return figure
 
 
