@@ -166,7 +166,7 @@ def chart_text(report: MonthlyReport, name: str) -> str:
         for column in columns:
             value = report.values[(row, column.key)]
             if not isinstance(value, int):
-                hidden.setdefault(str(value), []).append(column.label)
+                hidden.setdefault(_shown_as(value), []).append(column.label)
         for symbol, where in hidden.items():
             left_out.append(f"{_label(report, labels[row])} ({symbol}): {_listed(where, len(columns))}")
     text = f"Chart: {CHART_TITLES[name].lower()}, {report.period_text()}."
@@ -220,7 +220,14 @@ def _label(report: MonthlyReport, label: str) -> str:
 
 def _symbols(report: MonthlyReport, row: str, columns: Sequence[Column]) -> list[str | None]:
     """The symbol the report shows in each column instead of a figure (None where it shows a figure)."""
-    return [None if isinstance(v, int) else str(v) for v in (report.values[(row, c.key)] for c in columns)]
+    return [
+        None if isinstance(v, int) else _shown_as(v) for v in (report.values[(row, c.key)] for c in columns)
+    ]
+
+
+def _shown_as(value: object) -> str:
+    """What the report shows for a cell without a figure: its symbol (a blank has none to write)."""
+    return "blank" if value is None else str(value)
 
 
 def _ticks(axes: Any, months: Sequence[Column]) -> list[int]:
