@@ -10,8 +10,10 @@ See docs/reports.md.
 
 from sharelog.reports._charts import (
     CHART_FILES,
+    CHART_TITLES,
     ChartData,
     chart_data,
+    chart_text,
     monthly_chart_png,
     write_monthly_charts,
 )
@@ -37,7 +39,9 @@ from sharelog.reports._published import (
     default_months,
     exchange_years,
     monthly_report_for,
+    public_months,
     published_monthly_report,
+    published_shares_register,
     shares_register_for,
     transparency_report,
 )
@@ -73,9 +77,11 @@ from sharelog.reports._shares import (
     shares_json,
     shares_sheets,
 )
+from sharelog.reports._versions import Parties, parties_of
 
 __all__ = [
     "CHART_FILES",
+    "CHART_TITLES",
     "PUBLIC_PROFILE",
     "PUBLIC_SDC",
     "ChartData",
@@ -95,6 +101,7 @@ __all__ = [
     "MonthlyReport",
     "MonthlyRow",
     "MonthlyTable",
+    "Parties",
     "Profile",
     "ProtectedTable",
     "Reason",
@@ -110,6 +117,7 @@ __all__ = [
     "build_monthly_report",
     "build_shares_register",
     "chart_data",
+    "chart_text",
     "default_months",
     "exchange_years",
     "html_document",
@@ -127,10 +135,13 @@ __all__ = [
     "months_between",
     "neutralise",
     "parse_month",
+    "parties_of",
     "parse_period",
     "protect_monthly_table",
     "record_report_generated",
+    "public_months",
     "published_monthly_report",
+    "published_shares_register",
     "shares_json",
     "shares_register_for",
     "shares_sheets",
