@@ -236,7 +236,7 @@ def test_a_report_that_withholds_nothing_can_be_a_successful_answer(golden: Engi
     assert (
         "Figures shown as [x] are not withheld: we do not hold them, because the month comes before" in letter
     )
-    assert "| Records received from the requester | [x] |" in letter
+    assert "| Records sent from Home Office to Department for Education | [x] |" in letter
 
 
 def test_a_late_response_says_so_and_by_how_many_working_days(golden: Engine, tmp_path: Path) -> None:

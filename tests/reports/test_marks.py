@@ -38,7 +38,7 @@ from .test_golden import workbook_values
 MONTHS = month_range("2018-12", "2019-04")
 ON_1_MAY = datetime(2019, 5, 1, 9, 0, tzinfo=UTC)
 OUTCOME_ROWS = ("Police", "Home visit", "Contact re-established", "Outcome unknown", "Children")
-NOT_PERMITTED = ("Local authority", "Other government", "Overseas authority")
+NOT_PERMITTED = ("Local authority (local government)", "Other government", "Overseas authority")
 HEADER = (
     "Measure",
     "December 2018",
@@ -53,11 +53,19 @@ HEADER = (
 EXPECTED: dict[MissingFigure, list[tuple[str, str]]] = {
     MissingFigure.BEFORE_FIRST_EXCHANGE: [
         (row, "December 2018")
-        for row in ("Records received from the requester", "Sent to review", *OUTCOME_ROWS)
+        for row in (
+            "Records sent from Home Office to Department for Education",
+            "Sent to review",
+            *OUTCOME_ROWS,
+        )
     ],
     MissingFigure.NO_EXCHANGE: [
         (row, "April 2019")
-        for row in ("Records received from the requester", "Sent to review", *OUTCOME_ROWS)
+        for row in (
+            "Records sent from Home Office to Department for Education",
+            "Sent to review",
+            *OUTCOME_ROWS,
+        )
     ],
     MissingFigure.NOT_YET_DUE: [
         (row, column) for row in OUTCOME_ROWS for column in ("March 2019", "Total Jan–Apr 2019")
@@ -108,17 +116,22 @@ def test_each_kind_is_marked_in_the_report(golden_sqlite: Engine, sdc: str) -> N
             assert report.missing_reason(row, column) is kind, (label, header)
             assert report.cell(row, column) == SYMBOLS[kind], (label, header)
     # what is known is still shown: the flow rows of March and of the total, and the permitted recipients
-    assert report.cell(rows["Records received from the requester"], columns["March 2019"]) == 60
-    assert report.cell(rows["Records received from the requester"], columns["Total Jan–Apr 2019"]) in (
+    assert (
+        report.cell(rows["Records sent from Home Office to Department for Education"], columns["March 2019"])
+        == 60
+    )
+    assert report.cell(
+        rows["Records sent from Home Office to Department for Education"], columns["Total Jan–Apr 2019"]
+    ) in (
         131,
         130,
     )
     assert isinstance(report.cell(rows["Police"], columns["February 2019"]), int)
     assert isinstance(report.cell(rows["Outcome unknown"], columns["February 2019"]), int)
     if sdc == "publish":
-        assert report.missing_reason(rows["Records returned to the requester"], columns["January 2019"]) is (
-            MissingFigure.SUPPRESSED
-        )
+        assert report.missing_reason(
+            rows["Records returned from Department for Education to Home Office"], columns["January 2019"]
+        ) is (MissingFigure.SUPPRESSED)
         assert report.withheld() > 0
     else:
         assert MissingFigure.SUPPRESSED not in report.missing.values() and report.withheld() == 0

@@ -3,7 +3,7 @@ report — publication disclosure control always, small counts nowhere."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine
@@ -13,15 +13,20 @@ from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.reports import (
     PUBLIC_PROFILE,
     PUBLIC_SDC,
+    Parties,
     default_months,
     exchange_years,
     monthly_chart_png,
     monthly_report_for,
+    parties_of,
+    public_months,
     published_monthly_report,
+    published_shares_register,
     shares_register_for,
     transparency_report,
     write_monthly_charts,
 )
+from sharelog.reports._versions import AgreementVersionInfo
 
 from ..worlds import GENERATED_AT, MONTHS, migrated
 
@@ -89,12 +94,57 @@ def test_the_transparency_report_is_published_figures_only(golden_sqlite: Engine
     assert report.agreements[0].retention == "90 days (assumed)"
 
 
-def test_a_year_without_exchanges_has_no_published_figures(golden_sqlite: Engine) -> None:
+def test_a_period_without_exchanges_has_no_tables_and_no_published_figures(golden_sqlite: Engine) -> None:
     with ledger_session(golden_sqlite) as session:
-        with pytest.raises(NotFound, match="no published figures for 2018"):
-            transparency_report(session, year=2018)
-        with pytest.raises(NotFound):
+        year = transparency_report(session, year=2018)
+        months = transparency_report(session, first="2015-07", last="2015-12")
+        with pytest.raises(NotFound, match="no published figures for January to December 2018"):
             published_monthly_report(session, year=2018)
+        with pytest.raises(NotFound, match="no published figures for July to December 2015"):
+            published_shares_register(session, first="2015-07", last="2015-12")
+    assert year.monthly is None and year.shares is None and year.year == 2018 and year.years == (2019,)
+    assert year.period_text() == "January to December 2018" and len(year.agreements) == 2
+    assert months.monthly is None and months.year is None and months.months[0] == "2015-07"
+
+
+def test_a_period_of_months_and_the_parties_by_name(golden_sqlite: Engine) -> None:
+    with ledger_session(golden_sqlite) as session:
+        report = transparency_report(session, first="2018-12", last="2019-02", now=GENERATED_AT)
+        shares = published_shares_register(session, first="2018-12", last="2019-02")
+    assert report.year is None and report.months == ("2018-12", "2019-01", "2019-02")
+    assert report.monthly is not None and report.monthly.table.months == report.months
+    assert report.monthly.mode == PUBLIC_SDC and shares.mode == PUBLIC_SDC and shares.months == report.months
+    assert report.parties == Parties(holder="Department for Education", requester="Home Office")
+
+
+@pytest.mark.parametrize(
+    ("period", "field"),
+    [
+        ({"first": "2019-01"}, "to"),
+        ({"last": "2019-01"}, "from"),
+        ({"year": 0}, "year"),
+        ({"first": "2019-1", "last": "2019-02"}, "from"),
+    ],
+)
+def test_a_public_period_that_cannot_be_used(golden_sqlite: Engine, period: dict, field: str) -> None:
+    with ledger_session(golden_sqlite) as session, pytest.raises(InputError) as raised:
+        public_months(session, **period)
+    assert raised.value.field == field
+
+
+def test_parties_of_names_each_side_once() -> None:
+    versions = [
+        AgreementVersionInfo(
+            "a", "1", "A", "Department for Education", "Home Office", date(2015, 1, 1), None
+        ),
+        AgreementVersionInfo(
+            "b", "1", "B", "Department for Education", "Border Force", date(2016, 1, 1), None
+        ),
+    ]
+    assert parties_of(versions, labels=["a v1"]) == Parties("Department for Education", "Home Office")
+    assert parties_of(versions) == Parties("Department for Education", "Home Office or Border Force")
+    assert parties_of(versions, labels=["unknown v9"]) == parties_of(versions)
+    assert parties_of([]) is None
 
 
 def test_one_chart_as_png_is_the_chart_written_to_a_file(golden_sqlite: Engine, tmp_path) -> None:

@@ -72,6 +72,7 @@ REQUESTER_SIDE: dict[str, Expected] = {
     "api_read_shares_register": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI),
     "read_transparency": PUBLIC,
     "read_transparency_chart": PUBLIC,
+    "download_transparency": PUBLIC,
 }
 
 FOI_CASES: dict[str, Expected] = {

@@ -6,16 +6,26 @@ figure that escaped disclosure control would show here.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import AgreementVersion
-from sharelog.reports import PUBLIC_PROFILE, build_monthly_report, chart_data, published_monthly_report
+from sharelog.reports import (
+    CHART_TITLES,
+    PUBLIC_PROFILE,
+    build_monthly_report,
+    chart_data,
+    published_monthly_report,
+)
 
 from ..worlds import MONTHS, golden_batch
+from .conftest import table_cells
 
 THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are never published
 BASE = 5
@@ -32,6 +42,10 @@ def _safe(figure: str) -> bool:
         return True
     value = int(figure.replace(",", ""))
     return value == 0 or (value >= THRESHOLD and value % BASE == 0)
+
+
+def _safe_all(figures: list[str]) -> bool:
+    return bool(figures) and all(_safe(f) for f in figures)
 
 
 def test_a_visitor_sees_the_page_without_signing_in(client):
@@ -75,7 +89,7 @@ def test_signed_in_users_see_the_same_published_figures(client, as_role):
 
 def test_the_exact_small_counts_appear_nowhere(client):
     page = client.get("/transparency").text
-    returned = re.search(r"Records returned to the requester</th>(.*?)</tr>", page, re.S)
+    returned = re.search(r"Records returned to the Home Office</th>(.*?)</tr>", page, re.S)
     assert returned is not None
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", returned.group(1), re.S)
@@ -122,9 +136,107 @@ def test_the_charts_draw_only_published_figures(web_settings):
     assert chart_data(exact).returned == (14, 5, 21)
 
 
-def test_a_year_without_exchanges_is_not_found(client):
-    assert client.get("/transparency", params={"year": 2017}).status_code == 404
+def test_a_period_of_months_can_be_chosen(client):
+    page = client.get("/transparency", params={"from": "2018-12", "to": "2019-02"})
+    assert page.status_code == 200
+    header = table_cells(page.text, "monthly")[0]
+    assert header[1:3] == ["December 2018", "January 2019"] and "March 2019" not in header
+    assert 'href="/transparency/download?from=2018-12&amp;to=2019-02&amp;table=monthly&amp;format=xlsx"' in (
+        page.text
+    )
+    assert _safe_all(_counts(page.text))
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"from": "2019-01"}, "to", "Enter both the first and the last month"),
+        ({"from": "2019-13", "to": "2019-03"}, "from", "is not a month written YYYY-MM"),
+        ({"from": "2019-03", "to": "2019-01"}, "to", "The period ends"),
+    ],
+)
+def test_a_period_that_cannot_be_shown_is_explained_at_its_field(client, query, field, message):
+    page = client.get("/transparency", params=query)
+    assert page.status_code == 400
+    summary = page.text.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="#{field}"' in summary and message in summary
+
+
+def test_a_period_without_exchanges_says_so_in_words(client):
+    page = client.get("/transparency", params={"year": 2017})
+    assert page.status_code == 200
+    assert "No records were exchanged in January to December 2017" in page.text
+    assert 'href="/transparency?year=2019"' in page.text  # where figures are published
+    assert 'id="monthly"' not in page.text and _counts(page.text) == []
     assert client.get("/transparency/chart/result_mix.png", params={"year": 2017}).status_code == 404
+    download = client.get(
+        "/transparency/download", params={"year": 2017, "table": "monthly", "format": "csv"}
+    )
+    assert download.status_code == 404
+    months = client.get("/transparency", params={"from": "2015-07", "to": "2015-12"})
+    assert months.status_code == 200 and "No records were exchanged in July to December 2015" in months.text
+
+
+def test_the_parties_are_named_from_the_agreements(client):
+    page = client.get("/transparency").text
+    assert "How many records the Home Office asked the Department for Education to trace" in page
+    assert "Records received from the Home Office</th>" in page
+    assert "the requester" not in page and ">Requester<" not in page and ">Holder<" not in page
+
+
+def _csv_figures(text: str) -> list[str]:
+    """The figures of the Monthly sheet's CSV: every cell after the label, below the header."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "Measure")
+    return [cell for row in rows[header + 1 :] if len(row) > 1 for cell in row[1:]]
+
+
+def test_the_downloads_are_the_published_table_on_the_page(client):
+    page = client.get("/transparency").text
+    shown = [f.replace(",", "") for f in _counts(page.split('id="shares"', 1)[0])]
+    download = client.get("/transparency/download", params={"table": "monthly", "format": "csv"})
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    assert "published-monthly-outcomes-2019-01-to-2019-03.csv" in download.headers["content-disposition"]
+    assert _csv_figures(download.text) == shown
+    asked = client.get(
+        "/transparency/download",
+        params={"table": "monthly", "format": "csv", "sdc": "internal", "profile": "1-4"},
+    )
+    assert asked.text == download.text
+
+
+@pytest.mark.parametrize("table", ["monthly", "shares"])
+def test_the_downloaded_workbooks_hold_published_figures_only(client, table):
+    response = client.get(
+        "/transparency/download", params={"table": table, "format": "xlsx", "sdc": "internal"}
+    )
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    counts = [
+        value
+        for sheet in workbook.worksheets
+        if sheet.title != "Notes"
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, int)
+    ]
+    assert counts, "the workbook has figures"
+    assert all(v == 0 or (v >= THRESHOLD and v % BASE == 0) for v in counts), counts
+    assert "INTERNAL" not in str(workbook.worksheets[0].cell(1, 1).value)
+
+
+def test_every_chart_says_what_it_leaves_out(client):
+    page = client.get("/transparency").text
+    alts = re.findall(
+        r'<img class="sharelog-chart" src="/transparency/chart/(\w+)\.png\?year=2019" alt="([^"]*)"', page
+    )
+    assert [name for name, _ in alts] == list(CHART_TITLES)
+    texts = dict(alts)
+    assert (
+        "Records returned to the Home Office ([c]): January 2019 and February 2019" in texts["sent_returned"]
+    )
+    for name in ("onward_sharing", "interventions"):
+        assert texts[name].startswith(f"Chart: {CHART_TITLES[name].lower()}, January to March 2019.")
 
 
 def test_a_month_without_an_exchange_is_not_available_and_said_so(client, web_settings):
@@ -140,7 +252,7 @@ def test_a_month_without_an_exchange_is_not_available_and_said_so(client, web_se
     assert "January to May 2019" in page
     notice = re.search(r'<div class="govuk-inset-text" id="no-data">(.*?)</div>', page, re.S)
     assert notice is not None and "no exchange for 1 of the 5 months (April 2019)" in notice.group(1)
-    april = re.search(r"Records received from the requester</th>(.*?)</tr>", page, re.S)
+    april = re.search(r"Records received from the Home Office</th>(.*?)</tr>", page, re.S)
     assert april is not None
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", april.group(1), re.S)

@@ -10,8 +10,10 @@ See docs/reports.md.
 
 from sharelog.reports._charts import (
     CHART_FILES,
+    CHART_TITLES,
     ChartData,
     chart_data,
+    chart_text,
     monthly_chart_png,
     write_monthly_charts,
 )
@@ -38,7 +40,9 @@ from sharelog.reports._published import (
     default_months,
     exchange_years,
     monthly_report_for,
+    public_months,
     published_monthly_report,
+    published_shares_register,
     shares_register_for,
     transparency_report,
 )
@@ -77,9 +81,11 @@ from sharelog.reports._shares import (
     shares_json,
     shares_sheets,
 )
+from sharelog.reports._versions import Parties, parties_of
 
 __all__ = [
     "CHART_FILES",
+    "CHART_TITLES",
     "PUBLIC_PROFILE",
     "PUBLIC_SDC",
     "ChartData",
@@ -104,6 +110,7 @@ __all__ = [
     "MonthlyReport",
     "MonthlyRow",
     "MonthlyTable",
+    "Parties",
     "Profile",
     "ProtectedTable",
     "Reason",
@@ -119,6 +126,7 @@ __all__ = [
     "build_monthly_report",
     "build_shares_register",
     "chart_data",
+    "chart_text",
     "coverage",
     "default_months",
     "exchange_years",
@@ -137,11 +145,14 @@ __all__ = [
     "months_between",
     "neutralise",
     "parse_month",
+    "parties_of",
     "parse_period",
     "protect_monthly_table",
     "series_columns",
     "record_report_generated",
+    "public_months",
     "published_monthly_report",
+    "published_shares_register",
     "shares_json",
     "shares_register_for",
     "shares_sheets",

@@ -14,7 +14,7 @@ from sharelog.errors import NotFound
 from sharelog.ledger.models import AgreementVersion, Organisation
 from sharelog.reports._period import month_bounds
 
-__all__ = ["AgreementVersionInfo", "recorded_versions", "versions_in_force"]
+__all__ = ["AgreementVersionInfo", "Parties", "parties_of", "recorded_versions", "versions_in_force"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,31 @@ def versions_in_force(
         )
         for month in months
     }
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The two organisations of an exchange, by name: the one that holds the records (the Department for
+    Education) and the one that asks it to trace people (the Home Office)."""
+
+    holder: str
+    requester: str
+
+
+def _names(names: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+def parties_of(
+    versions: Sequence[AgreementVersionInfo], *, labels: Sequence[str] | None = None
+) -> Parties | None:
+    """The parties of the versions named by ``labels`` (every version when None or when none of them is
+    recorded), as the agreements name them; None when no version is recorded.
+
+    Where versions name different organisations, each side lists them (``A or B``).
+    """
+    chosen = [v for v in versions if labels is None or v.label in labels] or list(versions)
+    if not chosen:
+        return None
+    return Parties(holder=_names([v.holder for v in chosen]), requester=_names([v.requester for v in chosen]))

@@ -81,6 +81,7 @@ ACCESS: dict[str, Access] = {
     "api_read_shares_register": _REPORTS,
     "read_transparency": PUBLIC,
     "read_transparency_chart": PUBLIC,
+    "download_transparency": PUBLIC,
     # ---- pages: FOI cases ----
     # the FOI officer runs the cases; auditors and admins may read them (and the letters sent), never change them
     "read_foi_cases": _roles(FOI_OFFICER, AUDITOR, ADMIN),

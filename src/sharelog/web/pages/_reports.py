@@ -16,6 +16,7 @@ from starlette.background import BackgroundTask
 
 from sharelog.errors import InputError
 from sharelog.reports import (
+    CHART_TITLES,
     MonthlyReport,
     monthly_chart_png,
     monthly_sheets,
@@ -29,7 +30,7 @@ from sharelog.web._templating import render
 
 router = APIRouter()
 
-ChartName = Literal["sent_returned", "result_mix", "outcome_unknown"]
+ChartName = Literal["sent_returned", "result_mix", "outcome_unknown", "onward_sharing", "interventions"]
 DownloadFormat = Literal["xlsx", "csv", "json"]
 
 MEDIA_TYPES = {
@@ -37,11 +38,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-CHARTS = {
-    "sent_returned": "Requests received and records returned, by month",
-    "result_mix": "Latest result of the returned records, by month",
-    "outcome_unknown": "Share of returned records with outcome unknown, by month",
-}
+CHARTS = CHART_TITLES
 
 
 def report_query(report: MonthlyReport, sdc: str, profile: str) -> str:
