@@ -19,9 +19,13 @@ from sharelog.demo import DEMO_MONTHS, agreement_for_month
 from sharelog.errors import InputError
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent, ReviewItem
-from sharelog.reports import CHART_FILES
+from sharelog.reports import CHART_FILES, CONFIDENTIAL, SERIES, build_monthly_report, coverage
+from sharelog.reports._sdc import LOW
 from sharelog.settings import Settings
 from sharelog.synth import parse_months
+
+from .reports.attacks import Reading, publication, recovered
+from .reports.test_series import SERIES_READING
 
 runner = CliRunner()
 MONTHS = parse_months("2018-10..2019-03")  # the 2015 MoU (v2.1), then the January 2019 update
@@ -227,3 +231,25 @@ def test_the_published_workbook_answers_every_foi_question(run: DemoRun) -> None
     )
     assert sent.index("Home Office") < sent.index("Department for Education")  # from the Home Office to DfE
     assert returned.index("Department for Education") < returned.index("Home Office")  # and back
+
+
+@pytest.mark.slow
+def test_the_demos_publications_give_no_protected_cell_away(run: DemoRun) -> None:
+    """The differencing and linear-programme attacks (tests/reports/attacks.py) on the demo's ledger: its published
+    table as the demo writes it, and the series rule's consecutive monthly publications, pooled."""
+    engine = create_ledger_engine(f"sqlite:///{run.folder / 'ledger.db'}")
+    with ledger_session(engine) as session:
+        written = build_monthly_report(session, months=MONTHS)
+        series = [
+            build_monthly_report(session, months=MONTHS[:n], profile=SERIES)
+            for n in range(len(MONTHS) - 2, 7)
+        ]
+    engine.dispose()
+    ten_five = Reading(threshold=10, base=5, small=frozenset(), protected=frozenset({CONFIDENTIAL}))
+    assert recovered([publication(written)], ten_five) == []
+    shown = [publication(report) for report in series]
+    assert any(value in (LOW, CONFIDENTIAL) for value in shown[-1].values())  # something to attack
+    for earlier, later in zip(shown, shown[1:], strict=False):
+        assert recovered([earlier, later], SERIES_READING) == []
+    measured = coverage(series[-1])
+    assert measured.share("quarter") is not None
