@@ -1,9 +1,10 @@
 """The public transparency page: the published monthly figures for a year or a period of months, their charts,
 the published tables to download, and the register of data-sharing agreements — for anyone, signed in or not.
 
-Nothing here takes a disclosure-control mode from the request: the report services behind these routes apply
-publication disclosure control (ONS 10-5) and nothing else, whatever the query string says. The downloads are
-the published tables exactly as ``sharelog report … --sdc publish`` writes them.
+Nothing here takes a disclosure-control mode or profile from the request: the report services behind these routes
+apply publication disclosure control under the default rule (the monthly series) and nothing else, whatever the
+query string says. The downloads are the published tables exactly as ``sharelog report … --sdc publish`` writes
+them.
 """
 
 from __future__ import annotations
