@@ -217,7 +217,9 @@ def test_csv_and_json_say_what_the_workbook_says(golden_engine: Engine, tmp_path
         # every missing figure has its reason; the series rule's small-number mark is a figure (1 to 4), which the
         # rule explains
         assert (row["reason"] is not None) == (row["symbol"] is not None and row["symbol"] != small), row
-        assert row["symbol"] is None or row["symbol"] != small or small in document["disclosure_control"]["rule"]
+        assert (
+            row["symbol"] is None or row["symbol"] != small or small in document["disclosure_control"]["rule"]
+        )
         assert (
             row["reason"] is None
             or document["missing_figures"]["reasons"][row["reason"]]["symbol"] == row["symbol"]
