@@ -91,7 +91,9 @@ def test_the_register_of_data_shares(client, auditor):
     february = [row for row in register["rows"] if row["month"] == "2019-02" and row["version"] == "2.0"]
     assert february[0]["individuals_returned"] == 5  # 5 returned: not a small count under the series rule
     assert february[0]["individuals_requested"] == 30 and "individuals_returned" not in february[0]["missing"]
-    register = client.get("/api/v1/reports/shares", params={**PERIOD, "profile": "10-5"}, headers=auditor).json()
+    register = client.get(
+        "/api/v1/reports/shares", params={**PERIOD, "profile": "10-5"}, headers=auditor
+    ).json()
     assert register["disclosure_control"]["mode"] == "publish"
     months = [(row["month"], row["version"]) for row in register["rows"]]
     assert ("2019-01", "1.0") in months and ("2019-03", "2.0") in months

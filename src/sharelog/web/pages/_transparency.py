@@ -25,6 +25,8 @@ from sharelog.errors import InputError
 from sharelog.reports import (
     CHART_TITLES,
     MONTHLY_LABELS,
+    PROFILES,
+    PUBLIC_PROFILE,
     Parties,
     Sheet,
     SheetRow,
@@ -136,6 +138,7 @@ def read_transparency(request: Request, session: Ledger, period: PublicPeriodPar
         charts={name: chart_text(monthly, name) for name in CHART_TITLES} if monthly is not None else {},
         chart_titles=CHART_TITLES,
         month_label=month_label,
+        profile=PROFILES[PUBLIC_PROFILE],
     )
 
 
