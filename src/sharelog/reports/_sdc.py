@@ -70,7 +70,7 @@ GSS_SYMBOLS = {
     CONFIDENTIAL: "confidential: withheld to protect the people counted",
     NOT_APPLICABLE: "not applicable: the agreement in force did not provide for it",
     UNAVAILABLE: "not available: the ledger holds no figure for it",
-    LOW: "rounds to 0 but is not 0",
+    LOW: "a count of 1 to 4: not 0, too few to give exactly",  # only the series rule (small: 1 to 4) uses it
 }
 
 Cell = tuple[str, str]
