@@ -259,7 +259,9 @@ def test_s40_2_is_cited_once_for_the_withheld_figures(golden: Engine, tmp_path: 
     else:  # nothing [c]; the breakdowns of the three months with an exchange given by quarter instead
         assert withheld == 0 and result.letter.by_quarter == _breakdown_rows(result) * 3
         assert "shown as [c]" not in letter and "shown as [x] in the month columns" in letter
-    not_held = letter.split("### Information not held")[-1].split("###")[0]  # held figures are never "not held"
+    not_held = letter.split("### Information not held")[-1].split("###")[
+        0
+    ]  # held figures are never "not held"
     assert "published for each quarter and year" not in not_held
 
 
