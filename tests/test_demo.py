@@ -58,6 +58,18 @@ def test_demo_runs_the_months_and_prints_the_table(run: DemoRun) -> None:
         assert phrase in out
     for phrase in ("volume profile published", "Outcome unknown", "chain verified"):
         assert phrase in out
+    # and at its end, how much of the FOI's table the published report answers: 11 questions; 6 months, two whole
+    # quarters (Oct–Dec 2018, Jan–Mar 2019) and no whole year; by month the series rule publishes only records
+    # sent and returned (12 cells), the outcome questions by quarter
+    assert "FOI questions answered by the published report: October 2018 to March 2019, profile series" in out
+    coverage_rows = {
+        cells[0]: cells[1:]
+        for line in out.splitlines()
+        if len(cells := [c.strip() for c in line.split("│") if c.strip()]) == 4
+    }
+    assert coverage_rows["month"][0] == "66" and coverage_rows["month"][2] == "12 (18%)"
+    assert coverage_rows["quarter"][0] == "22"
+    assert coverage_rows["year"] == ["0", "-", "-"]
     assert "under ho-dfe-2015-mou v2.1: October 2018 to December 2018, 3 batches" in out
     assert "under ho-dfe-2019-update v1.0: January 2019 to March 2019, 3 batches" in out
     table_csv = run.folder / "monthly-2018-10-to-2019-03.csv"
@@ -205,14 +217,16 @@ def _monthly_sheet(path: Path) -> tuple[list[str], list[tuple[str | None, str, t
 @pytest.mark.slow
 def test_the_published_workbook_answers_every_foi_question(run: DemoRun) -> None:
     header, rows = _monthly_sheet(run.folder / "report.xlsx")
-    months = [h for h in header if not h.startswith("Total")]
-    assert months == [
+    # the series rule (the default): each month, each whole quarter after its months, no total of part of a year
+    assert header == [
         "October 2018",
         "November 2018",
         "December 2018",
+        "Oct–Dec 2018",
         "January 2019",
         "February 2019",
         "March 2019",
+        "Jan–Mar 2019",
     ]
     for question, section, words in FOI_QUESTIONS:
         found = [
@@ -236,17 +250,21 @@ def test_the_published_workbook_answers_every_foi_question(run: DemoRun) -> None
 @pytest.mark.slow
 def test_the_demos_publications_give_no_protected_cell_away(run: DemoRun) -> None:
     """The differencing and linear-programme attacks (tests/reports/attacks.py) on the demo's ledger: its published
-    table as the demo writes it, and the series rule's consecutive monthly publications, pooled."""
+    table as the demo writes it (the default, the series rule), the same table under 10-5 asked for by name, and
+    the series rule's consecutive monthly publications, pooled."""
     engine = create_ledger_engine(f"sqlite:///{run.folder / 'ledger.db'}")
     with ledger_session(engine) as session:
         written = build_monthly_report(session, months=MONTHS)
+        ten_five_table = build_monthly_report(session, months=MONTHS, profile="10-5")
         series = [
             build_monthly_report(session, months=MONTHS[:n], profile=SERIES)
             for n in range(len(MONTHS) - 2, 7)
         ]
     engine.dispose()
+    assert written.profile is not None and written.profile.name == SERIES
+    assert recovered([publication(written)], SERIES_READING) == []
     ten_five = Reading(threshold=10, base=5, small=frozenset(), protected=frozenset({CONFIDENTIAL}))
-    assert recovered([publication(written)], ten_five) == []
+    assert recovered([publication(ten_five_table)], ten_five) == []
     shown = [publication(report) for report in series]
     assert any(value in (LOW, CONFIDENTIAL) for value in shown[-1].values())  # something to attack
     for earlier, later in zip(shown, shown[1:], strict=False):

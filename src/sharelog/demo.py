@@ -6,7 +6,8 @@ month under the agreement version in force then (the 2015 MoU, its October 2016 
 update), each batch with only the fields that version lets the requester send; every exchange run; every review
 band decided but the last two months'; outcomes recorded for about 70% of the returned records with a plausible
 mix (the rest stay *unknown*); then the monthly table (exact, internal) and the published report
-(``report.xlsx`` and charts, with disclosure control). It works in ``<data dir>/demo`` with its own ledger and
+(``report.xlsx`` and charts, with disclosure control under the default rule, the monthly series) and how much of
+the FOI's table it answers. It works in ``<data dir>/demo`` with its own ledger and
 the public demo key, never the real ledger.
 """
 
@@ -32,8 +33,11 @@ from sharelog.ledger.models import Disclosure
 from sharelog.linkage import prepare_register
 from sharelog.outcomes import record_outcome
 from sharelog.reports import (
+    Coverage,
+    MonthlyReport,
     MonthlyTable,
     build_monthly_report,
+    coverage,
     monthly_table,
     record_report_generated,
     write_monthly_charts,
@@ -99,6 +103,8 @@ class DemoResult:
     table: MonthlyTable
     table_csv: Path
     report_xlsx: Path  # published: disclosure control applied
+    published: MonthlyReport  # what report.xlsx and the charts show
+    coverage: Coverage  # how much of the FOI's table the published report answers
     charts: list[Path]
     ledger_url: str
     audit_events: int
@@ -245,6 +251,8 @@ def run_demo(
         table=table,
         table_csv=table_csv,
         report_xlsx=report_xlsx,
+        published=published,
+        coverage=coverage(published),
         charts=charts,
         ledger_url=demo.ledger_url(),
         audit_events=chain.count,

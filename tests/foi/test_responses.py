@@ -25,7 +25,7 @@ from sharelog.foi import (
 )
 from sharelog.ledger import create_ledger_engine, ledger_session
 from sharelog.ledger.models import Disclosure, Exchange, FoiResponse, OutcomeEvent
-from sharelog.reports import month_range
+from sharelog.reports import SERIES, month_range
 
 from ..worlds import (
     GOLDEN,
@@ -94,11 +94,22 @@ def _exact_2019(session: Session) -> dict[str, int]:
 
 
 def _published_from(exact: int, shown: int | str) -> None:
-    """What ONS 10-5 allows a published figure to be for an exact count (a c may also be secondary)."""
+    """What the series rule (the default) allows a published figure to be for an exact count: [low] for 1 to 4,
+    else rounded to the nearest 5, 0 only for 0 (a [c] may hide any count but 0)."""
     if shown == "[c]":
+        assert exact > 0
+        return
+    if shown == "[low]":
+        assert 1 <= exact <= 4
         return
     assert isinstance(shown, int)
-    assert exact == 0 if shown == 0 else (shown % 5 == 0 and abs(shown - exact) <= 2 and exact >= 10)
+    assert exact == 0 if shown == 0 else (shown % 5 == 0 and abs(shown - exact) <= 2 and exact >= 5)
+
+
+def _breakdown_rows(result: ResponseResult) -> int:
+    """The rows of the report that are not records received, matched, sent to review or returned."""
+    assert result.report is not None
+    return sum(1 for row in result.report.table.rows if row.section != "flow")
 
 
 def _workbook_column(path: Path, header: str) -> dict[str, object]:
@@ -114,7 +125,8 @@ def _workbook_column(path: Path, header: str) -> dict[str, object]:
 
 def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path: Path) -> None:
     result = _answer(golden, tmp_path, outcome="partially_successful")
-    # the report withholds small counts, so the answer is partial, citing s.40(2) for them
+    # the report (the series rule, the default) gives what happened to the returned records by quarter and year,
+    # not by month: the monthly figures are withheld, so the answer is partial, citing s.40(2) for them
     assert result.case.state == "partially_successful" and result.case.answered_in_time
     files = result.files
     assert set(files) == {"workbook", "letter_md", "letter_docx"}
@@ -132,8 +144,10 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
         "Partially successful: some information provided, some withheld",
         "59907-monthly-outcomes-2019-01-to-2019-12.xlsx",
         "| Measure | Total 2019 |",
-        "[c] = confidential",
-        f"{result.report.withheld()} figures in the workbook are withheld and shown as [c]",
+        "[low] = a count of 1 to 4 (not 0)",
+        # January to March had an exchange: each breakdown row's three months are held and withheld
+        f"is given for each quarter and each year, not for each month: the {_breakdown_rows(result) * 3} month "
+        "figures are shown as [x] in the month columns",
         "| s.40(2) | Personal information about others",
         "exempt under section 40(2) of the Act",
         "Figures shown as [x] are not withheld: we do not hold them, because no batch of requests was exchanged",
@@ -144,6 +158,8 @@ def test_the_seed_request_answered_with_the_2019_report(golden: Engine, tmp_path
         "Dear requester,",
     ):
         assert phrase in letter, phrase
+    assert result.report is not None and result.report.withheld() == 0  # nothing [c] in this report
+    assert "shown as [c]" not in letter
     assert "Requester Name-Marker" not in letter
     assert "response is late" not in letter and "working days late" not in letter  # sent in time
 
@@ -207,24 +223,46 @@ def test_a_report_goes_with_a_response_that_provides_information(golden: Engine,
         _answer(golden, tmp_path, outcome="rejected", exemptions=["21"])
 
 
-def test_a_report_with_withheld_figures_is_not_a_successful_answer(golden: Engine, tmp_path: Path) -> None:
+# what the report withholds for January to March 2019: under 10-5 small counts as [c]; under the series rule (the
+# default) the month figures of what happened to the returned records, given by quarter and year
+@pytest.mark.parametrize(
+    ("profile", "withheld"), [("10-5", "as [c]"), (SERIES, "given by quarter and year only")]
+)
+def test_a_report_with_withheld_figures_is_not_a_successful_answer(
+    golden: Engine, tmp_path: Path, profile: str, withheld: str
+) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        _answer(golden, tmp_path, outcome="successful")
+        _answer(golden, tmp_path, outcome="successful", profile=profile)
     (problem,) = refused.value.problems
     assert problem.field == "outcome"
-    assert "withholds" in problem.message and "[c]" in problem.message
+    assert "withholds" in problem.message and withheld in problem.message
     assert "respond partially_successful (s.40(2) is cited" in problem.message
     with ledger_session(golden) as session:
         assert session.execute(select(func.count()).select_from(FoiResponse)).scalar_one() == 0
 
 
-def test_s40_2_is_cited_once_for_the_withheld_figures(golden: Engine, tmp_path: Path) -> None:
-    result = _answer(golden, tmp_path, outcome="partially_successful", exemptions=["s.40(2)"])
+@pytest.mark.parametrize("profile", ["10-5", SERIES])
+def test_s40_2_is_cited_once_for_the_withheld_figures(golden: Engine, tmp_path: Path, profile: str) -> None:
+    result = _answer(
+        golden, tmp_path, outcome="partially_successful", exemptions=["s.40(2)"], profile=profile
+    )
     assert [e.citation for e in result.letter.exemptions] == ["40(2)"]
-    assert result.letter.withheld == result.report.withheld() > 0  # type: ignore[union-attr]
+    assert result.report is not None
+    withheld = result.report.withheld()
+    assert result.letter.withheld == withheld
     letter = letter_markdown(result.letter)
     assert letter.count("| s.40(2) |") == 1
-    assert "### Information withheld" in letter and "This exemption is absolute" in letter
+    assert letter.count("### Information withheld") == 1 and "This exemption is absolute" in letter
+    if profile == "10-5":  # small counts withheld as [c]; every month's breakdown published
+        assert withheld > 0 and result.letter.by_quarter == 0
+        assert f"{withheld} figures in the workbook are withheld and shown as [c]" in letter
+    else:  # nothing [c]; the breakdowns of the three months with an exchange given by quarter instead
+        assert withheld == 0 and result.letter.by_quarter == _breakdown_rows(result) * 3
+        assert "shown as [c]" not in letter and "shown as [x] in the month columns" in letter
+    not_held = letter.split("### Information not held")[-1].split("###")[
+        0
+    ]  # held figures are never "not held"
+    assert "published for each quarter and year" not in not_held
 
 
 def test_a_report_that_withholds_nothing_can_be_a_successful_answer(golden: Engine, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sharelog.ledger import ledger_session
 from sharelog.reports import (
     CHART_FILES,
+    SERIES,
     MonthlyReport,
     build_monthly_report,
     chart_data,
@@ -23,8 +24,9 @@ from ..worlds import GENERATED_AT, MONTHS
 
 
 def test_published_charts_plot_published_figures_only(golden_sqlite: Engine, tmp_path: Path) -> None:
+    """Under ONS 10-5, asked for by name: its [c]s fall on figures the series rule shows (the returned)."""
     with ledger_session(golden_sqlite) as session:
-        report = build_monthly_report(session, months=MONTHS, sdc="publish", now=GENERATED_AT)
+        report = build_monthly_report(session, months=MONTHS, sdc="publish", profile="10-5", now=GENERATED_AT)
     data = chart_data(report)
     assert data.received == (40, 30, 60)
     assert data.returned == (None, None, 20)  # suppressed: not drawn
@@ -39,6 +41,19 @@ def test_published_charts_plot_published_figures_only(golden_sqlite: Engine, tmp
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths)
 
 
+def test_default_charts_draw_sent_and_returned_every_month_and_no_monthly_breakdown(
+    golden_sqlite: Engine,
+) -> None:
+    """The series rule (the default): received 40, 31, 60 and returned 14, 5, 21, rounded to the nearest 5; the
+    results by month are [x] (published by quarter), so neither they nor the share unknown is drawn by month."""
+    with ledger_session(golden_sqlite) as session:
+        report = build_monthly_report(session, months=MONTHS, sdc="publish", now=GENERATED_AT)
+    data = chart_data(report)
+    assert data.received == (40, 30, 60) and data.returned == (15, 5, 20)
+    assert all(series == (None, None, None) for _, series in data.results.values())
+    assert data.unknown_share == (None, None, None)
+
+
 def test_internal_charts_plot_exact_counts(golden_sqlite: Engine) -> None:
     with ledger_session(golden_sqlite) as session:
         report = build_monthly_report(session, months=MONTHS, sdc="internal", now=GENERATED_AT)
@@ -47,22 +62,39 @@ def test_internal_charts_plot_exact_counts(golden_sqlite: Engine) -> None:
     assert data.unknown_share == pytest.approx((100 * 2 / 14, 0.0, 100 * 9 / 21))
 
 
-def test_breakdowns_are_drawn_by_the_period_total(golden_sqlite: Engine) -> None:
+# the period total the breakdowns are drawn by, January to March 2019: 10-5's total of the months; the series
+# rule's whole quarter (it publishes no total of part of a year, and breakdowns by quarter and year only)
+@pytest.mark.parametrize(("profile", "total"), [(SERIES, "2019-Q1"), ("10-5", "2019")])
+def test_breakdowns_are_drawn_by_the_period_total(golden_sqlite: Engine, profile: str, total: str) -> None:
     with ledger_session(golden_sqlite) as session:
-        report = build_monthly_report(session, months=MONTHS, sdc="publish", now=GENERATED_AT)
+        report = build_monthly_report(
+            session, months=MONTHS, sdc="publish", profile=profile, now=GENERATED_AT
+        )
     data = chart_data(report)
-    assert [c.key for c in data.totals] == ["2019"]
+    assert [c.key for c in data.totals] == [total]
     for section, series in (("onward", data.onward), ("intervention", data.interventions)):
         assert list(series) == [row.key for row in report.table.section(section)]
         for key, (_, figures) in series.items():
-            shown = report.values[(f"{section}:{key}", "2019")]
+            shown = report.values[(f"{section}:{key}", total)]
             assert figures == ((shown if isinstance(shown, int) else None),)
 
 
-@pytest.mark.parametrize("name", list(CHART_FILES))
-def test_a_figure_shown_as_a_symbol_is_not_drawn_and_is_named(golden_sqlite: Engine, name: str) -> None:
+# every chart under 10-5; under the series rule, every chart but sent and returned, which it shows every month of
+# the golden ledger (the breakdowns are [x] by month, [low] or [z] by quarter)
+SYMBOL_CASES = [
+    *(("10-5", name) for name in CHART_FILES),
+    *((SERIES, n) for n in CHART_FILES if n != "sent_returned"),
+]
+
+
+@pytest.mark.parametrize(("profile", "name"), SYMBOL_CASES)
+def test_a_figure_shown_as_a_symbol_is_not_drawn_and_is_named(
+    golden_sqlite: Engine, profile: str, name: str
+) -> None:
     with ledger_session(golden_sqlite) as session:
-        report = build_monthly_report(session, months=MONTHS, sdc="publish", now=GENERATED_AT)
+        report = build_monthly_report(
+            session, months=MONTHS, sdc="publish", profile=profile, now=GENERATED_AT
+        )
     hidden = [
         (row, column)
         for row, columns in _chart_cells(report, name)

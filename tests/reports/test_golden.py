@@ -1,5 +1,6 @@
 """Golden files: the fixed small ledger of tests/worlds/_golden.py → the workbook's cells, sheet by sheet, equal
-the committed tables in ``golden/`` (one JSON file per mode and sheet), on SQLite and PostgreSQL.
+the committed tables in ``golden/`` (one JSON file per mode and sheet), on SQLite and PostgreSQL: internal,
+published under the default rule (the monthly series), and published under ONS 10-5 asked for by name.
 
 The generation time is fixed, and its cell is ignored all the same. After a deliberate change to a report,
 regenerate the files with ``SHARELOG_REGENERATE_GOLDEN=1 pytest tests/reports/test_golden.py`` and review the
@@ -22,6 +23,8 @@ from sqlalchemy import Engine
 
 from sharelog.ledger import ledger_session
 from sharelog.reports import (
+    DEFAULT_PROFILE,
+    PROFILES,
     MonthlyReport,
     Sheet,
     SheetRow,
@@ -39,9 +42,9 @@ REGENERATE = os.environ.get("SHARELOG_REGENERATE_GOLDEN") == "1"
 SHEETS = ("Monthly", "Data", "Notes")
 
 
-def _report(engine: Engine, mode: str) -> MonthlyReport:
+def _report(engine: Engine, mode: str, profile: str = DEFAULT_PROFILE) -> MonthlyReport:
     with ledger_session(engine) as session:
-        return build_monthly_report(session, months=MONTHS, sdc=mode, now=NOW)
+        return build_monthly_report(session, months=MONTHS, sdc=mode, profile=profile, now=NOW)
 
 
 def workbook_values(path: Path) -> dict[str, list[list[Any]]]:
@@ -56,14 +59,24 @@ def _without_generation_time(rows: list[list[Any]]) -> list[list[Any]]:
     return [[row[0], "<generated>", *row[2:]] if row and row[0] == GENERATED_AT else row for row in rows]
 
 
-@pytest.mark.parametrize("mode", ["internal", "publish"])
-def test_the_workbook_equals_the_golden_tables(golden_engine: Engine, tmp_path: Path, mode: str) -> None:
-    path = write_monthly_report(_report(golden_engine, mode), tmp_path / "report.xlsx")
+# (mode, profile, the golden files' prefix): the default profile needs no name; 10-5 stays covered by asking for it
+GOLDEN_CASES = [
+    ("internal", DEFAULT_PROFILE, "internal"),
+    ("publish", DEFAULT_PROFILE, "publish"),
+    ("publish", "10-5", "publish-10-5"),
+]
+
+
+@pytest.mark.parametrize(("mode", "profile", "prefix"), GOLDEN_CASES, ids=[c[2] for c in GOLDEN_CASES])
+def test_the_workbook_equals_the_golden_tables(
+    golden_engine: Engine, tmp_path: Path, mode: str, profile: str, prefix: str
+) -> None:
+    path = write_monthly_report(_report(golden_engine, mode, profile), tmp_path / "report.xlsx")
     sheets = workbook_values(path)
     assert tuple(sheets) == SHEETS
     for name in SHEETS:
         rows = _without_generation_time(sheets[name])
-        golden = GOLDEN / f"{mode}-{name.lower()}.json"
+        golden = GOLDEN / f"{prefix}-{name.lower()}.json"
         if REGENERATE:
             lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
             golden.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
@@ -112,13 +125,17 @@ def test_internal_results_add_up_to_the_returned_in_every_month(
     assert "not for publication" in sheets["Notes"][0][0]
 
 
-def test_published_numbers_are_multiples_of_five_or_symbols(golden_engine: Engine, tmp_path: Path) -> None:
-    sheets = workbook_values(write_monthly_report(_report(golden_engine, "publish"), tmp_path / "r.xlsx"))
+@pytest.mark.parametrize("profile", [DEFAULT_PROFILE, "10-5"])
+def test_published_numbers_are_multiples_of_five_or_symbols(
+    golden_engine: Engine, tmp_path: Path, profile: str
+) -> None:
+    report = _report(golden_engine, "publish", profile)
+    sheets = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))
     counts = [cell for row in _monthly_rows(sheets["Monthly"]).values() for cell in row]
     counts += [row[4] for row in sheets["Data"][1:]]
-    assert counts and all(
-        cell in ("[c]", "[z]") or (isinstance(cell, int) and cell % 5 == 0) for cell in counts
-    )
+    # the missing-figure marks, and the profile's own mark for a small count ([c] under 10-5, [low] under series)
+    symbols = {"[c]", "[x]", "[z]", PROFILES[profile].small_symbol}
+    assert counts and all(cell in symbols or (isinstance(cell, int) and cell % 5 == 0) for cell in counts)
     assert "not for publication" not in sheets["Monthly"][0][0].lower()
 
 
@@ -194,8 +211,15 @@ def test_csv_and_json_say_what_the_workbook_says(golden_engine: Engine, tmp_path
         [*(row[key] for key in DATA_HEADER[:4]), row["symbol"] or row["value"]] for row in document["rows"]
     ]
     assert tidy == sheets["Data"][1:]
+    small = report.profile.small_symbol if report.profile else None
     for row in document["rows"]:
-        assert (row["value"] is None) == (row["symbol"] is not None) == (row["reason"] is not None), row
+        assert (row["value"] is None) == (row["symbol"] is not None), row
+        # every missing figure has its reason; the series rule's small-number mark is a figure (1 to 4), which the
+        # rule explains
+        assert (row["reason"] is not None) == (row["symbol"] is not None and row["symbol"] != small), row
+        assert (
+            row["symbol"] is None or row["symbol"] != small or small in document["disclosure_control"]["rule"]
+        )
         assert (
             row["reason"] is None
             or document["missing_figures"]["reasons"][row["reason"]]["symbol"] == row["symbol"]

@@ -10,7 +10,11 @@ not from the report code:
   (due 11 April) and February's (all have results) are not;
 - both agreement versions permit onward sharing with police and Border Force only, and nothing else was recorded:
   the other recipients are ``[z]``;
-- January returned 14 records, a small count: ``[c]`` when published.
+- January returned 14 records, a small count: ``[c]`` when published under ONS 10-5.
+
+"Published" here is ONS 10-5, asked for by name: its month columns carry every kind in the outcome rows. Under
+the default series rule a month's outcome rows are ``[x]`` published by quarter (the last test, and
+test_series.py).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import Engine
 
 from sharelog.ledger import ledger_session
 from sharelog.reports import (
+    SERIES,
     MissingFigure,
     MonthlyReport,
     build_monthly_report,
@@ -83,9 +88,9 @@ SYMBOLS = {
 }
 
 
-def _report(engine: Engine, sdc: str, now: datetime = ON_1_MAY) -> MonthlyReport:
+def _report(engine: Engine, sdc: str, now: datetime = ON_1_MAY, profile: str = "10-5") -> MonthlyReport:
     with ledger_session(engine) as session:
-        return build_monthly_report(session, months=MONTHS, sdc=sdc, now=now)
+        return build_monthly_report(session, months=MONTHS, sdc=sdc, profile=profile, now=now)
 
 
 def _grid(rows: list[list[object]]) -> dict[tuple[str, str], object]:
@@ -231,6 +236,33 @@ def test_charts_draw_no_bar_for_a_missing_figure_and_say_why(golden_sqlite: Engi
     assert "no batch of requests was exchanged that month" in data.notes
     assert "outcomes of records returned that month are not yet due" in data.notes
     assert ("[c] = confidential" in data.notes) is (sdc == "publish")
+
+
+def test_under_the_default_rule_a_months_outcomes_are_published_by_quarter(golden_sqlite: Engine) -> None:
+    """The series rule: the flow rows are marked by month as under any rule; every outcome row is [x] in every month
+    (published by quarter), and in January to March, whose March outcomes are not due on 1 May, [x] not yet due."""
+    with ledger_session(golden_sqlite) as session:
+        report = build_monthly_report(session, months=MONTHS, sdc="publish", now=ON_1_MAY)
+    assert report.profile is not None and report.profile.name == SERIES
+    rows = {row.label: row for row in report.table.rows}
+    columns = {column.label: column for column in report.columns}
+    assert list(columns) == [
+        *HEADER[1:5],
+        "Jan–Mar 2019",
+        "April 2019",
+    ]  # the whole quarter; no part of a year
+    sent = rows["Records sent from Home Office to Department for Education"]
+    assert report.missing_reason(sent, columns["December 2018"]) is MissingFigure.BEFORE_FIRST_EXCHANGE
+    assert report.missing_reason(sent, columns["April 2019"]) is MissingFigure.NO_EXCHANGE
+    assert report.cell(sent, columns["March 2019"]) == 60
+    for label in (*OUTCOME_ROWS, *NOT_PERMITTED):
+        for header in HEADER[1:6]:
+            assert report.missing_reason(rows[label], columns[header]) is MissingFigure.BY_QUARTER, (
+                label,
+                header,
+            )
+            assert report.cell(rows[label], columns[header]) == "[x]"
+        assert report.missing_reason(rows[label], columns["Jan–Mar 2019"]) is MissingFigure.NOT_YET_DUE, label
 
 
 def test_a_period_without_data_says_so_in_words(golden_sqlite: Engine, tmp_path: Path) -> None:

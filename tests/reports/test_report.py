@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sharelog.ledger import ledger_session
-from sharelog.reports import MissingFigure, build_monthly_report, month_range, monthly_sheets
+from sharelog.reports import SERIES, MissingFigure, Reason, build_monthly_report, month_range, monthly_sheets
 from sharelog.reports._report import monthly_columns
 
 from ..worlds import GENERATED_AT, MONTHS
@@ -44,13 +44,26 @@ def test_columns_are_months_with_a_total_per_year(
     assert [c.time_identifier for c in columns] == identifiers
 
 
-def test_a_period_with_nothing_in_it(golden_sqlite: Engine) -> None:
+@pytest.mark.parametrize("profile", [SERIES, "10-5"])
+def test_a_period_with_nothing_in_it(golden_sqlite: Engine, profile: str) -> None:
     with ledger_session(golden_sqlite) as session:
-        report = build_monthly_report(session, months=month_range("2018-01", "2018-02"), now=GENERATED_AT)
-    # the ledger holds nothing before January 2019: not a zero anywhere, every figure "not available"
+        report = build_monthly_report(
+            session, months=month_range("2018-01", "2018-02"), profile=profile, now=GENERATED_AT
+        )
+    # the ledger holds nothing before January 2019: not a zero anywhere, every figure "not available", nothing
+    # withheld; the series rule (the default) does not publish a month's breakdowns at all, so those say so
     shown = {report.cell(row, column) for row in report.table.rows for column in report.columns}
-    assert shown == {"[x]"} and not report.reasons
-    assert set(report.missing.values()) == {MissingFigure.BEFORE_FIRST_EXCHANGE}
+    assert shown == {"[x]"}
+    assert set(report.reasons.values()) == ({Reason.PERIOD} if profile == SERIES else set())
+    flow = {
+        report.missing[(f"flow:{row.key}", column.key)]
+        for row in report.table.section("flow")
+        for column in report.columns
+    }
+    assert flow == {MissingFigure.BEFORE_FIRST_EXCHANGE}
+    assert set(report.missing.values()) == {MissingFigure.BEFORE_FIRST_EXCHANGE} | (
+        {MissingFigure.BY_QUARTER} if profile == SERIES else set()
+    )
     assert (
         report.no_data_text() is not None
         and "no exchange for January to February 2018" in report.no_data_text()

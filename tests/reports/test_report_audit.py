@@ -62,7 +62,7 @@ def test_the_monthly_report_and_its_charts_are_recorded(cli_settings: Settings, 
         "period": {"from": "2019-01", "to": "2019-03"},
         "agreement": None,
         "sdc": "publish",
-        "profile": "10-5",
+        "profile": "series",  # the default
         "via": "cli",
     }
     written = [out, *(charts / name for name in CHART_FILES.values())]

@@ -8,16 +8,22 @@ import pytest
 from sqlalchemy import Engine
 
 from sharelog.ledger import ledger_session
-from sharelog.reports import SharesRegister, build_shares_register, write_shares_register
+from sharelog.reports import (
+    DEFAULT_PROFILE,
+    SERIES,
+    SharesRegister,
+    build_shares_register,
+    write_shares_register,
+)
 from sharelog.reports._shares import SHARES_HEADER
 
 from ..worlds import GENERATED_AT, MONTHS
 from .test_golden import workbook_values
 
 
-def _register(engine: Engine, mode: str) -> SharesRegister:
+def _register(engine: Engine, mode: str, profile: str = DEFAULT_PROFILE) -> SharesRegister:
     with ledger_session(engine) as session:
-        return build_shares_register(session, months=MONTHS, sdc=mode, now=GENERATED_AT)
+        return build_shares_register(session, months=MONTHS, sdc=mode, profile=profile, now=GENERATED_AT)
 
 
 def _counts(register: SharesRegister) -> list[tuple[str, str, int | str, int | str]]:
@@ -35,8 +41,9 @@ def test_a_row_per_version_in_force_each_month(golden_engine: Engine) -> None:
 
 
 def test_published_counts_are_rounded_and_small_ones_suppressed(golden_engine: Engine) -> None:
-    # February's 5 returned is c; so is the 26 not returned (hidden), else 31 − 26 would give it away
-    register = _register(golden_engine, "publish")
+    # ONS 10-5, asked for by name: February's 5 returned is c; so is the 26 not returned (hidden), else 31 − 26
+    # would give it away
+    register = _register(golden_engine, "publish", "10-5")
     assert _counts(register) == [
         ("2019-01", "ho-dfe-test v1.0", 40, 15),
         ("2019-02", "ho-dfe-test v1.0", "[x]", "[x]"),  # no batch under v1.0: not available, not 0
@@ -44,6 +51,20 @@ def test_published_counts_are_rounded_and_small_ones_suppressed(golden_engine: E
         ("2019-03", "ho-dfe-test v2.0", 60, 20),
     ]
     assert {cell[1] for cell in register.reasons} == {"returned", "not_returned"}
+
+
+def test_under_the_default_rule_counts_are_rounded_and_5_is_not_small(golden_engine: Engine) -> None:
+    # the series rule: 1 to 4 are small, so February's 5 returned is published (as 5) and nothing is withheld:
+    # 31 − 5 = 26 not returned says no more than the published 30 and 5 do
+    register = _register(golden_engine, "publish")
+    assert register.profile is not None and register.profile.name == SERIES
+    assert _counts(register) == [
+        ("2019-01", "ho-dfe-test v1.0", 40, 15),
+        ("2019-02", "ho-dfe-test v1.0", "[x]", "[x]"),
+        ("2019-02", "ho-dfe-test v2.0", 30, 5),
+        ("2019-03", "ho-dfe-test v2.0", 60, 20),
+    ]
+    assert not register.reasons
 
 
 def test_a_small_number_not_returned_suppresses_a_second_figure(golden_engine: Engine) -> None:
@@ -81,4 +102,5 @@ def test_the_workbook_has_the_dfe_columns_and_the_agreement_terms(
         "Retention of returned data": "90 days (assumed)",
     }
     rule = next(row[1] for row in sheets["Notes"] if row[0] == "Rule applied")
-    assert ("ONS 10-5" in rule) is (mode == "publish")
+    assert ("rounded to the nearest 5" in rule) is (mode == "publish")
+    assert ("monthly-series rule" in rule) is (mode == "publish")  # the default

@@ -27,11 +27,29 @@ def _value(report: dict, identifier: str, measure: str, category: str = "total")
 
 
 def test_the_monthly_table_is_published_figures_by_default(client, auditor):
+    """The series rule unless asked otherwise: January's 14 returned rounded to 15, its onward sharing given by
+    quarter ([x] by month), the quarter's 10 police shares as 10."""
     response = client.get("/api/v1/reports/monthly", params=PERIOD, headers=auditor)
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["period"] == {"from": "2019-01", "to": "2019-03"}
     assert report["disclosure_control"]["mode"] == "publish"
+    assert report["disclosure_control"]["profile"] == "series"
+    assert report["not_for_publication"] is False
+    assert _value(report, "January", "records_returned") == 15
+    assert _value(report, "March", "records_returned") == 20
+    police = _row(report, "January", "records_shared_onward", "police")
+    assert (police["value"], police["symbol"], police["reason"]) == (None, "[x]", "published_by_quarter")
+    assert _value(report, "Calendar year Q1", "records_shared_onward", "police") == 10
+    values = [row["value"] for row in report["rows"]]
+    assert all(v is None or v == 0 or (v >= 5 and v % 5 == 0) for v in values)
+    assert {row["symbol"] for row in report["rows"]} <= {None, "[low]", "[c]", "[x]", "[z]"}
+
+
+def test_the_10_5_rule_when_asked_for(client, auditor):
+    response = client.get("/api/v1/reports/monthly", params={**PERIOD, "profile": "10-5"}, headers=auditor)
+    assert response.status_code == 200, response.text
+    report = response.json()
     assert report["disclosure_control"]["profile"] == "10-5"
     assert report["not_for_publication"] is False
     assert _value(report, "January", "records_returned") is None
@@ -69,6 +87,13 @@ def test_a_bad_month_is_400_in_the_one_error_shape(client, auditor):
 
 def test_the_register_of_data_shares(client, auditor):
     register = client.get("/api/v1/reports/shares", params=PERIOD, headers=auditor).json()
+    assert register["disclosure_control"]["profile"] == "series"
+    february = [row for row in register["rows"] if row["month"] == "2019-02" and row["version"] == "2.0"]
+    assert february[0]["individuals_returned"] == 5  # 5 returned: not a small count under the series rule
+    assert february[0]["individuals_requested"] == 30 and "individuals_returned" not in february[0]["missing"]
+    register = client.get(
+        "/api/v1/reports/shares", params={**PERIOD, "profile": "10-5"}, headers=auditor
+    ).json()
     assert register["disclosure_control"]["mode"] == "publish"
     months = [(row["month"], row["version"]) for row in register["rows"]]
     assert ("2019-01", "1.0") in months and ("2019-03", "2.0") in months

@@ -34,10 +34,12 @@ def test_the_page_previews_the_latest_year_with_published_figures_by_default(aud
     page = auditor.get("/reports")
     assert page.status_code == 200
     assert "January to March 2019" in page.text
-    assert _row(page.text, "Records returned to the requester") == ["[c]", "[c]", "20", "40"]
+    # the series rule, the default: 14, 5 and 21 returned rounded to 15, 5 and 20; the quarter's 40
+    assert _row(page.text, "Records returned to the requester") == ["15", "5", "20", "40"]
+    assert 'value="series" checked' in page.text
     assert 'value="2019-01"' in page.text and 'value="2019-03"' in page.text
     assert (
-        "/reports/download?from=2019-01&amp;to=2019-03&amp;sdc=publish&amp;profile=10-5&amp;format=xlsx"
+        "/reports/download?from=2019-01&amp;to=2019-03&amp;sdc=publish&amp;profile=series&amp;format=xlsx"
         in page.text
     )
     assert 'src="/reports/chart/result_mix.png?from=2019-01' in page.text
@@ -49,6 +51,13 @@ def test_exact_counts_are_marked_not_for_publication(auditor):
     assert _row(page, "Records returned to the requester") == ["14", "5", "21", "40"]
     assert "not for publication" in page.lower()
     assert "sdc=internal" in page
+
+
+def test_the_10_5_profile_when_asked_for(auditor):
+    page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "10-5"}).text
+    assert _row(page, "Records returned to the requester") == ["[c]", "[c]", "20", "40"]  # 14 and 5: small
+    assert 'value="10-5" checked' in page and 'value="series" checked' not in page
+    assert "profile=10-5&amp;format=xlsx" in page
 
 
 def test_the_1_4_profile_shows_counts_of_5_to_9(auditor):
@@ -115,9 +124,10 @@ def test_csv_and_json_downloads(auditor):
     text = auditor.get("/reports/download", params={**PERIOD, "format": "csv"}).text
     rows = list(csv.reader(io.StringIO(text)))
     returned = next(row for row in rows if row and row[0] == "Records returned to the requester")
-    assert returned[1:] == ["[c]", "[c]", "20", "40"]
+    assert returned[1:] == ["15", "5", "20", "40"]  # the series rule, the default
     data = json.loads(auditor.get("/reports/download", params={**PERIOD, "format": "json"}).content)
     assert data["disclosure_control"]["mode"] == "publish"
+    assert data["disclosure_control"]["profile"] == "series"
     assert data["not_for_publication"] is False
 
 
@@ -179,5 +189,6 @@ def test_a_period_with_no_data_says_so_and_shows_no_zeros(auditor):
         "Records returned to the requester",
         "Outcome unknown",
     ):
-        assert _row(page, label) == ["[x]"] * 7, label  # six months and their total: not available, never 0
+        # six months and their two whole quarters (no total of part of a year): not available, never 0
+        assert _row(page, label) == ["[x]"] * 8, label
     assert '<abbr title="not available: the ledger holds no figure for it">[x]</abbr>' in page

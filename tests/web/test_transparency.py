@@ -1,7 +1,9 @@
 """The public transparency page: publish-SDC figures only, whatever is asked, for anyone, signed in or not.
 
-The golden ledger is full of small counts (5 returned in February, 1 enforced removal, 2 children…), so a
-figure that escaped disclosure control would show here.
+The golden ledger is full of small counts (3, 1 and 2 sent to review, 1 enforced removal, 2 children…), so a
+figure that escaped disclosure control would show here. The page publishes under the default rule, the monthly
+series: a count of 1 to 4 is [low], every other figure rounded to the nearest 5, a month's breakdowns given by
+quarter and year.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sharelog.reports import (
 from ..worlds import MONTHS, golden_batch
 from .conftest import table_cells
 
-THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are never published
+THRESHOLD = 5  # the series rule: counts of 1 to 4 are never published exactly ([low])
 BASE = 5
 
 
@@ -37,8 +39,12 @@ def _counts(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
 
 
+def test_the_page_publishes_under_the_series_rule() -> None:
+    assert PUBLIC_PROFILE == "series"
+
+
 def _safe(figure: str) -> bool:
-    if figure in ("[c]", "[x]", "[z]"):
+    if figure in ("[c]", "[low]", "[x]", "[z]"):
         return True
     value = int(figure.replace(",", ""))
     return value == 0 or (value >= THRESHOLD and value % BASE == 0)
@@ -61,7 +67,7 @@ def test_every_figure_on_the_page_is_published_safely(client):
     assert len(figures) > 100  # the monthly table and the register of data shares
     unsafe = [f for f in figures if not _safe(f)]
     assert not unsafe, f"figures below the threshold or unrounded on the public page: {unsafe}"
-    assert "[c]" in figures
+    assert "[low]" in figures  # the small counts are there, and marked
 
 
 @pytest.mark.parametrize(
@@ -94,11 +100,19 @@ def test_the_exact_small_counts_appear_nowhere(client):
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", returned.group(1), re.S)
     ]
-    assert cells == ["[c]", "[c]", "20", "40"]  # exact: 14, 5, 21, 40
+    assert cells == ["15", "5", "20", "40"]  # exact: 14, 5, 21, 40 — rounded; 5 is not small under the rule
+    review = re.search(r"Sent to review</th>(.*?)</tr>", page, re.S)
+    assert review is not None
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", review.group(1), re.S)
+    ]
+    assert cells == ["[low]", "[low]", "[low]", "5"]  # exact: 3, 1, 2, 6
 
 
 def test_the_symbols_are_explained_in_plain_words(client):
     page = client.get("/transparency").text
+    assert "<strong>[low]</strong> means a count between 1 and 4" in page
+    assert "given for each quarter" in page
     assert "<strong>[c]</strong> means the figure is hidden" in page
     assert "<strong>[x]</strong> means there is no figure" in page
     assert "<strong>[z]</strong> means the question does not apply" in page
@@ -232,9 +246,10 @@ def test_every_chart_says_what_it_leaves_out(client):
     )
     assert [name for name, _ in alts] == list(CHART_TITLES)
     texts = dict(alts)
-    assert (
-        "Records returned to the Home Office ([c]): January 2019 and February 2019" in texts["sent_returned"]
-    )
+    assert "Every figure is drawn" in texts["sent_returned"]  # sent and returned: published every month
+    # the results are given by quarter: by month, each is [x]; the quarter's [low]s and [z]s are named too
+    assert "Outcome unknown ([x]): January 2019, February 2019 and March 2019" in texts["outcome_unknown"]
+    assert "Home visit ([low]): Jan–Mar 2019" in texts["interventions"]
     for name in ("onward_sharing", "interventions"):
         assert texts[name].startswith(f"Chart: {CHART_TITLES[name].lower()}, January to March 2019.")
 
@@ -257,7 +272,8 @@ def test_a_month_without_an_exchange_is_not_available_and_said_so(client, web_se
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", april.group(1), re.S)
     ]
-    assert cells[3] == "[x]" and cells[4] == "10"  # April: not 0; May: 12 received, rounded
+    # January to March, their quarter, then April (not 0) and May (12 received, rounded); no part of a quarter
+    assert cells[4] == "[x]" and cells[5] == "10" and len(cells) == 6
     assert '<abbr title="not available: the ledger holds no figure for it">[x]</abbr>' in page
     # and the recipients no agreement version provides for are not applicable, not 0
     assert '<abbr title="not applicable: the agreement in force did not provide for it">[z]</abbr>' in page

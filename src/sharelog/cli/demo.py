@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sharelog.cli._context import console, progress_bars, settings_of
+from sharelog.cli.report import coverage_table
 from sharelog.demo import DEMO_MONTHS, DEMO_VOLUME, DemoResult, run_demo
 from sharelog.reports import MonthlyTable, month_label
 from sharelog.synth import VOLUME_PROFILES
@@ -35,8 +36,9 @@ _HELP = "\n\n".join(
         "matched, a minimal return, every disclosure in the ledger); every review band but the last two "
         "months' decided by a simulated reviewer; outcomes recorded for about 70% of the returned records (the "
         "rest stay unknown); then the table the 2020 FOI request asked for, printed by year and written month "
-        "by month as CSV (exact counts, internal), and the published report.xlsx with its charts (disclosure "
-        "control applied). Its own ledger, its own public key: never the real ledger.",
+        "by month as CSV (exact counts, internal), the published report.xlsx with its charts (disclosure "
+        "control under the default rule, the monthly series), and how much of the FOI's table it answers by month, "
+        "quarter and year. Its own ledger, its own public key: never the real ledger.",
         "Examples:",
         "    sharelog demo                                   # the FOI's period at the published volumes",
         "    sharelog demo --volume load                     # 250 requests a month: more load, slower",
@@ -176,6 +178,14 @@ def _print_result(out: Console, result: DemoResult) -> None:
         ("Ledger", result.ledger_url),
     ]:
         out.print(f"  {label + ':':<24}{path}")
+    profile = result.published.profile
+    rule = profile.name if profile is not None else "none"
+    out.print(
+        coverage_table(
+            result.coverage,
+            title=f"FOI questions answered by the published report: {period}, profile {rule}",
+        )
+    )
 
 
 def _agreement_spans(result: DemoResult) -> dict[str, str]:

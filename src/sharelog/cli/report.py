@@ -17,6 +17,7 @@ from sharelog.reports import (
     FOI_QUESTIONS,
     FORMATS,
     PERIOD_LENGTHS,
+    Coverage,
     MonthlyReport,
     build_monthly_report,
     build_shares_register,
@@ -35,9 +36,11 @@ app = typer.Typer(
     help=(
         "Transparency reports from the ledger: the monthly outcomes spreadsheet the 2020 FOI request asked for, "
         "and the register of data shares.\n\n"
-        "Anything that leaves the building goes with --sdc publish (the default): ONS 10-5 disclosure control — "
-        "counts of 1 to 9 shown as \\[c], the rest rounded to the nearest 5, secondary suppression so that no "
-        "\\[c] can be worked out. --sdc internal shows exact counts, marked not for publication.\n\n"
+        "Anything that leaves the building goes with --sdc publish (the default), under the monthly-series rule "
+        "(--profile series, the default): records sent and returned by month, what happened to them by quarter "
+        "and year; every figure rounded to the nearest 5, 1 to 4 shown as \\[low], a figure hidden as \\[c] only "
+        "where it would give someone away. --profile 10-5 (ONS: 1 to 9 shown as \\[c]) and 1-4 stay available. "
+        "--sdc internal shows exact counts, marked not for publication.\n\n"
         "Every file written is recorded in the audit trail (a report-generated event with the period, the "
         "disclosure control and each file's sha256)."
     ),
@@ -57,10 +60,10 @@ ProfileOption = Annotated[
     str,
     typer.Option(
         "--profile",
-        metavar="10-5|1-4|series",
-        help="Disclosure-control profile: 10-5 (ONS: 1-9 suppressed) or 1-4 (1-4 suppressed), or series (sent "
-        "and returned by month, outcome breakdowns by quarter and year, 1-4 marked low); all round the rest to "
-        "the nearest 5.",
+        metavar="series|10-5|1-4",
+        help="Disclosure-control profile: series (the default: sent and returned by month, outcome breakdowns by "
+        "quarter and year, 1-4 marked low), 10-5 (ONS: 1-9 suppressed) or 1-4 (1-4 suppressed); all round the "
+        "rest to the nearest 5.",
     ),
 ]
 FormatOption = Annotated[
@@ -165,7 +168,24 @@ def coverage_command(
     with ledger_transaction(settings) as session:
         report = build_monthly_report(session, months=months, sdc="publish", profile=profile)
     measured = coverage(report)
-    table = Table(title=f"FOI questions answered: {report.period_text()}, profile {profile}")
+    output = console()
+    output.print(
+        coverage_table(measured, title=f"FOI questions answered: {report.period_text()}, profile {profile}")
+    )
+    if by_question:
+        detail = Table(title="By question (answered / cells)")
+        detail.add_column("Question")
+        for length in PERIOD_LENGTHS:
+            detail.add_column(length, justify="right")
+        for question in FOI_QUESTIONS:
+            shares = [measured.by_question[(question, length)] for length in PERIOD_LENGTHS]
+            detail.add_row(question, *(f"{done}/{cells}" for done, cells in shares))
+        output.print(detail)
+
+
+def coverage_table(measured: Coverage, *, title: str) -> Table:
+    """The coverage of the FOI's table by period length, for a terminal (also what ``sharelog demo`` ends with)."""
+    table = Table(title=title)
     for heading in ("Period length", "Cells", "With a number", "With a number or the small-number mark"):
         table.add_column(heading, justify="left" if heading == "Period length" else "right")
     for length in PERIOD_LENGTHS:
@@ -176,17 +196,7 @@ def coverage_command(
             _share(measured.numbers[length], cells),
             _share(measured.answered[length], cells),
         )
-    output = console()
-    output.print(table)
-    if by_question:
-        detail = Table(title="By question (answered / cells)")
-        detail.add_column("Question")
-        for length in PERIOD_LENGTHS:
-            detail.add_column(length, justify="right")
-        for question in FOI_QUESTIONS:
-            shares = [measured.by_question[(question, length)] for length in PERIOD_LENGTHS]
-            detail.add_row(question, *(f"{done}/{cells}" for done, cells in shares))
-        output.print(detail)
+    return table
 
 
 def _share(count: int, cells: int) -> str:

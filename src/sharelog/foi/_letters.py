@@ -110,6 +110,9 @@ class Letter:
     review_by: date | None = None
     withheld: int = 0
     """How many figures of the attached report are withheld ([c])."""
+    by_quarter: int = 0
+    """How many month figures of the attached report are given by quarter and year instead ([x], the series rule):
+    held, and withheld by month."""
     missing: tuple[MissingFigure, ...] = ()
     """The kinds of missing figure the attached report shows."""
     working_days_late: int = 0
@@ -350,18 +353,29 @@ def _report_blocks(letter: Letter) -> list[Block]:
 def _missing_blocks(letter: Letter) -> list[Block]:
     """What the symbols in the workbook mean for the request: withheld, not held, or not applicable."""
     blocks: list[Block] = []
+    exemption = (
+        "They are exempt under section 40(2) of the Act: personal information about people other than you, "
+        "whose disclosure would breach the data protection principles. This exemption is absolute, so no public "
+        "interest test applies."
+        if letter.regime == "foia"
+        else "They are personal information about people other than you, whose disclosure would breach the data "
+        "protection principles."
+    )
+    if letter.withheld or letter.by_quarter:
+        blocks.append(Heading("Information withheld", 3))
+    if letter.by_quarter:
+        blocks.append(
+            Paragraph(
+                f"What happened to the returned records — onward sharing, interventions and results — is given for "
+                f"each quarter and each year, not for each month: the {letter.by_quarter} month figures are shown "
+                f"as {MissingFigure.BY_QUARTER.symbol} in the month columns. We hold them, but so few records are "
+                "returned each month that a monthly breakdown could identify the children and families counted. "
+                f"{exemption}"
+            )
+        )
     if letter.withheld:
         figures = "figure" if letter.withheld == 1 else "figures"
-        exemption = (
-            "They are exempt under section 40(2) of the Act: personal information about people other than you, "
-            "whose disclosure would breach the data protection principles. This exemption is absolute, so no public "
-            "interest test applies."
-            if letter.regime == "foia"
-            else "They are personal information about people other than you, whose disclosure would breach the data "
-            "protection principles."
-        )
         blocks += [
-            Heading("Information withheld", 3),
             Paragraph(
                 f"{letter.withheld} {figures} in the workbook are withheld and shown as {CONFIDENTIAL}. Each is a "
                 "small count of people, or a figure withheld as well so that a small count cannot be worked out "
@@ -370,7 +384,9 @@ def _missing_blocks(letter: Letter) -> list[Block]:
             ),
         ]
     not_held = [
-        k for k in letter.missing if k.symbol != CONFIDENTIAL and k is not MissingFigure.NOT_APPLICABLE
+        k
+        for k in letter.missing
+        if k.symbol != CONFIDENTIAL and k not in (MissingFigure.NOT_APPLICABLE, MissingFigure.BY_QUARTER)
     ]
     if not_held:
         symbol = not_held[0].symbol

@@ -50,7 +50,14 @@ from sharelog.foi._letters import (
 from sharelog.foi._states import check_transition
 from sharelog.foi._views import CaseView, ExtraHolidays, ResponseView, case_calendar, case_view, load_case
 from sharelog.ledger.models import FOI_OUTCOMES, AgreementVersion, Exchange, FoiCase, FoiResponse
-from sharelog.reports import MonthlyReport, build_monthly_report, month_range, write_monthly_report
+from sharelog.reports import (
+    DEFAULT_PROFILE,
+    MissingFigure,
+    MonthlyReport,
+    build_monthly_report,
+    month_range,
+    write_monthly_report,
+)
 
 __all__ = [
     "COST_LIMITS",
@@ -261,6 +268,7 @@ def respond(
     note: str | None = None,
     report_months: Sequence[str] | None = None,
     agreement_id: str | None = None,
+    profile: str = DEFAULT_PROFILE,
     retention_days: int = DEFAULT_RETENTION_DAYS,
     organisation_id: str | None = None,
     today: date | None = None,
@@ -284,6 +292,7 @@ def respond(
         note: further text for the letter (never copied into the audit trail).
         report_months: attach the monthly outcomes report for these months (published, disclosure control).
         agreement_id: the report for one agreement only.
+        profile: the report's disclosure-control profile (default: the monthly-series rule).
         retention_days: the requester's details are kept this long after the response.
         organisation_id: the responding officer's organisation: a case of another one is not found.
         today: the day it is (default: today).
@@ -304,9 +313,14 @@ def respond(
         check_transition(case.reference, case.state, OUTCOME_STATES[outcome], action=f"respond {outcome}")
     report = None
     if report_months and outcome in ("successful", "partially_successful"):
-        report = build_monthly_report(session, months=report_months, agreement_id=agreement_id, now=now)
+        report = build_monthly_report(
+            session, months=report_months, agreement_id=agreement_id, profile=profile, now=now
+        )
     withheld = report.withheld() if report is not None else 0
-    if withheld and case.regime == "foia" and outcome == "partially_successful":
+    # the series rule gives what happened to the returned records by quarter and year, not by month: the monthly
+    # figures are held and withheld, for the same reason as a [c]
+    by_quarter = _held_by_month(report) if report is not None else 0
+    if (withheld or by_quarter) and case.regime == "foia" and outcome == "partially_successful":
         exemptions = _with_personal_information(exemptions)
     problems, cited = response_problems(
         reference=case.reference,
@@ -317,13 +331,21 @@ def respond(
         public_interest=public_interest,
         hours_estimate=hours_estimate,
     )
-    if withheld and case.regime == "foia" and outcome == "successful":
+    if (withheld or by_quarter) and case.regime == "foia" and outcome == "successful":
+        what = " and ".join(
+            text
+            for count, text in (
+                (withheld, f"{withheld} figure(s) as [c]"),
+                (by_quarter, f"{by_quarter} monthly figure(s) given by quarter and year only"),
+            )
+            if count
+        )
         problems.append(
             Problem(
                 f"case {case.reference}",
-                f"the attached report withholds {withheld} figure(s) as [c] to protect the people counted, so the "
-                f"information is not provided in full: respond partially_successful (s.{PERSONAL_INFORMATION} is "
-                "cited for the withheld figures)",
+                f"the attached report withholds {what} to protect the people counted, so the information is not "
+                f"provided in full: respond partially_successful (s.{PERSONAL_INFORMATION} is cited for the withheld "
+                "figures)",
                 field="outcome",
             )
         )
@@ -373,6 +395,7 @@ def respond(
         figure_notes=report_notes(report) if report else (),
         review_by=_review_by(case, responded_on, extra_holidays) if stage == "initial" else None,
         withheld=withheld,
+        by_quarter=by_quarter,
         missing=missing_kinds(report) if report else (),
         working_days_late=_working_days_late(case, before.clock.due, responded_on, extra_holidays)
         if stage == "initial"
@@ -418,6 +441,17 @@ def respond(
         files={kind: entry["sha256"] for kind, entry in recorded.items()},
     )
     return ResponseResult(case=after, response=response, letter=letter, report=report, files=files)
+
+
+def _held_by_month(report: MonthlyReport) -> int:
+    """How many month figures ``report`` gives by quarter and year only, in months with an exchange (a month without
+    one has nothing held to withhold)."""
+    held = report.context.exchange_months if report.context is not None else frozenset()
+    return sum(
+        1
+        for (_, column), mark in report.missing.items()
+        if mark is MissingFigure.BY_QUARTER and column in held
+    )
 
 
 def _with_personal_information(exemptions: Sequence[str]) -> list[str]:

@@ -1,5 +1,6 @@
 """Reports from the ledger: the monthly outcomes table, the register of data shares, and — for anything that
-leaves the building — statistical disclosure control (ONS 10-5 or 1-4, secondary suppression, GSS symbols).
+leaves the building — statistical disclosure control (the monthly-series rule by default; ONS 10-5 or 1-4 when
+asked; GSS symbols).
 
     report = build_monthly_report(session, months=month_range("2019-01", "2019-12"), sdc="publish")
     write_monthly_report(report, Path("monthly-2019.xlsx"))

@@ -40,8 +40,8 @@ __all__ = [
 
 PUBLIC_SDC = "publish"
 PUBLIC_PROFILE = DEFAULT_PROFILE
-"""The only profile the public sees: :data:`DEFAULT_PROFILE` (ONS 10-5 today; docs/reports.md says why `series`
-fits the FOI's monthly series better)."""
+"""The only profile the public sees: :data:`DEFAULT_PROFILE`, the monthly-series rule (docs/reports.md says
+why)."""
 
 
 @dataclass(frozen=True)

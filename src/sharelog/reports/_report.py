@@ -475,7 +475,8 @@ def build_monthly_report(
         agreement_id: one agreement (all its versions), or None for every agreement.
         sdc: ``publish`` (disclosure control, the default for anything leaving the building) or ``internal``
             (exact counts, marked not for publication).
-        profile: the disclosure-control profile, ``10-5`` (ONS, the default) or ``1-4``.
+        profile: the disclosure-control profile: ``series`` (the default: the monthly-series rule), ``10-5``
+            (ONS) or ``1-4``.
         now: the generation time (UTC; default: now).
 
     Raises:

@@ -19,10 +19,10 @@ are bounded by which). The rule, in the order it runs:
    are rounded from their unrounded value, so rounded parts need not add up to a rounded total.
 
 Profiles: ONS ``10-5`` and ``1-4`` (small counts shown as ``c``, every group with no ``c`` or at least two), and
-``series`` — small counts (1–4) shown with the small-number mark ``low``, no group-count step (the audit decides);
-the report applies it block by block (a month, a quarter, a year), passing the cells already published as
-``decided`` so they keep their figure (``reports/_report.py``, ``protect_series``). Where only a small-number
-mark pins a count, the mark is shown as ``c`` instead.
+``series``, the default — small counts (1–4) shown with the small-number mark ``low``, no group-count step (the
+audit decides); the report applies it block by block (a month, a quarter, a year), passing the cells already
+published as ``decided`` so they keep their figure (``reports/_report.py``, ``protect_series``). Where only a
+small-number mark pins a count, the mark is shown as ``c`` instead.
 
 The audit needs SciPy (``scipy.optimize.linprog``, HiGHS); it is imported only when a table is protected.
 """
@@ -70,7 +70,7 @@ GSS_SYMBOLS = {
     CONFIDENTIAL: "confidential: withheld to protect the people counted",
     NOT_APPLICABLE: "not applicable: the agreement in force did not provide for it",
     UNAVAILABLE: "not available: the ledger holds no figure for it",
-    LOW: "rounds to 0 but is not 0",
+    LOW: "a count of 1 to 4: not 0, too few to give exactly",  # only the series rule (small: 1 to 4) uses it
 }
 
 Cell = tuple[str, str]
@@ -126,8 +126,10 @@ PROFILES: dict[str, Profile] = {
     SERIES: Profile(SERIES, threshold=5, base=5, small_symbol=LOW, pairs=False, breakdowns="quarter"),
 }
 
-DEFAULT_PROFILE = "10-5"
-"""The profile publications use unless told otherwise (the web's report query repeats it as a literal)."""
+DEFAULT_PROFILE = SERIES
+"""The profile publications use unless told otherwise: the monthly-series rule (the FOI asks for a monthly series;
+docs/reports.md says why). ``10-5`` and ``1-4`` stay available when asked for. The web's report query repeats it as
+a literal."""
 
 
 class Reason(StrEnum):

@@ -228,13 +228,30 @@ def _legend(register: SharesRegister) -> str:
     )
 
 
+def _rule_text(profile: Profile | None) -> str:
+    if profile is None:
+        return "None: exact counts from the ledger. NOT FOR PUBLICATION."
+    if profile.series:
+        return (
+            f"The monthly-series rule: counts of 1 to {profile.threshold - 1} shown as {profile.small_symbol}, others "
+            f"rounded to the nearest {profile.base}; a true 0 shown as 0. Each row is decided on its own, so a month "
+            f"shows the same figures in every register that includes it; a figure is withheld ({CONFIDENTIAL}) only "
+            "where the requested, the returned and the number not returned (requested − returned) would let a "
+            "small count be worked out exactly."
+        )
+    return (
+        f"{profile.describe()}. Where a row's requested or returned is suppressed, or the number not returned "
+        "(requested − returned) is a small count, a second figure of the row is suppressed too, so that neither "
+        "can be worked out by subtraction."
+    )
+
+
 def _notes(register: SharesRegister) -> list[SheetRow]:
-    rule = (
-        "None: exact counts from the ledger. NOT FOR PUBLICATION."
-        if register.profile is None
-        else f"{register.profile.describe()}. Where a row's requested or returned "
-        "is suppressed, or the number not returned (requested − returned) is a small count, a second figure of "
-        "the row is suppressed too, so that neither can be worked out by subtraction."
+    rule = _rule_text(register.profile)
+    small = (
+        f" {register.profile.small_symbol} a count of 1 to {register.profile.threshold - 1} (not 0);"
+        if register.profile is not None and register.profile.small_symbol != CONFIDENTIAL
+        else ""
     )
     return [
         SheetRow(("Register of data shares",), heading=True),
@@ -262,9 +279,9 @@ def _notes(register: SharesRegister) -> list[SheetRow]:
         SheetRow(
             (
                 "Symbols",
-                f"{CONFIDENTIAL} confidential (withheld by the rule above); {UNAVAILABLE} not available (no exchange "
-                f"under that version that month). A figure that is not known is never shown as 0. Shorthand from "
-                f"the {SYMBOLS_GUIDANCE}.",
+                f"{CONFIDENTIAL} confidential (withheld by the rule above);{small} {UNAVAILABLE} not available "
+                f"(no exchange under that version that month). A figure that is not known is never shown as 0. "
+                f"Shorthand from the {SYMBOLS_GUIDANCE}.",
             )
         ),
         SheetRow(("Generated",), heading=True),

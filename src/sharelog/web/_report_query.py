@@ -51,7 +51,7 @@ def _report_query(
     ] = "publish",
     profile: Annotated[
         ProfileName, Query(description="The disclosure-control profile (publish only).")
-    ] = "10-5",  # reports.DEFAULT_PROFILE
+    ] = "series",  # reports.DEFAULT_PROFILE
 ) -> ReportQuery:
     return ReportQuery(first=first, last=last, sdc=sdc, profile=profile)
 

@@ -1,6 +1,6 @@
-"""The public transparency page, signed out: only figures after publication disclosure control (ONS 10-5: no
-count from 1 to 9, the rest rounded to 5), the suppression symbol explained, charts drawn — and the signed-in
-pages stay closed."""
+"""The public transparency page, signed out: only figures after publication disclosure control (the default, the
+series rule: no count from 1 to 4 given exactly, the rest rounded to 5), the symbols explained, charts drawn — and
+the signed-in pages stay closed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .conftest import LiveServer, Shot
 
 pytestmark = pytest.mark.browser
 
-THRESHOLD = 10  # ONS 10-5: counts of 1 to 9 are suppressed
+THRESHOLD = 5  # the series rule: counts of 1 to 4 are shown as [low]
 ROUNDING = 5
 SYMBOLS = {"[c]", "[z]", "[x]", "[low]"}  # GSS symbols a published table may show instead of a count
 COUNT = re.compile(r"^\d{1,3}(,\d{3})*$")
@@ -50,7 +50,7 @@ def test_the_public_page_shows_only_published_figures(
     expect(monthly).to_be_visible()
     monthly_cells = _cell_texts(monthly)
     assert_published(monthly_cells, only_counts=True)
-    assert "[c]" in monthly_cells, "the golden ledger has small counts, so some cells are suppressed"
+    assert "[low]" in monthly_cells, "the golden ledger has small counts, so some cells are marked [low]"
     # the exact January counts (12 matched, 3 for review) are not on the page; 40 received rounds to itself
     assert "12" not in monthly_cells and "3" not in monthly_cells
     assert "40" in monthly_cells
@@ -58,11 +58,10 @@ def test_the_public_page_shows_only_published_figures(
     shares = page.get_by_role("table", name=re.compile(r"register of data shares", re.IGNORECASE))
     assert_published(_cell_texts(shares), only_counts=False)
 
-    # the symbol is explained in words, and on the symbol itself
+    # the symbols are explained in words, and on the symbols themselves
+    expect(page.get_by_text(re.compile(r"\[low\] means a count between 1 and 4"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"\[c\] means the figure is hidden \(confidential\)"))).to_be_visible()
-    expect(monthly.locator("abbr", has_text="[c]").first).to_have_attribute(
-        "title", re.compile("confidential")
-    )
+    expect(monthly.locator("abbr", has_text="[low]").first).to_have_attribute("title", re.compile("1 to 4"))
 
     charts = page.get_by_role("img", name=re.compile(r"^Chart: ")).all()
     assert charts, "the page has charts"

@@ -1,9 +1,10 @@
 """The public transparency page: the published monthly figures for a year or a period of months, their charts,
 the published tables to download, and the register of data-sharing agreements — for anyone, signed in or not.
 
-Nothing here takes a disclosure-control mode from the request: the report services behind these routes apply
-publication disclosure control (ONS 10-5) and nothing else, whatever the query string says. The downloads are
-the published tables exactly as ``sharelog report … --sdc publish`` writes them.
+Nothing here takes a disclosure-control mode or profile from the request: the report services behind these routes
+apply publication disclosure control under the default rule (the monthly series) and nothing else, whatever the
+query string says. The downloads are the published tables exactly as ``sharelog report … --sdc publish`` writes
+them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from sharelog.errors import InputError
 from sharelog.reports import (
     CHART_TITLES,
     MONTHLY_LABELS,
+    PROFILES,
+    PUBLIC_PROFILE,
     Parties,
     Sheet,
     SheetRow,
@@ -135,6 +138,7 @@ def read_transparency(request: Request, session: Ledger, period: PublicPeriodPar
         charts={name: chart_text(monthly, name) for name in CHART_TITLES} if monthly is not None else {},
         chart_titles=CHART_TITLES,
         month_label=month_label,
+        profile=PROFILES[PUBLIC_PROFILE],
     )
 
 
