@@ -41,17 +41,28 @@ def test_published_charts_plot_published_figures_only(golden_sqlite: Engine, tmp
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths)
 
 
-def test_default_charts_draw_sent_and_returned_every_month_and_no_monthly_breakdown(
+def test_default_charts_draw_sent_and_returned_every_month_and_results_by_quarter(
     golden_sqlite: Engine,
 ) -> None:
     """The series rule (the default): received 40, 31, 60 and returned 14, 5, 21, rounded to the nearest 5; the
-    results by month are [x] (published by quarter), so neither they nor the share unknown is drawn by month."""
+    results by month are [x] (published by quarter), so they and the share unknown are drawn by the quarter."""
     with ledger_session(golden_sqlite) as session:
         report = build_monthly_report(session, months=MONTHS, sdc="publish", now=GENERATED_AT)
     data = chart_data(report)
     assert data.received == (40, 30, 60) and data.returned == (15, 5, 20)
-    assert all(series == (None, None, None) for _, series in data.results.values())
-    assert data.unknown_share == (None, None, None)
+    assert [c.key for c in data.periods] == ["2019-Q1"]
+    returned, unknown = (
+        report.values[(row, "2019-Q1")] for row in ("flow:returned", "result:outcome_unknown")
+    )
+    assert isinstance(returned, int) and isinstance(unknown, int) and returned > 0
+    assert data.period_returned == (returned,)
+    assert data.results["outcome_unknown"][1] == (unknown,)
+    assert data.unknown_share == pytest.approx((100 * unknown / returned,))
+    assert all(
+        report.values[(row, month)] == "[x]" for row in ("result:outcome_unknown",) for month in MONTHS
+    )
+    figure = _DRAWERS["outcome_unknown"](report, data)
+    assert len([p for p in figure.axes[0].patches if isinstance(p, Rectangle)]) == 1  # the quarter's bar
 
 
 def test_internal_charts_plot_exact_counts(golden_sqlite: Engine) -> None:
@@ -83,7 +94,8 @@ def test_breakdowns_are_drawn_by_the_period_total(golden_sqlite: Engine, profile
 # the golden ledger (the breakdowns are [x] by month, [low] or [z] by quarter)
 SYMBOL_CASES = [
     *(("10-5", name) for name in CHART_FILES),
-    *((SERIES, n) for n in CHART_FILES if n != "sent_returned"),
+    # the series rule draws sent and returned by month and the share unknown by quarter, every figure published
+    *((SERIES, n) for n in CHART_FILES if n not in ("sent_returned", "outcome_unknown")),
 ]
 
 

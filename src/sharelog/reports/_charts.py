@@ -70,8 +70,13 @@ class ChartData:
     interventions: dict[str, tuple[str, Series]] = field(
         default_factory=dict
     )  # type → (label, one per total)
+    periods: tuple[Column, ...] = ()
+    """The columns the results are drawn over: the months, or the quarters where the rule publishes what
+    happened to the returned records by quarter only (the series rule)."""
+    period_returned: Series = ()  # the returned, one per column of ``periods``
     symbols: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Row id → per month the symbol shown instead of a figure ('' where a figure is shown)."""
+    """Row id → per column the symbol shown instead of a figure ('' where a figure is shown): the months for
+    the flows, ``periods`` for the results."""
     notes: str = ""
     """What the figures are, and what each symbol shown means (under every chart)."""
 
@@ -89,14 +94,15 @@ def chart_data(report: MonthlyReport) -> ChartData:
     def section(name: str) -> dict[str, tuple[str, Series]]:
         return {row.key: (row.label, series(row_id(row), totals)) for row in report.table.section(name)}
 
+    periods = _result_columns(report)
     returned = series("flow:returned")
-    results = {row.key: (row.label, series(row_id(row))) for row in report.table.section("result")}
+    period_returned = series("flow:returned", periods)
+    results = {row.key: (row.label, series(row_id(row), periods)) for row in report.table.section("result")}
     unknown = results["outcome_unknown"][1]
     share = tuple(
-        100.0 * u / r if u is not None and r else None for u, r in zip(unknown, returned, strict=True)
+        100.0 * u / r if u is not None and r else None for u, r in zip(unknown, period_returned, strict=True)
     )
-    rows = ["flow:received", "flow:returned", *(row_id(row) for row in report.table.section("result"))]
-    symbols = {row: tuple(symbol or "" for symbol in _symbols(report, row, months)) for row in rows}
+    symbols = _symbol_table(report, months, periods)
     return ChartData(
         months,
         series("flow:received"),
@@ -106,9 +112,37 @@ def chart_data(report: MonthlyReport) -> ChartData:
         totals=totals,
         onward=section("onward"),
         interventions=section("intervention"),
+        periods=periods,
+        period_returned=period_returned,
         symbols=symbols,
         notes=_footnote(report),
     )
+
+
+def _title(report: MonthlyReport, name: str) -> str:
+    """The chart's title; the results' charts say "by quarter" where the rule gives results by quarter only."""
+    title = CHART_TITLES[name]
+    if name in ("result_mix", "outcome_unknown") and any(c.quarter for c in report.columns):
+        return title.replace("by month", "by quarter")
+    return title
+
+
+def _result_columns(report: MonthlyReport) -> tuple[Column, ...]:
+    """The months, or the whole quarters where the rule publishes the results by quarter only."""
+    quarters = tuple(c for c in report.columns if c.quarter)
+    return quarters or tuple(c for c in report.columns if not c.total)
+
+
+def _symbol_table(
+    report: MonthlyReport, months: Sequence[Column], periods: Sequence[Column]
+) -> dict[str, tuple[str, ...]]:
+    def shown(row: str, columns: Sequence[Column]) -> tuple[str, ...]:
+        return tuple(symbol or "" for symbol in _symbols(report, row, columns))
+
+    table = {row: shown(row, months) for row in ("flow:received", "flow:returned")}
+    table["period:returned"] = shown("flow:returned", periods)
+    table.update({row_id(row): shown(row_id(row), periods) for row in report.table.section("result")})
+    return table
 
 
 def _breakdown_columns(report: MonthlyReport) -> tuple[Column, ...]:
@@ -148,7 +182,8 @@ def _chart_cells(report: MonthlyReport, name: str) -> list[tuple[str, list[Colum
         return [("flow:received", months), ("flow:returned", months)]
     if name in ("result_mix", "outcome_unknown"):
         rows = [row_id(r) for r in report.table.section("result")]
-        return [(row, months) for row in (rows if name == "result_mix" else ["result:outcome_unknown"])]
+        periods = list(_result_columns(report))
+        return [(row, periods) for row in (rows if name == "result_mix" else ["result:outcome_unknown"])]
     columns = list(_breakdown_columns(report))
     return [(row_id(r), columns) for r in report.table.section(BREAKDOWNS[name])]
 
@@ -177,7 +212,7 @@ def chart_text(report: MonthlyReport, name: str) -> str:
                 hidden.setdefault(_shown_as(value), []).append(column.label)
         for symbol, where in hidden.items():
             left_out.append(f"{_label(report, labels[row])} ({symbol}): {_listed(where, len(columns))}")
-    text = f"Chart: {CHART_TITLES[name].lower()}, {report.period_text()}."
+    text = f"Chart: {_title(report, name).lower()}, {report.period_text()}."
     if left_out:
         text += (
             " Not drawn, because the table shows a symbol instead of a figure: " + "; ".join(left_out) + "."
@@ -240,7 +275,11 @@ def _shown_as(value: object) -> str:
 
 def _ticks(axes: Any, months: Sequence[Column]) -> list[int]:
     years = {c.time_period for c in months}
-    labels = [c.time_identifier[:3] + (f"\n{c.time_period}" if len(years) > 1 else "") for c in months]
+    labels = [
+        (c.key[-2:] if c.quarter else c.time_identifier[:3])
+        + (f"\n{c.time_period}" if len(years) > 1 else "")
+        for c in months
+    ]
     positions = list(range(len(months)))
     axes.set_xticks(positions, labels)
     return positions
@@ -268,12 +307,12 @@ def _sent_returned(report: MonthlyReport, data: ChartData) -> Any:
 
 
 def _result_mix(report: MonthlyReport, data: ChartData) -> Any:
-    figure, axes = _figure(report, CHART_TITLES["result_mix"])
-    positions = _ticks(axes, data.months)
+    figure, axes = _figure(report, _title(report, "result_mix"))
+    positions = _ticks(axes, data.periods)
     bottoms = [0.0] * len(positions)
     hidden: list[set[str]] = [set() for _ in positions]
     for index, (key, (label, values)) in enumerate(data.results.items()):
-        for symbols, symbol in zip(hidden, _symbols(report, f"result:{key}", data.months), strict=True):
+        for symbols, symbol in zip(hidden, _symbols(report, f"result:{key}", data.periods), strict=True):
             symbols.update([symbol] if symbol is not None else [])
         if not any(values):
             continue  # a category with nothing to draw stays out of the legend
@@ -289,7 +328,7 @@ def _result_mix(report: MonthlyReport, data: ChartData) -> Any:
         )
         for x, height, _ in drawn:
             bottoms[x] += height
-    shown = [(x, r) for x, r in zip(positions, data.returned, strict=True) if r is not None]
+    shown = [(x, r) for x, r in zip(positions, data.period_returned, strict=True) if r is not None]
     if shown:
         xs, ys = zip(*shown, strict=True)
         axes.hlines(
@@ -300,18 +339,19 @@ def _result_mix(report: MonthlyReport, data: ChartData) -> Any:
             axes.annotate("+ " + " ".join(sorted(symbols)), (x, bottom), ha="center", va="bottom", fontsize=8)
     axes.set_ylabel("Returned records")
     axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    extra = "'+' and a symbol: results of the month not drawn, so its bar may not reach the returned."
+    each = "quarter" if any(c.quarter for c in data.periods) else "month"
+    extra = f"'+' and a symbol: results of the {each} not drawn, so its bar may not reach the returned."
     _note(figure, _footnote(report, extra if report.profile is not None else ""))
     return figure
 
 
 def _outcome_unknown(report: MonthlyReport, data: ChartData) -> Any:
-    figure, axes = _figure(report, CHART_TITLES["outcome_unknown"])
-    positions = _ticks(axes, data.months)
+    figure, axes = _figure(report, _title(report, "outcome_unknown"))
+    positions = _ticks(axes, data.periods)
     drawn = [(x, share) for x, share in zip(positions, data.unknown_share, strict=True) if share is not None]
     axes.bar([x for x, _ in drawn], [share for _, share in drawn], color=_UNKNOWN, width=0.7)
-    unknown, sent_back = data.symbols["result:outcome_unknown"], data.symbols["flow:returned"]
-    shares = zip(positions, data.unknown_share, data.returned, strict=True)
+    unknown, sent_back = data.symbols["result:outcome_unknown"], data.symbols["period:returned"]
+    shares = zip(positions, data.unknown_share, data.period_returned, strict=True)
     for index, (x, share, returned) in enumerate(shares):
         if share is not None:
             text = f"{share:.0f}%"
