@@ -167,23 +167,29 @@ def monthly_structure(table: MonthlyTable, columns: Sequence[Column]) -> Structu
     for row in rows:
         for total in (c for c in columns if c.total):
             relations.append(Relation((row, total.key), tuple((row, month) for month in total.months)))
-    results = [row_id(row) for row in table.section("result")]
     for column in columns:
-        key = column.key
-        returned, received = ("flow:returned", key), ("flow:received", key)
-        relations.append(
-            Relation(
-                returned,
-                tuple((row, key) for row in results),
-                attribute=True,
-                exempt=frozenset({("result:outcome_unknown", key)}),
-            )
-        )
-        relations.append(Relation(received, (returned, (NOT_RETURNED, key))))
-        for counted in (*table.section("onward"), *table.section("intervention")):
-            bounds.append(Bound(returned, ((row_id(counted), key),), attribute=True))
-        bounds.append(Bound(received, (("flow:matched", key), ("flow:review", key))))
+        _column_rules(table, column.key, relations, bounds, breakdowns=True)
     return Structure(cells=cells, relations=tuple(relations), bounds=tuple(bounds))
+
+
+def _column_rules(
+    table: MonthlyTable, key: str, relations: list[Relation], bounds: list[Bound], *, breakdowns: bool
+) -> None:
+    """One column's relations and bounds: the returned plus the not-returned make the received, matched plus
+    sent to review is at most the received; with ``breakdowns``, the results (outcome unknown among them) make
+    the returned and each onward-sharing and intervention count is at most it — an outcome equal to the
+    returned would attribute it to everyone returned."""
+    returned, received = ("flow:returned", key), ("flow:received", key)
+    relations.append(Relation(received, (returned, (NOT_RETURNED, key))))
+    bounds.append(Bound(received, (("flow:matched", key), ("flow:review", key))))
+    if not breakdowns:
+        return
+    results = tuple((row_id(row), key) for row in table.section("result"))
+    relations.append(
+        Relation(returned, results, attribute=True, exempt=frozenset({("result:outcome_unknown", key)}))
+    )
+    for counted in (*table.section("onward"), *table.section("intervention")):
+        bounds.append(Bound(returned, ((row_id(counted), key),), attribute=True))
 
 
 FLOW_SECTION = "flow"
@@ -203,27 +209,14 @@ def series_structure(table: MonthlyTable, columns: Sequence[Column]) -> Structur
     cells: list[Cell] = []
     relations: list[Relation] = []
     bounds: list[Bound] = []
-    results = [row_id(row) for row in table.section("result")]
-    counted = [row_id(row) for row in (*table.section("onward"), *table.section("intervention"))]
     quarters = [c for c in columns if c.quarter]
     for column in columns:
         key = column.key
         rows = flow if column.period == "month" else [*flow, *breakdown]
         cells.extend((row, key) for row in rows)
-        returned, received = ("flow:returned", key), ("flow:received", key)
-        relations.append(Relation(received, (returned, (NOT_RETURNED, key))))
-        bounds.append(Bound(received, (("flow:matched", key), ("flow:review", key))))
+        _column_rules(table, key, relations, bounds, breakdowns=column.period != "month")
         if column.period == "month":
             continue
-        relations.append(
-            Relation(
-                returned,
-                tuple((row, key) for row in results),
-                attribute=True,
-                exempt=frozenset({("result:outcome_unknown", key)}),
-            )
-        )
-        bounds.extend(Bound(returned, ((row, key),), attribute=True) for row in counted)
         if column.quarter:
             relations.extend(Relation((row, key), tuple((row, m) for m in column.months)) for row in flow)
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -39,6 +40,23 @@ MEDIA_TYPES = {
     "json": "application/json",
 }
 CHARTS = CHART_TITLES
+
+
+def file_download(name: str, write: Callable[[Path], Path]) -> FileResponse:
+    """A file made for one response: ``write`` makes it as ``name`` in a private temporary folder, which is
+    removed once the response is sent (or at once, if ``write`` fails)."""
+    folder = Path(tempfile.mkdtemp(prefix="sharelog-download-"))
+    try:
+        path = write(folder / name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[path.suffix.lstrip(".")],
+        filename=path.name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 def report_query(report: MonthlyReport, sdc: str, profile: str) -> str:
@@ -113,19 +131,13 @@ def download_report(
     report = query.monthly(session)
     months = report.table.months
     stem = f"monthly-outcomes-{months[0]}-to-{months[-1]}" + ("-INTERNAL" if query.sdc == "internal" else "")
-    folder = Path(tempfile.mkdtemp(prefix="sharelog-report-"))
-    try:
-        path = write_monthly_report(report, folder / f"{stem}.{file_format}", format=file_format)
-        record_report_generated(session, report, files=[path], actor=user.username, via="web")
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPES[file_format],
-        filename=path.name,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
-    )
+
+    def write(path: Path) -> Path:
+        written = write_monthly_report(report, path, format=file_format)
+        record_report_generated(session, report, files=[written], actor=user.username, via="web")
+        return written
+
+    return file_download(f"{stem}.{file_format}", write)
 
 
 @router.get("/reports/chart/{chart}.png")

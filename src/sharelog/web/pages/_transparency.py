@@ -9,8 +9,6 @@ them.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from starlette.background import BackgroundTask
 
 from sharelog.errors import InputError
 from sharelog.reports import (
@@ -43,7 +40,7 @@ from sharelog.reports import (
 )
 from sharelog.web._context import Ledger
 from sharelog.web._templating import render
-from sharelog.web.pages._reports import MEDIA_TYPES, ChartName
+from sharelog.web.pages._reports import ChartName, file_download
 
 router = APIRouter()
 
@@ -172,15 +169,4 @@ def download_transparency(
         def write(path: Path) -> Path:
             return write_shares_register(shares, path, format=file_format)
 
-    folder = Path(tempfile.mkdtemp(prefix="sharelog-public-"))
-    try:
-        path = write(folder / f"{FILE_STEMS[table]}-{months[0]}-to-{months[-1]}.{file_format}")
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPES[file_format],
-        filename=path.name,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
-    )
+    return file_download(f"{FILE_STEMS[table]}-{months[0]}-to-{months[-1]}.{file_format}", write)
