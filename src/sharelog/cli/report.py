@@ -98,7 +98,7 @@ def _describe(report: MonthlyReport) -> str:
             "XLSX has three sheets: Monthly (that table), Data (tidy rows: time_period, time_identifier, measure, "
             "category, value) and Notes (definitions, agreement versions in force, the disclosure-control rule, "
             "generation time). CSV holds the Monthly sheet; HTML the Monthly and Notes tables; JSON the tidy rows. "
-            "--charts DIR also draws three PNG charts from the figures the report shows.",
+            "--charts DIR also draws the PNG charts from the figures the report shows.",
             "Examples:",
             "    sharelog report monthly --from 2019-01 --to 2019-12 --out monthly-2019.xlsx --charts charts/",
             "    sharelog report monthly --from 2019-01 --to 2019-12 --agreement ho-dfe-2019-update "

@@ -82,7 +82,7 @@ class ChartData:
 
 
 def chart_data(report: MonthlyReport) -> ChartData:
-    """The figures behind the three charts: the report's own cells (published ones after disclosure control)."""
+    """The figures behind the charts: the report's own cells (published ones after disclosure control)."""
     months = tuple(c for c in report.columns if not c.total)
     totals = _breakdown_columns(report)
 
@@ -297,8 +297,8 @@ def _sent_returned(report: MonthlyReport, data: ChartData) -> Any:
         xs = [p + (offset - 0.5) * width for p in positions]
         drawn = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
         axes.bar([x for x, _ in drawn], [v for _, v in drawn], width=width, label=label, color=colour)
-        for x, symbol in zip(xs, _symbols(report, row, data.months), strict=True):
-            if symbol is not None:
+        for x, symbol in zip(xs, data.symbols[row], strict=True):
+            if symbol:
                 axes.annotate(symbol, (x, 0), ha="center", va="bottom", fontsize=8)
     axes.set_ylabel("Records")
     axes.legend(frameon=False)
@@ -312,8 +312,8 @@ def _result_mix(report: MonthlyReport, data: ChartData) -> Any:
     bottoms = [0.0] * len(positions)
     hidden: list[set[str]] = [set() for _ in positions]
     for index, (key, (label, values)) in enumerate(data.results.items()):
-        for symbols, symbol in zip(hidden, _symbols(report, f"result:{key}", data.periods), strict=True):
-            symbols.update([symbol] if symbol is not None else [])
+        for symbols, symbol in zip(hidden, data.symbols[f"result:{key}"], strict=True):
+            symbols.update([symbol] if symbol else [])
         if not any(values):
             continue  # a category with nothing to draw stays out of the legend
         drawn = [(x, float(v), bottoms[x]) for x, v in zip(positions, values, strict=True) if v is not None]
