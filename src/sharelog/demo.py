@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, load_agreements
 from sharelog.errors import InputError
-from sharelog.exchange import ExchangeResult, decide, month_start, review_case, review_queue, run_exchange
+from sharelog.exchange import (
+    ExchangeResult,
+    HeldRegister,
+    decide,
+    month_start,
+    review_candidates,
+    review_queue,
+    run_exchange,
+)
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.agreement_records import record_agreement
 from sharelog.ledger.models import Disclosure
@@ -207,20 +215,22 @@ def run_demo(
             for agreement in agreements:
                 record_agreement(session, agreement, actor=DEMO_ACTOR)
         results = []
-        for done, month in enumerate(month_list, start=1):
-            received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
-            results.append(
-                run_exchange(
-                    demo,
-                    engine=engine,
-                    agreement_id=used[month].id,
-                    purpose=DEMO_PURPOSE,
-                    batch=batches[month],
-                    month=month,
-                    now=received,
+        with HeldRegister(demo) as held:  # the register opened once for every month's exchange
+            for done, month in enumerate(month_list, start=1):
+                received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
+                results.append(
+                    run_exchange(
+                        demo,
+                        engine=engine,
+                        agreement_id=used[month].id,
+                        purpose=DEMO_PURPOSE,
+                        batch=batches[month],
+                        month=month,
+                        now=received,
+                        held=held,
+                    )
                 )
-            )
-            report("exchanges", done, len(month_list))
+                report("exchanges", done, len(month_list))
         rng = np.random.default_rng(seed)
         waiting = set(month_list[-PENDING_MONTHS:]) if len(month_list) > PENDING_MONTHS else set()
         decided, pending = _review(
@@ -304,12 +314,13 @@ def _review(
     with ledger_session(engine) as session:
         queue = review_queue(session)
     decided = 0
+    candidates: dict[str, dict[str, str]] = {}  # exchange → request → candidate, its review file read once
     for case in queue:
         if case.exchange[3:10] in waiting:
             continue
-        with ledger_session(engine) as session:
-            opened = review_case(session, demo, exchange=case.exchange, request_ref=case.request_ref)
-        accept = truth.get(case.request_ref) == opened.candidate_id
+        if case.exchange not in candidates:
+            candidates[case.exchange] = review_candidates(demo, case.exchange)
+        accept = truth.get(case.request_ref) == candidates[case.exchange][case.request_ref]
         when = datetime(int(case.exchange[3:7]), int(case.exchange[8:10]), 17, 14, 0, tzinfo=UTC)
         decide(
             demo,

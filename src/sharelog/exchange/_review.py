@@ -35,7 +35,15 @@ from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, Retur
 from sharelog.linkage import register_rows
 from sharelog.settings import Settings
 
-__all__ = ["ReviewCase", "ReviewDecision", "decide", "decide_review", "review_case", "review_queue"]
+__all__ = [
+    "ReviewCase",
+    "ReviewDecision",
+    "decide",
+    "decide_review",
+    "review_candidates",
+    "review_case",
+    "review_queue",
+]
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,16 @@ def review_case(
         decision=item.decision,
         decided_by=item.decided_by,
     )
+
+
+def review_candidates(settings: Settings, exchange: str) -> dict[str, str]:
+    """Each request of an exchange's review band and the pupil id of its candidate, read from its review file
+    at once (a reviewer working down a whole exchange; :func:`review_case` opens one case with the records).
+
+    Raises:
+        InputError: the exchange has no review file (none, or its review is complete).
+    """
+    return {entry["request_id"]: entry["pupil_id"] for entry in _review_file(settings, exchange)["items"]}
 
 
 def _item(session: Session, exchange: str, request_ref: str, *, holder: str | None = None) -> ReviewItem:
