@@ -215,27 +215,28 @@ def run_demo(
             for agreement in agreements:
                 record_agreement(session, agreement, actor=DEMO_ACTOR)
         results = []
+        truth = _truth(synth.out_dir / "truth.csv")
+        waiting = set(month_list[-PENDING_MONTHS:]) if len(month_list) > PENDING_MONTHS else set()
+        decided = pending = 0
         with HeldRegister(demo) as held:  # the register opened once for every month's exchange
             for done, month in enumerate(month_list, start=1):
                 received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
-                results.append(
-                    run_exchange(
-                        demo,
-                        engine=engine,
-                        agreement_id=used[month].id,
-                        purpose=DEMO_PURPOSE,
-                        batch=batches[month],
-                        month=month,
-                        now=received,
-                        held=held,
-                    )
+                result = run_exchange(
+                    demo,
+                    engine=engine,
+                    agreement_id=used[month].id,
+                    purpose=DEMO_PURPOSE,
+                    batch=batches[month],
+                    month=month,
+                    now=received,
+                    held=held,
                 )
+                results.append(result)
+                # the month's review band is decided a week later, before the next batch arrives
+                band = _review(demo, engine, exchange=result.reference, truth=truth, wait=month in waiting)
+                decided, pending = decided + band[0], pending + band[1]
                 report("exchanges", done, len(month_list))
         rng = np.random.default_rng(seed)
-        waiting = set(month_list[-PENDING_MONTHS:]) if len(month_list) > PENDING_MONTHS else set()
-        decided, pending = _review(
-            demo, engine, truth=_truth(synth.out_dir / "truth.csv"), waiting=waiting, rng=rng
-        )
         recorded, disclosures = _outcomes(engine, rng=rng, report=report)
         with ledger_session(engine) as session:
             table = monthly_table(session, months=month_list)
@@ -307,32 +308,27 @@ def _truth(path: Path) -> dict[str, str]:
 
 
 def _review(
-    demo: Settings, engine: Engine, *, truth: dict[str, str], waiting: set[str], rng: np.random.Generator
+    demo: Settings, engine: Engine, *, exchange: str, truth: dict[str, str], wait: bool
 ) -> tuple[int, int]:
-    """A simulated reviewer decides the bands of every month but those ``waiting`` (accepting only true
-    matches, as a careful person comparing the records would); those wait in the queue."""
+    """A simulated reviewer decides ``exchange``'s review band (accepting only true matches, as a careful person
+    comparing the records would), unless it is to ``wait`` in the queue: how many were decided and left."""
     with ledger_session(engine) as session:
-        queue = review_queue(session)
-    decided = 0
-    candidates: dict[str, dict[str, str]] = {}  # exchange → request → candidate, its review file read once
+        queue = review_queue(session, exchange=exchange)
+    if wait or not queue:
+        return 0, len(queue)
+    candidates = review_candidates(demo, exchange)  # its review file read once
+    when = datetime(int(exchange[3:7]), int(exchange[8:10]), 17, 14, 0, tzinfo=UTC)
     for case in queue:
-        if case.exchange[3:10] in waiting:
-            continue
-        if case.exchange not in candidates:
-            candidates[case.exchange] = review_candidates(demo, case.exchange)
-        accept = truth.get(case.request_ref) == candidates[case.exchange][case.request_ref]
-        when = datetime(int(case.exchange[3:7]), int(case.exchange[8:10]), 17, 14, 0, tzinfo=UTC)
         decide(
             demo,
             engine=engine,
-            exchange=case.exchange,
+            exchange=exchange,
             request_ref=case.request_ref,
-            accept=accept,
+            accept=truth.get(case.request_ref) == candidates[case.request_ref],
             decided_by="Demo Reviewer",
             now=when,
         )
-        decided += 1
-    return decided, len(queue) - decided
+    return len(queue), 0
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
