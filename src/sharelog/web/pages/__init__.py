@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from sharelog.web.pages import (
     _account,
+    _api_docs,
     _agreements,
     _dashboard,
     _exchanges,
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     _outcomes.router,
     _reports.router,
     _transparency.router,
+    _api_docs.router,
 ]
