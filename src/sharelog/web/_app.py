@@ -24,8 +24,8 @@ from sharelog.web._errors import install_error_handlers
 from sharelog.web._openapi import declare_security
 from sharelog.web._security import authorize, expire_sessions_found_over
 from sharelog.web._templating import make_templates
-from sharelog.web.pages._api_docs import OPENAPI_URL
 from sharelog.web.api._error_models import error_responses
+from sharelog.web.pages._api_docs import OPENAPI_URL
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 

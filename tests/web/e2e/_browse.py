@@ -84,9 +84,7 @@ def axe_findings(page: Page) -> list[str]:
     """
     if page.evaluate("typeof window.axe") == "undefined":
         page.evaluate(_axe_source())
-    results: dict[str, Any] = page.evaluate(
-        "() => window.axe.run(document, {resultTypes: ['violations']})"
-    )
+    results: dict[str, Any] = page.evaluate("() => window.axe.run(document, {resultTypes: ['violations']})")
     found = []
     for violation in results["violations"]:
         if violation["impact"] in FAILING_IMPACTS or violation["id"] in FAILING_RULES:

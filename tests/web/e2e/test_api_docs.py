@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from ._browse import check_accessible, sign_in, watch_errors
 from ..conftest import USER_OF_ROLE
+from ._browse import check_accessible, sign_in, watch_errors
 from .conftest import LiveServer, Shot
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,10 @@ def test_the_api_docs_list_every_operation(page: Page, shot: Shot, live_server: 
     page.on("request", on_request)
     document = page.request.get("/api/v1/openapi.json").json()
     operations = [
-        (method.upper(), path) for path, item in document["paths"].items() for method in item if method in METHODS
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in METHODS
     ]
     assert len(operations) > 10, "the OpenAPI document describes the API"
 

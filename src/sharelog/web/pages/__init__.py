@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from sharelog.web.pages import (
     _account,
-    _api_docs,
     _agreements,
+    _api_docs,
     _dashboard,
     _exchanges,
     _foi,
