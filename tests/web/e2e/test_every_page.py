@@ -182,6 +182,12 @@ def test_every_page_signed_out(page: Page, shot: Shot, live_server: LiveServer) 
     unreached = sorted(_pages_of(None) - {name for name, _query in crawl.visited})
     assert not unreached, f"public pages no link reaches: {unreached}"
     assert problems == []
+    # a form's error state (answered 400, which the browser reports): the error summary, messages at the fields
+    page.goto("/sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    shot("sign-in-errors")
+    check_accessible(page)
 
 
 @pytest.mark.parametrize("role", sorted(USER_OF_ROLE))
