@@ -38,6 +38,8 @@ ACCESS: dict[str, Access] = {
     "sign_out": ANY_SIGNED_IN,
     "read_home": PUBLIC,
     "read_health": PUBLIC,
+    # the API's documentation (the OpenAPI document itself is public too: it describes, it holds no data)
+    "read_api_docs": PUBLIC,
     # dashboard
     "read_dashboard": _COUNTS,
     # accounts (admin)

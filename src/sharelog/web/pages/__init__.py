@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from sharelog.web.pages import (
     _account,
     _agreements,
+    _api_docs,
     _dashboard,
     _exchanges,
     _foi,
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     _outcomes.router,
     _reports.router,
     _transparency.router,
+    _api_docs.router,
 ]
