@@ -45,7 +45,9 @@ class WideTable:
 WIDE_TABLES = {
     # 15 months, five whole quarters and the year 2018 (the series rule, the default): wider than the page; the
     # last column is the last whole quarter, no total of part of a year
-    "public": WideTable(WIDE_PERIOD, None, "Records received from the Home Office", "Jan–Mar 2019", "June 2018"),
+    "public": WideTable(
+        WIDE_PERIOD, None, "Records received from the Home Office", "Jan–Mar 2019", "June 2018"
+    ),
     # a whole year: November, December and the year's total were out of sight at 1280 px (issue 16)
     "reports": WideTable(
         "/reports?from=2019-01&to=2019-12&sdc=publish&profile=series",
@@ -59,7 +61,9 @@ WIDE_TABLES = {
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("where", sorted(WIDE_TABLES))
-def test_the_row_labels_total_and_caption_stay_in_view(page: Page, shot: Shot, where: str, width: int) -> None:
+def test_the_row_labels_total_and_caption_stay_in_view(
+    page: Page, shot: Shot, where: str, width: int
+) -> None:
     wide = WIDE_TABLES[where]
     if wide.signed_in_as:
         sign_in(page, wide.signed_in_as)
