@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sharelog.ledger.models import AgreementVersion, Exchange
 from sharelog.outcomes import outcomes_due
-from sharelog.web.pages._dashboard import TASKS, in_words
+from sharelog.web.pages._dashboard import RUN_BATCH_PATH, TASKS, in_words
 
 from ..worlds import add_outsider, add_review_item, session_of
 from .conftest import USER_OF_ROLE, sign_in, table_cells
@@ -101,6 +101,15 @@ def test_the_operator_sees_the_next_month_to_run(client):
     # the web ledger's latest exchange is March 2019's
     assert re.search(r'id="task-next-month">April 2019<', html)
     assert "was March 2019's" in html
+
+
+def test_the_operator_is_linked_to_the_page_that_runs_a_batch_where_there_is_one(client):
+    sign_in(client, "operator")
+    html = client.get("/dashboard").text
+    routes = [(getattr(r, "path", None), getattr(r, "methods", None) or ()) for r in client.app.routes]
+    has_page = any(path == RUN_BATCH_PATH and "GET" in methods for path, methods in routes)
+    assert (f'href="{RUN_BATCH_PATH}?month=2019-04"' in html) == has_page
+    assert ('href="/exchanges">All exchanges' in html) == (not has_page)
 
 
 def test_the_foi_officer_sees_the_cases_by_deadline(client):
