@@ -238,12 +238,14 @@ def run_demo(
                 report("exchanges", done, len(month_list))
         rng = np.random.default_rng(seed)
         recorded, disclosures = _outcomes(engine, rng=rng, report=report)
+        report("reports", 0, 1)
         with ledger_session(engine) as session:
             table = monthly_table(session, months=month_list)
             published = build_monthly_report(session, months=month_list, sdc="publish")
         table_csv = write_table_csv(table, folder / f"monthly-{month_list[0]}-to-{month_list[-1]}.csv")
         report_xlsx = write_monthly_report(published, folder / "report.xlsx")
         charts = write_monthly_charts(published, folder / "charts")
+        report("reports", 1, 1)
         with ledger_session(engine) as session:
             record_report_generated(session, published, files=[report_xlsx, *charts], actor=DEMO_ACTOR)
             chain = verify_audit_chain(session)

@@ -103,7 +103,6 @@ def read_transparency(request: Request, session: Ledger, period: PublicPeriodPar
         period=period,
         query=_shown(report),
         sheet=monthly_sheets(monthly)[0] if monthly is not None else None,
-        sticky_total=monthly is not None and monthly.columns[-1].total,
         charts={name: chart_text(monthly, name) for name in CHART_TITLES} if monthly is not None else {},
         chart_titles=CHART_TITLES,
         month_label=month_label,
