@@ -121,8 +121,8 @@ def test_without_a_terminal_the_demo_prints_plain_progress(run: DemoRun) -> None
     err = run.result.stderr
     for line in (
         "] Training the linkage model …",
-        "] Running the monthly exchanges …",
-        "] Running the monthly exchanges: done",
+        "] Running the monthly exchanges and deciding their review bands …",
+        "] Running the monthly exchanges and deciding their review bands: done",
         "] Writing the table, the published report and its charts: done",
     ):
         assert line in err
