@@ -39,6 +39,7 @@ def read_exchanges(request: Request, user: CurrentUser, session: Ledger) -> HTML
         exchanges=exchanges,
         states=STATES,
         organisation=user.organisation.name,
+        may_run=allowed(ACCESS.get("start_exchange_run", frozenset()), user.role),
     )
 
 
