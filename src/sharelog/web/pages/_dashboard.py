@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from sharelog.dashboard import dashboard_figures
 from sharelog.foi import extra_holidays_of
 from sharelog.reports import month_label
+from sharelog.retention import overdue_deletions
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser
@@ -33,10 +34,11 @@ def _may(route: str, role: str) -> bool:
 def read_dashboard(request: Request, user: CurrentUser, session: Ledger) -> HTMLResponse:
     """Monthly sent and returned, the result mix, outcomes unknown and overdue, the review queue, FOI cases due."""
     settings = context_of(request).settings
+    today = date.today()
     figures = dashboard_figures(
         session,
         organisation_id=user.organisation_id,
-        today=date.today(),
+        today=today,
         with_review_queue=user.role in REVIEW_QUEUE_ROLES,
         with_foi=user.role in FOI_ROLES,
         extra_holidays=extra_holidays_of(settings),
@@ -55,4 +57,6 @@ def read_dashboard(request: Request, user: CurrentUser, session: Ledger) -> HTML
         organisation=user.organisation.name,
         can_review=_may("read_review_queue", user.role),
         can_see_foi=_may("read_foi_cases", user.role),
+        # return files kept past retention: a warning for everyone of the organisation (templates/_retention_warning)
+        overdue_deletions=overdue_deletions(session, organisation_id=user.organisation_id, today=today),
     )
