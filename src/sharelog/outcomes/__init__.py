@@ -25,12 +25,17 @@ from sharelog.outcomes._status import (
 )
 from sharelog.outcomes._taxonomy import KIND_DESCRIPTIONS, MAX_NOTE_CHARS, OUTCOME_CODES, PEOPLE_FIELDS
 from sharelog.outcomes._views import (
+    RECORD_SORTS,
+    RECORD_STATUSES,
     DisclosureRecord,
     DisclosureSummary,
     OutcomesOverview,
+    ReturnedRecord,
+    ReturnedRecords,
     disclosure_record,
     find_disclosures,
     outcomes_overview,
+    returned_records,
 )
 
 __all__ = [
@@ -39,6 +44,8 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "OUTCOME_CODES",
     "PEOPLE_FIELDS",
+    "RECORD_SORTS",
+    "RECORD_STATUSES",
     "DisclosureOutcomes",
     "DisclosureRecord",
     "DisclosureSummary",
@@ -49,6 +56,8 @@ __all__ = [
     "OutcomeRecorded",
     "OutcomesImported",
     "OutcomesOverview",
+    "ReturnedRecord",
+    "ReturnedRecords",
     "disclosure_for",
     "disclosure_record",
     "due_on",
@@ -62,4 +71,5 @@ __all__ = [
     "permitted_recipients",
     "record_outcome",
     "returned_on",
+    "returned_records",
 ]

@@ -7,10 +7,11 @@ whether an event makes sense is the outcomes service's to say, and its problems 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,9 +23,10 @@ from sharelog.outcomes import (
     OUTCOME_CODES,
     DisclosureRecord,
     disclosure_record,
+    find_disclosures,
     import_outcomes,
-    outcomes_overview,
     record_outcome,
+    returned_records,
 )
 from sharelog.web._context import Ledger
 from sharelog.web._security import CurrentUser
@@ -206,13 +208,82 @@ def _disclosure_page(
     )
 
 
+STATUS_LABELS = {
+    "unknown": "Outcome unknown",
+    "overdue": "Overdue",
+    "due": "Due, not yet overdue",
+    "recorded": "Result recorded",
+    "all": "All records",
+}
+SORT_LABELS = {
+    "longest_overdue": "Longest overdue first",
+    "newest": "Newest returned first",
+    "reference": "Request reference, A to Z",
+}
+PER_PAGE = 25
+
+
+def page_links(page: int, pages: int, href: Callable[[int], str]) -> dict[str, object]:
+    """The GOV.UK pagination component's parameters: the first and last pages, two either side of this one, an
+    ellipsis for each gap, and previous and next links."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    items: list[dict[str, object]] = []
+    for number in shown:
+        if items and number > int(str(items[-1].get("number", 0))) + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page})
+    links: dict[str, object] = {"items": items}
+    if page > 1:
+        links["previous"] = {"href": href(page - 1)}
+    if page < pages:
+        links["next"] = {"href": href(page + 1)}
+    return links
+
+
 @router.get("/outcomes", response_class=HTMLResponse)
 def read_outcomes(
-    request: Request, session: Ledger, user: CurrentUser, ref: str | None = None
+    request: Request,
+    session: Ledger,
+    user: CurrentUser,
+    ref: str | None = None,
+    status: str = "unknown",
+    exchange: str = "",
+    sort: str = "longest_overdue",
+    page: int = 1,
 ) -> HTMLResponse:
-    """Find a returned record by the request reference sent, and list the outcomes due from your organisation."""
-    overview = outcomes_overview(session, organisation_id=user.organisation_id, request_ref=ref)
-    return render(request, "outcomes.html", title="Outcomes", overview=overview, code_label=code_label)
+    """Find a returned record by the request reference sent; list the records returned, filtered and sorted."""
+    today = date.today()
+    reference = (ref or "").strip()
+    found = find_disclosures(session, request_ref=reference, organisation_id=user.organisation_id)
+    listed = returned_records(
+        session,
+        organisation_id=user.organisation_id,
+        today=today,
+        status=status,
+        exchange=exchange or None,
+        sort=sort,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    chosen = {"status": status, "exchange": exchange, "sort": sort}
+
+    def href(number: int) -> str:
+        return "/outcomes?" + urlencode({**chosen, "page": number}) + "#records"
+
+    return render(
+        request,
+        "outcomes.html",
+        title="Outcomes",
+        request_ref=reference or None,
+        found=found,
+        listed=listed,
+        chosen=chosen,
+        pagination=page_links(listed.page, listed.pages, href) if listed.pages > 1 else None,
+        status_labels=STATUS_LABELS,
+        sort_labels=SORT_LABELS,
+        today=today,
+        code_label=code_label,
+    )
 
 
 @router.get("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
