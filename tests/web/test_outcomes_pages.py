@@ -537,3 +537,38 @@ def test_the_list_filters_by_exchange(caseworker):
 def test_a_status_the_list_does_not_know_is_refused_without_a_command_line_option(caseworker):
     response = caseworker.get("/outcomes", params={"status": "late"})
     assert response.status_code == 400 and "--" not in response.text.split("<main", 1)[1].split("</main>")[0]
+
+
+# ---- several recipients or interventions in one submission ----
+
+
+def _post_several(client: TestClient, disclosure_id: int, kind: str, codes: list[str], day: date) -> object:
+    data = {
+        "csrf_token": _form(client, disclosure_id),
+        "kind": kind,
+        f"code_{kind}": codes,
+        **_date_fields(day),
+    }
+    return client.post(f"/outcomes/disclosures/{disclosure_id}", data=data)
+
+
+def test_several_onward_recipients_are_recorded_in_one_submission(caseworker, web_settings):
+    form = caseworker.get(f"/outcomes/disclosures/{NO_EVENTS}").text
+    assert 'type="checkbox" value="police"' in form.replace('name="code_onward_share" ', "")
+    response = _post_several(
+        caseworker, NO_EVENTS, "onward_share", ["police", "local_authority"], RETURNED_ON
+    )
+    assert response.status_code == 303, response.text
+    ids = response.headers["location"].split("recorded=", 1)[1].split(",")
+    assert len(ids) == 2 and event_count(web_settings, NO_EVENTS) == 2
+    page = caseworker.get(response.headers["location"]).text
+    assert "2 outcome events recorded" in page and "police, local authority" in page
+
+
+def test_several_interventions_land_whole_or_not_at_all(caseworker, web_settings):
+    tomorrow = date.today() + timedelta(days=1)
+    refused = _post_several(caseworker, NO_EVENTS, "intervention", ["letter", "home_visit"], tomorrow)
+    assert refused.status_code == 400 and event_count(web_settings, NO_EVENTS) == 0
+    assert refused.text.count("is after today") == 2  # once in the summary, once at the field: not per event
+    bad = _post_several(caseworker, NO_EVENTS, "intervention", ["letter", "no_such_code"], RETURNED_ON)
+    assert bad.status_code == 400 and event_count(web_settings, NO_EVENTS) == 0

@@ -8,10 +8,12 @@ correction supersedes an earlier event and never edits it. A disclosure's latest
 from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded, OutcomesImported
 from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes
 from sharelog.outcomes._record import (
+    SEVERAL_AT_ONCE,
     disclosure_for,
     outside_agreement,
     permitted_recipients,
     record_outcome,
+    record_outcomes,
     returned_on,
 )
 from sharelog.outcomes._status import (
@@ -46,6 +48,7 @@ __all__ = [
     "PEOPLE_FIELDS",
     "RECORD_SORTS",
     "RECORD_STATUSES",
+    "SEVERAL_AT_ONCE",
     "DisclosureOutcomes",
     "DisclosureRecord",
     "DisclosureSummary",
@@ -70,6 +73,7 @@ __all__ = [
     "outside_agreement",
     "permitted_recipients",
     "record_outcome",
+    "record_outcomes",
     "returned_on",
     "returned_records",
 ]

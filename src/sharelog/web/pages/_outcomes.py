@@ -21,11 +21,13 @@ from sharelog.ledger.models import User
 from sharelog.outcomes import (
     IMPORT_COLUMNS,
     OUTCOME_CODES,
+    SEVERAL_AT_ONCE,
     DisclosureRecord,
     disclosure_record,
     find_disclosures,
     import_outcomes,
     record_outcome,
+    record_outcomes,
     returned_records,
 )
 from sharelog.web._context import Ledger
@@ -45,14 +47,14 @@ KIND_LABELS = {
 }
 KIND_QUESTIONS = {
     "use": "What was done with the record?",
-    "onward_share": "Who was the record shared with?",
-    "intervention": "What intervention was there?",
+    "onward_share": "Who was the record shared with? Select all that apply",
+    "intervention": "What interventions were there? Select all that apply",
     "result": "Where did the case end up?",
 }
 KIND_HINTS = {
     "use": "What your organisation did with the record",
-    "onward_share": "Who it was passed on to: record each recipient as an event of its own",
-    "intervention": "What was done to or for the person: record each as an event of its own",
+    "onward_share": "Who it was passed on to: each recipient chosen is recorded as an event of its own",
+    "intervention": "What was done to or for the person: each one chosen is recorded as an event of its own",
     "result": "Where the case ended up: the latest result is the one that counts",
 }
 _CODE_LABELS = {
@@ -83,7 +85,7 @@ class OutcomeForm:
     """The outcome form as typed, kept to show it again with its errors."""
 
     kind: str = ""
-    codes: dict[str, str] = field(default_factory=dict)  # kind → the code chosen under it
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind → the codes chosen under it
     day: str = ""
     month: str = ""
     year: str = ""
@@ -93,8 +95,9 @@ class OutcomeForm:
     supersedes: str = ""
 
     @property
-    def code(self) -> str:
-        return self.codes.get(self.kind, "")
+    def chosen(self) -> tuple[str, ...]:
+        """The codes chosen under the selected kind (several only where :data:`SEVERAL_AT_ONCE` allows)."""
+        return tuple(code for code in self.codes.get(self.kind, ()) if code)
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ class OutcomeInput:
     """The form's values, ready for :func:`sharelog.outcomes.record_outcome`."""
 
     kind: str
-    code: str
+    codes: tuple[str, ...]
+    """One code; or, for a kind of :data:`SEVERAL_AT_ONCE`, one or more: an event each, recorded all or none."""
     event_date: date
     children_affected: int | None
     family_members_affected: int | None
@@ -141,8 +145,10 @@ def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str
     errors: dict[str, str] = {}
     if form.kind not in OUTCOME_CODES:
         errors["kind"] = "Select the kind of event"
-    elif not form.code:
+    elif not form.chosen:
         errors[f"code-{form.kind}"] = f"Select an answer to: {KIND_QUESTIONS[form.kind]}"
+    elif len(form.chosen) > 1 and form.supersedes.strip():
+        errors["supersedes"] = "A correction replaces one event: select one answer, or record a new event"
     event_date = _event_date(form, errors)
     children = family = None
     if form.kind == "result":
@@ -151,7 +157,7 @@ def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str
     if errors or event_date is None:
         return None, errors
     note = form.note.strip() or None
-    return OutcomeInput(form.kind, form.code, event_date, children, family, note, form.supersedes), {}
+    return OutcomeInput(form.kind, form.chosen, event_date, children, family, note, form.supersedes), {}
 
 
 def problem_errors(problems: Sequence[Problem], *, kind: str) -> dict[str, str]:
@@ -185,10 +191,10 @@ def _disclosure_page(
     *,
     form: OutcomeForm,
     errors: Mapping[str, str],
-    recorded: int | None = None,
+    recorded: Sequence[int] = (),
     status_code: int = 200,
 ) -> HTMLResponse:
-    just_recorded = next((e for e in record.history.events if e.id == recorded), None)
+    just_recorded = [e for e in record.history.events if e.id in recorded]
     # the form's inputs top to bottom: the kind, with its codes and counts revealed under it, then the rest
     inputs = ["kind", f"code-{form.kind}", "children_affected", "family_members_affected", "date-day"]
     return render(
@@ -204,6 +210,7 @@ def _disclosure_page(
         kind_labels=KIND_LABELS,
         kind_questions=KIND_QUESTIONS,
         kind_hints=KIND_HINTS,
+        several_at_once=SEVERAL_AT_ONCE,
         code_label=code_label,
     )
 
@@ -288,19 +295,32 @@ def read_outcomes(
 
 @router.get("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
 def read_disclosure_outcomes(
-    request: Request, session: Ledger, user: CurrentUser, disclosure_id: int, recorded: int | None = None
+    request: Request, session: Ledger, user: CurrentUser, disclosure_id: int, recorded: str = ""
 ) -> HTMLResponse:
     """One returned record: what was returned, its outcome events, and the form to record another."""
     record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
-    return _disclosure_page(request, record, form=OutcomeForm(), errors={}, recorded=recorded)
+    ids = [int(part) for part in recorded.split(",") if part.strip().isdigit()]
+    return _disclosure_page(request, record, form=OutcomeForm(), errors={}, recorded=ids)
 
 
-def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInput) -> int:
+def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInput) -> list[int]:
+    if values.kind in SEVERAL_AT_ONCE and not values.supersedes.strip():
+        events = record_outcomes(
+            session,
+            disclosure_id=disclosure_id,
+            kind=values.kind,
+            codes=values.codes,
+            event_date=values.event_date,
+            recorded_by=user.username,
+            note=values.note,
+            organisation_id=user.organisation_id,
+        )
+        return [event.id for event in events]
     event = record_outcome(
         session,
         disclosure_id=disclosure_id,
         kind=values.kind,
-        code=values.code,
+        code=values.codes[0],
         event_date=values.event_date,
         recorded_by=user.username,
         children_affected=values.children_affected,
@@ -309,7 +329,7 @@ def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInpu
         supersedes=values.supersedes,
         organisation_id=user.organisation_id,
     )
-    return event.id
+    return [event.id]
 
 
 @router.post("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
@@ -320,8 +340,8 @@ def create_outcome(
     disclosure_id: int,
     kind: Annotated[str, Form()] = "",
     code_use: Annotated[str, Form()] = "",
-    code_onward_share: Annotated[str, Form()] = "",
-    code_intervention: Annotated[str, Form()] = "",
+    code_onward_share: Annotated[list[str] | None, Form()] = None,
+    code_intervention: Annotated[list[str] | None, Form()] = None,
     code_result: Annotated[str, Form()] = "",
     day: Annotated[str, Form(alias="date-day")] = "",
     month: Annotated[str, Form(alias="date-month")] = "",
@@ -333,10 +353,10 @@ def create_outcome(
 ) -> Response:
     """Record an outcome event about a returned record (append-only; a correction supersedes an event)."""
     codes = {
-        "use": code_use,
-        "onward_share": code_onward_share,
-        "intervention": code_intervention,
-        "result": code_result,
+        "use": (code_use,),
+        "onward_share": tuple(code_onward_share or ()),
+        "intervention": tuple(code_intervention or ()),
+        "result": (code_result,),
     }
     form = OutcomeForm(
         kind, codes, day, month, year, children_affected, family_members_affected, note, supersedes
@@ -345,14 +365,14 @@ def create_outcome(
     status_code = 400
     if values is not None:
         try:
-            event_id = _record(session, user, disclosure_id, values)
+            event_ids = _record(session, user, disclosure_id, values)
         except ValidationFailed as failure:
             errors = problem_errors(failure.problems, kind=form.kind)
         except Conflict as conflict:  # the event named was corrected already: say so at the field
             problem = Problem("outcome", conflict.message, field=conflict.field or "supersedes")
             errors, status_code = problem_errors([problem], kind=form.kind), 409
         else:
-            target = f"/outcomes/disclosures/{disclosure_id}?recorded={event_id}"
+            target = f"/outcomes/disclosures/{disclosure_id}?recorded={','.join(map(str, event_ids))}"
             return RedirectResponse(target, status_code=303)
     record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
     return _disclosure_page(request, record, form=form, errors=errors, status_code=status_code)
