@@ -1,7 +1,10 @@
-"""Several onward recipients or interventions recorded in one go: an event each, all of them or none."""
+"""Several onward recipients or interventions recorded in one go: an event each, all of them or none; and the
+import template the caseworker fills in."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -10,7 +13,7 @@ from sqlalchemy import func, select
 from sharelog.errors import ValidationFailed
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import AuditEvent, OutcomeEvent
-from sharelog.outcomes import outcome_history, record_outcomes
+from sharelog.outcomes import IMPORT_COLUMNS, import_template, outcome_history, record_outcomes
 
 from .conftest import OutcomesLedger
 
@@ -68,3 +71,11 @@ def test_one_problem_refuses_them_all(ledger: OutcomesLedger, kind, codes, optio
         _record(ledger, kind, codes, **options)
     assert [p.field for p in refused.value.problems] == fields  # each problem once, not once per event
     assert _counts(ledger) == before
+
+
+def test_the_import_template_names_each_record_and_leaves_a_formula_out() -> None:
+    text = import_template([(7, "HO-2019-03-00007", "EX-2019-03-a"), (8, "=1+1", "EX-2019-03-a")])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == list(IMPORT_COLUMNS)
+    assert rows[1][:3] == ["7", "HO-2019-03-00007", "EX-2019-03-a"] and set(rows[1][3:]) == {""}
+    assert rows[2][:3] == ["8", "", ""]  # a spreadsheet would read it as a formula: the id alone names it

@@ -65,6 +65,7 @@ REQUESTER_SIDE: dict[str, Expected] = {
     "create_outcome": only(CASEWORKER),
     "read_outcomes_import": only(CASEWORKER),
     "import_outcomes_file": only(CASEWORKER),
+    "download_outcomes_template": only(CASEWORKER),  # its rows name the organisation's own records
     "api_read_outcomes": only(CASEWORKER),
     "api_create_outcome": only(CASEWORKER),
     "api_import_outcomes": only(CASEWORKER),

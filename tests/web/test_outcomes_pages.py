@@ -3,6 +3,7 @@ import a file — and nothing of another organisation's records, nothing for hol
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -572,3 +573,29 @@ def test_several_interventions_land_whole_or_not_at_all(caseworker, web_settings
     assert refused.text.count("is after today") == 2  # once in the summary, once at the field: not per event
     bad = _post_several(caseworker, NO_EVENTS, "intervention", ["letter", "no_such_code"], RETURNED_ON)
     assert bad.status_code == 400 and event_count(web_settings, NO_EVENTS) == 0
+
+
+# ---- the import template ----
+
+
+def test_the_import_template_filled_in_is_accepted(caseworker, web_settings):
+    page = caseworker.get("/outcomes/import").text
+    assert 'href="/outcomes/import/template.csv"' in page
+    response = caseworker.get("/outcomes/import/template.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    unknown = _listed_links(caseworker.get("/outcomes", params={"status": "unknown"}).text)
+    assert [row["disclosure_id"] for row in rows[: len(unknown)]] == unknown  # longest overdue first
+    assert str(NO_EVENTS) in {row["disclosure_id"] for row in rows} and "1" not in {
+        r["disclosure_id"] for r in rows
+    }
+    filled = io.StringIO()
+    writer = csv.DictWriter(filled, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for row in rows[:3]:
+        writer.writerow({**row, "kind": "use", "code": "contact_attempt", "date": "2020-01-02"})
+    before = event_count(web_settings)
+    imported = _upload(caseworker, "outcomes-template.csv", filled.getvalue().encode("utf-8"))
+    assert imported.status_code == 200, imported.text
+    assert "3 outcome events imported" in imported.text and event_count(web_settings) == before + 3

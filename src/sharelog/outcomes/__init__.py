@@ -6,7 +6,7 @@ correction supersedes an earlier event and never edits it. A disclosure's latest
 """
 
 from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded, OutcomesImported
-from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes
+from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes, import_template
 from sharelog.outcomes._record import (
     SEVERAL_AT_ONCE,
     disclosure_for,
@@ -66,6 +66,7 @@ __all__ = [
     "due_on",
     "find_disclosures",
     "import_outcomes",
+    "import_template",
     "latest_result",
     "outcome_history",
     "outcomes_due",

@@ -72,6 +72,7 @@ ACCESS: dict[str, Access] = {
     "create_outcome": _roles(CASEWORKER),
     "read_outcomes_import": _roles(CASEWORKER),
     "import_outcomes_file": _roles(CASEWORKER),
+    "download_outcomes_template": _roles(CASEWORKER),
     "api_read_outcomes": _roles(CASEWORKER),
     "api_create_outcome": _roles(CASEWORKER),
     "api_import_outcomes": _roles(CASEWORKER),

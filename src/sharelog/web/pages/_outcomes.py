@@ -26,6 +26,7 @@ from sharelog.outcomes import (
     disclosure_record,
     find_disclosures,
     import_outcomes,
+    import_template,
     record_outcome,
     record_outcomes,
     returned_records,
@@ -397,6 +398,25 @@ def _import_page(request: Request, *, status_code: int = 200, **context: object)
 def read_outcomes_import(request: Request, user: CurrentUser) -> HTMLResponse:
     """The form to upload a CSV or XLSX file of outcome events, and the columns it needs."""
     return _import_page(request)
+
+
+TEMPLATE_ROWS = 5000
+"""The most records a template lists (the longest overdue first): a month's work, well inside the import's bounds."""
+
+
+@router.get("/outcomes/import/template.csv", response_class=Response)
+def download_outcomes_template(session: Ledger, user: CurrentUser) -> Response:
+    """A CSV to fill in: the import's columns and a row for each record returned to you with outcome unknown."""
+    unknown = returned_records(
+        session, organisation_id=user.organisation_id, today=date.today(), per_page=TEMPLATE_ROWS
+    )
+    text = import_template((r.disclosure_id, r.request_ref, r.exchange) for r in unknown.records)
+    disposition = 'attachment; filename="outcomes-template.csv"'
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": disposition},
+    )
 
 
 @router.post("/outcomes/import", response_class=HTMLResponse)
