@@ -8,6 +8,7 @@ one that does not exist. The routes of the web app and the API call these, never
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -217,24 +218,35 @@ def _current_results(session: Session, organisation_id: str) -> dict[int, str]:
 
 def _records(session: Session, organisation_id: str, today: date) -> list[ReturnedRecord]:
     results = _current_results(session, organisation_id)
-    rows = session.execute(
-        select(Disclosure.id, Disclosure.request_ref, Disclosure.returned_at, Exchange, AgreementVersion)
+    agreements = session.execute(
+        select(AgreementVersion).where(AgreementVersion.requester_id == organisation_id)
+    ).scalars()
+    windows = {
+        a.id: timedelta(days=_window_days(a.document, f"{a.agreement_id}@{a.version}")) for a in agreements
+    }
+    rows = session.execute(  # plain columns, not ORM objects: a caseworker's organisation may have many thousands
+        select(
+            Disclosure.id,
+            Disclosure.request_ref,
+            Disclosure.returned_at,
+            Exchange.reference,
+            Exchange.month,
+            Exchange.agreement_pk,
+        )
         .join(Exchange, Exchange.id == Disclosure.exchange_id)
-        .join(AgreementVersion, AgreementVersion.id == Exchange.agreement_pk)
-        .where(AgreementVersion.requester_id == organisation_id)
+        .where(Exchange.agreement_pk.in_(windows))
     ).all()
     records = []
-    for disclosure_id, request_ref, returned_at, exchange, agreement in rows:
+    for disclosure_id, request_ref, returned_at, reference, month, agreement_pk in rows:
         returned = returned_at.date()  # read back in UTC
-        window = _window_days(agreement.document, f"{agreement.agreement_id}@{agreement.version}")
-        deadline = returned + timedelta(days=window)
+        deadline = returned + windows[agreement_pk]
         result = results.get(disclosure_id)
         records.append(
             ReturnedRecord(
                 disclosure_id=disclosure_id,
                 request_ref=request_ref,
-                exchange=exchange.reference,
-                exchange_month=exchange.month,
+                exchange=reference,
+                exchange_month=month,
                 returned_on=returned,
                 due_on=deadline,
                 result=result,
@@ -289,7 +301,9 @@ def returned_records(
     everything = _records(session, organisation_id, today)
     months = {(r.exchange, r.exchange_month) for r in everything}
     in_exchange = [r for r in everything if exchange is None or r.exchange == exchange]
-    counts = {name: sum(1 for r in in_exchange if _selects(r, name)) for name in RECORD_STATUSES}
+    by_status = Counter(r.status for r in in_exchange)
+    counts = {**{name: by_status[name] for name in ("overdue", "due", "recorded")}, "all": len(in_exchange)}
+    counts["unknown"] = counts["overdue"] + counts["due"]
     chosen = _sorted([r for r in in_exchange if _selects(r, status)], sort)
     pages = max(1, -(-len(chosen) // per_page))
     page = min(page, pages)
