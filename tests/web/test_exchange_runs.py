@@ -224,3 +224,17 @@ def test_a_run_is_seen_only_by_the_account_that_started_it(settings, world):
         assert "holds no agreement" in theirs.get("/exchanges/new").text
         refused = _followed(theirs, _upload(theirs, batch, month=month))
         assert _summary_links(refused) == ["agreement_id"] and "Only the holder under agreement" in refused
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "streamed"])
+def test_a_body_larger_than_any_batch_is_refused_unread(web, monkeypatch, declared):
+    monkeypatch.setattr("sharelog.web._uploads.MAX_BATCH_BODY_BYTES", 10_000)
+    sign_in(web, "operator")
+    token = page_csrf(web.get("/exchanges/new").text)
+    body = b"x" * 20_000
+    headers = {"x-csrf-token": token, "content-type": "multipart/form-data; boundary=b"}
+    content = body if declared else iter([body[:8000], body[8000:]])
+    for path in ("/exchanges/new", "/api/v1/exchanges"):
+        response = web.post(path, headers=headers, content=content)
+        assert response.status_code == 413, (path, response.status_code)
+        content = body if declared else iter([body[:8000], body[8000:]])

@@ -25,9 +25,9 @@ from sharelog.exchange import (
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser
-from sharelog.web._uploads import saved_batch
+from sharelog.web._uploads import BatchBodyLimitRoute, saved_batch
 
-router = APIRouter(tags=["exchanges"])
+router = APIRouter(tags=["exchanges"], route_class=BatchBodyLimitRoute)
 
 RETURN_FILE_MEDIA_TYPES = {".csv": "text/csv; charset=utf-8", ".parquet": "application/vnd.apache.parquet"}
 

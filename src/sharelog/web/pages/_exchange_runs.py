@@ -31,10 +31,10 @@ from sharelog.web._context import context_of
 from sharelog.web._exchange_runs import STAGES, ExchangeRun, ExchangeRunRequest
 from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
-from sharelog.web._uploads import MAX_BATCH_BYTES
+from sharelog.web._uploads import MAX_BATCH_BYTES, BatchBodyLimitRoute
 from sharelog.web.pages._form_errors import in_form_order
 
-router = APIRouter()
+router = APIRouter(route_class=BatchBodyLimitRoute)  # a body no batch could need is refused unread
 
 # the form's inputs top to bottom: the error summary lists problems in this order
 INPUTS = ("agreement_id", "purpose", "month-month", "batch", "rerun")
