@@ -238,3 +238,19 @@ def test_a_body_larger_than_any_batch_is_refused_unread(web, monkeypatch, declar
         response = web.post(path, headers=headers, content=content)
         assert response.status_code == 413, (path, response.status_code)
         content = body if declared else iter([body[:8000], body[8000:]])
+
+
+def test_an_unexpected_failure_says_something_went_wrong_and_quotes_nothing(
+    as_role, web_settings, monkeypatch, tmp_path, caplog
+):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("row 3: Haddad, 2011-04-02")  # as an unexpected error's text might quote a batch
+
+    monkeypatch.setattr("sharelog.web._exchange_runs.run_exchange", broken)
+    batch = tmp_path / "batch.csv"
+    batch.write_text("request_id,forename\nR1,Haddad\n", encoding="utf-8")
+    client = as_role("holder_operator")
+    html = _followed(client, _upload(client, batch, month="2019-03"))
+    assert _summary_links(html) == ["batch"] and "Something went wrong while running the batch" in html
+    assert "Haddad" not in html and "Haddad" not in caplog.text
+    assert not any((web_settings.data_dir / "incoming").iterdir())  # the upload is gone all the same
