@@ -95,7 +95,9 @@ def test_signed_in_users_see_the_same_published_figures(client, as_role):
 
 def test_the_exact_small_counts_appear_nowhere(client):
     page = client.get("/transparency").text
-    returned = re.search(r"Records returned from Department for Education to Home Office</th>(.*?)</tr>", page, re.S)
+    returned = re.search(
+        r"Records returned from Department for Education to Home Office</th>(.*?)</tr>", page, re.S
+    )
     assert returned is not None
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", returned.group(1), re.S)

@@ -7,6 +7,7 @@ from sharelog.web.pages import (
     _agreements,
     _api_docs,
     _dashboard,
+    _exchange_runs,
     _exchanges,
     _foi,
     _outcomes,
@@ -24,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     _users.router,
     _foi.router,
     _agreements.router,
+    _exchange_runs.router,  # before _exchanges: /exchanges/new is not an exchange's reference
     _exchanges.router,
     _review.router,
     _outcomes.router,

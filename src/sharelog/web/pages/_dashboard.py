@@ -12,6 +12,7 @@ from starlette.routing import Route
 from sharelog.dashboard import RETENTION_NOTICE_DAYS, dashboard_figures
 from sharelog.foi import extra_holidays_of
 from sharelog.reports import month_label
+from sharelog.retention import overdue_deletions
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser
@@ -100,4 +101,6 @@ def read_dashboard(request: Request, user: CurrentUser, session: Ledger) -> HTML
         can_review=_may("read_review_case", user.role),
         can_open_foi=_may("read_new_foi_case", user.role),
         run_batch=_page_for(request, RUN_BATCH_PATH, user.role),
+        # return files kept past retention: a warning for everyone of the organisation (templates/_retention_warning)
+        overdue_deletions=overdue_deletions(session, organisation_id=user.organisation_id, today=today),
     )
