@@ -46,13 +46,17 @@ WIDE_TABLES = {
     # 15 months, five whole quarters and the year 2018 (the series rule, the default): wider than the page; the
     # last column is the last whole quarter, no total of part of a year
     "public": WideTable(
-        WIDE_PERIOD, None, "Records received from the Home Office", "Jan–Mar 2019", "June 2018"
+        WIDE_PERIOD,
+        None,
+        "Records sent from Home Office to Department for Education",
+        "Jan–Mar 2019",
+        "June 2018",
     ),
     # a whole year: November, December and the year's total were out of sight at 1280 px (issue 16)
     "reports": WideTable(
         "/reports?from=2019-01&to=2019-12&sdc=publish&profile=series",
         "auditor",
-        "Records received from the requester",
+        "Records sent from Home Office to Department for Education",
         "Total 2019",
         "June 2019",
     ),
