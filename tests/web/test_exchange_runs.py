@@ -228,7 +228,7 @@ def test_a_run_is_seen_only_by_the_account_that_started_it(settings, world):
 
 @pytest.mark.parametrize("declared", [True, False], ids=["declared", "streamed"])
 def test_a_body_larger_than_any_batch_is_refused_unread(web, monkeypatch, declared):
-    monkeypatch.setattr("sharelog.web._uploads.MAX_BATCH_BODY_BYTES", 10_000)
+    monkeypatch.setattr("sharelog.web._uploads.BatchBodyLimitRoute.max_body_bytes", 10_000)
     sign_in(web, "operator")
     token = page_csrf(web.get("/exchanges/new").text)
     body = b"x" * 20_000

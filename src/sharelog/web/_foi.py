@@ -7,18 +7,12 @@ another organisation's case exactly as one that does not exist (404, the same me
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
-
-from fastapi import Request, Response
-from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
-from starlette.types import Message
 
 from sharelog.foi import MAX_REQUEST_TEXT, CaseView
 from sharelog.ledger.models import User
 from sharelog.web._access import FOI_OFFICER
+from sharelog.web._body_limit import BodyLimitRoute
 
 __all__ = [
     "FILE_KINDS",
@@ -74,35 +68,7 @@ def media_type(path: Path) -> str:
     return _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
-def _too_large() -> HTTPException:
-    return HTTPException(413, f"the request body is larger than {MAX_FOI_BODY_BYTES:,} bytes")
+class FoiBodyLimitRoute(BodyLimitRoute):
+    """A route that reads at most :data:`MAX_FOI_BODY_BYTES` of body."""
 
-
-class FoiBodyLimitRoute(APIRoute):
-    """A route that reads at most :data:`MAX_FOI_BODY_BYTES` of body: refused (413, in the one error shape) at once
-    when the Content-Length says more, else as soon as the bytes received pass the limit — before parsing.
-
-    FastAPI's own ``max_body_size`` answers a declared oversize body with Starlette's plain-text 413, whatever the
-    app's error handlers say; this raises the 413 where those handlers render it.
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > MAX_FOI_BODY_BYTES:
-                raise _too_large()
-            received = 0
-
-            async def receive() -> Message:
-                nonlocal received
-                message = await request.receive()
-                received += len(message.get("body", b""))
-                if received > MAX_FOI_BODY_BYTES:
-                    raise _too_large()
-                return message
-
-            return await handler(Request(request.scope, receive))
-
-        return limited
+    max_body_bytes = MAX_FOI_BODY_BYTES

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import Any
 
-from fastapi import HTTPException, Request, Response, UploadFile
-from fastapi.routing import APIRoute
-from starlette.types import Message
+from fastapi import UploadFile
 
 from sharelog.errors import InputError
+from sharelog.web._body_limit import BodyLimitRoute
 
 __all__ = [
     "BATCH_SUFFIXES",
@@ -102,32 +100,8 @@ def saved_batch(upload: UploadFile, *, folder: Path) -> Iterator[Path]:
         yield path
 
 
-def _too_large() -> HTTPException:
-    return HTTPException(413, f"the request body is larger than {MAX_BATCH_BODY_BYTES:,} bytes")
+class BatchBodyLimitRoute(BodyLimitRoute):
+    """A route that reads at most :data:`MAX_BATCH_BODY_BYTES` of body, so that no larger upload is spooled to disk
+    before :func:`saved_batch` could refuse it."""
 
-
-class BatchBodyLimitRoute(APIRoute):
-    """A route that reads at most :data:`MAX_BATCH_BODY_BYTES` of body — refused (413) at once when the
-    Content-Length says more, else as soon as the bytes received pass it — so that no larger upload is spooled to
-    disk before :func:`saved_batch` could refuse it. (The FOI routes do the same with their own limit.)"""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > MAX_BATCH_BODY_BYTES:
-                raise _too_large()
-            received = 0
-
-            async def receive() -> Message:
-                nonlocal received
-                message = await request.receive()
-                received += len(message.get("body", b""))
-                if received > MAX_BATCH_BODY_BYTES:
-                    raise _too_large()
-                return message
-
-            return await handler(Request(request.scope, receive))
-
-        return limited
+    max_body_bytes = MAX_BATCH_BODY_BYTES
