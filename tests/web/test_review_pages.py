@@ -19,6 +19,7 @@ from sharelog.web.pages._review import waited_words
 
 from ..worlds import add_outsider, session_of
 from .conftest import ExchangeWorld, page_csrf, sign_in, table_cells
+from .review_files import make_forename_and_date_of_birth_differ
 
 TWINS = (
     "HO-2019-01-90001"  # "C. Okonkwo": the twins Chidi and Chinedu fit it equally (tests/worlds/_register.py)
@@ -107,13 +108,23 @@ def test_the_twins_case_shows_both_candidates_each_fields_evidence_and_why(brows
     assert rows["Forename"][1] == "C"
     assert rows["Forename"][2].startswith(twins[item["pupil_id"]] + "Differs")
     assert rows["Forename"][3].startswith(twins[item["runner_up_id"]] + "Differs")
+    labels = {"middle_name": "Middle names", "dob": "Date of birth"}
     for evidence in item["evidence"]:
-        label = "Middle names" if evidence["comparison"] == "middle_name" else None
-        row = rows[
-            label or {"dob": "Date of birth"}.get(evidence["comparison"], evidence["comparison"].capitalize())
-        ]
-        assert f"{evidence['best_level']}: {evidence['best_weight']:+.1f} bits" in row[2]
-        assert f"{evidence['runner_up_level']}: {evidence['runner_up_weight']:+.1f} bits" in row[3]
+        row = rows[labels.get(evidence["comparison"], evidence["comparison"].capitalize())]
+        for level, weight, cell in [
+            (evidence["best_level"], evidence["best_weight"], row[2]),
+            (evidence["runner_up_level"], evidence["runner_up_weight"], row[3]),
+        ]:
+            assert f"{weight:+.1f} bits" in cell
+            if " or " not in level and level != "All other comparisons":
+                assert f"{level}: {weight:+.1f} bits" in cell
+    # the request gives no middle name: where the weight cannot tell "missing" from a level of no evidence, the
+    # values shown settle it
+    assert rows["Middle names"][1] == "Not given"
+    assert rows["Middle names"][2].endswith("Missingmissing on one side: +0.0 bits")
+    forename = next(e for e in item["evidence"] if e["comparison"] == "forename")
+    assert forename["best_level"] == "All other comparisons"  # "C" against Chidi: Splink's last level, in words
+    assert rows["Forename"][2].endswith(f"forename: different: {forename['best_weight']:+.1f} bits")
     assert rows["Date of birth"][2].startswith("2012-06-15Same")
     # sex is compared but the 2019 agreement does not match on it: its level is shown, never its value
     assert rows["Sex"][1] == "Not shown: the agreement does not match on it"
@@ -239,22 +250,9 @@ def test_the_requester_never_sees_a_case(browser, settings, world):
     assert browser.get("/review").status_code == 403
 
 
-def _make_forename_and_date_of_birth_differ(settings: Settings, reference: str, request_ref: str) -> None:
-    """Rewrite one item of the review file as the exchange writes it for a request whose forename and date of birth
-    both differ from its best candidate's."""
-    path = settings.review_path() / f"{reference}.json"
-    document = json.loads(path.read_text("utf-8"))
-    item = next(i for i in document["items"] if i["request_id"] == request_ref)
-    item["details"] |= {"forename": "Zebedee", "dob": "2001-01-01"}
-    for evidence in item["evidence"]:
-        if evidence["comparison"] in ("forename", "dob"):
-            evidence |= {"best_level": "All other comparisons", "best_agrees": False}
-    path.write_text(json.dumps(document), "utf-8")
-
-
 def test_accepting_a_candidate_whose_forename_and_date_of_birth_differ_asks_again(browser, settings, world):
     request_ref = _review_file(settings, world)["items"][0]["request_id"]
-    _make_forename_and_date_of_birth_differ(settings, world.reference, request_ref)
+    make_forename_and_date_of_birth_differ(settings, world.reference, request_ref)
     sign_in(browser, "reviewer")
     url = f"/review/{world.reference}/{request_ref}"
     html = browser.get(url).text
@@ -291,7 +289,7 @@ def test_accepting_a_candidate_whose_forename_and_date_of_birth_differ_asks_agai
 
 def test_rejecting_such_a_candidate_needs_no_second_step(browser, settings, world):
     request_ref = _review_file(settings, world)["items"][0]["request_id"]
-    _make_forename_and_date_of_birth_differ(settings, world.reference, request_ref)
+    make_forename_and_date_of_birth_differ(settings, world.reference, request_ref)
     sign_in(browser, "reviewer")
     url = f"/review/{world.reference}/{request_ref}"
     token = page_csrf(browser.get(url).text)

@@ -6,15 +6,20 @@ only, never the compared values.
 
 Splink gives a pair's level of each comparison (``gamma_<comparison>``) only when the compared columns are kept
 (``retain_matching_columns``, as ``explain`` scores). An exchange scores without them, so the level is read back
-from the weight: each level of a trained comparison has its own weight, ``log2(m / u)``, and the missing level
-none (0). Where levels weigh the same the label names each of them, and whether the values agree is left open.
+from the weight: each level of a comparison has its own weight, ``log2(m / u)`` as Splink computes it, and the
+missing level none (0). Where levels weigh the same, the label names each of them and whether the values agree is
+left open.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
+
+from splink.internals.settings_creator import SettingsCreator
 
 from sharelog.linkage._model import level_gammas
 
@@ -60,17 +65,27 @@ def pair_weight(pair: dict[str, Any], comparison: str) -> float:
 
 
 def level_weights(settings: dict[str, Any]) -> dict[str, list[tuple[int, float]]]:
-    """Each comparison's levels as (gamma, weight in bits), strongest first; the missing level weighs 0."""
+    """Each comparison's levels as (gamma, weight in bits), strongest first, as Splink weighs them when it scores
+    (with its default m and u for a level training left without, and 0 for the missing level)."""
+    return _level_weights(json.dumps(settings, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _level_weights(settings: str) -> dict[str, list[tuple[int, float]]]:
+    built = SettingsCreator.from_path_or_dict(json.loads(settings)).get_settings("duckdb")
     weights: dict[str, list[tuple[int, float]]] = {}
-    for comparison in settings["comparisons"]:
+    for comparison in built.comparisons:
         levels = []
-        for gamma, level in level_gammas(comparison):
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if gamma < 0:
-                levels.append((gamma, 0.0))
-            elif m and u:
-                levels.append((gamma, math.log2(m / u)))
-        weights[comparison["output_column_name"]] = sorted(levels, reverse=True)
+        for level in comparison.comparison_levels:
+            try:
+                weight = float(level._log2_bayes_factor)
+            except (
+                TypeError,
+                ValueError,
+            ):  # no m or u at all, or an m of 0: no level of this weight is scored
+                continue
+            levels.append((int(level.comparison_vector_value), weight))
+        weights[comparison.output_column_name] = sorted(levels, reverse=True)
     return weights
 
 

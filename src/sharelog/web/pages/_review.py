@@ -56,6 +56,33 @@ class FieldRow:
     runner_up_agrees: bool | None
 
 
+MISSING = "missing on one side"
+ELSE_LEVEL = "All other comparisons"  # Splink's name for a comparison's last level
+
+
+def _blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _reading(
+    level: str | None, agrees: bool | None, asked: Any, found: Any, *, shown: bool, label: str
+) -> tuple[str | None, bool | None]:
+    """A level as the reviewer reads it. Where the weight could not tell levels apart (``a or b``), the values
+    shown settle it: missing on one side, or not (then it is a level below the strongest: the values differ)."""
+    if level is None:
+        return None, agrees
+    if " or " in level and shown:
+        options = level.split(" or ")
+        if _blank(asked) or _blank(found):
+            return MISSING, None
+        options = [option for option in options if option != MISSING]
+        if len(options) == 1:
+            level, agrees = options[0], False
+    if level == ELSE_LEVEL:
+        level = f"{label.lower()}: different"
+    return level, agrees
+
+
 def field_rows(case: ReviewCase) -> list[FieldRow]:
     """The fields the agreement shows, each with its comparison's evidence; then the comparisons of fields it does
     not show (the level and weight, never a value)."""
@@ -64,19 +91,40 @@ def field_rows(case: ReviewCase) -> list[FieldRow]:
     rows = []
     for name in names:
         found = evidence.get(name)
+        label = COMPARED_FIELDS.get(name, name.replace("_", " ").capitalize())
+        shown = name in case.fields
+        asked = (case.request or {}).get(name)
+        best = (case.candidate or {}).get(name)
+        runner_up = (case.runner_up or {}).get(name)
+        best_level, best_agrees = _reading(
+            found.best_level if found else None,
+            found.best_agrees if found else None,
+            asked,
+            best,
+            shown=shown,
+            label=label,
+        )
+        second_level, second_agrees = _reading(
+            found.runner_up_level if found else None,
+            found.runner_up_agrees if found else None,
+            asked,
+            runner_up,
+            shown=shown,
+            label=label,
+        )
         rows.append(
             FieldRow(
-                label=COMPARED_FIELDS.get(name, name.replace("_", " ").capitalize()),
-                shown=name in case.fields,
-                request=(case.request or {}).get(name),
-                best=(case.candidate or {}).get(name),
-                runner_up=(case.runner_up or {}).get(name),
-                best_level=found.best_level if found else None,
+                label=label,
+                shown=shown,
+                request=asked,
+                best=best,
+                runner_up=runner_up,
+                best_level=best_level,
                 best_weight=found.best_weight if found else None,
-                best_agrees=found.best_agrees if found else None,
-                runner_up_level=found.runner_up_level if found else None,
+                best_agrees=best_agrees,
+                runner_up_level=second_level,
                 runner_up_weight=found.runner_up_weight if found else None,
-                runner_up_agrees=found.runner_up_agrees if found else None,
+                runner_up_agrees=second_agrees,
             )
         )
     return rows
