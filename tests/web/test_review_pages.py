@@ -123,7 +123,9 @@ def test_the_twins_case_shows_both_candidates_each_fields_evidence_and_why(brows
     assert rows["Middle names"][1] == "Not given"
     assert rows["Middle names"][2].endswith("Missingmissing on one side: +0.0 bits")
     forename = next(e for e in item["evidence"] if e["comparison"] == "forename")
-    assert forename["best_level"] == "All other comparisons"  # "C" against Chidi: Splink's last level, in words
+    assert (
+        forename["best_level"] == "All other comparisons"
+    )  # "C" against Chidi: Splink's last level, in words
     assert rows["Forename"][2].endswith(f"forename: different: {forename['best_weight']:+.1f} bits")
     assert rows["Date of birth"][2].startswith("2012-06-15Same")
     # sex is compared but the 2019 agreement does not match on it: its level is shown, never its value

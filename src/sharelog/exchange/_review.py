@@ -179,7 +179,11 @@ def review_case(
     fields = _reviewed_fields(item.exchange.agreement)
     runner_up_id = entry.get("runner_up_id")
     wanted = [entry["pupil_id"], *([runner_up_id] if runner_up_id else [])]
-    rows = register_rows(settings.register_path(), wanted, fields)
+    # the register's columns differ from holder to holder: read the rows, keep the fields the reviewer may see
+    rows = {
+        pupil: {"pupil_id": pupil, **{f: row[f] for f in fields if f in row}}
+        for pupil, row in register_rows(settings.register_path(), wanted).items()
+    }
     return ReviewCase(
         exchange=exchange,
         request_ref=request_ref,
@@ -201,8 +205,10 @@ def review_case(
 
 
 def _reviewed_fields(agreement: AgreementVersion) -> tuple[str, ...]:
-    """The fields a reviewer compares: those of the request's details the agreement matches on."""
-    allowed = set(agreement.document.get("match_fields", ()))
+    """The fields a reviewer compares: those of the request's details the agreement matches on (every agreement
+    file names them; a document recorded without, those it lets the requester send)."""
+    document = agreement.document
+    allowed = set(document.get("match_fields", document.get("request_fields", ())))
     return tuple(field for field in REVIEW_DETAIL_FIELDS if field in allowed)
 
 

@@ -23,7 +23,14 @@ from splink.internals.settings_creator import SettingsCreator
 
 from sharelog.linkage._model import level_gammas
 
-__all__ = ["ComparisonEvidence", "comparison_evidence", "level_labels", "level_weights", "pair_weight"]
+__all__ = [
+    "ComparisonEvidence",
+    "EvidenceReader",
+    "comparison_evidence",
+    "level_labels",
+    "level_weights",
+    "pair_weight",
+]
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class ComparisonEvidence:
     """One comparison for the best candidate and the runner-up: the level reached and its weight in bits.
 
     ``*_agrees``: the comparison reached its strongest level (the values agree after standardising), did not
-    (``False``: they differ, more or less), or one side has no value (``None``).
+    (``False``: they differ, more or less), or one side has no value or the level cannot be told (``None``).
     """
 
     comparison: str
@@ -111,25 +118,36 @@ def _label(mapping: dict[int, str], gammas: list[int]) -> str:
     return " or ".join(mapping.get(g, "?") for g in gammas) or "?"
 
 
+class EvidenceReader:
+    """Reads pairs scored with one model: its level labels and weights worked out once, for a batch's review band."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self._labels = level_labels(settings)
+        self._weights = level_weights(settings)
+
+    def __call__(self, best: dict[str, Any], runner_up: dict[str, Any] | None) -> list[ComparisonEvidence]:
+        """The evidence of each comparison for the ``best`` pair and the ``runner_up``."""
+        rows = []
+        for name, mapping in self._labels.items():
+            strongest = max(mapping)
+            best_gammas = _gammas(best, name, self._weights[name])
+            second = _gammas(runner_up, name, self._weights[name]) if runner_up else None
+            rows.append(
+                ComparisonEvidence(
+                    comparison=name,
+                    best_level=_label(mapping, best_gammas),
+                    best_weight=pair_weight(best, name),
+                    runner_up_level=_label(mapping, second) if second is not None else None,
+                    runner_up_weight=pair_weight(runner_up, name) if runner_up else None,
+                    best_agrees=_agrees(best_gammas, strongest),
+                    runner_up_agrees=_agrees(second, strongest) if second is not None else None,
+                )
+            )
+        return rows
+
+
 def comparison_evidence(
     settings: dict[str, Any], best: dict[str, Any], runner_up: dict[str, Any] | None
 ) -> list[ComparisonEvidence]:
     """The evidence of each comparison of the model ``settings`` for the ``best`` pair and the ``runner_up``."""
-    rows = []
-    weights = level_weights(settings)
-    for name, mapping in level_labels(settings).items():
-        strongest = max(mapping)
-        best_gammas = _gammas(best, name, weights[name])
-        second = _gammas(runner_up, name, weights[name]) if runner_up else None
-        rows.append(
-            ComparisonEvidence(
-                comparison=name,
-                best_level=_label(mapping, best_gammas),
-                best_weight=pair_weight(best, name),
-                runner_up_level=_label(mapping, second) if second is not None else None,
-                runner_up_weight=pair_weight(runner_up, name) if runner_up else None,
-                best_agrees=_agrees(best_gammas, strongest),
-                runner_up_agrees=_agrees(second, strongest) if second is not None else None,
-            )
-        )
-    return rows
+    return EvidenceReader(settings)(best, runner_up)

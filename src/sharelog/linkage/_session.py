@@ -25,7 +25,7 @@ from splink import Linker
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._candidates import RID, candidate_rows_sql, key_joins, key_table_name
 from sharelog.linkage._decide import Decisions, Thresholds, decide, name_pair_table_sql, weight_floors
-from sharelog.linkage._evidence import ComparisonEvidence, comparison_evidence
+from sharelog.linkage._evidence import ComparisonEvidence, EvidenceReader
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
 from sharelog.linkage._model import EM_MAX_PAIRS, LinkageModel, new_settings, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
@@ -442,6 +442,8 @@ class MatchingSession:
         details = [f for f in fields if f in available]
         rows = self.con.sql(review_rows_sql(details)).fetchall()
         pairs = self._review_pairs() if rows else {}
+        assert self.model is not None
+        reader = EvidenceReader(self.model.settings) if rows else None
         return [
             ReviewRow(
                 request_id=row[0],
@@ -452,7 +454,7 @@ class MatchingSession:
                 runner_up_probability=row[5],
                 gap_bits=row[6],
                 details=dict(zip(details, row[7:], strict=True)),
-                evidence=self._evidence(pairs.get(row[0], {}), best=row[1], runner_up=row[4]),
+                evidence=_evidence(reader, pairs.get(row[0], {}), best=row[1], runner_up=row[4]),
             )
             for row in rows
         ]
@@ -468,15 +470,6 @@ class MatchingSession:
             pairs.setdefault(pair["__request_id"], {})[pair["__pupil_id"]] = pair
         return pairs
 
-    def _evidence(
-        self, scored: dict[str, dict[str, Any]], *, best: str, runner_up: str | None
-    ) -> list[ComparisonEvidence]:
-        assert self.model is not None
-        if best not in scored:
-            return []
-        second = scored.get(runner_up) if runner_up is not None else None
-        return comparison_evidence(self.model.settings, scored[best], second)
-
     def _columns(self, table: str) -> set[str]:
         return {str(row[0]) for row in self.con.sql(columns_sql(table)).fetchall()}
 
@@ -487,6 +480,15 @@ class MatchingSession:
     def _require_inputs(self) -> None:
         if self.register_info is None or self.requests is None:
             raise InputError("a register and a request batch are needed first")
+
+
+def _evidence(
+    reader: EvidenceReader | None, scored: dict[str, dict[str, Any]], *, best: str, runner_up: str | None
+) -> list[ComparisonEvidence]:
+    """The evidence for a request of the review band, from its scored pairs with its best two candidates."""
+    if reader is None or best not in scored:
+        return []
+    return reader(scored[best], scored.get(runner_up) if runner_up is not None else None)
 
 
 def attach_prepared(con: duckdb.DuckDBPyConnection, directory: Path, manifest: dict[str, Any]) -> None:
