@@ -48,12 +48,12 @@ class ReviewCase:
     request_ref: str
     match_probability: float
     reason: str
-    received_at: datetime | None = None  # when the exchange's batch was received: the case waits since then
     request: dict[str, Any] | None = None
     candidate: dict[str, Any] | None = None
     candidate_id: str | None = None
     decision: str | None = None  # accepted or rejected, once decided
     decided_by: str | None = None
+    received_at: datetime | None = None  # when the exchange's batch was received: the case waits since then
     fields: tuple[str, ...] = ()
     runner_up: dict[str, Any] | None = None
     runner_up_id: str | None = None
