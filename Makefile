@@ -7,8 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # constraints.txt pins every package so a fresh install is reproducible (refresh with `make lock`)
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
-# the GOV.UK Frontend styles, scripts, fonts and images the web app serves (npm, pinned by package-lock.json)
-ASSETS := src/sharelog/web/static/govuk
+# the GOV.UK Frontend styles, scripts, fonts and images the web app serves, and Swagger UI for the API docs page
+# (npm, pinned by package-lock.json; axe-core, for the browser tests, stays in node_modules)
+ASSETS  := src/sharelog/web/static/govuk
+SWAGGER := src/sharelog/web/static/swagger-ui
 
 .PHONY: run test lint typecheck bench reliability format lock clean help
 
@@ -61,10 +63,11 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	@touch $@
 
 $(ASSETS)/.copied: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(ASSETS) && mkdir -p $(ASSETS)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(ASSETS) $(SWAGGER) && mkdir -p $(ASSETS) $(SWAGGER)
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(ASSETS)/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets $(ASSETS)/assets
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(SWAGGER)/
 	@touch $@
 
 # Re-pin constraints.txt to what the current venv holds (run after changing dependencies in pyproject.toml).
@@ -72,7 +75,7 @@ lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^sharelog' > constraints.txt
 
 clean:
-	rm -rf $(VENV) node_modules $(ASSETS) sharelog-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(ASSETS) $(SWAGGER) sharelog-data .pytest_cache .mypy_cache .ruff_cache
 
 help:
 	@sed -n '1,4p' Makefile

@@ -116,6 +116,20 @@ def test_demo_runs_the_months_and_prints_the_table(run: DemoRun) -> None:
 
 
 @pytest.mark.slow
+def test_without_a_terminal_the_demo_prints_plain_progress(run: DemoRun) -> None:
+    # the test runner's stderr is no terminal: no bars, but a line as each stage starts and ends
+    err = run.result.stderr
+    for line in (
+        "] Training the linkage model …",
+        "] Running the monthly exchanges and deciding their review bands …",
+        "] Running the monthly exchanges and deciding their review bands: done",
+        "] Writing the table, the published report and its charts: done",
+    ):
+        assert line in err
+    assert "\x1b[" not in err and "sharelog demo" not in err  # no terminal codes; results stay on stdout
+
+
+@pytest.mark.slow
 def test_each_batch_holds_only_the_fields_its_agreement_permits(run: DemoRun) -> None:
     agreements = load_agreements(run.settings.agreements_path())
     for month in MONTHS:

@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, load_agreements
 from sharelog.errors import InputError
-from sharelog.exchange import ExchangeResult, decide, month_start, review_case, review_queue, run_exchange
+from sharelog.exchange import (
+    ExchangeResult,
+    HeldRegister,
+    decide,
+    month_start,
+    review_candidates,
+    review_queue,
+    run_exchange,
+)
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.agreement_records import record_agreement
 from sharelog.ledger.models import Disclosure
@@ -207,10 +215,13 @@ def run_demo(
             for agreement in agreements:
                 record_agreement(session, agreement, actor=DEMO_ACTOR)
         results = []
-        for done, month in enumerate(month_list, start=1):
-            received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
-            results.append(
-                run_exchange(
+        truth = _truth(synth.out_dir / "truth.csv")
+        waiting = set(month_list[-PENDING_MONTHS:]) if len(month_list) > PENDING_MONTHS else set()
+        decided = pending = 0
+        with HeldRegister(demo) as held:  # the register opened once for every month's exchange
+            for done, month in enumerate(month_list, start=1):
+                received = datetime(int(month[:4]), int(month[5:]), 10, 10, 0, tzinfo=UTC)
+                result = run_exchange(
                     demo,
                     engine=engine,
                     agreement_id=used[month].id,
@@ -218,21 +229,23 @@ def run_demo(
                     batch=batches[month],
                     month=month,
                     now=received,
+                    held=held,
                 )
-            )
-            report("exchanges", done, len(month_list))
+                results.append(result)
+                # the month's review band is decided a week later, before the next batch arrives
+                band = _review(demo, engine, exchange=result.reference, truth=truth, wait=month in waiting)
+                decided, pending = decided + band[0], pending + band[1]
+                report("exchanges", done, len(month_list))
         rng = np.random.default_rng(seed)
-        waiting = set(month_list[-PENDING_MONTHS:]) if len(month_list) > PENDING_MONTHS else set()
-        decided, pending = _review(
-            demo, engine, truth=_truth(synth.out_dir / "truth.csv"), waiting=waiting, rng=rng
-        )
         recorded, disclosures = _outcomes(engine, rng=rng, report=report)
+        report("reports", 0, 1)
         with ledger_session(engine) as session:
             table = monthly_table(session, months=month_list)
             published = build_monthly_report(session, months=month_list, sdc="publish")
         table_csv = write_table_csv(table, folder / f"monthly-{month_list[0]}-to-{month_list[-1]}.csv")
         report_xlsx = write_monthly_report(published, folder / "report.xlsx")
         charts = write_monthly_charts(published, folder / "charts")
+        report("reports", 1, 1)
         with ledger_session(engine) as session:
             record_report_generated(session, published, files=[report_xlsx, *charts], actor=DEMO_ACTOR)
             chain = verify_audit_chain(session)
@@ -297,31 +310,27 @@ def _truth(path: Path) -> dict[str, str]:
 
 
 def _review(
-    demo: Settings, engine: Engine, *, truth: dict[str, str], waiting: set[str], rng: np.random.Generator
+    demo: Settings, engine: Engine, *, exchange: str, truth: dict[str, str], wait: bool
 ) -> tuple[int, int]:
-    """A simulated reviewer decides the bands of every month but those ``waiting`` (accepting only true
-    matches, as a careful person comparing the records would); those wait in the queue."""
+    """A simulated reviewer decides ``exchange``'s review band (accepting only true matches, as a careful person
+    comparing the records would), unless it is to ``wait`` in the queue: how many were decided and left."""
     with ledger_session(engine) as session:
-        queue = review_queue(session)
-    decided = 0
+        queue = review_queue(session, exchange=exchange)
+    if wait or not queue:
+        return 0, len(queue)
+    candidates = review_candidates(demo, exchange)  # its review file read once
+    when = datetime(int(exchange[3:7]), int(exchange[8:10]), 17, 14, 0, tzinfo=UTC)
     for case in queue:
-        if case.exchange[3:10] in waiting:
-            continue
-        with ledger_session(engine) as session:
-            opened = review_case(session, demo, exchange=case.exchange, request_ref=case.request_ref)
-        accept = truth.get(case.request_ref) == opened.candidate_id
-        when = datetime(int(case.exchange[3:7]), int(case.exchange[8:10]), 17, 14, 0, tzinfo=UTC)
         decide(
             demo,
             engine=engine,
-            exchange=case.exchange,
+            exchange=exchange,
             request_ref=case.request_ref,
-            accept=accept,
+            accept=truth.get(case.request_ref) == candidates[case.request_ref],
             decided_by="Demo Reviewer",
             now=when,
         )
-        decided += 1
-    return decided, len(queue) - decided
+    return len(queue), 0
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:

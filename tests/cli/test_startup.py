@@ -1,5 +1,6 @@
 """The command line starts light: a root command's module is imported when that command is used, and
-``sharelog --help`` lists every command from :data:`sharelog.cli.COMMANDS` without importing any."""
+``sharelog --help`` lists every command from :data:`sharelog.cli.COMMANDS` without importing any (nor does
+``sharelog --version``): neither the web app, nor Splink, pandas or the ledger."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ HEAVY = (
     "sharelog.demo",
     "sharelog.ledger",
     "sharelog.linkage",
+    "sharelog.web",
+    "fastapi",
+    "uvicorn",
+    "numpy",
+    "matplotlib",
 )
 
 _IMPORTED_AFTER_HELP = """
@@ -32,15 +38,17 @@ import json, sys
 from typer.testing import CliRunner
 from sharelog.cli import app
 imported = {"import": sorted(m for m in HEAVY if m in sys.modules)}
-result = CliRunner().invoke(app, ["--help"])
-assert result.exit_code == 0, result.output
-imported["--help"] = sorted(m for m in HEAVY if m in sys.modules)
+for option in ("--version", "--help"):
+    result = CliRunner().invoke(app, [option])
+    assert result.exit_code == 0, result.output
+    imported[option] = sorted(m for m in HEAVY if m in sys.modules)
 print(json.dumps(imported))
 """
 
 
 def _heavy_modules_imported() -> dict[str, list[str]]:
-    """The heavy modules a fresh interpreter holds after ``import sharelog.cli``, then after ``sharelog --help``."""
+    """The heavy modules a fresh interpreter holds after ``import sharelog.cli``, then after ``sharelog --version``
+    and ``sharelog --help``."""
     code = f"HEAVY = {HEAVY!r}\n{_IMPORTED_AFTER_HELP}"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
@@ -49,7 +57,7 @@ def _heavy_modules_imported() -> dict[str, list[str]]:
 
 
 def test_importing_the_cli_and_its_help_import_no_command() -> None:
-    assert _heavy_modules_imported() == {"import": [], "--help": []}
+    assert _heavy_modules_imported() == {"import": [], "--version": [], "--help": []}
 
 
 def test_commands_are_listed_in_order_and_found_by_name() -> None:

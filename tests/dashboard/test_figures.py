@@ -59,7 +59,8 @@ def test_an_organisation_sees_only_the_exchanges_of_its_agreements(golden_sqlite
         )
     assert figures.empty and figures.months == () and figures.returned == 0
     assert figures.unknown_share is None and figures.overdue_share is None
-    assert all(r.count == 0 for r in figures.results) and figures.review_queue == 0
+    assert all(r.count == 0 for r in figures.results) and figures.review_queue is not None
+    assert figures.review_queue.count == 0 and figures.review_queue.oldest_since is None
 
 
 def test_the_review_queue_counts_undecided_items_of_the_holder(golden_sqlite: Engine) -> None:
@@ -76,8 +77,11 @@ def test_the_review_queue_counts_undecided_items_of_the_holder(golden_sqlite: En
         requester = dashboard_figures(
             session, organisation_id="home-office", today=date(2019, 7, 1), with_review_queue=True
         )
-    assert holder.review_queue == 1
-    assert requester.review_queue == 0  # the requester holds no register: nothing of its own to review
+    assert holder.review_queue is not None and requester.review_queue is not None
+    assert (holder.review_queue.count, holder.review_queue.exchanges) == (1, 1)
+    assert holder.review_queue.oldest_since == date(2019, 4, 10)  # the batch's arrival, whatever is decided
+    assert holder.review_queue.oldest_age_days(date(2019, 7, 1)) == 82
+    assert requester.review_queue.count == 0  # the requester holds no register: nothing of its own to review
     assert holder.months[-1].month == "2019-04" and holder.months[-1].sent == 5
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sharelog.errors import NotFound, ValidationFailed
+from sharelog.errors import InputError, NotFound, ValidationFailed
 from sharelog.ledger import ledger_session
-from sharelog.ledger.models import AgreementVersion, Organisation, OutcomeEvent
+from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, Organisation, OutcomeEvent
 from sharelog.outcomes import (
     disclosure_for,
     disclosure_record,
@@ -21,6 +21,7 @@ from sharelog.outcomes import (
     outcomes_due,
     outcomes_overview,
     record_outcome,
+    returned_records,
 )
 
 from ..worlds import DUE_ON, add_disclosure, add_exchange
@@ -163,3 +164,66 @@ def test_a_returned_date_is_read_in_utc(ledger: OutcomesLedger) -> None:
     with ledger_session(ledger.engine) as session:
         found = find_disclosures(session, request_ref="HO-2019-03-00002", organisation_id=HOME)
     assert found[0].returned_on == datetime(2019, 3, 4, 10, 30, tzinfo=UTC).date()
+
+
+# ---- the caseworker's list: filtered, sorted, paged ----
+
+
+def _listed(session, **options) -> list[tuple[int, str]]:
+    found = returned_records(session, organisation_id=HOME, **options)
+    return [(r.disclosure_id, r.status) for r in found.records]
+
+
+def test_the_list_filters_by_status_and_exchange_and_counts_each_status(ledger: OutcomesLedger) -> None:
+    _other_organisations_disclosure(ledger)
+    with ledger_session(ledger.engine) as session:
+        record_outcome(
+            session,
+            disclosure_id=ledger.second,
+            kind="result",
+            code="not_located",
+            event_date=date(2019, 3, 10),
+            recorded_by="caseworker",
+            organisation_id=HOME,
+            today=TODAY,
+        )
+        assert _listed(session, today=TODAY) == [(ledger.first, "overdue")]
+        assert _listed(session, today=TODAY, status="recorded") == [(ledger.second, "recorded")]
+        assert _listed(session, today=DUE_ON, status="due") == [
+            (ledger.first, "due")
+        ]  # on time on its due day
+        assert _listed(session, today=DUE_ON, status="overdue") == []
+        everything = returned_records(session, organisation_id=HOME, today=TODAY, status="all")
+        assert everything.counts == {"unknown": 1, "overdue": 1, "due": 0, "recorded": 1, "all": 2}
+        assert everything.exchanges == ((EXCHANGE, "2019-03"),)  # never the other organisation's
+        elsewhere = returned_records(session, organisation_id=HOME, today=TODAY, exchange="EX-2019-03-other")
+        assert elsewhere.total == 0 and elsewhere.counts["all"] == 0
+
+
+def test_the_list_sorts_and_pages(ledger: OutcomesLedger) -> None:
+    with ledger_session(ledger.engine) as session:
+        exchange_id = session.get(Disclosure, ledger.first).exchange_id
+        exchange = session.get(Exchange, exchange_id)
+        later = add_disclosure(
+            session, exchange, request_ref="HO-2019-03-00000", returned_at=datetime(2019, 4, 1, tzinfo=UTC)
+        ).id
+        by_due = [i for i, _ in _listed(session, today=TODAY, status="all")]
+        assert by_due[-1] == later  # due last: returned last
+        assert [i for i, _ in _listed(session, today=TODAY, status="all", sort="newest")][0] == later
+        assert [i for i, _ in _listed(session, today=TODAY, status="all", sort="reference")][0] == later
+        first_page = returned_records(session, organisation_id=HOME, today=TODAY, status="all", per_page=2)
+        last_page = returned_records(
+            session, organisation_id=HOME, today=TODAY, status="all", per_page=2, page=9
+        )
+        assert (first_page.total, first_page.pages, len(first_page.records)) == (3, 2, 2)
+        assert (last_page.page, [r.disclosure_id for r in last_page.records]) == (2, [later])
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [({"status": "late"}, "status"), ({"sort": "oldest"}, "sort"), ({"page": 0}, "page")],
+)
+def test_the_list_refuses_what_it_cannot_do_naming_the_field(ledger: OutcomesLedger, options, field) -> None:
+    with ledger_session(ledger.engine) as session, pytest.raises(InputError) as refused:
+        returned_records(session, organisation_id=HOME, today=TODAY, **options)
+    assert refused.value.field == field

@@ -255,14 +255,45 @@ def test_under_the_default_rule_a_months_outcomes_are_published_by_quarter(golde
     assert report.missing_reason(sent, columns["December 2018"]) is MissingFigure.BEFORE_FIRST_EXCHANGE
     assert report.missing_reason(sent, columns["April 2019"]) is MissingFigure.NO_EXCHANGE
     assert report.cell(sent, columns["March 2019"]) == 60
+    # December's and April's quarters are only partly in the period, and neither month had an exchange: that is
+    # what their outcome rows say
     for label in (*OUTCOME_ROWS, *NOT_PERMITTED):
-        for header in HEADER[1:6]:
-            assert report.missing_reason(rows[label], columns[header]) is MissingFigure.BY_QUARTER, (
-                label,
-                header,
-            )
+        for header, kind in (
+            ("December 2018", MissingFigure.BEFORE_FIRST_EXCHANGE),
+            *((h, MissingFigure.BY_QUARTER) for h in HEADER[2:5]),
+            ("April 2019", MissingFigure.NO_EXCHANGE),
+        ):
+            assert report.missing_reason(rows[label], columns[header]) is kind, (label, header)
             assert report.cell(rows[label], columns[header]) == "[x]"
         assert report.missing_reason(rows[label], columns["Jan–Mar 2019"]) is MissingFigure.NOT_YET_DUE, label
+
+
+def test_a_month_whose_quarter_the_period_holds_in_part_says_where_its_outcomes_are(
+    golden_sqlite: Engine, tmp_path: Path
+) -> None:
+    """February and March 2019 without January: no quarter column (a part quarter, set against the whole one,
+    would give away January); their outcome rows say the whole quarter's report has them, in every format."""
+    with ledger_session(golden_sqlite) as session:
+        report = build_monthly_report(session, months=month_range("2019-02", "2019-03"), sdc="publish")
+    rows = {row.label: row for row in report.table.rows}
+    assert [column.label for column in report.columns] == ["February 2019", "March 2019"]
+    sent = rows["Records sent from Home Office to Department for Education"]
+    assert all(isinstance(report.cell(sent, column), int) for column in report.columns)
+    for label in OUTCOME_ROWS:
+        for column in report.columns:
+            assert report.missing_reason(rows[label], column) is MissingFigure.PART_QUARTER, (
+                label,
+                column.key,
+            )
+            assert report.cell(rows[label], column) == "[x]"
+    document = json.loads(write_monthly_report(report, tmp_path / "r.json").read_text(encoding="utf-8"))
+    reasons = {row["reason"] for row in document["rows"] if row["measure"] == "records_shared_onward"}
+    assert reasons == {MissingFigure.PART_QUARTER.value}
+    assert (
+        "whole quarter" in document["missing_figures"]["reasons"][MissingFigure.PART_QUARTER.value]["meaning"]
+    )
+    notes = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))["Notes"]
+    assert any("[x] published with whole quarter" in str(row[0]) for row in notes)
 
 
 def test_a_period_without_data_says_so_in_words(golden_sqlite: Engine, tmp_path: Path) -> None:

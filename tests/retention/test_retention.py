@@ -16,7 +16,7 @@ from sharelog.cli import app
 from sharelog.errors import InputError
 from sharelog.ledger import ledger_session, verify_audit_chain
 from sharelog.ledger.models import Disclosure, ReturnFile
-from sharelog.retention import apply_retention
+from sharelog.retention import apply_retention, overdue_deletions
 from sharelog.settings import Settings
 
 from ..worlds import (
@@ -226,3 +226,23 @@ def test_the_command_dry_run_then_apply(files: Files) -> None:
     assert "Deleted 2 file(s); recorded 2 deletion(s) in the ledger." in done.stdout
     again = runner.invoke(app, ["retention", "apply", "--today", "2019-06-03"], obj=files.settings)
     assert again.stdout.strip() == "Nothing is past its retention date on 2019-06-03."
+
+
+# --- what must be warned about until retention runs ----------------------------------------------------------
+
+
+def test_files_past_retention_are_warned_about_until_deleted(files: Files) -> None:
+    with ledger_session(files.engine) as session:
+        assert overdue_deletions(session, organisation_id="dfe", today=LAST_DAY) == []
+        later = DAY_AFTER + timedelta(days=5)
+        overdue = overdue_deletions(session, organisation_id="home-office", today=later)
+        assert [(o.exchange, o.kind, o.days_over) for o in overdue] == [
+            (OLD, "main", 6),
+            (OLD, "supplementary", 1),
+        ]
+        assert overdue_deletions(session, organisation_id="home-office", today=later, exchange=NEW) == []
+        assert overdue_deletions(session, organisation_id="another-council", today=later) == []
+    apply_retention(files.settings, engine=files.engine, today=DAY_AFTER)  # deletes the main file only
+    with ledger_session(files.engine) as session:
+        left = overdue_deletions(session, organisation_id=None, today=DAY_AFTER + timedelta(days=5))
+        assert [(o.exchange, o.kind) for o in left] == [(OLD, "supplementary")]

@@ -34,10 +34,10 @@ CORE: dict[str, Expected] = {
     "api_read_me": SIGNED_IN,
     "read_dashboard": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
     "read_users": only(ADMIN),
-    # FastAPI's own: the OpenAPI document and its viewer are public (they describe, they hold no data)
+    # the OpenAPI document (FastAPI's own route) and the docs page that shows it are public: they describe, they
+    # hold no data
     "openapi": PUBLIC,
-    "swagger_ui_html": PUBLIC,
-    "swagger_ui_redirect": PUBLIC,
+    "read_api_docs": PUBLIC,
 }
 
 HOLDER_SIDE: dict[str, Expected] = {
@@ -49,6 +49,9 @@ HOLDER_SIDE: dict[str, Expected] = {
     "api_read_exchanges": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
     "api_read_exchange": only(OPERATOR, REVIEWER, CASEWORKER, AUDITOR, FOI, ADMIN),
     "api_create_exchange": only(OPERATOR),
+    "read_exchange_run": only(OPERATOR),  # the page that uploads a batch, as the API does
+    "start_exchange_run": only(OPERATOR),
+    "read_exchange_run_status": only(OPERATOR),
     "api_read_return_file": only(OPERATOR, CASEWORKER),  # never an auditor
     "read_review_queue": only(REVIEWER, OPERATOR),  # the operator sees the queue, read-only
     "read_review_case": only(REVIEWER),  # register rows: the holder's reviewer only
@@ -62,6 +65,7 @@ REQUESTER_SIDE: dict[str, Expected] = {
     "create_outcome": only(CASEWORKER),
     "read_outcomes_import": only(CASEWORKER),
     "import_outcomes_file": only(CASEWORKER),
+    "download_outcomes_template": only(CASEWORKER),  # its rows name the organisation's own records
     "api_read_outcomes": only(CASEWORKER),
     "api_create_outcome": only(CASEWORKER),
     "api_import_outcomes": only(CASEWORKER),
@@ -113,6 +117,7 @@ PATH_VALUES.update(
         "version": "2.1",
         "reference": "EX-2019-01-ret00040",
         "request_ref": "HO-2019-01-00001",
+        "run_id": "no-such-run",
     }
 )
 # FOI cases: the case in the web ledger (tests/worlds/_foi.py), a file no response wrote (404), an action

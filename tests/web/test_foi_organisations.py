@@ -56,8 +56,11 @@ def test_the_dashboard_counts_the_organisations_own_foi_cases(
 ) -> None:
     _signed_in(client, username)
     html = client.get("/dashboard").text
-    assert re.search(r'id="figure-foi">0<', html)
+    assert re.search(rf'id="task-foi-waiting">{overdue}<', html)
     assert ("1 overdue" in html) == bool(overdue)
+    assert (f'href="/foi/{DFE_REFERENCE}"' in html) == bool(
+        overdue
+    )  # another organisation's case is not listed
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(client: TestClient) -> None:

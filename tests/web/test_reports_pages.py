@@ -35,7 +35,12 @@ def test_the_page_previews_the_latest_year_with_published_figures_by_default(aud
     assert page.status_code == 200
     assert "January to March 2019" in page.text
     # the series rule, the default: 14, 5 and 21 returned rounded to 15, 5 and 20; the quarter's 40
-    assert _row(page.text, "Records returned to the requester") == ["15", "5", "20", "40"]
+    assert _row(page.text, "Records returned from Department for Education to Home Office") == [
+        "15",
+        "5",
+        "20",
+        "40",
+    ]
     assert 'value="series" checked' in page.text
     assert 'value="2019-01"' in page.text and 'value="2019-03"' in page.text
     assert (
@@ -48,14 +53,24 @@ def test_the_page_previews_the_latest_year_with_published_figures_by_default(aud
 
 def test_exact_counts_are_marked_not_for_publication(auditor):
     page = auditor.get("/reports", params={**PERIOD, "sdc": "internal"}).text
-    assert _row(page, "Records returned to the requester") == ["14", "5", "21", "40"]
+    assert _row(page, "Records returned from Department for Education to Home Office") == [
+        "14",
+        "5",
+        "21",
+        "40",
+    ]
     assert "not for publication" in page.lower()
     assert "sdc=internal" in page
 
 
 def test_the_10_5_profile_when_asked_for(auditor):
     page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "10-5"}).text
-    assert _row(page, "Records returned to the requester") == ["[c]", "[c]", "20", "40"]  # 14 and 5: small
+    assert _row(page, "Records returned from Department for Education to Home Office") == [
+        "[c]",
+        "[c]",
+        "20",
+        "40",
+    ]  # 14 and 5: small
     assert 'value="10-5" checked' in page and 'value="series" checked' not in page
     assert "profile=10-5&amp;format=xlsx" in page
 
@@ -63,13 +78,13 @@ def test_the_10_5_profile_when_asked_for(auditor):
 def test_the_1_4_profile_shows_counts_of_5_to_9(auditor):
     page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "1-4"}).text
     assert "[c]" in _row(page, "Sent to review")
-    assert _row(page, "Records received from the requester")[0] == "40"
+    assert _row(page, "Records sent from Home Office to Department for Education")[0] == "40"
 
 
 def test_the_series_profile_shows_outcomes_by_quarter(auditor):
     page = auditor.get("/reports", params={**PERIOD, "sdc": "publish", "profile": "series"}).text
     assert "Jan–Mar 2019" in page
-    assert _row(page, "Records received from the requester")[0] == "40"
+    assert _row(page, "Records sent from Home Office to Department for Education")[0] == "40"
     assert _row(page, "Police")[:3] == [UNAVAILABLE] * 3  # not published by month
     assert 'value="series" checked' in page
 
@@ -103,7 +118,7 @@ def test_the_xlsx_download_is_a_real_workbook(auditor):
     try:
         assert workbook.sheetnames == ["Monthly", "Data", "Notes"]
         values = [cell for row in workbook["Monthly"].iter_rows(values_only=True) for cell in row]
-        assert "Records returned to the requester" in values
+        assert "Records returned from Department for Education to Home Office" in values
         assert 14 not in values  # January's exact returned count is suppressed in a published workbook
     finally:
         workbook.close()
@@ -123,7 +138,11 @@ def test_the_internal_download_says_so_in_its_name(auditor):
 def test_csv_and_json_downloads(auditor):
     text = auditor.get("/reports/download", params={**PERIOD, "format": "csv"}).text
     rows = list(csv.reader(io.StringIO(text)))
-    returned = next(row for row in rows if row and row[0] == "Records returned to the requester")
+    returned = next(
+        row
+        for row in rows
+        if row and row[0] == "Records returned from Department for Education to Home Office"
+    )
     assert returned[1:] == ["15", "5", "20", "40"]  # the series rule, the default
     data = json.loads(auditor.get("/reports/download", params={**PERIOD, "format": "json"}).content)
     assert data["disclosure_control"]["mode"] == "publish"
@@ -185,6 +204,7 @@ def test_a_period_with_no_data_says_so_and_shows_no_zeros(auditor):
     assert notice is not None
     assert "No data: the ledger holds no exchange for July to December 2015" in notice.group(1)
     for label in (
+        # no agreement in force then, and two pairs of parties in the ledger: the roles, not names
         "Records received from the requester",
         "Records returned to the requester",
         "Outcome unknown",

@@ -95,7 +95,9 @@ def test_signed_in_users_see_the_same_published_figures(client, as_role):
 
 def test_the_exact_small_counts_appear_nowhere(client):
     page = client.get("/transparency").text
-    returned = re.search(r"Records returned to the Home Office</th>(.*?)</tr>", page, re.S)
+    returned = re.search(
+        r"Records returned from Department for Education to Home Office</th>(.*?)</tr>", page, re.S
+    )
     assert returned is not None
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", returned.group(1), re.S)
@@ -194,7 +196,7 @@ def test_a_period_without_exchanges_says_so_in_words(client):
 def test_the_parties_are_named_from_the_agreements(client):
     page = client.get("/transparency").text
     assert "How many records the Home Office asked the Department for Education to trace" in page
-    assert "Records received from the Home Office</th>" in page
+    assert "Records sent from Home Office to Department for Education</th>" in page
     assert "the requester" not in page and ">Requester<" not in page and ">Holder<" not in page
 
 
@@ -267,7 +269,7 @@ def test_a_month_without_an_exchange_is_not_available_and_said_so(client, web_se
     assert "January to May 2019" in page
     notice = re.search(r'<div class="govuk-inset-text" id="no-data">(.*?)</div>', page, re.S)
     assert notice is not None and "no exchange for 1 of the 5 months (April 2019)" in notice.group(1)
-    april = re.search(r"Records received from the Home Office</th>(.*?)</tr>", page, re.S)
+    april = re.search(r"Records sent from Home Office to Department for Education</th>(.*?)</tr>", page, re.S)
     assert april is not None
     cells = [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", april.group(1), re.S)

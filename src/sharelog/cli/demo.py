@@ -16,14 +16,18 @@ from sharelog.synth import VOLUME_PROFILES
 
 _STAGES = {
     "households": "Synthetic register: households",
+    "pupils": "Synthetic register: pupils",
     "register": "Reading the register",
     "requests": "Request batches: choosing",
     "errors": "Request batches: adding errors",
     "files": "Request batches: writing",
     "prepare": "Preparing the register",
     "training": "Training the linkage model",
-    "exchanges": "Running the monthly exchanges",
+    "writing": "Writing the prepared register",
+    "relatives": "Comparing relatives in the register",
+    "exchanges": "Running the monthly exchanges and deciding their review bands",
     "outcomes": "Recording outcomes",
+    "reports": "Writing the table, the published report and its charts",
 }
 
 _HELP = "\n\n".join(
@@ -45,6 +49,8 @@ _HELP = "\n\n".join(
         "    sharelog demo --pupils 20000 --months 2018-07..2019-06",
     ]
 )
+
+PROGRESS_EVERY = 10.0  # seconds between plain progress lines when no terminal shows the bars
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -89,7 +95,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_of(ctx)
         out = console()
         out.print(f"sharelog demo — working in {(settings.data_dir / 'demo').resolve()}")
-        with progress_bars(_STAGES) as progress:
+        with progress_bars(_STAGES, log_every=PROGRESS_EVERY) as progress:
             result = run_demo(
                 settings,
                 pupils=pupils,

@@ -80,10 +80,15 @@ def _describe(report: MonthlyReport) -> str:
     if report.profile is None:
         return "internal: exact counts, NOT FOR PUBLICATION"
     suppressed = report.suppressed()
+    mark = report.profile.small_mark
+    small = suppressed.pop("primary", 0) if mark else 0  # small counts shown as a range, not withheld
     total = sum(suppressed.values())
     detail = ", ".join(f"{n} {reason}" for reason, n in sorted(suppressed.items()))
-    return f"published with disclosure control ({report.profile.name}): {total} cells suppressed" + (
-        f" ({detail})" if detail else ""
+    return (
+        f"published with disclosure control ({report.profile.name}): "
+        + (f"{small} small counts shown as {mark}, " if mark else "")
+        + f"{total} cells suppressed"
+        + (f" ({detail})" if detail else "")
     )
 
 

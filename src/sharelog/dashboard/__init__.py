@@ -1,5 +1,6 @@
-"""The dashboard: one organisation's exchange at a glance, combining the reports' counts, the FOI cases due and
-the review queue (so it sits above ``reports``, ``foi`` and the exchange, not inside any of them).
+"""The dashboard: one organisation's exchange at a glance, combining the reports' counts with each role's tasks —
+the overdue outcomes, the review queue, the FOI cases due, the next batch, the audit chain and retention (so it
+sits above ``reports``, ``foi``, ``outcomes`` and the exchange, not inside any of them).
 
     figures = dashboard_figures(session, organisation_id="dfe", today=date.today(), with_review_queue=True)
 
@@ -9,17 +10,33 @@ See docs/web.md.
 from sharelog.dashboard._figures import (
     DASHBOARD_MONTHS,
     DashboardFigures,
-    FoiDue,
     MonthFigures,
     ResultCount,
     dashboard_figures,
 )
+from sharelog.dashboard._tasks import (
+    OLDEST_SHOWN,
+    RETENTION_NOTICE_DAYS,
+    AuditOversight,
+    FoiCaseDue,
+    FoiDue,
+    NextBatch,
+    OverdueOutcomes,
+    ReviewQueue,
+)
 
 __all__ = [
     "DASHBOARD_MONTHS",
+    "OLDEST_SHOWN",
+    "RETENTION_NOTICE_DAYS",
+    "AuditOversight",
     "DashboardFigures",
+    "FoiCaseDue",
     "FoiDue",
     "MonthFigures",
+    "NextBatch",
+    "OverdueOutcomes",
     "ResultCount",
+    "ReviewQueue",
     "dashboard_figures",
 ]

@@ -1,5 +1,5 @@
 """The dashboard's figures for one organisation: sent and returned month by month, the result mix, outcomes
-unknown and overdue, the review queue and the FOI cases due this week.
+unknown and overdue — and, asked for by role, the tasks of :mod:`sharelog.dashboard._tasks`.
 
 Exact counts, for people inside the two organisations (no disclosure control: nothing here is published). They
 are counted the way the monthly report counts them (:func:`sharelog.reports.latest_results`): a rerun's records
@@ -12,30 +12,33 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from sharelog.foi import ProclaimedDay, cases_due
-from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReviewItem
+from sharelog.dashboard._tasks import (
+    AuditOversight,
+    ExtraHolidays,
+    FoiDue,
+    NextBatch,
+    OverdueOutcomes,
+    ReviewQueue,
+    audit_oversight,
+    foi_due,
+    next_batch,
+    overdue_outcomes,
+    review_queue_of,
+)
+from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange
 from sharelog.outcomes import OUTCOME_CODES, due_on
 from sharelog.reports import MONTHLY_LABELS, latest_results, month_range
 
-__all__ = [
-    "DASHBOARD_MONTHS",
-    "DashboardFigures",
-    "FoiDue",
-    "MonthFigures",
-    "ResultCount",
-    "dashboard_figures",
-]
+__all__ = ["DASHBOARD_MONTHS", "DashboardFigures", "MonthFigures", "ResultCount", "dashboard_figures"]
 
 DASHBOARD_MONTHS = 12  # the chart shows at most the last year with exchanges
 UNKNOWN = "outcome_unknown"
 RESULTS = OUTCOME_CODES["result"]
-
-ExtraHolidays = Iterable[date | ProclaimedDay]  # as sharelog.foi takes them
 
 
 @dataclass(frozen=True)
@@ -57,20 +60,11 @@ class ResultCount:
 
 
 @dataclass(frozen=True)
-class FoiDue:
-    """FOI cases awaiting a response (or an internal review): due by the end of this week, and overdue."""
-
-    week_ends: date
-    due_this_week: int
-    overdue: int
-    waiting: int
-
-
-@dataclass(frozen=True)
 class DashboardFigures:
     """Everything the dashboard shows, for one organisation on one day.
 
-    ``review_queue`` and ``foi`` are None when not asked for (the reader's role does not see them).
+    Each task (``review_queue``, ``foi``, ``overdue_outcomes``, ``next_batch``, ``oversight``) is None when not
+    asked for: the reader's role does not see it.
     """
 
     organisation_id: str
@@ -81,8 +75,11 @@ class DashboardFigures:
     returned: int
     outcome_unknown: int
     overdue: int
-    review_queue: int | None = None
+    review_queue: ReviewQueue | None = None
     foi: FoiDue | None = None
+    overdue_outcomes: OverdueOutcomes | None = None
+    next_batch: NextBatch | None = None
+    oversight: AuditOversight | None = None
 
     @property
     def empty(self) -> bool:
@@ -117,27 +114,6 @@ def _chart_months(months: Iterable[str]) -> tuple[str, ...]:
     return month_range(start, last)
 
 
-def _review_queue(session: Session, organisation_id: str) -> int:
-    count = session.execute(
-        select(func.count(ReviewItem.id))
-        .join(Exchange, Exchange.id == ReviewItem.exchange_id)
-        .join(AgreementVersion, AgreementVersion.id == Exchange.agreement_pk)
-        .where(ReviewItem.decision.is_(None), AgreementVersion.holder_id == organisation_id)
-    ).scalar_one()
-    return int(count)
-
-
-def _foi_due(session: Session, *, organisation_id: str, today: date, extra_holidays: ExtraHolidays) -> FoiDue:
-    cases = cases_due(session, today=today, organisation_id=organisation_id, extra_holidays=extra_holidays)
-    week_ends = today + timedelta(days=6 - today.weekday())
-    return FoiDue(
-        week_ends=week_ends,
-        due_this_week=sum(1 for c in cases if c.due_on is not None and today <= c.due_on <= week_ends),
-        overdue=sum(1 for c in cases if c.lateness is not None),
-        waiting=len(cases),
-    )
-
-
 def dashboard_figures(
     session: Session,
     *,
@@ -145,6 +121,9 @@ def dashboard_figures(
     today: date,
     with_review_queue: bool = False,
     with_foi: bool = False,
+    with_overdue_outcomes: bool = False,
+    with_next_batch: bool = False,
+    with_oversight: bool = False,
     extra_holidays: ExtraHolidays = (),
 ) -> DashboardFigures:
     """Count the dashboard for the exchanges under agreements the organisation is party to.
@@ -153,7 +132,11 @@ def dashboard_figures(
         organisation_id: The reader's organisation (holder or requester of the agreements counted).
         today: The day outcomes are judged overdue on, and FOI deadlines measured from.
         with_review_queue: Count the undecided review items of exchanges the organisation holds the register for.
-        with_foi: Count the organisation's FOI cases awaiting a response: due this week (to Sunday) and overdue.
+        with_foi: Count the organisation's FOI cases awaiting a response: due this week (to Sunday) and overdue,
+            and the few due soonest.
+        with_overdue_outcomes: The overdue outcomes of records returned to the organisation (as requester).
+        with_next_batch: The latest exchange the organisation holds the register for, and the month after it.
+        with_oversight: Check the audit chain; count the organisation's return files by retention date.
         extra_holidays: Bank holidays proclaimed after this release, for FOI deadlines (see the settings).
     """
     exchanges = (
@@ -197,10 +180,19 @@ def dashboard_figures(
         returned=len(disclosures),
         outcome_unknown=results[UNKNOWN],
         overdue=overdue,
-        review_queue=_review_queue(session, organisation_id) if with_review_queue else None,
+        review_queue=review_queue_of(session, organisation_id=organisation_id) if with_review_queue else None,
         foi=(
-            _foi_due(session, organisation_id=organisation_id, today=today, extra_holidays=extra_holidays)
+            foi_due(session, organisation_id=organisation_id, today=today, extra_holidays=extra_holidays)
             if with_foi
             else None
         ),
+        overdue_outcomes=(
+            overdue_outcomes(session, organisation_id=organisation_id, today=today)
+            if with_overdue_outcomes
+            else None
+        ),
+        next_batch=next_batch(exchanges, organisation_id=organisation_id) if with_next_batch else None,
+        oversight=audit_oversight(session, organisation_id=organisation_id, today=today)
+        if with_oversight
+        else None,
     )

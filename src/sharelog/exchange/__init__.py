@@ -36,10 +36,11 @@ from sharelog.exchange._review import (
     ReviewDecision,
     decide,
     decide_review,
+    review_candidates,
     review_case,
     review_queue,
 )
-from sharelog.exchange._run import ExchangeResult, month_start, run_exchange
+from sharelog.exchange._run import ExchangeResult, HeldRegister, month_start, run_exchange
 from sharelog.exchange._subjects import subject_key
 from sharelog.exchange._views import (
     ExchangeCounts,
@@ -61,6 +62,7 @@ __all__ = [
     "ExchangeResult",
     "ExchangeSummary",
     "FetchedReturnFile",
+    "HeldRegister",
     "ReturnFileDeleted",
     "ReturnFileFetched",
     "ReturnFileView",
@@ -86,6 +88,7 @@ __all__ = [
     "read_return_file",
     "recover_exchange_files",
     "return_file_for",
+    "review_candidates",
     "review_case",
     "review_file_path",
     "review_queue",

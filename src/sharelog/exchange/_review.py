@@ -36,7 +36,15 @@ from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, Retur
 from sharelog.linkage import ComparisonEvidence, register_rows
 from sharelog.settings import Settings
 
-__all__ = ["ReviewCase", "ReviewDecision", "decide", "decide_review", "review_case", "review_queue"]
+__all__ = [
+    "ReviewCase",
+    "ReviewDecision",
+    "decide",
+    "decide_review",
+    "review_candidates",
+    "review_case",
+    "review_queue",
+]
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,16 @@ def _reviewed_fields(agreement: AgreementVersion) -> tuple[str, ...]:
     document = agreement.document
     allowed = set(document.get("match_fields", document.get("request_fields", ())))
     return tuple(field for field in REVIEW_DETAIL_FIELDS if field in allowed)
+
+
+def review_candidates(settings: Settings, exchange: str) -> dict[str, str]:
+    """Each request of an exchange's review band and the pupil id of its candidate, read from its review file
+    at once (a reviewer working down a whole exchange; :func:`review_case` opens one case with the records).
+
+    Raises:
+        InputError: the exchange has no review file (none, or its review is complete).
+    """
+    return {entry["request_id"]: entry["pupil_id"] for entry in _review_file(settings, exchange)["items"]}
 
 
 def _item(session: Session, exchange: str, request_ref: str, *, holder: str | None = None) -> ReviewItem:

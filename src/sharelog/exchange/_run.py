@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -53,11 +54,78 @@ from sharelog.linkage import (
 )
 from sharelog.settings import Settings
 
-__all__ = ["ExchangeResult", "month_start", "run_exchange"]
+__all__ = ["ExchangeResult", "HeldRegister", "month_start", "run_exchange"]
 
 Progress = Callable[[str, int, int], None]
 PREPARED_NAME = "the prepared register (SHARELOG_REGISTER_DIR)"  # messages never show the server's folders
 REQUEST_DETAIL_COLUMNS = ("forename", "middle_names", "surname", "dob", "sex", "postcode", "address")
+
+
+class HeldRegister:
+    """The prepared register held open between the exchanges one process runs in a row (the demo's months, a
+    backlog): its DuckDB attached once and its Splink linker kept, instead of both built again for every batch.
+    Each batch is still read, checked, scored and decided on its own, with the same decisions as a fresh run
+    (tests/exchange/test_held_register.py).
+
+    It follows the folder: when the register is prepared again (another manifest or model), the next exchange
+    opens it afresh. Use as a context manager; not shared between threads.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._directory = settings.register_path()
+        self._session: MatchingSession | None = None
+        self._fingerprint: tuple[bytes, bytes] | None = None
+
+    def __enter__(self) -> HeldRegister:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the held session (the next exchange would open the register again)."""
+        if self._session is not None:
+            self._session.close()
+        self._session, self._fingerprint = None, None
+
+    @contextmanager
+    def session(self, directory: Path) -> Iterator[MatchingSession]:
+        """The session on ``directory`` with the register opened in place (opened now if it is not, or if the
+        folder was prepared again since); closed if the exchange fails in it."""
+        if directory != self._directory:
+            raise InputError("this held register is another folder than the exchange's")
+        fingerprint = _fingerprint(directory)
+        if self._session is None or fingerprint != self._fingerprint:
+            self.close()
+            session = MatchingSession(keep_linker=True)
+            try:
+                session.load_prepared(directory, name=PREPARED_NAME)
+            except BaseException:
+                session.close()
+                raise
+            self._session, self._fingerprint = session, fingerprint
+        try:
+            yield self._session
+        except BaseException:  # a refused batch leaves tables half-made: the next batch starts afresh
+            self.close()
+            raise
+
+
+def _fingerprint(directory: Path) -> tuple[bytes, bytes]:
+    """What identifies one preparation of a register folder: its manifest and its model, as written."""
+
+    def read(name: str) -> bytes:
+        path = directory / name
+        return path.read_bytes() if path.is_file() else b""
+
+    return read("manifest.json"), read("model.json")
+
+
+@contextmanager
+def _fresh_session(directory: Path) -> Iterator[MatchingSession]:
+    with MatchingSession() as matching:
+        matching.load_prepared(directory, name=PREPARED_NAME)
+        yield matching
 
 
 @dataclass(frozen=True)
@@ -206,6 +274,7 @@ def run_exchange(
     now: datetime | None = None,
     holder: str | None = None,
     name: str | None = None,
+    held: HeldRegister | None = None,
 ) -> ExchangeResult:
     """Run one batch under the agreement in force that month and record everything in the ledger.
 
@@ -219,7 +288,8 @@ def run_exchange(
     ``now`` is when the batch counts as received and returned (default: the clock); the demo and tests set it.
     ``holder``: the organisation running it (the web app passes the user's); refused unless it is the
     agreement's holder. ``name``: what messages call the batch (default: its path; the web app passes the
-    uploaded file's name, so that no message shows where the server keeps uploads).
+    uploaded file's name, so that no message shows where the server keeps uploads). ``held``: the prepared
+    register held open by a caller that runs several exchanges in a row (default: opened for this one alone).
 
     Raises:
         InputError: a bad option, no prepared register or model, no holder key.
@@ -273,16 +343,22 @@ def run_exchange(
         key=key,
         rerun_of=earlier if rerun else None,
     )
-    matched = _match(context, already=already, thresholds=thresholds, progress=progress)
+    matched = _match(context, already=already, thresholds=thresholds, progress=progress, held=held)
     with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
         return _record(context, matched=matched)
 
 
-def _match(batch: _Batch, *, already: int, thresholds: Thresholds, progress: Progress | None) -> _Matched:
+def _match(
+    batch: _Batch,
+    *,
+    already: int,
+    thresholds: Thresholds,
+    progress: Progress | None,
+    held: HeldRegister | None = None,
+) -> _Matched:
     """Validate the batch against its schema and agreement, then match it against the prepared register."""
     register_dir = batch.settings.register_path()
-    with MatchingSession() as matching:
-        matching.load_prepared(register_dir, name=PREPARED_NAME)
+    with held.session(register_dir) if held is not None else _fresh_session(register_dir) as matching:
         model = prepared_model(register_dir)
         if model is None:
             raise InputError(

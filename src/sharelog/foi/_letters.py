@@ -370,7 +370,13 @@ def _missing_blocks(letter: Letter) -> list[Block]:
                 f"each quarter and each year, not for each month: the {letter.by_quarter} month figures are shown "
                 f"as {MissingFigure.BY_QUARTER.symbol} in the month columns. We hold them, but so few records are "
                 "returned each month that a monthly breakdown could identify the children and families counted. "
-                f"{exemption}"
+                + (
+                    "Where the period you asked about holds only part of a quarter, that part is not given either: "
+                    "set against the whole quarter, published later, it would give away a month. "
+                    if MissingFigure.PART_QUARTER in letter.missing
+                    else ""
+                )
+                + exemption
             )
         )
     if letter.withheld:
@@ -386,7 +392,8 @@ def _missing_blocks(letter: Letter) -> list[Block]:
     not_held = [
         k
         for k in letter.missing
-        if k.symbol != CONFIDENTIAL and k not in (MissingFigure.NOT_APPLICABLE, MissingFigure.BY_QUARTER)
+        if k.symbol != CONFIDENTIAL
+        and k not in (MissingFigure.NOT_APPLICABLE, MissingFigure.BY_QUARTER, MissingFigure.PART_QUARTER)
     ]
     if not_held:
         symbol = not_held[0].symbol

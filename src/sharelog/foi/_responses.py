@@ -462,7 +462,7 @@ def _held_by_month(report: MonthlyReport) -> int:
     return sum(
         1
         for (_, column), mark in report.missing.items()
-        if mark is MissingFigure.BY_QUARTER and column in held
+        if mark in (MissingFigure.BY_QUARTER, MissingFigure.PART_QUARTER) and column in held
     )
 
 

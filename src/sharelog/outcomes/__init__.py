@@ -6,12 +6,14 @@ correction supersedes an earlier event and never edits it. A disclosure's latest
 """
 
 from sharelog.outcomes._events import OutcomeCorrected, OutcomeRecorded, OutcomesImported
-from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes
+from sharelog.outcomes._import import IMPORT_COLUMNS, ImportResult, import_outcomes, import_template
 from sharelog.outcomes._record import (
+    SEVERAL_AT_ONCE,
     disclosure_for,
     outside_agreement,
     permitted_recipients,
     record_outcome,
+    record_outcomes,
     returned_on,
 )
 from sharelog.outcomes._status import (
@@ -25,12 +27,17 @@ from sharelog.outcomes._status import (
 )
 from sharelog.outcomes._taxonomy import KIND_DESCRIPTIONS, MAX_NOTE_CHARS, OUTCOME_CODES, PEOPLE_FIELDS
 from sharelog.outcomes._views import (
+    RECORD_SORTS,
+    RECORD_STATUSES,
     DisclosureRecord,
     DisclosureSummary,
     OutcomesOverview,
+    ReturnedRecord,
+    ReturnedRecords,
     disclosure_record,
     find_disclosures,
     outcomes_overview,
+    returned_records,
 )
 
 __all__ = [
@@ -39,6 +46,9 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "OUTCOME_CODES",
     "PEOPLE_FIELDS",
+    "RECORD_SORTS",
+    "RECORD_STATUSES",
+    "SEVERAL_AT_ONCE",
     "DisclosureOutcomes",
     "DisclosureRecord",
     "DisclosureSummary",
@@ -49,11 +59,14 @@ __all__ = [
     "OutcomeRecorded",
     "OutcomesImported",
     "OutcomesOverview",
+    "ReturnedRecord",
+    "ReturnedRecords",
     "disclosure_for",
     "disclosure_record",
     "due_on",
     "find_disclosures",
     "import_outcomes",
+    "import_template",
     "latest_result",
     "outcome_history",
     "outcomes_due",
@@ -61,5 +74,7 @@ __all__ = [
     "outside_agreement",
     "permitted_recipients",
     "record_outcome",
+    "record_outcomes",
     "returned_on",
+    "returned_records",
 ]

@@ -8,9 +8,12 @@ field and never with the value found there: a note, or a value in the wrong colu
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +29,9 @@ from sharelog.outcomes._events import OutcomesImported
 from sharelog.outcomes._files import read_outcomes_table
 from sharelog.outcomes._record import add_outcome_event, event_problems, outside_agreement
 from sharelog.outcomes._taxonomy import PEOPLE_FIELDS, taxonomy_problems
+from sharelog.spreadsheets import neutralise
 
-__all__ = ["IMPORT_COLUMNS", "ImportResult", "import_outcomes"]
+__all__ = ["IMPORT_COLUMNS", "ImportResult", "import_outcomes", "import_template"]
 
 IMPORT_COLUMNS = (
     "disclosure_id",
@@ -41,6 +45,25 @@ IMPORT_COLUMNS = (
     "note",
 )
 REQUIRED_COLUMNS = ("kind", "code", "date")
+
+
+def import_template(records: Iterable[tuple[int, str, str]] = ()) -> str:
+    """An outcomes file to fill in (CSV text): the columns the importer reads, then a row for each record given as
+    ``(disclosure_id, request_id, exchange_id)`` with the rest blank — to fill in kind, code and date.
+
+    A request reference a spreadsheet would take for a formula is left out of its row (the importer would read
+    it back changed): the row's ``disclosure_id`` names the record alone.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(IMPORT_COLUMNS)
+    for disclosure_id, request_ref, exchange in records:
+        safe = neutralise(request_ref) == request_ref and neutralise(exchange) == exchange
+        named = (request_ref, exchange) if safe else ("", "")
+        writer.writerow([disclosure_id, *named, *[""] * (len(IMPORT_COLUMNS) - 3)])
+    return out.getvalue()
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

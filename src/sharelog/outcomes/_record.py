@@ -6,7 +6,7 @@ Every check that a person's input can fail is collected by :func:`event_problems
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date
 from typing import Any
 
@@ -27,8 +27,13 @@ __all__ = [
     "outside_agreement",
     "permitted_recipients",
     "record_outcome",
+    "record_outcomes",
     "returned_on",
+    "SEVERAL_AT_ONCE",
 ]
+
+SEVERAL_AT_ONCE = ("onward_share", "intervention")
+"""The kinds of which one submission may record several events (0..n recipients, 0..n interventions)."""
 
 
 def disclosure_for(session: Session, disclosure_id: int, *, organisation_id: str | None = None) -> Disclosure:
@@ -209,6 +214,14 @@ def add_outcome_event(
     return event
 
 
+def _note_problems(note: str | None) -> list[tuple[str, str]]:
+    if note is not None and "\x00" in note:  # never typed by a person, and PostgreSQL cannot store it
+        return [("note", "holds a NUL character (pasted from a damaged file?)")]
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        return [("note", f"is longer than {MAX_NOTE_CHARS:,} characters")]
+    return []
+
+
 def record_outcome(
     session: Session,
     *,
@@ -261,10 +274,7 @@ def record_outcome(
     problems = event_problems(
         disclosure, kind=kind, code=code, event_date=event_date, people=people, today=today or date.today()
     )
-    if note is not None and "\x00" in note:  # never typed by a person, and PostgreSQL cannot store it
-        problems.append(("note", "holds a NUL character (pasted from a damaged file?)"))
-    elif note is not None and len(note) > MAX_NOTE_CHARS:
-        problems.append(("note", f"is longer than {MAX_NOTE_CHARS:,} characters"))
+    problems += _note_problems(note)
     earlier = _superseded(session, disclosure, supersedes, problems)
     if problems:
         raise ValidationFailed(
@@ -281,3 +291,63 @@ def record_outcome(
         note=note,
         supersedes=earlier,
     )
+
+
+def record_outcomes(
+    session: Session,
+    *,
+    disclosure_id: int,
+    kind: str,
+    codes: Sequence[str],
+    event_date: date,
+    recorded_by: str,
+    note: str | None = None,
+    today: date | None = None,
+    organisation_id: str | None = None,
+) -> list[OutcomeEvent]:
+    """Record several events of one kind on one day — each onward recipient, or each intervention — all or none.
+
+    Each code becomes an event of its own (reports count recipients and interventions one by one), with the same
+    date and note; a code given twice counts once. Every event is checked before any is added, so a problem with
+    one leaves the ledger as it was. A correction supersedes one event: use :func:`record_outcome` for it.
+
+    Raises:
+        NotFound: no such disclosure (or none made to ``organisation_id``).
+        ValidationFailed: no code, a kind of which only one event is recorded at a time (``use``, ``result``)
+            given several codes, or any problem :func:`record_outcome` would find with one of the events.
+        InputError: no ``recorded_by``.
+    """
+    disclosure = disclosure_for(session, disclosure_id, organisation_id=organisation_id)
+    if not recorded_by.strip():
+        raise InputError("recorded_by: name the person recording the outcome")
+    chosen = list(dict.fromkeys(codes))
+    problems: list[tuple[str, str]] = []
+    if not chosen:
+        problems.append(("code", "missing: choose at least one"))
+    elif len(chosen) > 1 and kind not in SEVERAL_AT_ONCE:
+        problems.append(("code", "is one answer for this kind of event; record the others one at a time"))
+    for code in chosen or [""]:
+        for problem in event_problems(
+            disclosure, kind=kind, code=code, event_date=event_date, people={}, today=today or date.today()
+        ):
+            if problem not in problems and (code or problem[0] != "code"):
+                problems.append(problem)
+    problems += _note_problems(note)
+    if problems:
+        raise ValidationFailed(
+            Problem(f"disclosure {disclosure_id}", message, field=field) for field, message in problems
+        )
+    with session.begin_nested():  # all or none, even should the ledger refuse one of them
+        return [
+            add_outcome_event(
+                session,
+                disclosure,
+                kind=kind,
+                code=code,
+                event_date=event_date,
+                recorded_by=recorded_by,
+                people={},
+                note=note,
+            )
+            for code in chosen
+        ]

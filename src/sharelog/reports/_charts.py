@@ -19,7 +19,6 @@ from typing import Any
 
 from sharelog.errors import InputError
 from sharelog.reports._report import Column, MonthlyReport, row_id
-from sharelog.reports._versions import parties_of
 
 __all__ = [
     "CHART_FILES",
@@ -211,7 +210,7 @@ def chart_text(report: MonthlyReport, name: str) -> str:
             if not isinstance(value, int):
                 hidden.setdefault(_shown_as(value), []).append(column.label)
         for symbol, where in hidden.items():
-            left_out.append(f"{_label(report, labels[row])} ({symbol}): {_listed(where, len(columns))}")
+            left_out.append(f"{labels[row]} ({symbol}): {_listed(where, len(columns))}")
     text = f"Chart: {_title(report, name).lower()}, {report.period_text()}."
     if left_out:
         text += (
@@ -254,13 +253,6 @@ def _save(figure: Any, path: Path) -> Path:
     return path
 
 
-def _label(report: MonthlyReport, label: str) -> str:
-    """A row label with "the requester" named, as the agreements in force in the period name it."""
-    labels = sorted({label for labels in report.in_force.values() for label in labels})
-    parties = parties_of(report.versions, labels=labels)
-    return label.replace("requester", parties.requester) if parties is not None else label
-
-
 def _symbols(report: MonthlyReport, row: str, columns: Sequence[Column]) -> list[str | None]:
     """The symbol the report shows in each column instead of a figure (None where it shows a figure)."""
     return [
@@ -290,8 +282,8 @@ def _sent_returned(report: MonthlyReport, data: ChartData) -> Any:
     positions = _ticks(axes, data.months)
     width = 0.4
     pairs = [
-        (_label(report, "Received from the requester"), "flow:received", data.received, "#0072B2"),
-        (_label(report, "Returned to the requester"), "flow:returned", data.returned, "#E69F00"),
+        (report.table.row("received", "flow").label, "flow:received", data.received, "#0072B2"),
+        (report.table.row("returned", "flow").label, "flow:returned", data.returned, "#E69F00"),
     ]
     for offset, (label, row, values, colour) in enumerate(pairs):
         xs = [p + (offset - 0.5) * width for p in positions]

@@ -148,8 +148,13 @@ def write_json(payload: dict[str, Any], path: Path) -> Path:
     return path
 
 
+SMALL_COUNT = "small_count"
+"""The JSON reason of a count shown with the small-number mark (a range: 1 to 4 under the series rule)."""
+
+
 def monthly_json(report: MonthlyReport) -> dict[str, Any]:
     """The monthly report as JSON: what it covers, the rule applied, and the tidy rows of the Data sheet."""
+    small = report.profile.small_mark if report.profile is not None else None
     return {
         "title": report.title(),
         "period": {"from": report.table.months[0], "to": report.table.months[-1]},
@@ -171,26 +176,43 @@ def monthly_json(report: MonthlyReport) -> dict[str, Any]:
             "rule": report.rule_text(),
         },
         "missing_figures": {
-            "about": "A figure the report cannot give has value null, with its symbol and the reason for it.",
+            "about": (
+                "A figure the report cannot give exactly has value null, with its symbol and the reason for it."
+            ),
             "no_data": report.no_data_text(),
             "reasons": {
-                mark.value: {"symbol": mark.symbol, "meaning": mark.explanation} for mark in MissingFigure
+                **{
+                    mark.value: {"symbol": mark.symbol, "meaning": mark.explanation} for mark in MissingFigure
+                },
+                **(
+                    {SMALL_COUNT: {"symbol": small, "meaning": report.profile.small_meaning()}}
+                    if report.profile is not None and small
+                    else {}
+                ),
             },
-            "symbols": {symbol: GSS_SYMBOLS[symbol] for symbol in sorted({m.symbol for m in MissingFigure})},
+            "symbols": {
+                symbol: GSS_SYMBOLS[symbol]
+                for symbol in sorted({m.symbol for m in MissingFigure} | ({small} if small else set()))
+            },
         },
         "not_for_publication": not report.for_publication,
         "generated_at": report.generated_at.isoformat(timespec="seconds"),
         "rows": [
-            _json_row(report.missing_reason(row, column), tidy) for row, column, tidy in tidy_cells(report)
+            _json_row(report.missing_reason(row, column), tidy, small=small)
+            for row, column, tidy in tidy_cells(report)
         ],
     }
 
 
-def _json_row(reason: MissingFigure | None, tidy: tuple[str, str, str, str, int | str]) -> dict[str, Any]:
-    """A tidy row as JSON: a figure as a number; a missing one as null, with its symbol and reason."""
+def _json_row(
+    reason: MissingFigure | None, tidy: tuple[str, str, str, str, int | str], *, small: str | None
+) -> dict[str, Any]:
+    """A tidy row as JSON: a figure as a number; a missing one as null, with its symbol and reason (a small count
+    under the series rule: :data:`SMALL_COUNT`)."""
     entry: dict[str, Any] = dict(zip(DATA_HEADER, tidy, strict=True))
     if isinstance(entry["value"], int):
         entry.update(symbol=None, reason=None)
     else:
-        entry.update(value=None, symbol=entry["value"], reason=reason.value if reason else None)
+        why = reason.value if reason else SMALL_COUNT if entry["value"] == small else None
+        entry.update(value=None, symbol=entry["value"], reason=why)
     return entry

@@ -401,7 +401,7 @@ def _missing_rows(report: MonthlyReport) -> list[tuple[str, str]]:
     ]
     for mark in MissingFigure:
         n = counts.get(mark, 0)
-        if mark is MissingFigure.BY_QUARTER and not n:
+        if mark in (MissingFigure.BY_QUARTER, MissingFigure.PART_QUARTER) and not n:
             continue  # only the series rule uses it
         cells = "cell" if n == 1 else "cells"
         rows.append(

@@ -16,7 +16,10 @@ A published table has four kinds of missing figure, each shown with the Governme
 - **Suppressed** — ``[c]`` (confidential): withheld by disclosure control (``suppressed``). Which cells are
   suppressed is decided in ``_sdc.py``; this module only names them.
 - **Published by quarter** — ``[x]``: under the series rule, a month's onward sharing, interventions and results
-  are not published; its quarter's and year's are (``published_by_quarter``).
+  are not published; its quarter's and year's are (``published_by_quarter``). When the report's period holds only
+  part of the month's quarter (a period ending in August), that quarter has no column either: its figures are
+  published by a report covering the whole quarter (``published_with_whole_quarter``), never as part of one,
+  which two publications would subtract to a month.
 
 Marks are laid over the figures after disclosure control. Each one hides a figure the rule would otherwise have
 shown, so the published table only ever says less than the rule allowed, never more.
@@ -62,6 +65,7 @@ class MissingFigure(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     SUPPRESSED = "suppressed"
     BY_QUARTER = "published_by_quarter"
+    PART_QUARTER = "published_with_whole_quarter"
 
     @property
     def symbol(self) -> str:
@@ -79,6 +83,7 @@ MISSING_SYMBOLS: dict[MissingFigure, str] = {
     MissingFigure.NOT_APPLICABLE: NOT_APPLICABLE,
     MissingFigure.SUPPRESSED: CONFIDENTIAL,
     MissingFigure.BY_QUARTER: UNAVAILABLE,
+    MissingFigure.PART_QUARTER: UNAVAILABLE,
 }
 
 _EXPLANATIONS = {
@@ -101,6 +106,10 @@ _EXPLANATIONS = {
     MissingFigure.BY_QUARTER: (
         "not published by month: what happened to the returned records is published for each quarter and year "
         "(the series rule; about 20 records are returned a month)"
+    ),
+    MissingFigure.PART_QUARTER: (
+        "not published by month, and the month's quarter is not wholly in this report's period: its figures are "
+        "published in a report that covers the whole quarter (a part quarter would give away a month)"
     ),
 }
 

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, Organisation, OutcomeEvent
+from sharelog.errors import NotFound
+from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
 from sharelog.outcomes import OUTCOME_CODES
+from sharelog.reports._period import month_range
+from sharelog.reports._versions import recorded_versions
 
 __all__ = ["MonthlyRow", "MonthlyTable", "flow_labels", "latest_results", "monthly_table", "month_range"]
 
@@ -86,17 +89,6 @@ class MonthlyTable:
         return [r for r in self.rows if r.section == name]
 
 
-def month_range(start: str, end: str) -> tuple[str, ...]:
-    """``2019-01`` … ``2019-12`` inclusive."""
-    year, month = (int(p) for p in start.split("-"))
-    last = tuple(int(p) for p in end.split("-"))
-    months = []
-    while (year, month) <= last:
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return tuple(months)
-
-
 def _live_events(session: Session, disclosure_ids: Sequence[int]) -> dict[int, list[OutcomeEvent]]:
     """Each disclosure's outcome events, leaving out the ones a later event superseded."""
     if not disclosure_ids:
@@ -127,24 +119,22 @@ def latest_results(session: Session, disclosure_ids: Sequence[int]) -> dict[int,
     return {disclosure_id: latest_result(events.get(disclosure_id, [])) for disclosure_id in disclosure_ids}
 
 
-def flow_labels(session: Session, *, agreement_id: str | None = None) -> dict[str, str]:
+def flow_labels(
+    session: Session, *, agreement_id: str | None = None, months: Sequence[str] | None = None
+) -> dict[str, str]:
     """The labels of the records sent and returned, naming the parties as the 2020 FOI request did ("records sent
-    from Home Office to the DfE") when every agreement version in the ledger (or of ``agreement_id``) has the same
-    holder and requester; otherwise the roles' names (:data:`LABELS`)."""
-    holder, requester = aliased(Organisation), aliased(Organisation)
-    query = (
-        select(holder.name, requester.name)
-        .select_from(AgreementVersion)
-        .join(holder, AgreementVersion.holder_id == holder.id)
-        .join(requester, AgreementVersion.requester_id == requester.id)
-        .distinct()
-    )
-    if agreement_id is not None:
-        query = query.where(AgreementVersion.agreement_id == agreement_id)
-    parties = session.execute(query).all()
+    from Home Office to the DfE") when the agreement versions in force during ``months`` (every recorded version
+    when none is, or ``months`` is None; only ``agreement_id``'s, when given) have one holder and one requester;
+    otherwise the roles' names (:data:`LABELS`). Every table, chart and page takes its labels from here."""
+    try:
+        versions = recorded_versions(session, agreement_id=agreement_id)
+    except NotFound:
+        versions = []
+    in_force = [v for v in versions if months is None or any(v.in_force_during(m) for m in months)]
+    parties = {(v.holder, v.requester) for v in in_force or versions}
     if len(parties) != 1:
         return {key: LABELS[key] for key in ("received", "returned")}
-    holder_name, requester_name = parties[0]
+    ((holder_name, requester_name),) = parties
     return {
         "received": f"Records sent from {requester_name} to {holder_name}",
         "returned": f"Records returned from {holder_name} to {requester_name}",
@@ -157,7 +147,7 @@ def monthly_table(
     """Count the table for ``months`` (all agreements, or one agreement id, or one version of it).
 
     The records sent and returned are labelled with the parties' names when one holder and one requester made
-    every agreement (:func:`flow_labels`).
+    every agreement version in force during the months (:func:`flow_labels`).
     """
     query = select(Exchange, AgreementVersion).join(AgreementVersion).where(Exchange.month.in_(months))
     if agreement_id is not None:
@@ -204,7 +194,7 @@ def monthly_table(
         *(("result", k) for k in (*RESULTS, "outcome_unknown")),
         *(("people", k) for k in ("children", "family_members")),
     ]
-    labels = LABELS | flow_labels(session, agreement_id=agreement_id)
+    labels = LABELS | flow_labels(session, agreement_id=agreement_id, months=months)
     rows = tuple(MonthlyRow(s, k, labels[k], tuple(counts[(s, k)])) for s, k in layout)
     return MonthlyTable(
         months=tuple(months), rows=rows, agreements={m: sorted(agreements[m]) for m in months}

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sharelog.errors import InputError
-from sharelog.reports._monthly import month_range
 
 __all__ = [
     "MONTH_NAMES",
     "month_bounds",
     "month_label",
+    "month_range",
     "months_between",
     "parse_month",
     "parse_period",
@@ -36,6 +36,17 @@ MONTH_NAMES = (
 # ASCII digits only (``\d`` would take ``٢٠١٩``), year 0001 on, nothing after the month (``$`` would allow a newline)
 _MONTH = re.compile(r"(?!0000)([0-9]{4})-(0[1-9]|1[0-2])")
 MAX_MONTHS = 120
+
+
+def month_range(start: str, end: str) -> tuple[str, ...]:
+    """``2019-01`` … ``2019-12`` inclusive."""
+    year, month = (int(p) for p in start.split("-"))
+    last = tuple(int(p) for p in end.split("-"))
+    months = []
+    while (year, month) <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
 
 
 def parse_month(text: str, *, field: str) -> str:

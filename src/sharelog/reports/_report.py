@@ -502,10 +502,16 @@ def build_monthly_report(
         suppressed=[cell for cell in reasons if cell[0] != NOT_RETURNED and values[cell] == CONFIDENTIAL],
         context=context,
     )
-    # the series rule publishes outcome breakdowns by quarter and year: a month's is not published, whatever else
-    missing.update(
-        {cell: MissingFigure.BY_QUARTER for cell, reason in reasons.items() if reason is Reason.PERIOD}
-    )
+    # the series rule publishes outcome breakdowns by quarter and year: a month's is not published, whatever else;
+    # a month whose quarter the period holds only in part is said so (unless nothing was exchanged that month)
+    in_quarters = {month for column in columns if column.quarter for month in column.months}
+    for cell, reason in reasons.items():
+        if reason is not Reason.PERIOD:
+            continue
+        if cell[1] in in_quarters:
+            missing[cell] = MissingFigure.BY_QUARTER
+        elif missing.get(cell) not in (MissingFigure.BEFORE_FIRST_EXCHANGE, MissingFigure.NO_EXCHANGE):
+            missing[cell] = MissingFigure.PART_QUARTER
     values.update({cell: mark.symbol for cell, mark in missing.items()})
     return MonthlyReport(
         table=table,

@@ -103,6 +103,15 @@ class Profile:
         """Whether this is the monthly-series rule (breakdowns by quarter, blocks protected once)."""
         return self.breakdowns == "quarter"
 
+    @property
+    def small_mark(self) -> str | None:
+        """The mark a small count is shown with when it is given as a range (``[low]``), not suppressed."""
+        return None if self.small_symbol == CONFIDENTIAL else self.small_symbol
+
+    def small_meaning(self) -> str:
+        """What a small count's mark says, in words."""
+        return f"a count of 1 to {self.threshold - 1}: not 0, too few to give exactly"
+
     def describe(self) -> str:
         """One line, e.g. ``ONS 10-5: counts of 1 to 9 shown as c, others rounded to the nearest 5; …``."""
         if self.series:

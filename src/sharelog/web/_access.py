@@ -38,6 +38,8 @@ ACCESS: dict[str, Access] = {
     "sign_out": ANY_SIGNED_IN,
     "read_home": PUBLIC,
     "read_health": PUBLIC,
+    # the API's documentation (the OpenAPI document itself is public too: it describes, it holds no data)
+    "read_api_docs": PUBLIC,
     # dashboard
     "read_dashboard": _COUNTS,
     # accounts (admin)
@@ -55,6 +57,9 @@ ACCESS: dict[str, Access] = {
     # the holder's operator runs the batches; a return file goes to the holder's operator and the requester's
     # caseworker of a party organisation — never to an auditor, FOI officer, admin or reviewer
     "api_create_exchange": _roles(HOLDER_OPERATOR),
+    "read_exchange_run": _roles(HOLDER_OPERATOR),
+    "start_exchange_run": _roles(HOLDER_OPERATOR),
+    "read_exchange_run_status": _roles(HOLDER_OPERATOR),
     "api_read_return_file": _roles(HOLDER_OPERATOR, CASEWORKER),
     # the review band holds register rows: only the holder's reviewer opens and decides a case; the operator
     # may see the queue (references, probabilities and reasons, no personal data) to know what is pending
@@ -69,6 +74,7 @@ ACCESS: dict[str, Access] = {
     "create_outcome": _roles(CASEWORKER),
     "read_outcomes_import": _roles(CASEWORKER),
     "import_outcomes_file": _roles(CASEWORKER),
+    "download_outcomes_template": _roles(CASEWORKER),
     "api_read_outcomes": _roles(CASEWORKER),
     "api_create_outcome": _roles(CASEWORKER),
     "api_import_outcomes": _roles(CASEWORKER),

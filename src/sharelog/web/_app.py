@@ -25,6 +25,7 @@ from sharelog.web._openapi import declare_security
 from sharelog.web._security import authorize, expire_sessions_found_over
 from sharelog.web._templating import make_templates
 from sharelog.web.api._error_models import error_responses
+from sharelog.web.pages._api_docs import OPENAPI_URL
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -81,9 +82,9 @@ def create_app(settings: Settings, *, throttle: SignInThrottle | None = None) ->
         title="sharelog",
         version=__version__,
         description=API_DESCRIPTION,
-        docs_url="/api/v1/docs",
+        docs_url=None,  # the app's own page (pages/_api_docs.py): FastAPI's loads Swagger UI from a CDN
         redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
+        openapi_url=OPENAPI_URL,
     )
     app.state.sharelog = WebContext(
         settings=settings, engine=engine, templates=make_templates(), throttle=throttle or SignInThrottle()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sharelog.accounts import SignInThrottle
 from sharelog.settings import Settings
+from sharelog.web._exchange_runs import ExchangeRuns
 
 __all__ = ["LEDGER_CONNECTIONS", "LEDGER_SESSIONS", "Ledger", "WebContext", "context_of", "ledger_of_request"]
 
@@ -36,6 +37,8 @@ class WebContext:
     templates: Jinja2Templates
     throttle: SignInThrottle
     sessions: Semaphore = field(default_factory=lambda: Semaphore(LEDGER_SESSIONS))
+    runs: ExchangeRuns = field(default_factory=ExchangeRuns)
+    """Batches run from the web page (web/_exchange_runs.py)."""
     session_factory: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:

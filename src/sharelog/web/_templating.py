@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 
 from sharelog.reports import GSS_SYMBOLS
+from sharelog.web._durations import time_between
 from sharelog.web._navigation import navigation_for
 from sharelog.web._security import csrf_token
 
@@ -37,6 +38,7 @@ def make_templates() -> Jinja2Templates:
         loader=loader, autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
     )
     env.filters["thousands"] = _thousands
+    env.filters["time_between"] = time_between  # {{ due_on | time_between(today) }}: "7 years 8 months"
     env.globals["gss_symbols"] = GSS_SYMBOLS  # what each [c], [x], [z] in a published table means
     return Jinja2Templates(env=env)
 

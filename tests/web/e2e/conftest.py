@@ -127,11 +127,16 @@ def _serve(server: uvicorn.Server, sock: socket.socket) -> threading.Thread:
 
 
 @pytest.fixture
-def live_server(worlds: WorldFactory, tmp_path: Path) -> Iterator[LiveServer]:
-    """The real app on a private copy of the e2e ledger, served by uvicorn in a background thread."""
-    settings = worlds.copy(
-        e2e_world(date.today()), tmp_path, web_secret_key="e2e-secret-" + "x" * 40
-    ).settings
+def served_world() -> LedgerWorld:
+    """The ledger the live server serves a copy of: the e2e world (a test may parametrize ``served_world`` with
+    another, e.g. one with an exchange awaiting review)."""
+    return e2e_world(date.today())
+
+
+@pytest.fixture
+def live_server(worlds: WorldFactory, tmp_path: Path, served_world: LedgerWorld) -> Iterator[LiveServer]:
+    """The real app on a private copy of the served world's ledger, served by uvicorn in a background thread."""
+    settings = worlds.copy(served_world, tmp_path, web_secret_key="e2e-secret-" + "x" * 40).settings
     app = create_app(
         settings, throttle=SignInThrottle(per_account="5/15minutes", per_address="100/15minutes")
     )

@@ -1,16 +1,19 @@
-"""The public transparency page in a real browser: a wide period's table keeps its row labels, its total and its
-caption in view as it scrolls, at 1280 px and on a phone; and the published tables download."""
+"""The public transparency page and the reports page in a real browser: a wide period's table keeps its row
+labels, its total and its caption in view as it scrolls, at 1280 px and on a phone; and the published tables
+download."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from dataclasses import dataclass
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from ._browse import sign_in
 from .conftest import Shot
 from .test_public_page import assert_published
 
@@ -28,41 +31,75 @@ _IN_VIEW = """(element, region) => {
 }"""
 
 
+@dataclass(frozen=True)
+class WideTable:
+    """A page whose monthly table is wider than the screen, and what to look for in it."""
+
+    path: str
+    signed_in_as: str | None
+    row: str  # a row label that must stay in view
+    last_header: str  # the last column, which stays in view when it is a year's total
+    middle_header: str  # a column that scrolls away
+
+
+WIDE_TABLES = {
+    # 15 months, five whole quarters and the year 2018 (the series rule, the default): wider than the page; the
+    # last column is the last whole quarter, no total of part of a year
+    "public": WideTable(
+        WIDE_PERIOD, None, "Records received from the Home Office", "Jan–Mar 2019", "June 2018"
+    ),
+    # a whole year: November, December and the year's total were out of sight at 1280 px (issue 16)
+    "reports": WideTable(
+        "/reports?from=2019-01&to=2019-12&sdc=publish&profile=series",
+        "auditor",
+        "Records received from the requester",
+        "Total 2019",
+        "June 2019",
+    ),
+}
+
+
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_row_labels_total_and_caption_stay_in_view(page: Page, shot: Shot, width: int) -> None:
+@pytest.mark.parametrize("where", sorted(WIDE_TABLES))
+def test_the_row_labels_total_and_caption_stay_in_view(
+    page: Page, shot: Shot, where: str, width: int
+) -> None:
+    wide = WIDE_TABLES[where]
+    if wide.signed_in_as:
+        sign_in(page, wide.signed_in_as)
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(WIDE_PERIOD)
+    page.goto(wide.path)
     region = page.get_by_role("region", name=re.compile(r"^Monthly outcomes"))
     table = region.get_by_role("table")
-    label = table.get_by_role("rowheader", name="Records received from the Home Office")
-    row = page.get_by_role("rowheader", name="Records received from the Home Office")  # inside the row
+    label = table.get_by_role("rowheader", name=wide.row)
+    row = page.get_by_role("rowheader", name=wide.row)  # inside the row
     total = table.get_by_role("row").filter(has=row).get_by_role("cell").last
     caption = table.locator("caption")
     header = table.get_by_role("columnheader").last
     section = table.locator(".sharelog-section-text", has_text="shared onward, by recipient")
-    expect(header).to_have_text("Jan–Mar 2019")  # the last whole quarter: no total of part of a year
+    expect(header).to_have_text(wide.last_header)
     scroll = region.evaluate("r => [r.scrollWidth, r.clientWidth]")
     assert scroll[0] > scroll[1] + 200, "the period's table is wider than the page, so it scrolls"
 
     label.scroll_into_view_if_needed()  # the row in the viewport, to look at what is drawn on top
-    for where in ("start", "end"):
-        region.evaluate("(r, where) => { r.scrollLeft = where === 'start' ? 0 : r.scrollWidth; }", where)
+    for end in ("start", "end"):
+        region.evaluate("(r, end) => { r.scrollLeft = end === 'start' ? 0 : r.scrollWidth; }", end)
         for element in (label, total, header):
-            assert element.evaluate(_IN_VIEW, region.element_handle()), f"hidden, scrolled to the {where}"
+            assert element.evaluate(_IN_VIEW, region.element_handle()), f"hidden, scrolled to the {end}"
         assert section.evaluate(
             "(s, r) => s.getBoundingClientRect().left >= r.getBoundingClientRect().left - 1"
             " && s.getBoundingClientRect().right <= r.getBoundingClientRect().right + 1",
             region.element_handle(),
-        ), f"a section's heading is cut off with the table scrolled to its {where}"
+        ), f"a section's heading is cut off with the table scrolled to its {end}"
         # the caption is never wider than what the region shows, so none of it is cut off
         assert caption.evaluate(
             "(c, r) => c.getBoundingClientRect().left >= r.getBoundingClientRect().left - 1"
             " && c.getBoundingClientRect().right <= r.getBoundingClientRect().right + 1",
             region.element_handle(),
-        ), f"the caption is cut off with the table scrolled to its {where}"
-        if where == "end":
+        ), f"the caption is cut off with the table scrolled to its {end}"
+        if end == "end":
             # a month in the middle has gone under the sticky columns or out of view
-            middle = table.get_by_role("columnheader", name="June 2018")
+            middle = table.get_by_role("columnheader", name=wide.middle_header)
             assert not middle.evaluate(_IN_VIEW, region.element_handle())
     shot(f"wide-table-{width}px-scrolled")
 

@@ -8,16 +8,12 @@ agreement its organisation holds; a return file goes to the holder's operator or
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from sharelog.errors import InputError
 from sharelog.exchange import (
     ExchangeDetail,
     ExchangeSummary,
@@ -29,14 +25,11 @@ from sharelog.exchange import (
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
 from sharelog.web._security import CurrentUser
-from sharelog.web._uploads import saved_upload
+from sharelog.web._uploads import BatchBodyLimitRoute, saved_batch
 
-router = APIRouter(tags=["exchanges"])
+router = APIRouter(tags=["exchanges"], route_class=BatchBodyLimitRoute)
 
 RETURN_FILE_MEDIA_TYPES = {".csv": "text/csv; charset=utf-8", ".parquet": "application/vnd.apache.parquet"}
-BATCH_SUFFIXES = (".csv", ".parquet", ".pq")
-MAX_BATCH_BYTES = 50 * 1024 * 1024  # a monthly batch is a few thousand rows at most
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class ExchangeCountsPublic(BaseModel):
@@ -165,20 +158,6 @@ def _detail(request: Request, detail: ExchangeDetail) -> ExchangeDetailPublic:
     )
 
 
-@contextmanager
-def _incoming(upload: UploadFile, folder: Path) -> Iterator[Path]:
-    """The uploaded batch in a private folder under ``folder`` (the data folder, not /tmp), deleted afterwards.
-
-    The file keeps its own name, reduced to safe characters: the matcher tells CSV from Parquet by the suffix,
-    and messages name the file as its sender knows it.
-    """
-    name = _UNSAFE_NAME.sub("_", PurePath((upload.filename or "").replace("\\", "/")).name).strip("._")[:120]
-    if not name.lower().endswith(BATCH_SUFFIXES):
-        raise InputError("batch: send the request batch as a .csv or .parquet file")
-    with saved_upload(upload, name=name, folder=folder, max_bytes=MAX_BATCH_BYTES, label="batch: ") as path:
-        yield path
-
-
 @router.get("/exchanges", summary="List your organisation's exchanges")
 def api_read_exchanges(session: Ledger, user: CurrentUser, month: str | None = None) -> list[ExchangePublic]:
     """Exchanges under agreements your organisation is party to, the latest month first (optionally one month)."""
@@ -216,7 +195,7 @@ def api_create_exchange(
 ) -> ExchangeRunPublic:
     """Validate, match and return one batch under the agreement in force that month; a refused batch is a 422."""
     context = context_of(request)
-    with _incoming(batch, context.settings.data_dir / "incoming") as path:
+    with saved_batch(batch, folder=context.settings.data_dir / "incoming") as path:
         result = run_exchange(
             context.settings_for(user.username),
             engine=context.engine,

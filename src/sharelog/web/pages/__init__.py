@@ -5,7 +5,9 @@ from fastapi import APIRouter
 from sharelog.web.pages import (
     _account,
     _agreements,
+    _api_docs,
     _dashboard,
+    _exchange_runs,
     _exchanges,
     _foi,
     _outcomes,
@@ -23,9 +25,11 @@ ROUTERS: list[APIRouter] = [
     _users.router,
     _foi.router,
     _agreements.router,
+    _exchange_runs.router,  # before _exchanges: /exchanges/new is not an exchange's reference
     _exchanges.router,
     _review.router,
     _outcomes.router,
     _reports.router,
     _transparency.router,
+    _api_docs.router,
 ]

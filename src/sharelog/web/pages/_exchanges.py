@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sharelog.exchange import exchange_for, exchanges_for
+from sharelog.retention import overdue_deletions
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger
 from sharelog.web._security import CurrentUser
@@ -39,6 +42,7 @@ def read_exchanges(request: Request, user: CurrentUser, session: Ledger) -> HTML
         exchanges=exchanges,
         states=STATES,
         organisation=user.organisation.name,
+        may_run=allowed(ACCESS.get("start_exchange_run", frozenset()), user.role),
     )
 
 
@@ -49,9 +53,15 @@ def read_exchange(request: Request, user: CurrentUser, session: Ledger, referenc
     detail = exchange_for(
         session, organisation_id=user.organisation_id, reference=reference, with_file_paths=may_fetch
     )
+    today = date.today()
+    overdue = overdue_deletions(
+        session, organisation_id=user.organisation_id, today=today, exchange=detail.summary.reference
+    )
     return render(
         request,
         "exchange.html",
+        today=today,
+        overdue_deletions=overdue,
         title=f"Exchange {detail.summary.reference}",
         detail=detail,
         exchange=detail.summary,

@@ -7,10 +7,11 @@ whether an event makes sense is the outcomes service's to say, and its problems 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,11 +21,15 @@ from sharelog.ledger.models import User
 from sharelog.outcomes import (
     IMPORT_COLUMNS,
     OUTCOME_CODES,
+    SEVERAL_AT_ONCE,
     DisclosureRecord,
     disclosure_record,
+    find_disclosures,
     import_outcomes,
-    outcomes_overview,
+    import_template,
     record_outcome,
+    record_outcomes,
+    returned_records,
 )
 from sharelog.web._context import Ledger
 from sharelog.web._security import CurrentUser
@@ -43,14 +48,14 @@ KIND_LABELS = {
 }
 KIND_QUESTIONS = {
     "use": "What was done with the record?",
-    "onward_share": "Who was the record shared with?",
-    "intervention": "What intervention was there?",
+    "onward_share": "Who was the record shared with? Select all that apply",
+    "intervention": "What interventions were there? Select all that apply",
     "result": "Where did the case end up?",
 }
 KIND_HINTS = {
     "use": "What your organisation did with the record",
-    "onward_share": "Who it was passed on to: record each recipient as an event of its own",
-    "intervention": "What was done to or for the person: record each as an event of its own",
+    "onward_share": "Who it was passed on to: each recipient chosen is recorded as an event of its own",
+    "intervention": "What was done to or for the person: each one chosen is recorded as an event of its own",
     "result": "Where the case ended up: the latest result is the one that counts",
 }
 _CODE_LABELS = {
@@ -81,7 +86,7 @@ class OutcomeForm:
     """The outcome form as typed, kept to show it again with its errors."""
 
     kind: str = ""
-    codes: dict[str, str] = field(default_factory=dict)  # kind → the code chosen under it
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind → the codes chosen under it
     day: str = ""
     month: str = ""
     year: str = ""
@@ -91,8 +96,9 @@ class OutcomeForm:
     supersedes: str = ""
 
     @property
-    def code(self) -> str:
-        return self.codes.get(self.kind, "")
+    def chosen(self) -> tuple[str, ...]:
+        """The codes chosen under the selected kind (several only where :data:`SEVERAL_AT_ONCE` allows)."""
+        return tuple(code for code in self.codes.get(self.kind, ()) if code)
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,8 @@ class OutcomeInput:
     """The form's values, ready for :func:`sharelog.outcomes.record_outcome`."""
 
     kind: str
-    code: str
+    codes: tuple[str, ...]
+    """One code; or, for a kind of :data:`SEVERAL_AT_ONCE`, one or more: an event each, recorded all or none."""
     event_date: date
     children_affected: int | None
     family_members_affected: int | None
@@ -139,8 +146,10 @@ def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str
     errors: dict[str, str] = {}
     if form.kind not in OUTCOME_CODES:
         errors["kind"] = "Select the kind of event"
-    elif not form.code:
+    elif not form.chosen:
         errors[f"code-{form.kind}"] = f"Select an answer to: {KIND_QUESTIONS[form.kind]}"
+    elif len(form.chosen) > 1 and form.supersedes.strip():
+        errors["supersedes"] = "A correction replaces one event: select one answer, or record a new event"
     event_date = _event_date(form, errors)
     children = family = None
     if form.kind == "result":
@@ -149,7 +158,7 @@ def parse_outcome_form(form: OutcomeForm) -> tuple[OutcomeInput | None, dict[str
     if errors or event_date is None:
         return None, errors
     note = form.note.strip() or None
-    return OutcomeInput(form.kind, form.code, event_date, children, family, note, form.supersedes), {}
+    return OutcomeInput(form.kind, form.chosen, event_date, children, family, note, form.supersedes), {}
 
 
 def problem_errors(problems: Sequence[Problem], *, kind: str) -> dict[str, str]:
@@ -183,10 +192,10 @@ def _disclosure_page(
     *,
     form: OutcomeForm,
     errors: Mapping[str, str],
-    recorded: int | None = None,
+    recorded: Sequence[int] = (),
     status_code: int = 200,
 ) -> HTMLResponse:
-    just_recorded = next((e for e in record.history.events if e.id == recorded), None)
+    just_recorded = [e for e in record.history.events if e.id in recorded]
     # the form's inputs top to bottom: the kind, with its codes and counts revealed under it, then the rest
     inputs = ["kind", f"code-{form.kind}", "children_affected", "family_members_affected", "date-day"]
     return render(
@@ -202,34 +211,117 @@ def _disclosure_page(
         kind_labels=KIND_LABELS,
         kind_questions=KIND_QUESTIONS,
         kind_hints=KIND_HINTS,
+        several_at_once=SEVERAL_AT_ONCE,
         code_label=code_label,
     )
 
 
+STATUS_LABELS = {
+    "unknown": "Outcome unknown",
+    "overdue": "Overdue",
+    "due": "Due, not yet overdue",
+    "recorded": "Result recorded",
+    "all": "All records",
+}
+SORT_LABELS = {
+    "longest_overdue": "Longest overdue first",
+    "newest": "Newest returned first",
+    "reference": "Request reference, A to Z",
+}
+PER_PAGE = 25
+
+
+def page_links(page: int, pages: int, href: Callable[[int], str]) -> dict[str, object]:
+    """The GOV.UK pagination component's parameters: the first and last pages, two either side of this one, an
+    ellipsis for each gap, and previous and next links."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    items: list[dict[str, object]] = []
+    for number in shown:
+        if items and number > int(str(items[-1].get("number", 0))) + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page})
+    links: dict[str, object] = {"items": items}
+    if page > 1:
+        links["previous"] = {"href": href(page - 1)}
+    if page < pages:
+        links["next"] = {"href": href(page + 1)}
+    return links
+
+
 @router.get("/outcomes", response_class=HTMLResponse)
 def read_outcomes(
-    request: Request, session: Ledger, user: CurrentUser, ref: str | None = None
+    request: Request,
+    session: Ledger,
+    user: CurrentUser,
+    ref: str | None = None,
+    status: str = "unknown",
+    exchange: str = "",
+    sort: str = "longest_overdue",
+    page: int = 1,
 ) -> HTMLResponse:
-    """Find a returned record by the request reference sent, and list the outcomes due from your organisation."""
-    overview = outcomes_overview(session, organisation_id=user.organisation_id, request_ref=ref)
-    return render(request, "outcomes.html", title="Outcomes", overview=overview, code_label=code_label)
+    """Find a returned record by the request reference sent; list the records returned, filtered and sorted."""
+    today = date.today()
+    reference = (ref or "").strip()
+    found = find_disclosures(session, request_ref=reference, organisation_id=user.organisation_id)
+    listed = returned_records(
+        session,
+        organisation_id=user.organisation_id,
+        today=today,
+        status=status,
+        exchange=exchange or None,
+        sort=sort,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    chosen = {"status": status, "exchange": exchange, "sort": sort}
+
+    def href(number: int) -> str:
+        return "/outcomes?" + urlencode({**chosen, "page": number}) + "#records"
+
+    return render(
+        request,
+        "outcomes.html",
+        title="Outcomes",
+        request_ref=reference or None,
+        found=found,
+        listed=listed,
+        chosen=chosen,
+        pagination=page_links(listed.page, listed.pages, href) if listed.pages > 1 else None,
+        status_labels=STATUS_LABELS,
+        sort_labels=SORT_LABELS,
+        today=today,
+        code_label=code_label,
+    )
 
 
 @router.get("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
 def read_disclosure_outcomes(
-    request: Request, session: Ledger, user: CurrentUser, disclosure_id: int, recorded: int | None = None
+    request: Request, session: Ledger, user: CurrentUser, disclosure_id: int, recorded: str = ""
 ) -> HTMLResponse:
     """One returned record: what was returned, its outcome events, and the form to record another."""
     record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
-    return _disclosure_page(request, record, form=OutcomeForm(), errors={}, recorded=recorded)
+    ids = [int(part) for part in recorded.split(",") if part.strip().isdigit()]
+    return _disclosure_page(request, record, form=OutcomeForm(), errors={}, recorded=ids)
 
 
-def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInput) -> int:
+def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInput) -> list[int]:
+    if values.kind in SEVERAL_AT_ONCE and not values.supersedes.strip():
+        events = record_outcomes(
+            session,
+            disclosure_id=disclosure_id,
+            kind=values.kind,
+            codes=values.codes,
+            event_date=values.event_date,
+            recorded_by=user.username,
+            note=values.note,
+            organisation_id=user.organisation_id,
+        )
+        return [event.id for event in events]
     event = record_outcome(
         session,
         disclosure_id=disclosure_id,
         kind=values.kind,
-        code=values.code,
+        code=values.codes[0],
         event_date=values.event_date,
         recorded_by=user.username,
         children_affected=values.children_affected,
@@ -238,7 +330,7 @@ def _record(session: Ledger, user: User, disclosure_id: int, values: OutcomeInpu
         supersedes=values.supersedes,
         organisation_id=user.organisation_id,
     )
-    return event.id
+    return [event.id]
 
 
 @router.post("/outcomes/disclosures/{disclosure_id}", response_class=HTMLResponse)
@@ -249,8 +341,8 @@ def create_outcome(
     disclosure_id: int,
     kind: Annotated[str, Form()] = "",
     code_use: Annotated[str, Form()] = "",
-    code_onward_share: Annotated[str, Form()] = "",
-    code_intervention: Annotated[str, Form()] = "",
+    code_onward_share: Annotated[list[str] | None, Form()] = None,
+    code_intervention: Annotated[list[str] | None, Form()] = None,
     code_result: Annotated[str, Form()] = "",
     day: Annotated[str, Form(alias="date-day")] = "",
     month: Annotated[str, Form(alias="date-month")] = "",
@@ -262,10 +354,10 @@ def create_outcome(
 ) -> Response:
     """Record an outcome event about a returned record (append-only; a correction supersedes an event)."""
     codes = {
-        "use": code_use,
-        "onward_share": code_onward_share,
-        "intervention": code_intervention,
-        "result": code_result,
+        "use": (code_use,),
+        "onward_share": tuple(code_onward_share or ()),
+        "intervention": tuple(code_intervention or ()),
+        "result": (code_result,),
     }
     form = OutcomeForm(
         kind, codes, day, month, year, children_affected, family_members_affected, note, supersedes
@@ -274,14 +366,14 @@ def create_outcome(
     status_code = 400
     if values is not None:
         try:
-            event_id = _record(session, user, disclosure_id, values)
+            event_ids = _record(session, user, disclosure_id, values)
         except ValidationFailed as failure:
             errors = problem_errors(failure.problems, kind=form.kind)
         except Conflict as conflict:  # the event named was corrected already: say so at the field
             problem = Problem("outcome", conflict.message, field=conflict.field or "supersedes")
             errors, status_code = problem_errors([problem], kind=form.kind), 409
         else:
-            target = f"/outcomes/disclosures/{disclosure_id}?recorded={event_id}"
+            target = f"/outcomes/disclosures/{disclosure_id}?recorded={','.join(map(str, event_ids))}"
             return RedirectResponse(target, status_code=303)
     record = disclosure_record(session, disclosure_id=disclosure_id, organisation_id=user.organisation_id)
     return _disclosure_page(request, record, form=form, errors=errors, status_code=status_code)
@@ -306,6 +398,25 @@ def _import_page(request: Request, *, status_code: int = 200, **context: object)
 def read_outcomes_import(request: Request, user: CurrentUser) -> HTMLResponse:
     """The form to upload a CSV or XLSX file of outcome events, and the columns it needs."""
     return _import_page(request)
+
+
+TEMPLATE_ROWS = 5000
+"""The most records a template lists (the longest overdue first): a month's work, well inside the import's bounds."""
+
+
+@router.get("/outcomes/import/template.csv", response_class=Response)
+def download_outcomes_template(session: Ledger, user: CurrentUser) -> Response:
+    """A CSV to fill in: the import's columns and a row for each record returned to you with outcome unknown."""
+    unknown = returned_records(
+        session, organisation_id=user.organisation_id, today=date.today(), per_page=TEMPLATE_ROWS
+    )
+    text = import_template((r.disclosure_id, r.request_ref, r.exchange) for r in unknown.records)
+    disposition = 'attachment; filename="outcomes-template.csv"'
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": disposition},
+    )
 
 
 @router.post("/outcomes/import", response_class=HTMLResponse)

@@ -21,12 +21,8 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sharelog.errors import InputError
 from sharelog.reports import (
     CHART_TITLES,
-    MONTHLY_LABELS,
     PROFILES,
     PUBLIC_PROFILE,
-    Parties,
-    Sheet,
-    SheetRow,
     TransparencyReport,
     chart_text,
     month_label,
@@ -72,30 +68,6 @@ def _public_period(
 PublicPeriodParams = Annotated[PublicPeriod, Depends(_public_period)]
 
 
-def _named(sheet: Sheet, parties: Parties | None) -> Sheet:
-    """The Monthly sheet with the requester in its row labels named."""
-    if parties is None:
-        return sheet
-    named = {
-        MONTHLY_LABELS[key]: MONTHLY_LABELS[key].replace("requester", parties.requester)
-        for key in ("received", "returned")
-    }
-    rows = tuple(
-        SheetRow((named.get(str(row.cells[0]), row.cells[0]), *row.cells[1:]), row.heading, row.indent)
-        for row in sheet.rows
-    )
-    return Sheet(
-        name=sheet.name,
-        header=sheet.header,
-        rows=rows,
-        title=sheet.title,
-        subtitle=sheet.subtitle,
-        label_columns=sheet.label_columns,
-        count_columns=sheet.count_columns,
-        widths=sheet.widths,
-    )
-
-
 def _shown(report: TransparencyReport) -> str:
     """The query string that asks for the period shown again (for chart and download links)."""
     if report.year is not None:
@@ -130,8 +102,7 @@ def read_transparency(request: Request, session: Ledger, period: PublicPeriodPar
         report=report,
         period=period,
         query=_shown(report),
-        sheet=_named(monthly_sheets(monthly)[0], report.parties) if monthly is not None else None,
-        sticky_total=monthly is not None and monthly.columns[-1].total,
+        sheet=monthly_sheets(monthly)[0] if monthly is not None else None,
         charts={name: chart_text(monthly, name) for name in CHART_TITLES} if monthly is not None else {},
         chart_titles=CHART_TITLES,
         month_label=month_label,
