@@ -17,7 +17,7 @@ from sharelog.web import create_app
 
 from ..conftest import ExchangeWorld
 from ..review_files import make_forename_and_date_of_birth_differ
-from ._browse import sign_in
+from ._browse import check_accessible, sign_in
 from .conftest import LiveServer, Shot, _serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -69,6 +69,7 @@ def test_a_reviewer_compares_the_twins_and_confirms_a_doubtful_acceptance(
     first = queue.get_by_role("rowheader").first.inner_text().removesuffix(": compare and decide").strip()
     make_forename_and_date_of_birth_differ(world.settings, world.reference, first)
     shot("queue")
+    check_accessible(page)
 
     queue.get_by_role("link", name=TWINS).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Request {TWINS}")
@@ -84,6 +85,7 @@ def test_a_reviewer_compares_the_twins_and_confirms_a_doubtful_acceptance(
         expect(_cell(page, "Date of birth", column)).to_contain_text(re.compile(r"\+\d+\.\d bits"))
     expect(_cell(page, "Sex", 0)).to_have_text("Not shown: the agreement does not match on it")
     shot("twins-side-by-side")
+    check_accessible(page)
 
     page.get_by_label("Reject: not the person, or not sure enough — nothing is returned").check()
     page.get_by_label("Note (optional)").fill("twins: cannot tell which")
@@ -92,6 +94,7 @@ def test_a_reviewer_compares_the_twins_and_confirms_a_doubtful_acceptance(
     expect(page.locator("#decision-banner")).to_contain_text(f"{world.reference} / {TWINS}: match rejected.")
     expect(page.locator("#differs-warning")).to_be_visible()
     shot("next-case-forename-and-dob-differ")
+    check_accessible(page)
 
     page.get_by_label("Accept: this is the person in the request").check()
     page.get_by_role("button", name="Save and go to the next case").click()
@@ -104,8 +107,10 @@ def test_a_reviewer_compares_the_twins_and_confirms_a_doubtful_acceptance(
         "Select yes if the candidate is the person in the request"
     )
     shot("confirm-acceptance")
+    check_accessible(page)
 
     page.get_by_label("Yes, accept: I have checked, and this is the person in the request").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#decision-banner")).to_contain_text(f"{world.reference} / {first}: match accepted.")
     shot("after-acceptance")
+    check_accessible(page)
