@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from sharelog.cli import app
 from sharelog.errors import Conflict, NotFound
 from sharelog.exchange import (
+    ReviewCase,
     decide,
     decide_review,
     recover_exchange_files,
@@ -22,6 +23,7 @@ from sharelog.exchange import (
 )
 from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_chain
 from sharelog.ledger.models import Disclosure, Exchange, ReturnFile, ReviewItem
+from sharelog.linkage import ComparisonEvidence, explain
 from sharelog.settings import Settings
 
 from ..ledger._write_watch import UnauditedWrites
@@ -244,3 +246,68 @@ def test_a_review_file_a_crash_left_behind_is_deleted_and_recorded_by_the_next_r
     assert events["review-file-deleted"] == [
         {"reason": "recovery", "path": f"review/{reference}.json", "sha256": digest, "found": True}
     ]
+
+
+def test_a_close_runner_up_is_shown_with_the_evidence_link_explain_gives(
+    reviewed: tuple[Settings, Engine, str], world: RegisterWorld
+) -> None:
+    """The twins' case: both twins, each comparison's level and weight — the same as ``link explain`` reads from
+    Splink's levels (the exchange reads them back from the weights) — and only the fields the agreement matches
+    on."""
+    settings, engine, reference = reviewed
+    with ledger_session(engine) as session:
+        case = review_case(session, settings, exchange=reference, request_ref="HO-2019-01-90001")
+    assert case.reason == "runner-up too close"
+    assert {case.candidate_id, case.runner_up_id} == {"T-CHIDI", "T-CHINEDU"}
+    assert case.runner_up is not None and case.runner_up["pupil_id"] == case.runner_up_id
+    assert case.runner_up_probability is not None and case.gap_bits is not None
+    explained = explain(
+        "HO-2019-01-90001", requests=world.batches[REVIEW_MONTH], prepared=settings.register_path()
+    )
+    assert (explained.pupil_id, explained.runner_up_id) == (case.candidate_id, case.runner_up_id)
+    # explain reads Splink's levels; the exchange reads them back from the weights, naming every level of the same
+    # weight where it cannot tell them apart
+    assert [e.comparison for e in case.evidence] == [e.comparison for e in explained.evidence]
+    for kept, given in zip(case.evidence, explained.evidence, strict=True):
+        assert given.best_level in kept.best_level.split(" or ")
+        assert given.runner_up_level in (kept.runner_up_level or "").split(" or ")
+        assert kept.best_weight == pytest.approx(given.best_weight)
+        assert kept.runner_up_weight == pytest.approx(given.runner_up_weight)
+        if kept.best_agrees is not None:
+            assert kept.best_agrees == given.best_agrees
+    # "C" for Chidi: the forename differs, the date of birth does not: no second confirmation
+    assert case.differs_on("forename") and not case.differs_on("dob") and not case.needs_confirmation
+    # the 2019 agreement matches on neither sex nor anything outside its match fields: the reviewer sees none
+    assert "sex" not in case.fields and "dob" in case.fields
+    for shown in (case.request, case.candidate, case.runner_up):
+        assert shown is not None and "sex" not in shown and "school_name" not in shown
+
+
+def _evidence(forename: bool | None, dob: bool | None) -> tuple[ComparisonEvidence, ...]:
+    return tuple(
+        ComparisonEvidence(name, "level", 0.0, None, None, best_agrees=agrees)
+        for name, agrees in (("forename", forename), ("surname", True), ("dob", dob))
+    )
+
+
+@pytest.mark.parametrize(
+    ("forename", "dob", "confirm"),
+    [(False, False, True), (True, False, False), (False, True, False), (None, False, False)],
+)
+def test_a_candidate_whose_forename_and_date_of_birth_both_differ_needs_confirmation(
+    forename: bool | None, dob: bool | None, confirm: bool
+) -> None:
+    case = ReviewCase("EX", "R", 0.999, "runner-up too close", evidence=_evidence(forename, dob))
+    assert case.needs_confirmation is confirm
+
+
+def test_without_evidence_the_values_as_written_decide_what_differs() -> None:
+    """A review file written before the evidence was kept: compare the values, ignoring case and spaces."""
+    request = {"forename": "Amira ", "dob": "2011-03-04"}
+    same = ReviewCase(
+        "EX", "R", 0.9, "r", request=request, candidate={"forename": "AMIRA", "dob": "2011-03-04"}
+    )
+    both = ReviewCase(
+        "EX", "R", 0.9, "r", request=request, candidate={"forename": "Olivia", "dob": "2008-04-09"}
+    )
+    assert not same.needs_confirmation and both.needs_confirmation

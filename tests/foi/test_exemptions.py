@@ -13,6 +13,7 @@ from sharelog.foi import (
     EXEMPTIONS,
     cost_limit,
     exemption,
+    exemptions_for,
     normalise_citation,
     read_case,
     respond,
@@ -206,3 +207,18 @@ def test_an_absolute_refusal_needs_no_statement(sqlite_ledger: Engine, tmp_path:
     assert "This exemption is absolute: no public interest test applies." in result.files[
         "letter_md"
     ].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "outcome", ["partially_successful", "rejected", "ncnd", "successful", "not_held", "s14"]
+)
+def test_the_exemptions_that_fit_an_outcome_are_the_ones_it_may_cite(outcome: str) -> None:
+    """What the response form lists for an outcome is exactly what a response with that outcome may cite."""
+    fitting = {e.citation for e in exemptions_for(outcome)}
+    assert ("31(1)(e)" in fitting) == (outcome in ("partially_successful", "rejected", "ncnd"))
+    assert ("21" in fitting) == (outcome in ("partially_successful", "rejected"))  # s.21: no NCND provision
+    extra = {"public_interest": "The public interest in maintaining it outweighs disclosure."}
+    for citation in EXEMPTIONS:
+        problems = _problems(outcome, exemptions=[citation], **extra)
+        refused = any("no provision" in p or "cites no exemption" in p for p in problems)
+        assert refused == (citation not in fitting), citation

@@ -72,7 +72,7 @@ class DemoRun:
     logs: list[str]
     outputs: dict[str, str] = field(default_factory=dict)
     visits: list[Visit] = field(default_factory=list)
-    review_candidates: dict[tuple[str, str], str] = field(default_factory=dict)
+    review_candidates: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     planted: list[str] = field(default_factory=list)
 
 
@@ -206,19 +206,22 @@ def provoke_command_errors(demo: Settings, files: dict[str, Path], tmp: Path) ->
 PathValues = dict[tuple[str, ...], list[tuple[str, ...]]]
 
 
-def _path_values(session: Session, demo: Settings) -> tuple[PathValues, dict[tuple[str, str], str]]:
+def _path_values(
+    session: Session, demo: Settings
+) -> tuple[PathValues, dict[tuple[str, str], tuple[str, ...]]]:
     """Values for every path parameter, from the demo ledger: all its exchanges and agreement versions, the
-    review items still pending (with their candidates, from the review files) and two decided ones, a few
-    disclosures, the charts and the FOI case."""
+    review items still pending (with their best candidate and runner-up, from the review files) and two decided
+    ones, a few disclosures, the charts and the FOI case."""
     exchanges = session.execute(select(Exchange.reference).order_by(Exchange.id)).scalars().all()
     versions = session.execute(select(AgreementVersion.agreement_id, AgreementVersion.version)).all()
     disclosures = session.execute(select(Disclosure.id).order_by(Disclosure.id)).scalars().all()
     case = session.execute(select(FoiCase.reference)).scalars().first()
-    candidates: dict[tuple[str, str], str] = {}
+    candidates: dict[tuple[str, str], tuple[str, ...]] = {}
     for review_file in sorted(demo.review_path().glob("*.json")):
         document = json.loads(review_file.read_text(encoding="utf-8"))
         for item in document["items"]:
-            candidates[(document["exchange"], item["request_id"])] = item["pupil_id"]
+            compared = (item["pupil_id"], *([item["runner_up_id"]] if item.get("runner_up_id") else []))
+            candidates[(document["exchange"], item["request_id"])] = compared
     decided = session.execute(
         text(
             "SELECT e.reference, r.request_ref FROM review_items r JOIN exchanges e ON e.id = r.exchange_id "
@@ -234,6 +237,7 @@ def _path_values(session: Session, demo: Settings) -> tuple[PathValues, dict[tup
         ("case_reference",): [(case,)],
         ("case_reference", "file_name"): [(case, "letter.docx")],
         ("case_reference", "case_action"): [(case, "withdraw")],
+        ("run_id",): [("0",)],  # a batch run's status page: shown only to whoever started it (none here)
     }
     return values, candidates
 
@@ -271,7 +275,9 @@ def _visit(role: str, route: str, url: str, response: Response) -> Visit:
     return Visit(role, route, url, response.status_code, text_of, response.content)
 
 
-def visit_web(demo: Settings, files: dict[str, Path]) -> tuple[list[Visit], dict[tuple[str, str], str]]:
+def visit_web(
+    demo: Settings, files: dict[str, Path]
+) -> tuple[list[Visit], dict[tuple[str, str], tuple[str, ...]]]:
     """Sign in as every demo account and read every page and API endpoint (GET) with the demo ledger's
     references; then send the bad batch and the bad outcomes file as the roles that may send them."""
     engine = create_ledger_engine(demo.ledger_url())
@@ -473,11 +479,11 @@ def test_published_outputs_hold_no_personal_data(run: DemoRun) -> None:
 
 
 def _entitled(visit: Visit, hit: Hit, run: DemoRun) -> bool:
-    """The reviewer's own case: the request and its candidate; a return file: whom it returns."""
+    """The reviewer's own case: the request, its best candidate and the runner-up; a return file: whom it
+    returns."""
     if visit.role == REVIEWER and visit.route == "read_review_case" and visit.status == 200:
         reference, request_ref = visit.url.rstrip("/").split("/")[-2:]
-        candidate = run.review_candidates.get((reference, request_ref))
-        own = {request_ref, candidate}
+        own = {request_ref, *run.review_candidates.get((reference, request_ref), ())}
         if hit.owners & own:
             return True
         # a part of their own value that is also someone else's (Bradley in Bradley-Midwell) is theirs to see

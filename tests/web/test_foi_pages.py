@@ -14,6 +14,8 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
+from sharelog.foi import EXEMPTIONS
+
 from ..worlds import CONTACT, DFE_REFERENCE, REQUESTER, SEED_DUE
 from .conftest import page_csrf
 
@@ -167,7 +169,7 @@ def test_respond_with_the_report_through_the_form_and_download_the_letter(as_rol
     form = client.get(f"{CASE}/respond")
     assert form.status_code == 200
     assert 'value="2019-01..2019-03"' in form.text  # the months the request asks about, offered
-    assert "s.31(1)(e) Law enforcement" in form.text  # exemptions from the catalogue, as checkboxes
+    assert 'name="exemption"' not in form.text  # no outcome chosen yet: no exemption fits it yet
     token = page_csrf(form.text)
     data = {"csrf_token": token, "outcome": "partially_successful", "report_months": "2019-01..2019-03"}
     no_token = client.post(
@@ -197,6 +199,58 @@ def test_respond_with_the_report_through_the_form_and_download_the_letter(as_rol
     # answered: it has left the open list, and the next step is an internal review
     assert DFE_REFERENCE not in _text(client.get("/foi").text)
     assert "Record a request for internal review" in text and f'href="{CASE}/respond"' not in page
+
+
+def _exemptions_shown(page: str) -> list[str]:
+    return re.findall(r'name="exemption" type="checkbox" value="([^"]+)"', page)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "shown"),
+    [
+        ("rejected", [e.citation for e in EXEMPTIONS.values()]),
+        ("partially_successful", [e.citation for e in EXEMPTIONS.values()]),
+        ("ncnd", [e.citation for e in EXEMPTIONS.values() if e.ncnd is not None]),
+        ("successful", []),
+        ("not_held", []),
+        ("s12_cost", []),
+        ("s14", []),
+    ],
+)
+def test_the_form_lists_only_the_exemptions_that_fit_the_outcome_chosen(as_role, outcome, shown):
+    """Without JavaScript too: "Show the exemptions for this outcome" sends the form back with the outcome chosen
+    and the other answers kept, records nothing, and lists what fits — absolute ones, then qualified ones."""
+    client = as_role("foi_officer")
+    form = client.get(f"{CASE}/respond").text
+    assert 'value="exemptions" name="show"' in form
+    page = client.post(
+        f"{CASE}/respond",
+        data={"csrf_token": page_csrf(form), "outcome": outcome, "note": "kept", "show": "exemptions"},
+    )
+    assert page.status_code == 200 and "govuk-error-summary" not in page.text
+    assert 'value="kept"' in page.text or ">kept</textarea>" in page.text
+    absolute = [c for c in shown if EXEMPTIONS[c].absolute]
+    assert _exemptions_shown(page.text) == absolute + [c for c in shown if c not in absolute]
+    if not shown:
+        assert "cites no exemption" in page.text
+    assert "Awaiting response" in _text(client.get(CASE).text) or "overdue" in _text(client.get(CASE).text)
+
+
+def test_an_exemption_that_does_not_fit_the_outcome_is_refused(as_role):
+    client = as_role("foi_officer")
+    token = page_csrf(client.get(f"{CASE}/respond").text)
+    on = _date("responded", date.today())
+    # s.21 (accessible by other means) has no provision to neither confirm nor deny
+    ncnd = client.post(
+        f"{CASE}/respond", data={"csrf_token": token, "outcome": "ncnd", "exemption": ["21"]} | on
+    )
+    assert ncnd.status_code == 422 and "s.21 has no provision to neither confirm nor deny" in ncnd.text
+    assert 'href="#exemption"' in ncnd.text and 'id="exemption"' in ncnd.text
+    successful = client.post(
+        f"{CASE}/respond", data={"csrf_token": token, "outcome": "successful", "exemption": ["40(2)"]} | on
+    )
+    assert successful.status_code == 422 and "cites no exemption" in successful.text
+    assert 'href="#exemption"' in successful.text and 'id="exemption"' in successful.text
 
 
 def test_a_response_that_does_not_fit_is_refused_field_by_field(as_role):

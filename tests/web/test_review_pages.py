@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,9 +15,15 @@ from sharelog.ledger import create_ledger_engine, ledger_session, verify_audit_c
 from sharelog.ledger.models import Disclosure, Exchange, ReviewItem
 from sharelog.settings import Settings
 from sharelog.web import create_app
+from sharelog.web.pages._review import waited_words
 
 from ..worlds import add_outsider, session_of
 from .conftest import ExchangeWorld, page_csrf, sign_in, table_cells
+from .review_files import make_forename_and_date_of_birth_differ
+
+TWINS = (
+    "HO-2019-01-90001"  # "C. Okonkwo": the twins Chidi and Chinedu fit it equally (tests/worlds/_register.py)
+)
 
 
 @pytest.fixture
@@ -35,11 +42,11 @@ def _review_file(settings: Settings, world: ExchangeWorld) -> dict:
 
 
 def _queue(browser: TestClient, reference: str) -> list[list[str]]:
-    """The queue's rows of one exchange (an earlier month of the world may have its own review band)."""
+    """The queue's rows of one exchange (its own table; an earlier month of the world may have its own band)."""
     html = browser.get("/review").text
-    if 'id="table-review-queue"' not in html:
+    if f'id="table-review-{reference}"' not in html:
         return []
-    return [row for row in table_cells(html, "table-review-queue")[1:] if row[0] == reference]
+    return table_cells(html, f"table-review-{reference}")[1:]
 
 
 def test_the_queue_lists_the_undecided_requests_without_personal_data(browser, settings, world):
@@ -48,8 +55,10 @@ def test_the_queue_lists_the_undecided_requests_without_personal_data(browser, s
     rows = _queue(browser, world.reference)
     assert len(rows) == world.review
     items = _review_file(settings, world)["items"]
-    assert [row[1].removesuffix(": compare and decide") for row in rows] == [i["request_id"] for i in items]
+    assert [row[0].removesuffix(": compare and decide") for row in rows] == [i["request_id"] for i in items]
+    assert all(row[1] == "less than an hour" for row in rows)  # the exchange was run just now
     assert all(row[2].endswith("%") for row in rows)
+    assert f'<h2 class="govuk-heading-m" id="exchange-{world.reference}">' in html
     for item in items:
         assert f'href="/review/{world.reference}/{item["request_id"]}"' in html
         for value in item["details"].values():
@@ -73,14 +82,58 @@ def test_the_case_shows_request_and_candidate_side_by_side_with_the_explanation(
     html = browser.get(f"/review/{world.reference}/{item['request_id']}").text
     rows = {row[0]: row for row in table_cells(html, "table-comparison")[1:]}
     assert rows["Surname"][1] == item["details"]["surname"]
-    assert rows["Surname"][2]  # the candidate's surname, from the prepared register
-    assert rows["Surname"][3] in ("Same", "Differs")
+    assert rows["Surname"][2].split()[0]  # the candidate's surname, from the prepared register
+    assert ("Same" in rows["Surname"][2]) != ("Differs" in rows["Surname"][2])
     assert f"(pupil {item['pupil_id']})" in html
     explanation = html.split('id="match-explanation"', 1)[1].split("</dl>", 1)[0]
     assert "Match probability" in explanation and "Why it is in review" in explanation
     assert f"{100 * item['match_probability']:.1f}%" in html
     assert item["reason"][1:] in html
     assert 'name="decision"' in html and 'name="csrf_token"' in html
+
+
+def test_the_twins_case_shows_both_candidates_each_fields_evidence_and_why(browser, settings, world):
+    """The runner-up too close: the twins side by side with the request, each field's level and weight as the
+    review file keeps them, the reason in words — and no value of a field the agreement does not match on."""
+    item = next(i for i in _review_file(settings, world)["items"] if i["request_id"] == TWINS)
+    sign_in(browser, "reviewer")
+    html = browser.get(f"/review/{world.reference}/{TWINS}").text
+    header, *body = table_cells(html, "table-comparison")
+    assert header[2:] == [
+        f"Best candidate (pupil {item['pupil_id']})",
+        f"Runner-up (pupil {item['runner_up_id']})",
+    ]
+    rows = {row[0]: row for row in body}
+    twins = {"T-CHIDI": "Chidi", "T-CHINEDU": "Chinedu"}
+    assert rows["Forename"][1] == "C"
+    assert rows["Forename"][2].startswith(twins[item["pupil_id"]] + "Differs")
+    assert rows["Forename"][3].startswith(twins[item["runner_up_id"]] + "Differs")
+    labels = {"middle_name": "Middle names", "dob": "Date of birth"}
+    for evidence in item["evidence"]:
+        row = rows[labels.get(evidence["comparison"], evidence["comparison"].capitalize())]
+        for level, weight, cell in [
+            (evidence["best_level"], evidence["best_weight"], row[2]),
+            (evidence["runner_up_level"], evidence["runner_up_weight"], row[3]),
+        ]:
+            assert f"{weight:+.1f} bits" in cell
+            if " or " not in level and level != "All other comparisons":
+                assert f"{level}: {weight:+.1f} bits" in cell
+    # the request gives no middle name: where the weight cannot tell "missing" from a level of no evidence, the
+    # values shown settle it
+    assert rows["Middle names"][1] == "Not given"
+    assert rows["Middle names"][2].endswith("Missingmissing on one side: +0.0 bits")
+    forename = next(e for e in item["evidence"] if e["comparison"] == "forename")
+    assert (
+        forename["best_level"] == "All other comparisons"
+    )  # "C" against Chidi: Splink's last level, in words
+    assert rows["Forename"][2].endswith(f"forename: different: {forename['best_weight']:+.1f} bits")
+    assert rows["Date of birth"][2].startswith("2012-06-15Same")
+    # sex is compared but the 2019 agreement does not match on it: its level is shown, never its value
+    assert rows["Sex"][1] == "Not shown: the agreement does not match on it"
+    assert rows["Sex"][2].startswith("Not shown") and " M " not in f" {rows['Sex'][2]} "
+    reason = html.split('id="review-reason">', 1)[1].split("</p>", 1)[0]
+    assert "runner-up" in reason and f"{item['gap_bits']:.1f} bits" in reason
+    assert 'id="differs-warning"' not in html  # the twins' dates of birth agree
 
 
 def test_a_decision_must_be_chosen(browser, settings, world):
@@ -94,7 +147,7 @@ def test_a_decision_must_be_chosen(browser, settings, world):
     assert "<title>Error: " in html and "govuk-error-summary" in html
     assert '<a href="#decision">Select whether the candidate is the person in the request</a>' in html
     assert '<a href="#note">The note must be 500 characters or fewer</a>' in html
-    assert _queue(browser, world.reference)[0][1].startswith(request_ref)  # nothing was decided
+    assert _queue(browser, world.reference)[0][0].startswith(request_ref)  # nothing was decided
 
 
 def test_a_decision_without_the_form_token_is_refused(browser, settings, world):
@@ -197,3 +250,83 @@ def test_the_requester_never_sees_a_case(browser, settings, world):
     sign_in(browser, "caseworker")
     assert browser.get(f"/review/{world.reference}/{request_ref}").status_code == 403
     assert browser.get("/review").status_code == 403
+
+
+def test_accepting_a_candidate_whose_forename_and_date_of_birth_differ_asks_again(browser, settings, world):
+    request_ref = _review_file(settings, world)["items"][0]["request_id"]
+    make_forename_and_date_of_birth_differ(settings, world.reference, request_ref)
+    sign_in(browser, "reviewer")
+    url = f"/review/{world.reference}/{request_ref}"
+    html = browser.get(url).text
+    assert 'id="differs-warning"' in html
+    token = page_csrf(html)
+    asked = browser.post(
+        url, data={"csrf_token": token, "decision": "accept", "note": "checked", "then": "next"}
+    )
+    assert (
+        asked.status_code == 200
+        and "Accept a candidate whose forename and date of birth both differ?" in asked.text
+    )
+    differences = {row[0]: row for row in table_cells(asked.text, "table-differences")[1:]}
+    assert set(differences) == {"Forename", "Date of birth"}
+    assert differences["Forename"][1] == "Zebedee" and "Differs" in differences["Forename"][2]
+    for hidden in ('name="step" value="confirm"', 'name="note" value="checked"', 'name="then" value="next"'):
+        assert hidden in asked.text
+    assert len(_queue(browser, world.reference)) == world.review  # nothing decided yet
+    step = {"csrf_token": token, "decision": "accept", "step": "confirm", "note": "checked", "then": "next"}
+    unanswered = browser.post(url, data=step)
+    assert unanswered.status_code == 400
+    assert (
+        '<a href="#confirmed">Select yes if the candidate is the person in the request</a>' in unanswered.text
+    )
+    back = browser.post(url, data=step | {"confirmed": "no"})
+    assert back.status_code == 303 and back.headers["location"] == url
+    assert len(_queue(browser, world.reference)) == world.review
+    accepted = browser.post(url, data=step | {"confirmed": "yes"})
+    assert accepted.status_code == 303
+    with session_of(settings) as session:
+        item = session.execute(select(ReviewItem).where(ReviewItem.request_ref == request_ref)).scalar_one()
+        assert (item.decision, item.note) == ("accepted", "checked")
+
+
+def test_rejecting_such_a_candidate_needs_no_second_step(browser, settings, world):
+    request_ref = _review_file(settings, world)["items"][0]["request_id"]
+    make_forename_and_date_of_birth_differ(settings, world.reference, request_ref)
+    sign_in(browser, "reviewer")
+    url = f"/review/{world.reference}/{request_ref}"
+    token = page_csrf(browser.get(url).text)
+    assert browser.post(url, data={"csrf_token": token, "decision": "reject"}).status_code == 303
+
+
+def test_save_and_go_to_the_next_case(browser, settings, world):
+    first, second, *_ = (item["request_id"] for item in _review_file(settings, world)["items"])
+    sign_in(browser, "reviewer")
+    url = f"/review/{world.reference}/{first}"
+    token = page_csrf(browser.get(url).text)
+    saved = browser.post(url, data={"csrf_token": token, "decision": "reject", "then": "next"})
+    assert saved.status_code == 303 and saved.headers["location"] == f"/review/{world.reference}/{second}"
+    html = browser.get(saved.headers["location"]).text
+    assert f"{world.reference} / {first}: match rejected." in html and f"Request {second}" in html
+    assert 'id="decision-banner"' not in browser.get("/review").text  # shown once, on the next case
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (59, "less than an hour"),
+        (3600, "1 hour"),
+        (5 * 3600 + 59, "5 hours"),
+        (86400, "1 day"),
+        (13 * 86400, "13 days"),
+        (14 * 86400, "2 weeks"),
+        (60 * 86400, "8 weeks"),
+        (61 * 86400, "2 months"),
+        (729 * 86400, "23 months"),
+        (2798 * 86400, "7 years"),
+    ],
+)
+def test_waiting_times_are_in_words(seconds, words):
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    assert waited_words(now - timedelta(seconds=seconds), now) == words
+    naive = (now - timedelta(seconds=seconds)).replace(tzinfo=None)  # as SQLite gives it back: UTC
+    assert waited_words(naive, now) == words

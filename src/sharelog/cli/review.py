@@ -76,7 +76,7 @@ def show_command(ctx: typer.Context, exchange: ExchangeArg, request: RequestArg)
     table.add_column(Text(f"candidate {case.candidate_id}"))
     request_fields = case.request or {}
     candidate = case.candidate or {}
-    for field in ("forename", "middle_names", "surname", "dob", "sex", "postcode", "address"):
+    for field in case.fields:  # what the agreement matches on, no more
         table.add_row(
             field, Text(str(request_fields.get(field) or "")), Text(str(candidate.get(field) or ""))
         )

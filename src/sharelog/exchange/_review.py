@@ -30,9 +30,10 @@ from sharelog.exchange._files import (
     review_file_path,
     write_exchange_csv,
 )
+from sharelog.exchange._run import REQUEST_DETAIL_COLUMNS as REVIEW_DETAIL_FIELDS
 from sharelog.ledger import append_audit_event, ledger_session
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, ReturnFile, ReviewItem
-from sharelog.linkage import register_rows
+from sharelog.linkage import ComparisonEvidence, register_rows
 from sharelog.settings import Settings
 
 __all__ = [
@@ -48,7 +49,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ReviewCase:
-    """One item of the queue; ``request`` and ``candidate`` are filled only when a reviewer opens it."""
+    """One item of the queue; ``request``, the candidates and the evidence are filled only when a reviewer opens
+    it, with only the ``fields`` the agreement matches on (the request's and the register's alike)."""
 
     exchange: str
     request_ref: str
@@ -59,6 +61,34 @@ class ReviewCase:
     candidate_id: str | None = None
     decision: str | None = None  # accepted or rejected, once decided
     decided_by: str | None = None
+    received_at: datetime | None = None  # when the exchange's batch was received: the case waits since then
+    fields: tuple[str, ...] = ()
+    runner_up: dict[str, Any] | None = None
+    runner_up_id: str | None = None
+    runner_up_probability: float | None = None
+    gap_bits: float | None = None
+    evidence: tuple[ComparisonEvidence, ...] = ()
+    """Each comparison's level and weight for the candidate and the runner-up (empty for a review file written
+    before the evidence was kept)."""
+
+    def differs_on(self, comparison: str) -> bool:
+        """Whether the candidate's value of ``comparison`` (``forename``, ``dob``…) differs from the request's:
+        by the matcher's evidence, or (without it, or where it cannot tell) by the values as written, ignoring
+        case and spaces."""
+        for row in self.evidence:
+            if row.comparison == comparison and row.best_agrees is not None:
+                return not row.best_agrees
+        asked, found = (_plain((side or {}).get(comparison)) for side in (self.request, self.candidate))
+        return bool(asked and found and asked != found)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Forename and date of birth both differ: accepting such a candidate takes a second, explicit yes."""
+        return self.differs_on("forename") and self.differs_on("dob")
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -101,7 +131,11 @@ def review_queue(
         exchange: Only this exchange's items.
         holder: Only items of exchanges this organisation holds the register for (a reviewer's own).
     """
-    query = select(ReviewItem, Exchange.reference).join(Exchange).where(ReviewItem.decision.is_(None))
+    query = (
+        select(ReviewItem, Exchange.reference, Exchange.received_at)
+        .join(Exchange)
+        .where(ReviewItem.decision.is_(None))
+    )
     if exchange is not None:
         query = query.where(Exchange.id == _exchange(session, exchange, holder=holder).id)
     if holder is not None:
@@ -113,8 +147,9 @@ def review_queue(
             request_ref=item.request_ref,
             match_probability=item.match_probability,
             reason=item.reason,
+            received_at=received_at,
         )
-        for item, ref in rows
+        for item, ref, received_at in rows
     ]
 
 
@@ -149,18 +184,40 @@ def review_case(
     )
     if entry is None:
         raise InputError(f"the review file of {exchange} has no entry for this request")
-    candidate = register_rows(settings.register_path(), [entry["pupil_id"]]).get(entry["pupil_id"])
+    fields = _reviewed_fields(item.exchange.agreement)
+    runner_up_id = entry.get("runner_up_id")
+    wanted = [entry["pupil_id"], *([runner_up_id] if runner_up_id else [])]
+    # the register's columns differ from holder to holder: read the rows, keep the fields the reviewer may see
+    rows = {
+        pupil: {"pupil_id": pupil, **{f: row[f] for f in fields if f in row}}
+        for pupil, row in register_rows(settings.register_path(), wanted).items()
+    }
     return ReviewCase(
         exchange=exchange,
         request_ref=request_ref,
         match_probability=item.match_probability,
         reason=item.reason,
-        request=entry["details"],
-        candidate=candidate,
+        received_at=item.exchange.received_at,
+        request={field: value for field, value in entry["details"].items() if field in fields},
+        candidate=rows.get(entry["pupil_id"]),
         candidate_id=entry["pupil_id"],
         decision=item.decision,
         decided_by=item.decided_by,
+        fields=fields,
+        runner_up=rows.get(runner_up_id) if runner_up_id else None,
+        runner_up_id=runner_up_id,
+        runner_up_probability=entry.get("runner_up_probability"),
+        gap_bits=entry.get("gap_bits"),
+        evidence=tuple(ComparisonEvidence(**row) for row in entry.get("evidence", [])),
     )
+
+
+def _reviewed_fields(agreement: AgreementVersion) -> tuple[str, ...]:
+    """The fields a reviewer compares: those of the request's details the agreement matches on (every agreement
+    file names them; a document recorded without, those it lets the requester send)."""
+    document = agreement.document
+    allowed = set(document.get("match_fields", document.get("request_fields", ())))
+    return tuple(field for field in REVIEW_DETAIL_FIELDS if field in allowed)
 
 
 def review_candidates(settings: Settings, exchange: str) -> dict[str, str]:

@@ -37,7 +37,7 @@ from sharelog.errors import Conflict, InputError, NotFound, Problem, ValidationF
 from sharelog.foi._cases import DEFAULT_RETENTION_DAYS, audit_case, check_action_day, today_or
 from sharelog.foi._clock import REVIEW_WINDOW_DAYS
 from sharelog.foi._events import FoiResponded
-from sharelog.foi._exemptions import Exemption, exemption, normalise_citation
+from sharelog.foi._exemptions import EXEMPTIONS, Exemption, exemption, normalise_citation
 from sharelog.foi._letters import (
     CostEstimate,
     Letter,
@@ -68,6 +68,7 @@ __all__ = [
     "case_file_name",
     "case_folder",
     "cost_limit",
+    "exemptions_for",
     "respond",
     "response_file",
     "response_problems",
@@ -84,6 +85,16 @@ OUTCOME_STATES = {
     "s14": "rejected",
 }
 CITING = ("partially_successful", "rejected", "ncnd")
+
+
+def exemptions_for(outcome: str) -> list[Exemption]:
+    """The catalogue's exemptions a response with ``outcome`` may cite: every one for a partial answer or a
+    refusal, those with a provision to neither confirm nor deny for ``ncnd``, none for the other outcomes."""
+    if outcome not in CITING:
+        return []
+    return [e for e in EXEMPTIONS.values() if outcome != "ncnd" or e.ncnd is not None]
+
+
 PERSONAL_INFORMATION = "40(2)"
 """The exemption for figures disclosure control withholds: personal information about others (FOIA s.40(2))."""
 # (regime, authority type) → (limit in pounds, pounds per hour)
@@ -148,8 +159,9 @@ def response_problems(
         hint = "; to withhold part, respond partially_successful" if outcome == "successful" else ""
         problem("exemptions", f"a {outcome} response cites no exemption{hint}")
     if outcome == "ncnd":
+        fitting = {e.citation for e in exemptions_for(outcome)}
         for e in cited:
-            if e.ncnd is None:
+            if e.citation not in fitting:
                 problem("exemptions", f"s.{e.citation} has no provision to neither confirm nor deny")
     qualified = [e for e in cited if not e.absolute]
     statement = (public_interest or "").strip()

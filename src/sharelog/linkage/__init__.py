@@ -6,7 +6,8 @@ See docs/matching.md for the model, the decision rule and its defaults.
 import logging
 
 from sharelog.linkage._decide import Thresholds
-from sharelog.linkage._explain import ComparisonEvidence, Explanation, explain
+from sharelog.linkage._evidence import ComparisonEvidence
+from sharelog.linkage._explain import Explanation, explain
 from sharelog.linkage._inputs import InputFile, InputLimits, read_input
 from sharelog.linkage._link import (
     LinkResult,

@@ -13,23 +13,12 @@ from typing import Any
 
 from sharelog.errors import InputError
 from sharelog.linkage._decide import Thresholds
+from sharelog.linkage._evidence import ComparisonEvidence, comparison_evidence
 from sharelog.linkage._link import open_session
-from sharelog.linkage._model import level_gammas
 from sharelog.linkage._scoring import Scorer
 from sharelog.linkage._session import MatchingSession
 
-__all__ = ["ComparisonEvidence", "Explanation", "explain"]
-
-
-@dataclass(frozen=True)
-class ComparisonEvidence:
-    """One comparison for the best candidate and the runner-up: the level reached and its weight in bits."""
-
-    comparison: str
-    best_level: str
-    best_weight: float
-    runner_up_level: str | None
-    runner_up_weight: float | None
+__all__ = ["Explanation", "explain"]
 
 
 @dataclass(frozen=True)
@@ -50,22 +39,6 @@ class Explanation:
     chart: Path | None
 
 
-def _level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
-    """gamma value → level label for each comparison."""
-    labels: dict[str, dict[int, str]] = {}
-    for comparison in settings["comparisons"]:
-        mapping = {
-            gamma: (
-                "missing on one side"
-                if gamma < 0
-                else level.get("label_for_charts", level.get("sql_condition", ""))
-            )
-            for gamma, level in level_gammas(comparison)
-        }
-        labels[comparison["output_column_name"]] = mapping
-    return labels
-
-
 def _pair(session: MatchingSession, request_id: str, pupil_id: str | None) -> dict[str, Any] | None:
     if pupil_id is None:
         return None
@@ -77,29 +50,6 @@ def _pair(session: MatchingSession, request_id: str, pupil_id: str | None) -> di
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()  # DuckDB needs every result fetched before the next query
     return dict(zip(names, rows[0], strict=True)) if rows else None
-
-
-def _weight(pair: dict[str, Any], comparison: str) -> float:
-    """A comparison's weight for a pair, with its term-frequency adjustment."""
-    return float(pair.get(f"mw_{comparison}") or 0) + float(pair.get(f"mw_tf_adj_{comparison}") or 0)
-
-
-def _evidence(
-    settings: dict[str, Any], best: dict[str, Any], runner_up: dict[str, Any] | None
-) -> list[ComparisonEvidence]:
-    labels = _level_labels(settings)
-    rows = []
-    for name, mapping in labels.items():
-        rows.append(
-            ComparisonEvidence(
-                comparison=name,
-                best_level=mapping.get(int(best[f"gamma_{name}"]), "?"),
-                best_weight=_weight(best, name),
-                runner_up_level=mapping.get(int(runner_up[f"gamma_{name}"]), "?") if runner_up else None,
-                runner_up_weight=_weight(runner_up, name) if runner_up else None,
-            )
-        )
-    return rows
 
 
 def explain(
@@ -135,7 +85,7 @@ def explain(
         best = _pair(session, request_id, row["pupil_id"])
         runner_up = _pair(session, request_id, row["runner_up_id"])
         assert session.model is not None
-        evidence = _evidence(session.model.settings, best, runner_up) if best else []
+        evidence = comparison_evidence(session.model.settings, best, runner_up) if best else []
         if chart is not None and best is not None:
             linker = session._linker(session.model.settings, retain_matching_columns=True)
             records = [pair for pair in (best, runner_up) if pair is not None]

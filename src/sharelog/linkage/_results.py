@@ -9,8 +9,10 @@ request, see :mod:`sharelog.linkage._decide`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from sharelog.linkage._evidence import ComparisonEvidence
 
 __all__ = [
     "RequestDecision",
@@ -20,6 +22,7 @@ __all__ = [
     "decisions_sql",
     "matches_sql",
     "returned_rows_sql",
+    "review_pairs_sql",
     "review_rows_sql",
 ]
 
@@ -36,13 +39,18 @@ class RequestDecision:
 
 @dataclass(frozen=True)
 class ReviewRow:
-    """A request in the review band: its best candidate and the request's details a reviewer compares."""
+    """A request in the review band: its best candidate and the request's details a reviewer compares, the
+    runner-up (when there is one) and each comparison's evidence for both (levels and weights, no values)."""
 
     request_id: str
     pupil_id: str
     match_probability: float
     reason: str
     details: dict[str, Any]
+    runner_up_id: str | None = None
+    runner_up_probability: float | None = None
+    gap_bits: float | None = None
+    evidence: list[ComparisonEvidence] = field(default_factory=list)
 
 
 def _quoted(names: Sequence[str], *, alias: str) -> list[str]:
@@ -89,7 +97,20 @@ def review_rows_sql(details: Sequence[str]) -> str:
     ``details``."""
     selected = "".join(f", {column}" for column in _quoted(details, alias="q"))
     return (
-        f"SELECT d.request_id, d.pupil_id, d.match_probability, d.reason{selected} "
+        "SELECT d.request_id, d.pupil_id, d.match_probability, d.reason, d.runner_up_id, d.runner_up_posterior, "
+        f"d.gap_bits{selected} "
         "FROM decisions AS d JOIN requests_raw AS q ON q.request_id = d.request_id "
         "WHERE d.decision = 'review' ORDER BY q.__row"
+    )
+
+
+def review_pairs_sql(predictions: str) -> str:
+    """The scored pairs of the review band's requests with their best candidate or runner-up: every column of
+    ``predictions`` (levels and weights of each comparison), after ``__request_id`` and ``__pupil_id``."""
+    request = "CASE WHEN p.source_dataset_l = 'requests' THEN p.unique_id_l ELSE p.unique_id_r END"
+    pupil = "CASE WHEN p.source_dataset_l = 'requests' THEN p.unique_id_r ELSE p.unique_id_l END"
+    return (
+        f"SELECT {request} AS __request_id, {pupil} AS __pupil_id, p.* FROM {predictions} AS p "
+        f"JOIN decisions AS d ON d.request_id = {request} AND {pupil} IN (d.pupil_id, d.runner_up_id) "
+        "WHERE d.decision = 'review'"
     )

@@ -25,6 +25,7 @@ from splink import Linker
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage._candidates import RID, candidate_rows_sql, key_joins, key_table_name
 from sharelog.linkage._decide import Decisions, Thresholds, decide, name_pair_table_sql, weight_floors
+from sharelog.linkage._evidence import ComparisonEvidence, EvidenceReader
 from sharelog.linkage._inputs import ROW, InputFile, InputLimits, read_input
 from sharelog.linkage._model import EM_MAX_PAIRS, LinkageModel, new_settings, train_model
 from sharelog.linkage._relatives import RelativeProfile, household_profile
@@ -36,6 +37,7 @@ from sharelog.linkage._results import (
     decisions_sql,
     matches_sql,
     returned_rows_sql,
+    review_pairs_sql,
     review_rows_sql,
 )
 from sharelog.linkage._scoring import (
@@ -433,20 +435,40 @@ class MatchingSession:
 
     def review_rows(self, fields: Sequence[str]) -> list[ReviewRow]:
         """The review band in the order of the request file, each with those of the request's ``fields`` the
-        batch has (for a reviewer to compare with the candidate)."""
+        batch has (for a reviewer to compare with the candidate), its runner-up, and the evidence of each
+        comparison for both (as ``sharelog link explain`` gives it)."""
         self._require_decisions()
         available = self._columns("requests_raw")
         details = [f for f in fields if f in available]
+        rows = self.con.sql(review_rows_sql(details)).fetchall()
+        pairs = self._review_pairs() if rows else {}
+        assert self.model is not None
+        reader = EvidenceReader(self.model.settings) if rows else None
         return [
             ReviewRow(
                 request_id=row[0],
                 pupil_id=row[1],
                 match_probability=row[2],
                 reason=row[3],
-                details=dict(zip(details, row[4:], strict=True)),
+                runner_up_id=row[4],
+                runner_up_probability=row[5],
+                gap_bits=row[6],
+                details=dict(zip(details, row[7:], strict=True)),
+                evidence=_evidence(reader, pairs.get(row[0], {}), best=row[1], runner_up=row[4]),
             )
-            for row in self.con.sql(review_rows_sql(details)).fetchall()
+            for row in rows
         ]
+
+    def _review_pairs(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """request → pupil → the scored pair, for each request of the review band and its two best candidates."""
+        assert self._predictions is not None
+        cursor = self.con.execute(review_pairs_sql(self._predictions))
+        names = [d[0] for d in cursor.description]
+        pairs: dict[str, dict[str, dict[str, Any]]] = {}
+        for values in cursor.fetchall():
+            pair = dict(zip(names, values, strict=True))
+            pairs.setdefault(pair["__request_id"], {})[pair["__pupil_id"]] = pair
+        return pairs
 
     def _columns(self, table: str) -> set[str]:
         return {str(row[0]) for row in self.con.sql(columns_sql(table)).fetchall()}
@@ -458,6 +480,15 @@ class MatchingSession:
     def _require_inputs(self) -> None:
         if self.register_info is None or self.requests is None:
             raise InputError("a register and a request batch are needed first")
+
+
+def _evidence(
+    reader: EvidenceReader | None, scored: dict[str, dict[str, Any]], *, best: str, runner_up: str | None
+) -> list[ComparisonEvidence]:
+    """The evidence for a request of the review band, from its scored pairs with its best two candidates."""
+    if reader is None or best not in scored:
+        return []
+    return reader(scored[best], scored.get(runner_up) if runner_up is not None else None)
 
 
 def attach_prepared(con: duckdb.DuckDBPyConnection, directory: Path, manifest: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from sharelog.foi import (
     CaseChange,
     CaseView,
     apply_case_action,
+    exemptions_for,
     explain_case_deadline,
     extra_holidays_of,
     list_cases,
@@ -222,6 +223,7 @@ class FoiResponseForm(BaseModel):
     hours: str = ""
     report_months: str = ""
     note: str = ""
+    show: str = ""  # "exemptions": list the exemptions that fit the outcome chosen, and record nothing yet
 
 
 _RESPONSE_FIELDS = {  # the service's field → (input, label), in the form's order
@@ -250,8 +252,23 @@ def _respond_page(
         values=values,
         errors=errors,
         outcomes=[(name, OUTCOME_LABELS.get(name, name)) for name in OUTCOMES],
-        exemptions=list(EXEMPTIONS.values()) if case.regime == "foia" else [],
+        catalogued=case.regime == "foia",
+        exemption_groups=_exemption_groups(values.get("outcome", "")) if case.regime == "foia" else [],
+        outcome_label=OUTCOME_LABELS.get(values.get("outcome", ""), ""),
     )
+
+
+def _exemption_groups(outcome: str) -> list[tuple[str, list[Any]]]:
+    """The exemptions that fit ``outcome``, absolute ones first (they need no public interest test)."""
+    fitting = exemptions_for(outcome)
+    groups = [
+        ("Absolute exemptions: no public interest test", [e for e in fitting if e.absolute]),
+        (
+            "Qualified exemptions: each needs the public interest test below",
+            [e for e in fitting if not e.absolute],
+        ),
+    ]
+    return [(legend, found) for legend, found in groups if found]
 
 
 def _read(request: Request, session: Ledger, user: User, case_reference: str) -> CaseView:
@@ -298,6 +315,10 @@ def respond_foi_case(
     """Respond to the case: record the outcome, write the letter and attach the published monthly report."""
     case = _read(request, session, user, case_reference)
     values = form.model_dump(by_alias=True)
+    if (
+        form.show == "exemptions"
+    ):  # the exemptions for the outcome chosen, without JavaScript; nothing recorded
+        return _respond_page(request, case, values, {})
     errors: dict[str, str] = {}
     if not form.outcome:
         errors["outcome"] = "Select the outcome of the response"
