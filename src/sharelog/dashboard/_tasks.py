@@ -65,10 +65,6 @@ class ReviewQueue:
     oldest_since: date | None
     """When the batch of the oldest waiting case arrived (None when nothing waits)."""
 
-    def oldest_age_days(self, today: date) -> int | None:
-        """Days the oldest case has waited (None when nothing waits)."""
-        return None if self.oldest_since is None else max(0, (today - self.oldest_since).days)
-
 
 def review_queue_of(session: Session, *, organisation_id: str) -> ReviewQueue:
     """How many cases wait for a reviewer, in how many exchanges, since when."""

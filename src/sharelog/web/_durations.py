@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-__all__ = ["time_between"]
+__all__ = ["time_between", "time_since"]
 
 
 def _plural(count: int, unit: str) -> str:
@@ -46,3 +46,15 @@ def time_between(start: date, end: date) -> str:
     if months:
         return _plural(months, "month") + (f" {_plural(days, 'day')}" if days else "")
     return _plural(days, "day")
+
+
+def time_since(since: datetime | None, now: datetime) -> str:
+    """How long since ``since``: in hours within a day (``less than an hour``, ``5 hours``), else as
+    :func:`time_between` the two days; ``not known`` without a time."""
+    if since is None:
+        return "not known"
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    hours = int((now - since).total_seconds() // 3600)
+    if hours < 24:
+        return "less than an hour" if hours < 1 else _plural(hours, "hour")
+    return time_between(since.date(), now.date())

@@ -49,19 +49,6 @@ def _page_for(request: Request, path: str, role: str) -> str | None:
     return None
 
 
-def in_words(days: int) -> str:
-    """A number of days as a person would say it: ``5 days``, ``3 weeks``, ``7 months``, ``2 years and 8 months``."""
-    if days < 14:
-        return f"{days} day{'' if days == 1 else 's'}"
-    if days < 61:
-        return f"{days // 7} weeks"
-    months = round(days / 30.4375)
-    if months < 24:
-        return f"{months} months"
-    years, rest = divmod(months, 12)
-    return f"{years} years" + (f" and {rest} month{'' if rest == 1 else 's'}" if rest else "")
-
-
 @router.get("/dashboard", response_class=HTMLResponse)
 def read_dashboard(request: Request, user: CurrentUser, session: Ledger) -> HTMLResponse:
     """Your tasks (overdue outcomes, review queue, FOI cases due, next batch, audit and retention), then the
@@ -93,7 +80,6 @@ def read_dashboard(request: Request, user: CurrentUser, session: Ledger) -> HTML
         chart=chart,
         month_labels={m.month: month_label(m.month) for m in figures.months},
         month_label=month_label,
-        in_words=in_words,
         states=STATES,
         notice_days=RETENTION_NOTICE_DAYS,
         organisation=user.organisation.name,

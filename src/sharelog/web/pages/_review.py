@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sharelog.exchange import ReviewCase, decide, review_case, review_queue
 from sharelog.web._access import ACCESS, allowed
 from sharelog.web._context import Ledger, context_of
+from sharelog.web._durations import time_since
 from sharelog.web._security import CurrentUser
 from sharelog.web._templating import render
 
@@ -36,7 +37,6 @@ COMPARISON_FIELDS = {"middle_name": "middle_names"}
 NOTE_LIMIT = 500
 DECIDED_KEY = "review_decided"  # the confirmation shown once, on the next case or the queue, after a decision
 CONFIRM_ERROR = "Select yes if the candidate is the person in the request"
-HOUR, DAY = 3600, 86400
 
 
 @dataclass(frozen=True)
@@ -158,25 +158,6 @@ def reason_in_words(case: ReviewCase) -> str:
     return words.get(case.reason, case.reason[:1].upper() + case.reason[1:] + ".")
 
 
-def waited_words(since: datetime | None, now: datetime) -> str:
-    """How long since ``since``, in words: ``less than an hour``, ``5 hours``, ``3 days``, ``2 weeks``,
-    ``4 months``, ``2 years``."""
-    if since is None:
-        return "not known"
-    seconds = (now - (since if since.tzinfo else since.replace(tzinfo=UTC))).total_seconds()
-    for limit, unit, size in (
-        (DAY, "hour", HOUR),
-        (14 * DAY, "day", DAY),
-        (61 * DAY, "week", 7 * DAY),
-        (730 * DAY, "month", 30.44 * DAY),
-    ):
-        if seconds < limit:
-            count = int(seconds // size)
-            return "less than an hour" if count < 1 else f"{count} {unit}{'s' if count != 1 else ''}"
-    years = int(seconds // (365.25 * DAY))
-    return f"{years} years"
-
-
 @dataclass(frozen=True)
 class ExchangeQueue:
     """One exchange's undecided cases, and how long they have waited (since its batch was received)."""
@@ -192,7 +173,7 @@ def queue_by_exchange(queue: list[ReviewCase], now: datetime) -> list[ExchangeQu
     for case in queue:
         groups.setdefault(case.exchange, []).append(case)
     return [
-        ExchangeQueue(exchange=reference, waited=waited_words(cases[0].received_at, now), cases=cases)
+        ExchangeQueue(exchange=reference, waited=time_since(cases[0].received_at, now), cases=cases)
         for reference, cases in groups.items()
     ]
 
@@ -227,7 +208,7 @@ def _case_page(
         case=case,
         rows=field_rows(case),
         reason_words=reason_in_words(case),
-        waited=waited_words(case.received_at, datetime.now(UTC)),
+        waited=time_since(case.received_at, datetime.now(UTC)),
         errors=errors,
         note=note,
         decision=decision,
