@@ -168,3 +168,27 @@ def test_codes_lists_the_taxonomy(cli_settings: Settings) -> None:
     assert result.exit_code == 0
     for code in ("contact_attempt", "overseas_authority", "removal_directions", "child_safeguarded"):
         assert code in result.stdout
+
+
+def test_list_pages_and_filters_the_returned_records(cli_settings: Settings) -> None:
+    listed = runner.invoke(
+        app,
+        ["outcomes", "list", "--org", "home-office", "--status", "all", "--today", "2019-06-03"],
+        obj=cli_settings,
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "HO-2019-03-00001" in listed.stdout and "HO-2019-03-00002" in listed.stdout
+    assert "2 records; this is page 1 of 1." in listed.stdout
+    recorded = runner.invoke(
+        app, ["outcomes", "list", "--org", "home-office", "--status", "recorded"], obj=cli_settings
+    )
+    assert recorded.exit_code == 0 and recorded.stdout.startswith("No records returned to home-office")
+
+
+@pytest.mark.parametrize(("option", "value"), [("--status", "late"), ("--sort", "oldest"), ("--page", "0")])
+def test_list_names_the_option_it_cannot_use(cli_settings: Settings, option: str, value: str) -> None:
+    refused = runner.invoke(
+        app, ["outcomes", "list", "--org", "home-office", option, value], obj=cli_settings
+    )
+    assert refused.exit_code == 2
+    assert f"Error: {option}: " in refused.output

@@ -15,6 +15,8 @@ from sharelog.outcomes import (
     IMPORT_COLUMNS,
     KIND_DESCRIPTIONS,
     OUTCOME_CODES,
+    RECORD_SORTS,
+    RECORD_STATUSES,
     DisclosureOutcomes,
     OutcomeEventView,
     import_outcomes,
@@ -22,6 +24,7 @@ from sharelog.outcomes import (
     outcomes_due,
     outside_agreement,
     record_outcome,
+    returned_records,
 )
 
 _TAXONOMY = "\n\n".join(f"{kind}: {', '.join(codes)}" for kind, codes in OUTCOME_CODES.items())
@@ -212,6 +215,63 @@ def due_command(
     out.print(
         f"{len(due)} with outcome unknown, {late} overdue. Record one: sharelog outcomes record DISCLOSURE …"
     )
+
+
+@app.command(
+    "list",
+    help="\n\n".join(
+        [
+            "The records returned to one organisation, a page at a time: filtered by where their outcome stands "
+            f"(--status: {', '.join(RECORD_STATUSES)}) and by exchange, sorted (--sort: {', '.join(RECORD_SORTS)}) "
+            "— what the web app's outcomes list shows a caseworker.",
+            "Examples:",
+            "    sharelog outcomes list --org home-office",
+            "    sharelog outcomes list --org home-office --status overdue --sort newest --page 2",
+        ]
+    ),
+)
+def list_command(
+    ctx: typer.Context,
+    organisation: Annotated[
+        str, typer.Option("--org", help="The organisation the records were returned to, e.g. home-office.")
+    ],
+    status: Annotated[
+        str, typer.Option("--status", help="Which records (default: outcome unknown).")
+    ] = "unknown",
+    exchange: Annotated[str | None, typer.Option("--exchange", help="Only this exchange's records.")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="Their order.")] = "longest_overdue",
+    page: Annotated[int, typer.Option("--page", help="The page, 25 records each.")] = 1,
+    today: DateOption = None,
+) -> None:
+    day = _day(today) or date.today()
+    with ledger_transaction(settings_of(ctx)) as session:
+        listed = returned_records(
+            session,
+            organisation_id=organisation,
+            today=day,
+            status=status,
+            exchange=exchange,
+            sort=sort,
+            page=page,
+        )
+    out = console()
+    if not listed.records:
+        out.print(f"No records returned to {organisation} with status {status} on {day}.")
+        return
+    table = Table(title=f"Records returned to {organisation}, {status}, page {listed.page} of {listed.pages}")
+    for column in ("disclosure", "exchange", "request ref", "returned", "due", "status"):
+        table.add_column(column, justify="right" if column == "disclosure" else "left")
+    for row in listed.records:
+        table.add_row(
+            str(row.disclosure_id),
+            row.exchange,
+            row.request_ref,
+            str(row.returned_on),
+            str(row.due_on),
+            row.result or row.status,
+        )
+    out.print(table)
+    out.print(f"{listed.total} records; this is page {listed.page} of {listed.pages}.")
 
 
 def _people(event: OutcomeEventView) -> str:

@@ -50,6 +50,7 @@ from sharelog.linkage import (
     RequestDecision,
     ReviewRow,
     Thresholds,
+    prepared_fingerprint,
     prepared_model,
 )
 from sharelog.settings import Settings
@@ -94,7 +95,7 @@ class HeldRegister:
         folder was prepared again since); closed if the exchange fails in it."""
         if directory != self._directory:
             raise InputError("this held register is another folder than the exchange's")
-        fingerprint = _fingerprint(directory)
+        fingerprint = prepared_fingerprint(directory)
         if self._session is None or fingerprint != self._fingerprint:
             self.close()
             session = MatchingSession(keep_linker=True)
@@ -109,16 +110,6 @@ class HeldRegister:
         except BaseException:  # a refused batch leaves tables half-made: the next batch starts afresh
             self.close()
             raise
-
-
-def _fingerprint(directory: Path) -> tuple[bytes, bytes]:
-    """What identifies one preparation of a register folder: its manifest and its model, as written."""
-
-    def read(name: str) -> bytes:
-        path = directory / name
-        return path.read_bytes() if path.is_file() else b""
-
-    return read("manifest.json"), read("model.json")
 
 
 @contextmanager

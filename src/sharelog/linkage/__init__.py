@@ -19,7 +19,13 @@ from sharelog.linkage._link import (
 )
 from sharelog.linkage._lookup import RequestMatch, RequestMatcher
 from sharelog.linkage._model import LinkageModel, load_model, save_model
-from sharelog.linkage._prepared import PreparedRegister, prepare_register, prepared_model, register_rows
+from sharelog.linkage._prepared import (
+    PreparedRegister,
+    prepare_register,
+    prepared_fingerprint,
+    prepared_model,
+    register_rows,
+)
 from sharelog.linkage._results import RequestDecision, ReviewRow
 from sharelog.linkage._scoring import DuckDBScorer, Scorer, ScoringFiles, ScoringJob
 from sharelog.linkage._session import MatchingSession
@@ -51,6 +57,7 @@ __all__ = [
     "load_model",
     "open_session",
     "prepare_register",
+    "prepared_fingerprint",
     "prepared_model",
     "read_input",
     "register_rows",

@@ -53,7 +53,7 @@ from sharelog.linkage._session import (
 )
 from sharelog.private_files import make_private, private_dir
 
-__all__ = ["PreparedRegister", "prepare_register", "prepared_model", "register_rows"]
+__all__ = ["PreparedRegister", "prepare_register", "prepared_fingerprint", "prepared_model", "register_rows"]
 
 
 @dataclass(frozen=True)
@@ -258,6 +258,17 @@ def prepared_model(directory: Path) -> LinkageModel | None:
     """The model a prepared register was given or trained with, or None when it has none."""
     path = directory / "model.json"
     return load_model(path) if path.is_file() else None
+
+
+def prepared_fingerprint(directory: Path) -> tuple[bytes, bytes]:
+    """What identifies one preparation of a register folder: its manifest and its model, as written (empty when
+    absent). A caller that holds the register open compares it to know when the folder was prepared again."""
+
+    def read(name: str) -> bytes:
+        path = directory / name
+        return path.read_bytes() if path.is_file() else b""
+
+    return read("manifest.json"), read("model.json")
 
 
 def register_rows_sql(database: str, fields: Sequence[str] | None) -> str:
