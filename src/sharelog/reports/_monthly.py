@@ -19,7 +19,7 @@ from sharelog.errors import NotFound
 from sharelog.ledger.models import AgreementVersion, Disclosure, Exchange, OutcomeEvent
 from sharelog.outcomes import OUTCOME_CODES
 from sharelog.reports._period import month_range
-from sharelog.reports._versions import recorded_versions
+from sharelog.reports._versions import AgreementVersionInfo, recorded_versions
 
 __all__ = ["MonthlyRow", "MonthlyTable", "flow_labels", "latest_results", "monthly_table", "month_range"]
 
@@ -120,16 +120,22 @@ def latest_results(session: Session, disclosure_ids: Sequence[int]) -> dict[int,
 
 
 def flow_labels(
-    session: Session, *, agreement_id: str | None = None, months: Sequence[str] | None = None
+    session: Session,
+    *,
+    agreement_id: str | None = None,
+    months: Sequence[str] | None = None,
+    versions: Sequence[AgreementVersionInfo] | None = None,
 ) -> dict[str, str]:
     """The labels of the records sent and returned, naming the parties as the 2020 FOI request did ("records sent
     from Home Office to the DfE") when the agreement versions in force during ``months`` (every recorded version
     when none is, or ``months`` is None; only ``agreement_id``'s, when given) have one holder and one requester;
-    otherwise the roles' names (:data:`LABELS`). Every table, chart and page takes its labels from here."""
-    try:
-        versions = recorded_versions(session, agreement_id=agreement_id)
-    except NotFound:
-        versions = []
+    otherwise the roles' names (:data:`LABELS`). Every table, chart and page takes its labels from here.
+    ``versions``: those :func:`recorded_versions` gives for ``agreement_id``, when the caller has read them."""
+    if versions is None:
+        try:
+            versions = recorded_versions(session, agreement_id=agreement_id)
+        except NotFound:
+            versions = []
     in_force = [v for v in versions if months is None or any(v.in_force_during(m) for m in months)]
     parties = {(v.holder, v.requester) for v in in_force or versions}
     if len(parties) != 1:
@@ -142,12 +148,18 @@ def flow_labels(
 
 
 def monthly_table(
-    session: Session, *, months: Sequence[str], agreement_id: str | None = None, version: str | None = None
+    session: Session,
+    *,
+    months: Sequence[str],
+    agreement_id: str | None = None,
+    version: str | None = None,
+    versions: Sequence[AgreementVersionInfo] | None = None,
 ) -> MonthlyTable:
     """Count the table for ``months`` (all agreements, or one agreement id, or one version of it).
 
     The records sent and returned are labelled with the parties' names when one holder and one requester made
-    every agreement version in force during the months (:func:`flow_labels`).
+    every agreement version in force during the months (:func:`flow_labels`; ``versions``: the recorded versions
+    of ``agreement_id``, when the caller has read them already).
     """
     query = select(Exchange, AgreementVersion).join(AgreementVersion).where(Exchange.month.in_(months))
     if agreement_id is not None:
@@ -194,7 +206,7 @@ def monthly_table(
         *(("result", k) for k in (*RESULTS, "outcome_unknown")),
         *(("people", k) for k in ("children", "family_members")),
     ]
-    labels = LABELS | flow_labels(session, agreement_id=agreement_id, months=months)
+    labels = LABELS | flow_labels(session, agreement_id=agreement_id, months=months, versions=versions)
     rows = tuple(MonthlyRow(s, k, labels[k], tuple(counts[(s, k)])) for s, k in layout)
     return MonthlyTable(
         months=tuple(months), rows=rows, agreements={m: sorted(agreements[m]) for m in months}

@@ -480,7 +480,7 @@ def build_monthly_report(
     if not months:
         raise InputError("the report needs at least one month")
     versions = recorded_versions(session, agreement_id=agreement_id)
-    table = monthly_table(session, months=months, agreement_id=agreement_id)
+    table = monthly_table(session, months=months, agreement_id=agreement_id, versions=versions)
     columns = report_columns(table.months, chosen)
     generated_at = (now or datetime.now(UTC)).astimezone(UTC)
     exact = _exact_cells(table, columns)
