@@ -19,8 +19,9 @@ run: $(VENV)/.installed-run $(ASSETS)/.copied
 	@echo
 	@echo "To look at the demo ledger in a browser:  $(BIN)/sharelog serve --demo   (then open http://localhost:8000)"
 
+# one pytest worker a core (at most 4), each module's tests kept on one worker so its fixtures are built once
 test: $(VENV)/.installed-test $(ASSETS)/.copied
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadscope
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

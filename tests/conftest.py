@@ -15,6 +15,7 @@ from sharelog.ledger import create_ledger_engine
 from sharelog.settings import Settings, shipped_agreements_dir
 
 from ._postgres import PostgresServer, PostgresUnavailable, start_postgres
+from .reliability._harness import CAMPAIGN_PROPERTY, SEED_VARIABLE, session_seed, summary_lines
 from .worlds import (
     GOLDEN,
     SQLITE,
@@ -28,6 +29,36 @@ from .worlds import (
 from .worlds import (
     sound_document as read_sound_document,
 )
+
+_CAMPAIGNS = pytest.StashKey[list[dict[str, object]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One crash-safety seed for the whole run: set here, before any xdist worker starts, so that every worker
+    (each a process with this environment) uses it."""
+    os.environ.setdefault(SEED_VARIABLE, str(session_seed()))
+    config.stash[_CAMPAIGNS] = []
+    config.pluginmanager.register(_CampaignGatherer(config.stash[_CAMPAIGNS]), "sharelog-crash-safety")
+
+
+class _CampaignGatherer:
+    """Collects the crash-safety figures from the test reports: in the one process of a plain run, in the
+    controller under xdist (where tests/reliability/conftest.py is never loaded)."""
+
+    def __init__(self, summaries: list[dict[str, object]]) -> None:
+        self.summaries = summaries
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "teardown":
+            self.summaries.extend(
+                value for name, value in report.user_properties if name == CAMPAIGN_PROPERTY
+            )
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.summaries:
+            terminalreporter.section("crash safety (SIGKILL harness)")
+            for line in summary_lines(self.summaries):
+                terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

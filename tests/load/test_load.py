@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,10 @@ def test_concurrent_clients_record_outcomes_and_read_reports(ledger_url: str, tm
     plan = _plan()
     ledger = build_load_ledger(ledger_url, clients=plan.clients, folder=tmp_path / "data")
     with serving(ledger_url, tmp_path / "server") as base_url:
-        run = asyncio.run(run_load(base_url, ledger, plan))
+        # in a thread of its own: Playwright's sync API (the browser tests, perhaps earlier in this worker) leaves
+        # an event loop running in the main thread, where asyncio.run would refuse to start
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            run = thread.submit(lambda: asyncio.run(run_load(base_url, ledger, plan))).result()
     print(summary_line(make_url(ledger_url).get_backend_name(), run))
 
     server_log = (tmp_path / "server" / "server.log").read_text()

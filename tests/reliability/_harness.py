@@ -45,6 +45,20 @@ POLL = 0.005  # how often the harness looks at the files while a command runs
 FINISHED_FIRST = "finished before the kill"
 
 
+CAMPAIGN_PROPERTY = "crash_safety_campaign"
+"""The name under which a test's report carries its campaign's :meth:`CampaignReport.summary`."""
+
+
+def summary_lines(summaries: list[dict[str, object]]) -> list[str]:
+    """The terminal summary of the campaigns that ran: a line each, then the totals and the seed(s)."""
+    kills = sum(int(str(s["kills"])) for s in summaries)
+    seconds = sum(float(str(s["seconds"])) for s in summaries)
+    seeds = ", ".join(sorted({str(s["seed"]) for s in summaries}))
+    return [str(s["line"]) for s in summaries] + [
+        f"{kills} kills in {seconds:.0f} s (asked for {total_kills()}); seed {seeds}"
+    ]
+
+
 def total_kills() -> int:
     """The kills asked for in all (the CI variant unless ``SHARELOG_RELIABILITY_KILLS`` says otherwise)."""
     return int(os.environ.get(KILLS_VARIABLE, CI_KILLS))
@@ -193,6 +207,10 @@ class CampaignReport:
     normal_seconds: float = 0.0
     writes_seconds: float = 0.0
     left: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> dict[str, object]:
+        """What the terminal summary needs, as plain data (it crosses from an xdist worker in a test report)."""
+        return {"line": self.line(), "kills": self.kills, "seconds": self.seconds, "seed": self.seed}
 
     def line(self) -> str:
         tally = ", ".join(f"{label} {n}" for label, n in sorted(self.left.items()))

@@ -3,28 +3,31 @@ the figures each campaign reports at the end of the run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from ..worlds import SMALL, Ledgers, SqliteLedgers, WorldFactory
-from ._harness import CampaignReport, session_seed, total_kills
+from ._harness import CAMPAIGN_PROPERTY, CampaignReport, session_seed
 from ._history import History, World, build_history, build_reliability_world, empty_template
 from ._ledgers import Template
 
-_REPORTS = pytest.StashKey[list[CampaignReport]]()
-_SEED = pytest.StashKey[int]()
-
 
 @pytest.fixture(scope="session")
-def reliability_seed(pytestconfig: pytest.Config) -> int:
-    """One seed for the session, printed with any failure and in the summary."""
-    if _SEED not in pytestconfig.stash:
-        pytestconfig.stash[_SEED] = session_seed()
-    return pytestconfig.stash[_SEED]
+def reliability_seed() -> int:
+    """One seed for the run, printed with any failure and in the summary (tests/conftest.py fixes it for every
+    worker before the workers start)."""
+    return session_seed()
 
 
-@pytest.fixture(scope="session")
-def campaign_reports(pytestconfig: pytest.Config) -> list[CampaignReport]:
-    return pytestconfig.stash.setdefault(_REPORTS, [])
+@pytest.fixture
+def campaign_reports(request: pytest.FixtureRequest) -> Iterator[list[CampaignReport]]:
+    """Where a test puts its campaign's figures: they travel with the test's report (from an xdist worker too)
+    to the run's terminal summary (tests/conftest.py)."""
+    reports: list[CampaignReport] = []
+    yield reports
+    for report in reports:
+        request.node.user_properties.append((CAMPAIGN_PROPERTY, report.summary()))
 
 
 @pytest.fixture(scope="session")
@@ -49,17 +52,3 @@ def empty_ledger(ledgers: Ledgers, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session")
 def history(ledgers: Ledgers, world: World, tmp_path_factory: pytest.TempPathFactory) -> History:
     return build_history(ledgers, world, tmp_path_factory.mktemp(f"history-{ledgers.name}"))
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    """The figures of every campaign that ran: kills, seconds and what the kills left."""
-    reports = config.stash.get(_REPORTS, [])
-    if not reports:
-        return
-    terminalreporter.section("crash safety (SIGKILL harness)")
-    for report in reports:
-        terminalreporter.write_line(report.line())
-    kills, seconds = sum(r.kills for r in reports), sum(r.seconds for r in reports)
-    terminalreporter.write_line(
-        f"{kills} kills in {seconds:.0f} s (asked for {total_kills()}); seed {config.stash.get(_SEED, '?')}"
-    )
