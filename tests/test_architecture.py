@@ -182,7 +182,7 @@ LAYERS: list[set[str]] = [
     # the services
     {"exchange", "outcomes", "reports", "foi", "retention", "subjects", "accounts"},
     # what the services stand on
-    {"linkage", "agreements", "ledger", "synth"},
+    {"linkage", "pprl", "agreements", "ledger", "synth"},
     # shared by everything (``sharelog`` is the root's own ``__init__``: ``__version__``)
     {"settings", "errors", "schemas", "private_files", "spreadsheets", "sharelog"},
 ]

@@ -41,6 +41,10 @@ COMMANDS: dict[str, LazyCommand] = {
     "db": LazyCommand("db", "The ledger database: create it, upgrade it, see its revision."),
     "agreements": LazyCommand("agreements", "Data-sharing agreements: list, show and validate them."),
     "link": LazyCommand("link", "Match a request batch against a register; write one row per request."),
+    "pprl": LazyCommand(
+        "pprl",
+        "Privacy-preserving matching: the holder never sees the identities of the people it does not hold.",
+    ),
     "model": LazyCommand("model", "Linkage models: train one without labels, show what it learned."),
     "register": LazyCommand("register", "The holder's register: prepare it once for fast monthly matching."),
     "exchange": LazyCommand(

@@ -8,7 +8,7 @@ import logging
 from sharelog.linkage._decide import Thresholds
 from sharelog.linkage._evidence import ComparisonEvidence
 from sharelog.linkage._explain import Explanation, explain
-from sharelog.linkage._inputs import InputFile, InputLimits, read_input
+from sharelog.linkage._inputs import InputFile, InputLimits, read_input, read_input_columns
 from sharelog.linkage._link import (
     LinkResult,
     link,
@@ -60,6 +60,7 @@ __all__ = [
     "prepared_fingerprint",
     "prepared_model",
     "read_input",
+    "read_input_columns",
     "register_rows",
     "save_model",
     "train",

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -519,3 +519,16 @@ def read_input(
         checksum=checksum,
         oddities=_count_oddities(con, table, columns),
     )
+
+
+def read_input_columns(
+    path: Path, *, kind: Kind, columns: Sequence[str], limits: InputLimits | None = None
+) -> pa.Table:
+    """Read and check ``path`` as :func:`read_input` does, on a connection of its own, and give back only the
+    ``columns`` the file has (as text), in the file's row order: for a package that needs a register's or a
+    batch's values without DuckDB (the privacy-preserving encoder)."""
+    with duckdb.connect() as con:
+        found = read_input(con, path, kind=kind, table="input_file", limits=limits)
+        wanted = [column for column in columns if column in found.columns]
+        selected = ", ".join(f'"{column}"' for column in wanted)
+        return con.sql(f"SELECT {selected} FROM input_file ORDER BY {ROW}").arrow().read_all()

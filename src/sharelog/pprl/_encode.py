@@ -1,0 +1,316 @@
+"""Encoding: standardised identifiers → one Bloom filter and a few blocking values per record.
+
+Each party runs this on its own machine with the shared key; only the encodings leave it. The work is done per
+distinct value, not per record (a register of a million children holds some thousands of forenames and dates of
+birth), and the bits are set with numpy a block of records at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import jellyfish
+import numpy as np
+import pandas as pd
+
+from sharelog.linkage import InputLimits, read_input_columns
+from sharelog.pprl._key import LinkageKey
+from sharelog.pprl._schema import BlockingPass, EncodingSchema, FieldEncoding
+
+Kind = Literal["register", "requests"]
+Progress = Callable[[str, int, int], None]
+"""``report(stage, done, total)``, as every sharelog service reports progress."""
+MISSING_BLOCK = -1
+_CHUNK = 65_536
+_NOT_LETTERS = re.compile(r"[^A-Z ]+")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+@dataclass(frozen=True)
+class Encodings:
+    """One party's encoded records: ids, packed filters (``uint64``, ``bits / 64`` words a record) and blocking
+    values (``int64``, one column per blocking pass; :data:`MISSING_BLOCK` where a part is blank)."""
+
+    kind: Kind
+    ids: np.ndarray
+    filters: np.ndarray
+    blocks: np.ndarray
+    schema: EncodingSchema
+    key_check: str
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+# --- standardisation: the same on both sides, so that equal identifiers encode equally -----------------------
+
+
+def _ascii_upper(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+def clean_name(value: str) -> str:
+    """Upper-case letters and single spaces: accents dropped, hyphens and apostrophes as spaces."""
+    letters = _NOT_LETTERS.sub(" ", _ascii_upper(value).replace("-", " ").replace("'", ""))
+    return " ".join(letters.split())
+
+
+def clean_postcode(value: str) -> str:
+    return _NOT_ALNUM.sub("", _ascii_upper(value))
+
+
+def clean_date(value: str) -> str:
+    """An ISO date, or blank when the value is not one."""
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return ""
+
+
+def clean_sex(value: str) -> str:
+    first = value.strip()[:1].upper()
+    return first if first in {"M", "F"} else ""
+
+
+def clean_address(value: str) -> str:
+    return _NOT_ALNUM.sub("", _ascii_upper(value))
+
+
+_CLEANERS: dict[str, Callable[[str], str]] = {
+    "forename": clean_name,
+    "middle_names": clean_name,
+    "surname": clean_name,
+    "dob": clean_date,
+    "sex": clean_sex,
+    "postcode": clean_postcode,
+    "address": clean_address,
+}
+
+
+# --- tokens --------------------------------------------------------------------------------------------------
+
+
+def _bigrams(text: str) -> set[str]:
+    padded = f"_{text}_"
+    return {padded[i : i + 2] for i in range(len(padded) - 1)} if text else set()
+
+
+def tokens(encoding: FieldEncoding, value: str) -> set[str]:
+    """The tokens of one cleaned value, each prefixed by its space (so equal text in two spaces differs)."""
+    if not value:
+        return set()
+    kind = encoding.tokens
+    if kind == "name":
+        return {f"name:{gram}" for part in value.split() for gram in _bigrams(part)}
+    if kind == "date":
+        year, month, day = value[:4], value[5:7], value[8:10]
+        return {f"dob:y{year}", f"dob:m{month}", f"dob:d{day}", f"dob:md{month}{day}", f"dob:ym{year}{month}"}
+    if kind == "postcode":
+        found = {f"pc:{value}"} | {f"pc:{i}{c}" for i, c in enumerate(value)}
+        if len(value) >= 5:
+            outward = value[:-3]
+            found |= {f"pc:o{outward}", f"pc:s{outward}{value[-3]}"}
+        return found
+    if kind == "bigrams":
+        return {f"{encoding.source}:{gram}" for gram in _bigrams(value)}
+    return {f"{encoding.source}:{value}"}
+
+
+def _keyed_hash(key: bytes, message: str) -> bytes:
+    """A 64-byte keyed hash (BLAKE2b in its keyed mode, a MAC: RFC 7693 §2.9)."""
+    return hashlib.blake2b(message.encode(), key=key, digest_size=64).digest()
+
+
+def _positions(key: bytes, token: str, hashes: int, bits: int) -> np.ndarray:
+    """The ``hashes`` bit positions of ``token``: 16-bit words of its keyed hash, mod ``bits`` (a power of two
+    divides 65,536, so no position is favoured)."""
+    return np.frombuffer(_keyed_hash(key, token), dtype=">u2")[:hashes].astype(np.int64) % bits
+
+
+# --- blocking values -----------------------------------------------------------------------------------------
+
+
+def _sound(name: str) -> str:
+    first = name.split()[0] if name else ""
+    return jellyfish.metaphone(first) if first else ""
+
+
+def _block_part(part: str, row: Mapping[str, str]) -> str:
+    if part == "dob":
+        return row.get("dob", "")
+    if part == "year_of_birth":
+        return row.get("dob", "")[:4]
+    if part == "forename_sound":
+        return _sound(row.get("forename", ""))
+    if part == "surname_sound":
+        return _sound(row.get("surname", "").replace(" ", ""))
+    if part == "names_sound":
+        sounds = sorted([_sound(row.get("forename", "")), _sound(row.get("surname", "").replace(" ", ""))])
+        return "" if "" in sounds else "/".join(sounds)
+    return row.get("postcode", "")
+
+
+def _block_value(key: bytes, blocking: BlockingPass, row: Mapping[str, str]) -> int:
+    parts = [_block_part(part, row) for part in blocking.parts]
+    if not all(parts):
+        return MISSING_BLOCK
+    digest = _keyed_hash(key, f"{blocking.name}\x1f{'|'.join(parts)}")
+    return int.from_bytes(digest[:8], "big") >> 1  # 63 bits: never negative, never MISSING_BLOCK
+
+
+# --- the whole table -----------------------------------------------------------------------------------------
+
+
+def encode_table(
+    table: pd.DataFrame,
+    *,
+    id_column: str,
+    kind: Kind,
+    schema: EncodingSchema,
+    key: LinkageKey,
+    progress: Progress | None = None,
+) -> Encodings:
+    """Encode every row of ``table`` (text columns in the register or batch schema; blank for missing)."""
+    encode_key, block_key = key.derived("encode"), key.derived("block")
+    n = len(table)
+    cleaned = {
+        source: _cleaned(table[source], _CLEANERS[source]) if source in table.columns else pd.Series([""] * n)
+        for source in {*schema.sources(), "forename", "surname", "dob", "postcode"}
+    }
+    words = schema.bits // 64
+    filters = np.zeros((n, words), dtype=np.uint64)
+    per_field = [
+        _field_positions(encoding, cleaned[encoding.source], encode_key, schema.bits)
+        for encoding in schema.fields
+    ]
+    for start in range(0, n, _CHUNK):
+        stop = min(n, start + _CHUNK)
+        chunk = np.zeros((stop - start, schema.bits), dtype=bool)
+        for codes, flat, offsets, lengths in per_field:
+            rows, cols = _expand(codes[start:stop], flat, offsets, lengths)
+            chunk[rows, cols] = True
+        filters[start:stop] = np.packbits(chunk, axis=1, bitorder="little").view(np.uint64)
+        if progress is not None:
+            progress("encoding", stop, n)
+    blocks = _blocks(cleaned, schema.blocking, block_key, n)
+    return Encodings(
+        kind=kind,
+        ids=table[id_column].astype(str).to_numpy(dtype=object),
+        filters=filters,
+        blocks=blocks,
+        schema=schema,
+        key_check=key.check(),
+    )
+
+
+def _cleaned(values: pd.Series, cleaner: Callable[[str], str]) -> pd.Series:
+    """``cleaner`` applied once per distinct value (a register repeats its names and dates many times)."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
+    done = np.array([cleaner(str(value)) for value in uniques] or [""], dtype=object)
+    return pd.Series(done[codes] if len(codes) else [], dtype=object)
+
+
+def _field_positions(
+    encoding: FieldEncoding, values: pd.Series, key: bytes, bits: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct value, its bit positions (flat, with offsets and lengths); per record, its value's code."""
+    codes, uniques = pd.factorize(values, sort=False)
+    cache: dict[str, np.ndarray] = {}
+    per_value: list[np.ndarray] = []
+    for value in uniques:
+        found = []
+        for token in sorted(tokens(encoding, str(value))):
+            if token not in cache:
+                cache[token] = _positions(key, token, encoding.hashes, bits)
+            found.append(cache[token])
+        per_value.append(np.concatenate(found) if found else np.empty(0, dtype=np.int64))
+    lengths = np.array([len(p) for p in per_value], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(lengths) else np.empty(0, dtype=np.int64)
+    flat = np.concatenate(per_value) if per_value else np.empty(0, dtype=np.int64)
+    return codes.astype(np.int64), flat, offsets, lengths
+
+
+def _expand(
+    codes: np.ndarray, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of every bit the records of ``codes`` set for one field."""
+    counts = lengths[codes]
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(codes)), counts)
+    starts = np.repeat(offsets[codes] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return rows, flat[starts + np.arange(total)]
+
+
+def _blocks(
+    cleaned: Mapping[str, pd.Series], passes: Sequence[BlockingPass], key: bytes, n: int
+) -> np.ndarray:
+    frame = pd.DataFrame({name: series.to_numpy() for name, series in cleaned.items()})
+    blocks = np.full((n, len(passes)), MISSING_BLOCK, dtype=np.int64)
+    for column, blocking in enumerate(passes):
+        needed = sorted({column for part in blocking.parts for column in _NEEDS[part]})
+        keys = (
+            frame[needed[0]].str.cat([frame[c] for c in needed[1:]], sep="\x1e")
+            if needed[1:]
+            else frame[needed[0]]
+        )
+        codes, uniques = pd.factorize(keys, sort=False)
+        values = np.array(
+            [
+                _block_value(key, blocking, dict(zip(needed, str(u).split("\x1e"), strict=True)))
+                for u in uniques
+            ],
+            dtype=np.int64,
+        )
+        blocks[:, column] = values[codes] if len(values) else MISSING_BLOCK
+    return blocks
+
+
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "dob": ("dob",),
+    "year_of_birth": ("dob",),
+    "forename_sound": ("forename",),
+    "surname_sound": ("surname",),
+    "names_sound": ("forename", "surname"),
+    "postcode": ("postcode",),
+}
+"""The cleaned fields each blocking part is made from."""
+
+
+def encode_file(
+    path: Path,
+    *,
+    kind: Kind,
+    schema: EncodingSchema,
+    key: LinkageKey,
+    limits: InputLimits | None = None,
+    progress: Progress | None = None,
+) -> Encodings:
+    """Read a register or a batch (validated as ``sharelog link`` reads it: linkage.read_input) and encode it.
+    Only the fields the schema names are read; every other column stays where it is."""
+    if progress is not None:
+        progress("reading", 0, 1)
+    id_column = "pupil_id" if kind == "register" else "request_id"
+    needed = (
+        id_column,
+        *schema.sources(),
+        "forename",
+        "surname",
+        "dob",
+        "postcode",
+    )  # blocking reads these too
+    table = read_input_columns(
+        path, kind=kind, columns=list(dict.fromkeys(needed)), limits=limits
+    ).to_pandas()
+    if progress is not None:
+        progress("reading", 1, 1)
+    return encode_table(table, id_column=id_column, kind=kind, schema=schema, key=key, progress=progress)

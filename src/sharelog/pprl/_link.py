@@ -1,0 +1,213 @@
+"""The linkage unit's work: encodings in, one decision per request out — without a key and without clear data.
+
+1. **Candidates.** Two records are compared when they share a blocking value in any pass (keyed hashes: the
+   linkage unit learns that two records agree on, say, a date of birth, never the date). A blocking value shared
+   by more than :data:`MAX_BLOCK` register records says little and is skipped in that pass. Cost grows with the
+   batch, not with register × batch.
+2. **Similarity.** The Dice coefficient of the two Bloom filters: 2·|A∧B| / (|A| + |B|), with numpy's popcount.
+3. **Thresholds, without labels.** The register is linked against itself: for a sample of its records, the best
+   similarity any *other* record reaches is what a person who is not in the register, but looks like someone who
+   is (a sibling, a namesake), would score. The match threshold is a high quantile of that (by default, one in
+   a thousand of those look-alikes reaches it), the review threshold a lower one. No truth is used.
+4. **Decision.** Each request's best candidate: ``match`` at or above the match threshold with no close
+   runner-up and no other request claiming the same pupil; ``review`` at or above the review threshold (or a
+   match held back); ``no_match`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sharelog.errors import InputError
+from sharelog.linkage import write_csv_atomically
+from sharelog.pprl._encode import MISSING_BLOCK, Encodings
+
+MAX_BLOCK = 2_000
+MATCH_QUANTILE = 0.999
+REVIEW_QUANTILE = 0.99
+RUNNER_UP_GAP = 0.03
+NULL_SAMPLE = 10_000
+_PAIR_CHUNK = 500_000
+
+
+@dataclass(frozen=True)
+class LinkThresholds:
+    """The similarities a request's best candidate must reach, and where they came from."""
+
+    match: float
+    review: float
+    source: str
+
+
+@dataclass(frozen=True)
+class LinkedRequest:
+    """One request's answer: its best candidate (if any), the similarity, the runner-up's, the decision."""
+
+    request_id: str
+    pupil_id: str
+    similarity: float | None
+    runner_up: float | None
+    decision: str
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    rows: list[LinkedRequest]
+    thresholds: LinkThresholds
+    pairs_compared: int
+
+
+def check_compatible(requests: Encodings, register: Encodings) -> None:
+    """Refuse two encodings that cannot be compared: other kinds, another schema or another key."""
+    if requests.kind != "requests" or register.kind != "register":
+        raise InputError("link needs a batch's encodings and a register's encodings")
+    if requests.schema.checksum() != register.schema.checksum():
+        raise InputError(
+            f"the two files were encoded with different schemas ({requests.schema.name} "
+            f"{requests.schema.checksum()[:12]} and {register.schema.name} {register.schema.checksum()[:12]}): "
+            "both parties must encode with the schema their agreement names"
+        )
+    if requests.key_check != register.key_check:
+        raise InputError(
+            "the two files were encoded with different linkage keys: both parties must use the key they share"
+        )
+
+
+def candidate_pairs(requests: Encodings, register: Encodings) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (request, register) of every pair sharing a blocking value in some pass, each pair once."""
+    found: list[np.ndarray] = []
+    n_register = len(register)
+    for column in range(register.blocks.shape[1]):
+        left = pd.DataFrame({"key": requests.blocks[:, column], "r": np.arange(len(requests))})
+        right = pd.DataFrame({"key": register.blocks[:, column], "g": np.arange(n_register)})
+        left, right = left[left.key != MISSING_BLOCK], right[right.key != MISSING_BLOCK]
+        sizes = right.key.value_counts()
+        right = right[right.key.map(sizes) <= MAX_BLOCK]
+        joined = left.merge(right, on="key", how="inner")
+        found.append(joined.r.to_numpy(np.int64) * n_register + joined.g.to_numpy(np.int64))
+    combined = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    return combined // max(n_register, 1), combined % max(n_register, 1)
+
+
+def dice(left: np.ndarray, right: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
+    """Dice similarity of filters ``left[li]`` and ``right[ri]``, pair by pair."""
+    counts_left = np.bitwise_count(left).sum(axis=1, dtype=np.int64)
+    counts_right = np.bitwise_count(right).sum(axis=1, dtype=np.int64)
+    out = np.empty(len(li), dtype=np.float64)
+    for start in range(0, len(li), _PAIR_CHUNK):
+        a, b = li[start : start + _PAIR_CHUNK], ri[start : start + _PAIR_CHUNK]
+        common = np.bitwise_count(left[a] & right[b]).sum(axis=1, dtype=np.int64)
+        total = counts_left[a] + counts_right[b]
+        out[start : start + _PAIR_CHUNK] = np.divide(2 * common, total, out=np.zeros(len(a)), where=total > 0)
+    return out
+
+
+def _best_two(li: np.ndarray, ri: np.ndarray, sims: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Per left record: best right index (-1 if none), best similarity and runner-up similarity (NaN if none)."""
+    best_index = np.full(n, -1, dtype=np.int64)
+    best, second = np.full(n, np.nan), np.full(n, np.nan)
+    if len(li) == 0:
+        return best_index, best, second
+    order = np.lexsort((ri, -sims, li))  # by request, best first; ties to the lower register index
+    li, ri, sims = li[order], ri[order], sims[order]
+    first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
+    best_index[li[first]], best[li[first]] = ri[first], sims[first]
+    has_second = np.r_[first[1:], len(li)] - first > 1
+    second[li[first[has_second]]] = sims[first[has_second] + 1]
+    return best_index, best, second
+
+
+def estimate_thresholds(register: Encodings, *, sample: int = NULL_SAMPLE, seed: int = 0) -> LinkThresholds:
+    """Thresholds from the register alone: how similar a look-alike who is not the person gets (see above)."""
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(len(register), size=min(sample, len(register)), replace=False))
+    probes = Encodings(
+        kind="requests",
+        ids=register.ids[chosen],
+        filters=register.filters[chosen],
+        blocks=register.blocks[chosen],
+        schema=register.schema,
+        key_check=register.key_check,
+    )
+    li, ri = candidate_pairs(probes, register)
+    other = ri != chosen[li]
+    li, ri = li[other], ri[other]
+    _, best, _ = _best_two(li, ri, dice(probes.filters, register.filters, li, ri), len(probes))
+    null = np.nan_to_num(best, nan=0.0)
+    match, review = float(np.quantile(null, MATCH_QUANTILE)), float(np.quantile(null, REVIEW_QUANTILE))
+    return LinkThresholds(
+        match=round(max(match, review), 4),
+        review=round(review, 4),
+        source=f"estimated from {len(probes):,} register records linked against the rest of the register",
+    )
+
+
+def link_encodings(
+    requests: Encodings,
+    register: Encodings,
+    *,
+    thresholds: LinkThresholds | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> LinkOutcome:
+    """One decision per request (every request present, in the batch's order)."""
+    check_compatible(requests, register)
+    say = progress or (lambda _stage, _done, _total: None)
+    say("thresholds", 0, 1)
+    chosen = thresholds or estimate_thresholds(register)
+    say("thresholds", 1, 1)
+    say("candidates", 0, 1)
+    li, ri = candidate_pairs(requests, register)
+    say("candidates", 1, 1)
+    say("similarities", 0, 1)
+    sims = dice(requests.filters, register.filters, li, ri)
+    say("similarities", 1, 1)
+    best_index, best, second = _best_two(li, ri, sims, len(requests))
+    claimed = pd.Series(best_index[(best >= chosen.match) & (best_index >= 0)]).value_counts()
+    rows: list[LinkedRequest] = []
+    for i, request_id in enumerate(requests.ids):
+        index, top, runner = int(best_index[i]), best[i], second[i]
+        if index < 0:
+            rows.append(LinkedRequest(str(request_id), "", None, None, "no_match"))
+            continue
+        close = not np.isnan(runner) and runner >= chosen.review and top - runner < RUNNER_UP_GAP
+        if top >= chosen.match and not close and claimed.get(index, 0) == 1:
+            decision = "match"
+        elif top >= chosen.review:
+            decision = "review"
+        else:
+            decision = "no_match"
+        rows.append(
+            LinkedRequest(
+                request_id=str(request_id),
+                pupil_id=str(register.ids[index]) if decision != "no_match" else "",
+                similarity=round(float(top), 4),
+                runner_up=None if np.isnan(runner) else round(float(runner), 4),
+                decision=decision,
+            )
+        )
+    return LinkOutcome(rows=rows, thresholds=chosen, pairs_compared=len(li))
+
+
+LINKS_COLUMNS = ("request_id", "pupil_id", "similarity", "decision")
+"""The linkage unit's answer, one row per request: ``sharelog link``'s decisions, with a Dice similarity."""
+
+
+def write_links(outcome: LinkOutcome, out: Path) -> Path:
+    """Write the answer (owner-only, whole or not at all): one row per request, blanks where there is nothing."""
+    rows = outcome.rows
+    table = pa.table(
+        {
+            "request_id": pa.array([r.request_id for r in rows], pa.string()),
+            "pupil_id": pa.array([r.pupil_id or None for r in rows], pa.string()),
+            "similarity": pa.array([r.similarity for r in rows], pa.float64()),
+            "decision": pa.array([r.decision for r in rows], pa.string()),
+        }
+    )
+    write_csv_atomically(table, out)
+    return out

@@ -1,0 +1,257 @@
+"""Privacy-preserving matching, end to end on synthetic data: keys, encodings files, the linkage unit's link —
+and what must be refused (another key, another schema, a file that is not an encodings file)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sharelog.cli import app
+from sharelog.errors import InputError, ValidationFailed
+from sharelog.pprl import (
+    DEFAULT_SCHEMA,
+    LINKS_COLUMNS,
+    Encodings,
+    FieldEncoding,
+    LinkageKey,
+    check_compatible,
+    encode_file,
+    encode_table,
+    generate_key,
+    link_encodings,
+    read_encodings,
+    read_key,
+    write_encodings,
+    write_key,
+)
+from sharelog.pprl._link import dice
+from sharelog.synth import generate
+
+runner = CliRunner()
+KEY = LinkageKey(bytes(range(32)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Data:
+    register: Path
+    requests: Path
+    truth: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Data:
+    folder = tmp_path_factory.mktemp("pprl-synth")
+    generate(pupils=3_000, requests=400, seed=1717, out_dir=folder, months=["2019-03"])
+    with (folder / "truth.csv").open(encoding="utf-8") as handle:
+        truth = {row["request_id"]: row["pupil_id"] for row in csv.DictReader(handle)}
+    return Data(register=folder / "register.csv", requests=folder / "requests-2019-03.csv", truth=truth)
+
+
+@pytest.fixture(scope="module")
+def register(data: Data) -> Encodings:
+    return encode_file(data.register, kind="register", schema=DEFAULT_SCHEMA, key=KEY)
+
+
+@pytest.fixture(scope="module")
+def requests(data: Data) -> Encodings:
+    return encode_file(data.requests, kind="requests", schema=DEFAULT_SCHEMA, key=KEY)
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def test_the_linkage_unit_finds_the_people_without_the_key(
+    data: Data, register: Encodings, requests: Encodings
+):
+    outcome = link_encodings(requests, register)
+    assert [row.request_id for row in outcome.rows] == list(requests.ids)  # every request, in order
+    assert {row.decision for row in outcome.rows} <= {"match", "review", "no_match"}
+    matched = [row for row in outcome.rows if row.decision == "match"]
+    held = [request for request, pupil in data.truth.items() if pupil]
+    right = [row for row in matched if data.truth[row.request_id] == row.pupil_id]
+    assert len(right) / len(matched) >= 0.99, "a wrong match sends officers to the wrong family"
+    assert len(right) / len(held) >= 0.6
+    assert all(row.pupil_id == "" for row in outcome.rows if row.decision == "no_match")
+    assert 0 < outcome.thresholds.review <= outcome.thresholds.match < 1
+
+
+def test_another_key_is_refused_and_would_match_nothing(data: Data, register: Encodings):
+    other = encode_file(data.requests, kind="requests", schema=DEFAULT_SCHEMA, key=generate_key())
+    with pytest.raises(InputError, match="different linkage keys"):
+        check_compatible(other, register)
+    # a linkage unit that skipped the check would still find nobody: the bits are another key's
+    forged = dataclasses.replace(other, key_check=register.key_check)
+    outcome = link_encodings(forged, register, thresholds=None)
+    assert [row for row in outcome.rows if row.decision != "no_match"] == []
+
+
+def test_another_schema_is_refused_with_both_named(data: Data, register: Encodings):
+    changed = DEFAULT_SCHEMA.model_copy(
+        update={
+            "name": "other-schema",
+            "fields": (
+                *DEFAULT_SCHEMA.fields[:-1],
+                FieldEncoding(source="address", tokens="bigrams", hashes=2),
+            ),
+        }
+    )
+    other = encode_file(data.requests, kind="requests", schema=changed, key=KEY)
+    with pytest.raises(InputError, match="different schemas") as refused:
+        link_encodings(other, register)
+    assert "other-schema" in str(refused.value) and DEFAULT_SCHEMA.name in str(refused.value)
+
+
+def test_two_registers_or_two_batches_are_refused(register: Encodings, requests: Encodings):
+    with pytest.raises(InputError, match="a batch's encodings and a register's"):
+        link_encodings(register, register)
+    with pytest.raises(InputError, match="a batch's encodings and a register's"):
+        link_encodings(requests, dataclasses.replace(requests, kind="requests"))
+
+
+def test_swapped_names_and_a_wrong_sex_still_encode_alike():
+    person = {
+        "request_id": "a",
+        "forename": "Amira",
+        "surname": "Haddad",
+        "dob": "2011-04-05",
+        "sex": "F",
+        "postcode": "LS6 2AB",
+    }
+    swapped = person | {"request_id": "b", "forename": "Haddad", "surname": "Amira", "sex": "M"}
+    stranger = person | {"request_id": "c", "forename": "Oliver", "surname": "Brown", "dob": "2009-11-30"}
+    encoded = encode_table(
+        pd.DataFrame([person, swapped, stranger]),
+        id_column="request_id",
+        kind="requests",
+        schema=DEFAULT_SCHEMA,
+        key=KEY,
+    )
+    similarity = dice(encoded.filters, encoded.filters, np.array([0, 0]), np.array([1, 2]))
+    assert similarity[0] >= 0.95 > 0.6 > similarity[1]
+
+
+def test_encodings_files_round_trip_owner_only_and_hold_no_names(
+    data: Data, requests: Encodings, tmp_path: Path, usual_umask: None
+):
+    out = write_encodings(requests, tmp_path / "batch.parquet")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    again = read_encodings(out)
+    assert list(again.ids) == list(requests.ids) and again.key_check == requests.key_check
+    assert np.array_equal(again.filters, requests.filters) and np.array_equal(again.blocks, requests.blocks)
+    assert again.schema == requests.schema
+    surnames = pd.read_csv(data.requests, dtype=str).surname.dropna()
+    raw = out.read_bytes().upper()
+    assert not [name for name in surnames.head(50) if len(name) > 3 and name.upper().encode() in raw]
+
+
+def test_a_file_that_is_not_an_encodings_file_is_refused_by_name(data: Data, tmp_path: Path):
+    with pytest.raises(ValidationFailed, match="requests-2019-03.csv: not an encodings file"):
+        read_encodings(data.requests)
+    plain = tmp_path / "plain.parquet"
+    pd.DataFrame({"id": ["x"]}).to_parquet(plain)
+    with pytest.raises(ValidationFailed, match="plain.parquet: not an encodings file"):
+        read_encodings(plain)
+    with pytest.raises(InputError, match="missing.parquet: no such encodings file"):
+        read_encodings(tmp_path / "missing.parquet")
+
+
+def test_a_key_file_is_owner_only_never_overwritten_and_never_shown(tmp_path: Path, usual_umask: None):
+    path = write_key(generate_key(), tmp_path / "shared.key")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    key = read_key(path)
+    assert key.secret.hex() not in repr(key)
+    with pytest.raises(InputError, match="never overwritten"):
+        write_key(generate_key(), path)
+    broken = tmp_path / "broken.key"
+    broken.write_text("sharelog-pprl-key v1\nnot-hex-at-all\n")
+    with pytest.raises(InputError, match="broken.key: the key is not hexadecimal") as refused:
+        read_key(broken)
+    assert "not-hex-at-all" not in str(refused.value)
+
+
+def test_the_commands_encode_and_link_through_files(data: Data, tmp_path: Path):
+    key = tmp_path / "shared.key"
+    steps = [
+        ["pprl", "keygen", "--out", str(key)],
+        [
+            "pprl",
+            "encode",
+            "--key",
+            str(key),
+            "--register",
+            str(data.register),
+            "--out",
+            str(tmp_path / "reg.parquet"),
+        ],
+        [
+            "pprl",
+            "encode",
+            "--key",
+            str(key),
+            "--requests",
+            str(data.requests),
+            "--out",
+            str(tmp_path / "req.parquet"),
+        ],
+        [
+            "pprl",
+            "link",
+            "--register",
+            str(tmp_path / "reg.parquet"),
+            "--requests",
+            str(tmp_path / "req.parquet"),
+            "--out",
+            str(tmp_path / "links.csv"),
+        ],
+    ]
+    for step in steps:
+        done = runner.invoke(app, step)
+        assert done.exit_code == 0, done.output
+    assert "match" in done.output and "Thresholds" in done.output
+    links = pd.read_csv(tmp_path / "links.csv", dtype=str)
+    assert tuple(links.columns) == LINKS_COLUMNS and len(links) == len(data.truth)
+
+
+def test_the_link_command_refuses_another_key_in_one_line(data: Data, tmp_path: Path):
+    for name in ("a.key", "b.key"):
+        assert runner.invoke(app, ["pprl", "keygen", "--out", str(tmp_path / name)]).exit_code == 0
+    for name, kind, source in (
+        ("a.key", "--register", data.register),
+        ("b.key", "--requests", data.requests),
+    ):
+        out = tmp_path / f"{kind[2:]}.parquet"
+        assert (
+            runner.invoke(
+                app, ["pprl", "encode", "--key", str(tmp_path / name), kind, str(source), "--out", str(out)]
+            ).exit_code
+            == 0
+        )
+    refused = runner.invoke(
+        app,
+        [
+            "pprl",
+            "link",
+            "--register",
+            str(tmp_path / "register.parquet"),
+            "--requests",
+            str(tmp_path / "requests.parquet"),
+            "--out",
+            str(tmp_path / "links.csv"),
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "different linkage keys" in refused.output
+    assert not (tmp_path / "links.csv").exists()
