@@ -12,7 +12,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 ASSETS  := src/sharelog/web/static/govuk
 SWAGGER := src/sharelog/web/static/swagger-ui
 
-.PHONY: run test lint typecheck bench reliability format lock clean help
+.PHONY: run test golden lint typecheck bench reliability format lock clean help
 
 run: $(VENV)/.installed-run $(ASSETS)/.copied
 	$(BIN)/sharelog demo
@@ -22,6 +22,11 @@ run: $(VENV)/.installed-run $(ASSETS)/.copied
 # one pytest worker a core (at most 4), each module's tests kept on one worker so its fixtures are built once
 test: $(VENV)/.installed-test $(ASSETS)/.copied
 	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadscope
+
+# rewrite tests/reports/golden from the golden ledger after a deliberate change to a report (review the git diff);
+# the golden test itself only compares
+golden: $(VENV)/.installed-test
+	$(BIN)/python -m tests.reports.regenerate_golden
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

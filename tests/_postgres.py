@@ -2,7 +2,9 @@
 
 pytest-postgresql would do this, but it runs `initdb` as the current user and PostgreSQL refuses to run as
 root — which is how CI runs here. So when the suite runs as root, the server runs as the `postgres` user
-(through `runuser`). Set SHARELOG_TEST_POSTGRES_URL to use an existing server instead.
+(through `runuser`). Set SHARELOG_TEST_POSTGRES_URL to use an existing server instead, or
+SHARELOG_TEST_POSTGRES_BIN to the folder that holds `initdb` and `pg_ctl` (only there are they looked for: an
+empty folder shows what a machine without PostgreSQL does).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+BIN_VARIABLE = "SHARELOG_TEST_POSTGRES_BIN"
 
 
 class PostgresUnavailable(RuntimeError):
@@ -52,6 +56,14 @@ class PostgresServer:
 
 
 def _binary(name: str) -> str:
+    """``name`` (``initdb``, ``pg_ctl``): in SHARELOG_TEST_POSTGRES_BIN if set, else on the PATH or in Debian's
+    /usr/lib/postgresql/<version>/bin (the newest version)."""
+    folder = os.environ.get(BIN_VARIABLE)
+    if folder:
+        candidate = Path(folder) / name
+        if not os.access(candidate, os.X_OK):
+            raise PostgresUnavailable(f"`{name}` is not in {BIN_VARIABLE} ({folder})")
+        return str(candidate)
     found = shutil.which(name)
     if found is None:
         for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):

@@ -12,6 +12,8 @@ from sharelog.ledger import append_audit_event, ledger_session, upgrade, verify_
 from sharelog.ledger.audit import GENESIS_HASH, AgreementRecorded, LedgerInitialised
 from sharelog.ledger.models import AuditEvent
 
+from ._constraints import assert_refused_by
+
 
 @pytest.fixture
 def chained(ledger_engine: Engine) -> Iterator[Engine]:
@@ -74,7 +76,7 @@ def test_detail_edit_is_detected(chained: Engine) -> None:
 
 def test_chain_cannot_fork(chained: Engine) -> None:
     """Two events claiming the same predecessor cannot both be stored."""
-    with pytest.raises(IntegrityError), ledger_session(chained) as session:
+    with pytest.raises(IntegrityError) as refused, ledger_session(chained) as session:
         head = session.get(AuditEvent, 5)
         assert head is not None
         session.add(
@@ -90,3 +92,4 @@ def test_chain_cannot_fork(chained: Engine) -> None:
             )
         )
         session.flush()
+    assert_refused_by(refused, "uq_audit_events_prev_hash")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from sharelog.cli import app
+from sharelog.errors import InputError
 from sharelog.ledger import (
     append_audit_event,
     create_ledger_engine,
@@ -91,8 +92,9 @@ def test_unusable_signing_keys(tmp_path: Path, content: bytes | None, message: s
     if content is not None:
         path.write_bytes(content)
         path.chmod(0o600)
-    with pytest.raises(Exception, match=message):
+    with pytest.raises(InputError, match=message) as refused:
         read_signing_key(path)
+    assert str(refused.value).startswith("SHARELOG_AUDIT_SIGNING_KEY_FILE: ")
 
 
 def test_export_needs_a_key_from_the_settings(settings: Settings, tmp_path: Path) -> None:

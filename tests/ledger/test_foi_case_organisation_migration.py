@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sharelog.errors import LedgerError
 from sharelog.ledger import current_revision, downgrade, upgrade
 
+from ._constraints import assert_refused_by
+
 NOW = datetime(2020, 8, 12, 9, 0, tzinfo=UTC)
 ORGANISATIONS = {
     "dfe": ("Department for Education", "holder"),
@@ -219,8 +221,9 @@ def test_a_reference_is_unique_within_an_organisation_only(ledger_engine: Engine
     cases = _tables(ledger_engine)["foi_cases"]
     with ledger_engine.begin() as connection:
         connection.execute(insert(cases).values(**_case("59907", "x", "DfE"), organisation_id="dfe"))
-    with pytest.raises(IntegrityError), ledger_engine.begin() as connection:
+    with pytest.raises(IntegrityError) as refused, ledger_engine.begin() as connection:
         connection.execute(insert(cases).values(**_case("59907", "x", None), organisation_id="dfe"))
+    assert_refused_by(refused, "uq_foi_cases_organisation_id_reference")
     # 0004 cannot hold two organisations' 59907: the downgrade says so and changes nothing
     with pytest.raises(LedgerError, match=r"1 reference\(s\) are used by more than one organisation"):
         downgrade(ledger_engine, revision="0004")

@@ -20,6 +20,8 @@ from sharelog.ledger.models import (
     RequestOutcome,
 )
 
+from ._constraints import assert_refused_by
+
 RETURNED_AT = datetime(2019, 2, 3, 10, 30, tzinfo=UTC)
 
 
@@ -135,14 +137,17 @@ def test_a_whole_exchange_round_trips(ledger: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("make_row", "error"),
+    ("make_row", "constraint"),
     [
-        (lambda ex: RequestOutcome(exchange_id=ex.id, request_ref="R9", match_class="maybe"), IntegrityError),
+        (
+            lambda ex: RequestOutcome(exchange_id=ex.id, request_ref="R9", match_class="maybe"),
+            "ck_request_outcomes_match_class",
+        ),
         (
             lambda ex: OutcomeEvent(
                 disclosure_id=999_999, kind="result", code="x", event_date=date(2019, 1, 1), recorded_by="x"
             ),
-            IntegrityError,
+            "fk_outcome_events_disclosure_id_disclosures",
         ),
         (
             lambda ex: Exchange(
@@ -154,7 +159,7 @@ def test_a_whole_exchange_round_trips(ledger: Engine) -> None:
                 state="lost",
                 submitted_by="t",
             ),
-            IntegrityError,
+            "ck_exchanges_state",
         ),
         (
             lambda ex: Exchange(
@@ -166,19 +171,7 @@ def test_a_whole_exchange_round_trips(ledger: Engine) -> None:
                 n_returned=-1,
                 submitted_by="t",
             ),
-            IntegrityError,
-        ),
-        (
-            lambda ex: Exchange(
-                reference="EX-naive",
-                agreement_pk=ex.agreement_pk,
-                purpose_code="p",
-                month="2019-01",
-                input_checksum="d" * 64,
-                received_at=datetime(2019, 1, 1, 9, 0),
-                submitted_by="t",
-            ),
-            StatementError,
+            "ck_exchanges_counts_not_negative",
         ),
     ],
     ids=[
@@ -186,24 +179,64 @@ def test_a_whole_exchange_round_trips(ledger: Engine) -> None:
         "outcome-for-missing-disclosure",
         "unknown-state",
         "negative-count",
-        "naive-time",
     ],
 )
-def test_rows_that_would_make_the_story_wrong_are_refused(ledger: Engine, make_row, error) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(error), ledger_session(ledger) as session:
+def test_rows_that_would_make_the_story_wrong_are_refused(ledger: Engine, make_row, constraint) -> None:  # type: ignore[no-untyped-def]
+    """Each row is refused by the constraint that states the rule it breaks."""
+    with pytest.raises(IntegrityError) as refused, ledger_session(ledger) as session:
         session.add(make_row(_exchange(session)))
         session.flush()
+    assert_refused_by(refused, constraint)
+
+
+def test_a_refusal_for_another_rule_is_told_apart(ledger: Engine) -> None:
+    """A row that breaks another constraint than the one a test is about does not pass that test."""
+    with pytest.raises(IntegrityError) as refused, ledger_session(ledger) as session:
+        exchange = _exchange(session)
+        session.add(
+            Exchange(
+                reference=exchange.reference,
+                agreement_pk=exchange.agreement_pk,
+                purpose_code="p",
+                month="2019-01",
+                input_checksum="d" * 64,
+                submitted_by="t",
+            )
+        )
+        session.flush()
+    assert_refused_by(refused, "uq_exchanges_reference")
+    with pytest.raises(AssertionError):
+        assert_refused_by(refused, "ck_exchanges_state")
+
+
+def test_a_time_without_its_zone_is_refused_before_it_reaches_the_database(ledger: Engine) -> None:
+    with pytest.raises(StatementError, match="the ledger stores timezone-aware times only") as refused:
+        with ledger_session(ledger) as session:
+            exchange = _exchange(session)
+            naive = Exchange(
+                reference="EX-naive",
+                agreement_pk=exchange.agreement_pk,
+                purpose_code="p",
+                month="2019-01",
+                input_checksum="d" * 64,
+                received_at=datetime(2019, 1, 1, 9, 0),
+                submitted_by="t",
+            )
+            session.add(naive)
+            session.flush()
+    assert isinstance(refused.value.orig, ValueError)
 
 
 def test_one_disclosure_per_request_per_exchange(ledger: Engine) -> None:
-    with pytest.raises(IntegrityError), ledger_session(ledger) as session:
+    with pytest.raises(IntegrityError) as refused, ledger_session(ledger) as session:
         exchange = _exchange(session)
         _disclose(session, exchange, "R1")
         _disclose(session, exchange, "R1")
+    assert_refused_by(refused, "uq_disclosures_exchange_id_request_ref")
 
 
 def test_an_event_is_superseded_at_most_once(ledger: Engine) -> None:
-    with pytest.raises(IntegrityError), ledger_session(ledger) as session:
+    with pytest.raises(IntegrityError) as refused, ledger_session(ledger) as session:
         disclosure = _disclose(session, _exchange(session))
         first = OutcomeEvent(
             disclosure_id=disclosure.id,
@@ -226,3 +259,4 @@ def test_an_event_is_superseded_at_most_once(ledger: Engine) -> None:
                 )
             )
             session.flush()
+    assert_refused_by(refused, "uq_outcome_events_supersedes_id")

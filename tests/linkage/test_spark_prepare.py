@@ -123,6 +123,7 @@ def test_the_spark_prepared_folder_is_its_owner_s_only(prepared: Prepared) -> No
     assert modes == {0o700, 0o600}
 
 
+@pytest.mark.spark
 def test_the_spark_trained_model_is_a_duckdb_model_of_the_same_kind(prepared: Prepared) -> None:
     spark_model = load_model(prepared.spark / "model.json")
     duckdb_model = load_model(prepared.duckdb / "model.json")

@@ -1,9 +1,9 @@
-"""Golden files: the fixed small ledger of tests/worlds/_golden.py → the workbook's cells, sheet by sheet, equal
-the committed tables in ``golden/`` (one JSON file per mode and sheet), on SQLite and PostgreSQL: internal,
+"""Golden files: the fixed small ledger of tests/worlds/_golden.py → the workbook's cells, sheet by sheet,
+equal the committed tables in ``golden/`` (one JSON file per mode and sheet), on SQLite and PostgreSQL: internal,
 published under the default rule (the monthly series), and published under ONS 10-5 asked for by name.
 
-The generation time is fixed, and its cell is ignored all the same. After a deliberate change to a report,
-regenerate the files with ``SHARELOG_REGENERATE_GOLDEN=1 pytest tests/reports/test_golden.py`` and review the
+The generation time is fixed, and its cell is ignored all the same. The test only compares: after a deliberate
+change to a report, regenerate the files with ``make golden`` (tests/reports/regenerate_golden.py) and review the
 diff before committing it.
 """
 
@@ -11,76 +11,41 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from sharelog.ledger import ledger_session
 from sharelog.reports import (
     DEFAULT_PROFILE,
     PROFILES,
-    MonthlyReport,
     Sheet,
     SheetRow,
-    build_monthly_report,
     html_table,
     write_monthly_report,
 )
-from sharelog.reports._layout import DATA_HEADER, GENERATED_AT
+from sharelog.reports._layout import DATA_HEADER
 
-from ..worlds import GENERATED_AT as NOW
-from ..worlds import MONTHS
-
-GOLDEN = Path(__file__).parent / "golden"
-REGENERATE = os.environ.get("SHARELOG_REGENERATE_GOLDEN") == "1"
-SHEETS = ("Monthly", "Data", "Notes")
-
-
-def _report(engine: Engine, mode: str, profile: str = DEFAULT_PROFILE) -> MonthlyReport:
-    with ledger_session(engine) as session:
-        return build_monthly_report(session, months=MONTHS, sdc=mode, profile=profile, now=NOW)
-
-
-def workbook_values(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's cell values, row by row (what openpyxl reads back)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl's own warnings about styles it reads back
-        workbook = load_workbook(path)
-    return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
-
-
-def _without_generation_time(rows: list[list[Any]]) -> list[list[Any]]:
-    return [[row[0], "<generated>", *row[2:]] if row and row[0] == GENERATED_AT else row for row in rows]
-
-
-# (mode, profile, the golden files' prefix): the default profile needs no name; 10-5 stays covered by asking for it
-GOLDEN_CASES = [
-    ("internal", DEFAULT_PROFILE, "internal"),
-    ("publish", DEFAULT_PROFILE, "publish"),
-    ("publish", "10-5", "publish-10-5"),
-]
+from ._golden_tables import (
+    GOLDEN_CASES,
+    SHEETS,
+    monthly_report,
+    read_golden,
+    workbook_tables,
+    workbook_values,
+)
 
 
 @pytest.mark.parametrize(("mode", "profile", "prefix"), GOLDEN_CASES, ids=[c[2] for c in GOLDEN_CASES])
 def test_the_workbook_equals_the_golden_tables(
     golden_engine: Engine, tmp_path: Path, mode: str, profile: str, prefix: str
 ) -> None:
-    path = write_monthly_report(_report(golden_engine, mode, profile), tmp_path / "report.xlsx")
-    sheets = workbook_values(path)
+    sheets = workbook_tables(golden_engine, mode, profile, tmp_path)
     assert tuple(sheets) == SHEETS
     for name in SHEETS:
-        rows = _without_generation_time(sheets[name])
-        golden = GOLDEN / f"{prefix}-{name.lower()}.json"
-        if REGENERATE:
-            lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
-            golden.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
-        expected = json.loads(golden.read_text(encoding="utf-8"))
+        rows, expected = sheets[name], read_golden(prefix, name)
         assert len(rows) == len(expected), f"{name}: {len(rows)} rows, expected {len(expected)}"
         for number, (got, want) in enumerate(zip(rows, expected, strict=True), start=1):
             assert got == want, f"{name}, row {number}"
@@ -107,7 +72,9 @@ RESULTS = (
 def test_internal_results_add_up_to_the_returned_in_every_month(
     golden_engine: Engine, tmp_path: Path
 ) -> None:
-    sheets = workbook_values(write_monthly_report(_report(golden_engine, "internal"), tmp_path / "r.xlsx"))
+    sheets = workbook_values(
+        write_monthly_report(monthly_report(golden_engine, "internal"), tmp_path / "r.xlsx")
+    )
     rows = _monthly_rows(sheets["Monthly"])
     returned = rows["Records returned from Department for Education to Home Office"]
     assert returned == [14, 5, 21, 40]
@@ -129,7 +96,7 @@ def test_internal_results_add_up_to_the_returned_in_every_month(
 def test_published_numbers_are_multiples_of_five_or_symbols(
     golden_engine: Engine, tmp_path: Path, profile: str
 ) -> None:
-    report = _report(golden_engine, "publish", profile)
+    report = monthly_report(golden_engine, "publish", profile)
     sheets = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))
     counts = [cell for row in _monthly_rows(sheets["Monthly"]).values() for cell in row]
     counts += [row[4] for row in sheets["Data"][1:]]
@@ -182,7 +149,7 @@ def _number(text: str) -> int | str:
 def test_the_monthly_sheet_rendered_as_html_shows_the_same_numbers(
     golden_engine: Engine, tmp_path: Path, mode: str
 ) -> None:
-    report = _report(golden_engine, mode)
+    report = monthly_report(golden_engine, mode)
     sheet = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))["Monthly"]
     page = html_table(sheet_from_worksheet_rows(sheet))
     assert '<th scope="col">January 2019</th>' in page and "<caption>" in page
@@ -197,7 +164,7 @@ def test_the_monthly_sheet_rendered_as_html_shows_the_same_numbers(
 
 @pytest.mark.parametrize("mode", ["internal", "publish"])
 def test_csv_and_json_say_what_the_workbook_says(golden_engine: Engine, tmp_path: Path, mode: str) -> None:
-    report = _report(golden_engine, mode)
+    report = monthly_report(golden_engine, mode)
     sheets = workbook_values(write_monthly_report(report, tmp_path / "r.xlsx"))
     with write_monthly_report(report, tmp_path / "r.csv").open(encoding="utf-8", newline="") as handle:
         grid = list(csv.reader(handle))

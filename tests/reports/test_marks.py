@@ -38,7 +38,7 @@ from sharelog.reports import (
     write_monthly_report,
 )
 
-from .test_golden import workbook_values
+from ._golden_tables import workbook_values
 
 MONTHS = month_range("2018-12", "2019-04")
 ON_1_MAY = datetime(2019, 5, 1, 9, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from sharelog.reports import (
 from sharelog.reports._shares import SHARES_HEADER
 
 from ..worlds import GENERATED_AT, MONTHS
-from .test_golden import workbook_values
+from ._golden_tables import workbook_values
 
 
 def _register(engine: Engine, mode: str, profile: str = DEFAULT_PROFILE) -> SharesRegister:
