@@ -81,6 +81,11 @@ def run_command(
         f"no match {counts['no_match']:,} · returned {counts['returned']:,}"
     )
     out.print(f"  return file: {result.return_file}")
+    if result.fields_not_held:
+        out.print(
+            f"  not returned: {', '.join(result.fields_not_held)} — {result.agreement} permits it, the prepared "
+            "register has no such column"
+        )
     if counts["review"]:
         out.print(
             f"  {counts['review']:,} in the review band: `sharelog review list --exchange {result.reference}`"

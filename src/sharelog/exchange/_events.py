@@ -20,7 +20,8 @@ __all__ = [
 
 @dataclass(frozen=True, kw_only=True)
 class ExchangeCompleted(LedgerEvent):
-    """A batch was matched and its return file written (detail: counts, checksums, model)."""
+    """A batch was matched and its return file written (detail: counts, checksums, model, the
+    fields returned and those the agreement permits that the register has no column for)."""
 
     action: ClassVar[str] = "exchange-completed"
 

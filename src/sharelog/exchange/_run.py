@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -59,6 +59,8 @@ __all__ = ["ExchangeResult", "HeldRegister", "month_start", "run_exchange"]
 
 Progress = Callable[[str, int, int], None]
 PREPARED_NAME = "the prepared register (SHARELOG_REGISTER_DIR)"  # messages never show the server's folders
+# what the matched rows hold besides the request and its fields
+MATCH_COLUMNS = ("pupil_id", "match_probability")
 REQUEST_DETAIL_COLUMNS = ("forename", "middle_names", "surname", "dob", "sex", "postcode", "address")
 
 
@@ -130,6 +132,10 @@ class ExchangeResult:
     counts: dict[str, int]
     return_file: Path
     rerun_of: str | None
+    fields_returned: tuple[str, ...] = ()
+    """The return file's fields after ``request_id`` and ``match_probability``, in its order."""
+    fields_not_held: tuple[str, ...] = ()
+    """Fields the agreement lets the holder return that the prepared register has no column for: not returned."""
 
 
 def month_start(month: str) -> date:
@@ -207,6 +213,13 @@ class _Matched:
     review: list[ReviewRow]
     decisions: list[RequestDecision]
     model_checksum: str
+    not_held: tuple[str, ...]  # the agreement's return fields the register has no column for
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields the return file holds after ``request_id`` and ``match_probability`` (read from the
+        rows themselves, so that the ledger records what the file holds)."""
+        return tuple(c for c in self.returned.column_names if c not in ("request_id", *MATCH_COLUMNS))
 
     def counts(self) -> dict[str, int]:
         return {
@@ -379,17 +392,37 @@ def _match(
             problems += id_form_problems(batch.agreement, file=batch.name, rows=rows)
         if problems:
             _reject(batch, rows=requests.rows, problems=problems)
+        fields, not_held = return_fields_held(batch.agreement, matching.register_columns())
         matching.use_model(model)
         _report(progress, "matching", 0, 1)
         matching.score()
         matching.decide(thresholds)
         _report(progress, "matching", 1, 1)
         return _Matched(
-            returned=matching.returned_rows(batch.agreement.return_fields),
+            returned=matching.returned_rows(fields),
             review=matching.review_rows(REQUEST_DETAIL_COLUMNS),
             decisions=matching.decisions(),
             model_checksum=model.checksum,
+            not_held=not_held,
         )
+
+
+def return_fields_held(
+    agreement: Agreement, columns: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a return under ``agreement`` holds from a register with ``columns``: its return fields the register
+    has (in the agreement's order), and those it has not.
+
+    The return fields are a ceiling, never a floor: a column the agreement does not name stays out whatever the
+    register holds (the minimal return), and a field it names that the register lacks is not returned — the
+    2015 MoU named nationality "once collected", before the register held it — but said, never dropped in
+    silence: the exchange's result and its ``exchange-completed`` event name it.
+    """
+    held = set(columns)
+    return (
+        tuple(f for f in agreement.return_fields if f in held),
+        tuple(f for f in agreement.return_fields if f not in held),
+    )
 
 
 def _record(batch: _Batch, *, matched: _Matched) -> ExchangeResult:
@@ -435,6 +468,8 @@ def _record(batch: _Batch, *, matched: _Matched) -> ExchangeResult:
                     "output_sha256": file_checksum,
                     "model": matched.model_checksum,
                     "rerun_of": batch.rerun_of.reference if batch.rerun_of else None,
+                    "fields_returned": list(matched.fields),
+                    "fields_not_held": list(matched.not_held),
                 },
             ),
         )
@@ -452,6 +487,8 @@ def _record(batch: _Batch, *, matched: _Matched) -> ExchangeResult:
         counts={**counts, "received": len(matched.decisions), "returned": matched.returned.num_rows},
         return_file=final,
         rerun_of=batch.rerun_of.reference if batch.rerun_of else None,
+        fields_returned=matched.fields,
+        fields_not_held=matched.not_held,
     )
 
 
@@ -516,9 +553,7 @@ def _record_rows(
         )
         for row in matched.decisions
     )
-    fields = [
-        f for f in matched.returned.column_names if f not in ("request_id", "pupil_id", "match_probability")
-    ]
+    fields = list(matched.fields)
     session.add_all(
         Disclosure(
             exchange_id=exchange.id,

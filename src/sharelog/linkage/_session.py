@@ -426,12 +426,27 @@ class MatchingSession:
         self._require_decisions()
         return {str(value): int(count) for value, count in self.con.sql(decision_counts_sql(by)).fetchall()}
 
+    def register_columns(self) -> tuple[str, ...]:
+        """The columns of the register as given (its extra columns included), in the register's order."""
+        if self.register_info is None:
+            raise InputError("load a register first")
+        names = (str(row[0]) for row in self.con.sql(columns_sql("register_raw")).fetchall())
+        return tuple(name for name in names if name != ROW)
+
     def returned_rows(self, fields: Sequence[str]) -> pa.Table:
         """The matches as a return file holds them, in the order of the request file: ``request_id``,
-        ``pupil_id``, ``match_probability`` (rounded to six places), then those of ``fields`` the register has."""
+        ``pupil_id``, ``match_probability`` (rounded to six places), then ``fields``, in that order.
+
+        Raises:
+            InputError: the register has no column of one of ``fields`` (which fields to return is the
+                caller's decision: none is dropped here without a word).
+        """
         self._require_decisions()
-        available = self._columns("register_raw")
-        return self.con.sql(returned_rows_sql([f for f in fields if f in available])).arrow().read_all()
+        held = self.register_columns()
+        missing = [f for f in fields if f not in held]
+        if missing:
+            raise InputError(f"the register has no column {missing[0]!r} to return", field=missing[0])
+        return self.con.sql(returned_rows_sql(fields)).arrow().read_all()
 
     def review_rows(self, fields: Sequence[str]) -> list[ReviewRow]:
         """The review band in the order of the request file, each with those of the request's ``fields`` the
