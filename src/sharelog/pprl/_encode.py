@@ -7,7 +7,9 @@ birth), and the bits are set with numpy a block of records at a time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -53,6 +55,8 @@ class Encodings:
 
 
 def _ascii_upper(value: str) -> str:
+    if value.isascii():
+        return value.upper()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
@@ -138,32 +142,42 @@ def _positions(key: bytes, token: str, hashes: int, bits: int) -> np.ndarray:
 # --- blocking values -----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)
 def _sound(name: str) -> str:
     first = name.split()[0] if name else ""
     return jellyfish.metaphone(first) if first else ""
 
 
-def _block_part(part: str, row: Mapping[str, str]) -> str:
-    if part == "dob":
-        return row.get("dob", "")
-    if part == "year_of_birth":
-        return row.get("dob", "")[:4]
-    if part == "forename_sound":
-        return _sound(row.get("forename", ""))
-    if part == "surname_sound":
-        return _sound(row.get("surname", "").replace(" ", ""))
-    if part == "names_sound":
-        sounds = sorted([_sound(row.get("forename", "")), _sound(row.get("surname", "").replace(" ", ""))])
-        return "" if "" in sounds else "/".join(sounds)
-    return row.get("postcode", "")
+def _mapped(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """``function`` applied once per distinct value."""
+    codes, uniques = pd.factorize(values, sort=False)
+    done = np.array([function(str(value)) for value in uniques] or [""], dtype=object)
+    return pd.Series(done[codes] if len(codes) else [], dtype=object)
 
 
-def _block_value(key: bytes, blocking: BlockingPass, row: Mapping[str, str]) -> int:
-    parts = [_block_part(part, row) for part in blocking.parts]
-    if not all(parts):
-        return MISSING_BLOCK
-    digest = _keyed_hash(key, f"{blocking.name}\x1f{'|'.join(parts)}")
-    return int.from_bytes(digest[:8], "big") >> 1  # 63 bits: never negative, never MISSING_BLOCK
+def _block_parts(cleaned: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    """Every blocking part, for every record (blank where the fields it needs are)."""
+    dob = cleaned["dob"].reset_index(drop=True)
+    forename = _mapped(cleaned["forename"].reset_index(drop=True), _sound)
+    surname = _mapped(cleaned["surname"].reset_index(drop=True).str.replace(" ", ""), _sound)
+    both = (forename != "") & (surname != "")
+    ordered = forename <= surname
+    names = (forename.where(ordered, surname) + "/" + surname.where(ordered, forename)).where(both, "")
+    return {
+        "dob": dob,
+        "year_of_birth": dob.str.slice(0, 4),
+        "forename_sound": forename,
+        "surname_sound": surname,
+        "names_sound": names,
+        "postcode": cleaned["postcode"].reset_index(drop=True),
+    }
+
+
+def _block_value(key: bytes, name: str, parts: str) -> int:
+    """A blocking value: the keyed hash of the pass's name and its parts, 63 bits (never negative, never
+    :data:`MISSING_BLOCK`)."""
+    digest = hashlib.blake2b(f"{name}\x1f{parts}".encode(), key=key, digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 # --- the whole table -----------------------------------------------------------------------------------------
@@ -221,21 +235,22 @@ def _cleaned(values: pd.Series, cleaner: Callable[[str], str]) -> pd.Series:
 def _field_positions(
     encoding: FieldEncoding, values: pd.Series, key: bytes, bits: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per distinct value, its bit positions (flat, with offsets and lengths); per record, its value's code."""
+    """Per distinct value, its bit positions (flat, with offsets and lengths); per record, its value's code.
+
+    Each distinct token is hashed once (a table of its positions); a value is the list of its tokens' rows."""
     codes, uniques = pd.factorize(values, sort=False)
-    cache: dict[str, np.ndarray] = {}
-    per_value: list[np.ndarray] = []
-    for value in uniques:
-        found = []
-        for token in sorted(tokens(encoding, str(value))):
-            if token not in cache:
-                cache[token] = _positions(key, token, encoding.hashes, bits)
-            found.append(cache[token])
-        per_value.append(np.concatenate(found) if found else np.empty(0, dtype=np.int64))
-    lengths = np.array([len(p) for p in per_value], dtype=np.int64)
+    token_rows: dict[str, int] = {}
+    per_value = [
+        [token_rows.setdefault(token, len(token_rows)) for token in tokens(encoding, str(value))]
+        for value in uniques
+    ]
+    table = np.zeros((max(len(token_rows), 1), encoding.hashes), dtype=np.int64)
+    for token, row in token_rows.items():
+        table[row] = _positions(key, token, encoding.hashes, bits)
+    lengths = np.array([len(rows) for rows in per_value], dtype=np.int64) * encoding.hashes
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(lengths) else np.empty(0, dtype=np.int64)
-    flat = np.concatenate(per_value) if per_value else np.empty(0, dtype=np.int64)
-    return codes.astype(np.int64), flat, offsets, lengths
+    rows = np.fromiter(itertools.chain.from_iterable(per_value), dtype=np.int64)
+    return codes.astype(np.int64), table[rows].ravel(), offsets.astype(np.int64), lengths
 
 
 def _expand(
@@ -254,36 +269,19 @@ def _expand(
 def _blocks(
     cleaned: Mapping[str, pd.Series], passes: Sequence[BlockingPass], key: bytes, n: int
 ) -> np.ndarray:
-    frame = pd.DataFrame({name: series.to_numpy() for name, series in cleaned.items()})
+    parts = _block_parts(cleaned)
     blocks = np.full((n, len(passes)), MISSING_BLOCK, dtype=np.int64)
     for column, blocking in enumerate(passes):
-        needed = sorted({column for part in blocking.parts for column in _NEEDS[part]})
-        keys = (
-            frame[needed[0]].str.cat([frame[c] for c in needed[1:]], sep="\x1e")
-            if needed[1:]
-            else frame[needed[0]]
+        series = [parts[part] for part in blocking.parts]
+        joined = series[0].str.cat(series[1:], sep="|") if len(series) > 1 else series[0]
+        blank = np.logical_or.reduce([(part == "").to_numpy() for part in series])
+        codes, uniques = pd.factorize(joined, sort=False)
+        values = np.fromiter(
+            (_block_value(key, blocking.name, str(u)) for u in uniques), dtype=np.int64, count=len(uniques)
         )
-        codes, uniques = pd.factorize(keys, sort=False)
-        values = np.array(
-            [
-                _block_value(key, blocking, dict(zip(needed, str(u).split("\x1e"), strict=True)))
-                for u in uniques
-            ],
-            dtype=np.int64,
-        )
-        blocks[:, column] = values[codes] if len(values) else MISSING_BLOCK
+        if len(codes):
+            blocks[:, column] = np.where(blank, MISSING_BLOCK, values[codes])
     return blocks
-
-
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "dob": ("dob",),
-    "year_of_birth": ("dob",),
-    "forename_sound": ("forename",),
-    "surname_sound": ("surname",),
-    "names_sound": ("forename", "surname"),
-    "postcode": ("postcode",),
-}
-"""The cleaned fields each blocking part is made from."""
 
 
 def encode_file(

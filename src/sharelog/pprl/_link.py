@@ -91,7 +91,7 @@ def candidate_pairs(requests: Encodings, register: Encodings) -> tuple[np.ndarra
         right = right[right.key.map(sizes) <= MAX_BLOCK]
         joined = left.merge(right, on="key", how="inner")
         found.append(joined.r.to_numpy(np.int64) * n_register + joined.g.to_numpy(np.int64))
-    combined = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    combined = pd.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return combined // max(n_register, 1), combined % max(n_register, 1)
 
 
