@@ -55,7 +55,8 @@ def _score(outcome: LinkOutcome, truth: dict[str, str]) -> str:
     return (
         f"precision {right / max(len(matched), 1):.4f}, recall {right / max(held, 1):.4f} at match; "
         f"review {review / len(outcome.rows):.1%}; thresholds match {outcome.thresholds.match:.3f}, "
-        f"review {outcome.thresholds.review:.3f}; {outcome.pairs_compared:,} pairs compared"
+        f"forenames alike {outcome.thresholds.match_alike}, review {outcome.thresholds.review:.3f}; "
+        f"{outcome.pairs_compared:,} pairs compared"
     )
 
 

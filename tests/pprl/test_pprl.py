@@ -23,6 +23,7 @@ from sharelog.pprl import (
     Encodings,
     FieldEncoding,
     LinkageKey,
+    LinkThresholds,
     check_compatible,
     encode_file,
     encode_table,
@@ -255,3 +256,37 @@ def test_the_link_command_refuses_another_key_in_one_line(data: Data, tmp_path: 
     assert refused.exit_code == 2
     assert "different linkage keys" in refused.output
     assert not (tmp_path / "links.csv").exists()
+
+
+def test_a_lower_threshold_only_where_the_forenames_sound_alike():
+    child = {"forename": "Amira", "surname": "Haddad", "dob": "2011-04-05", "sex": "F", "postcode": "LS6 2AB"}
+    register = pd.DataFrame(
+        [
+            child | {"pupil_id": "P1"},
+            child | {"pupil_id": "P2", "forename": "Omar", "sex": "M", "dob": "2013-01-09"},
+        ]
+    )
+    batch = pd.DataFrame(
+        [
+            child
+            | {
+                "request_id": "typo",
+                "forename": "Amirah",
+                "postcode": "",
+            },  # the child, a letter more, no postcode
+            child | {"request_id": "twin", "forename": "Zara"},  # her twin sister, not in the register
+        ]
+    )
+    encode = {"schema": DEFAULT_SCHEMA, "key": KEY}
+    held = encode_table(register, id_column="pupil_id", kind="register", **encode)
+    sent = encode_table(batch, id_column="request_id", kind="requests", **encode)
+    similarity = dice(sent.filters, held.filters, np.array([0, 1]), np.array([0, 0]))
+    lower = float(min(similarity)) - 0.01
+    thresholds = LinkThresholds(
+        match=float(max(similarity)) + 0.01, match_alike=lower, review=lower, source="given"
+    )
+    decided = {row.request_id: row for row in link_encodings(sent, held, thresholds=thresholds).rows}
+    assert decided["typo"].decision == "match" and decided["typo"].pupil_id == "P1"
+    assert (
+        decided["twin"].decision == "review"
+    )  # as similar, but another forename: never matched automatically

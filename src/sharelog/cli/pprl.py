@@ -41,6 +41,12 @@ _HELP = "\n\n".join(
 app = typer.Typer(help=_HELP, no_args_is_help=True)
 
 
+def _alike(thresholds: LinkThresholds) -> str:
+    if thresholds.match_alike is None or thresholds.match_alike >= thresholds.match:
+        return ""
+    return f" ({thresholds.match_alike:.3f} where the forenames sound alike)"
+
+
 @app.command("keygen")
 def keygen(
     out: Annotated[Path, typer.Option("--out", help="Where to write the new key (never overwritten).")],
@@ -132,6 +138,7 @@ def link(
     console().print(
         f"{len(outcome.rows):,} requests: {counts['match']:,} match, {counts['review']:,} review, "
         f"{counts['no_match']:,} no match ({outcome.pairs_compared:,} pairs compared). Thresholds: match "
-        f"{outcome.thresholds.match:.3f}, review {outcome.thresholds.review:.3f} ({outcome.thresholds.source}). "
+        f"{outcome.thresholds.match:.3f}{_alike(outcome.thresholds)}, review {outcome.thresholds.review:.3f} "
+        f"({outcome.thresholds.source}). "
         f"Wrote {out.name}."
     )

@@ -32,6 +32,9 @@ MAX_BLOCK = 2_000
 MATCH_QUANTILE = 0.999
 REVIEW_QUANTILE = 0.99
 RUNNER_UP_GAP = 0.03
+FORENAME_PASSES = ("names", "forename_year")
+"""The blocking passes whose agreement shows the forenames sound alike: an automatic match needs one, as in
+clear matching (a brother, a sister or a twin shares everything else)."""
 NULL_SAMPLE = 10_000
 _PAIR_CHUNK = 500_000
 
@@ -43,6 +46,16 @@ class LinkThresholds:
     match: float
     review: float
     source: str
+    match_alike: float | None = None
+    """A lower match threshold for a candidate whose forename sounds like the request's (``None``: ``match``)."""
+
+    def for_candidate(self, forename_alike: bool) -> float:
+        """The similarity a best candidate needs for a match."""
+        return (
+            min(self.match, self.match_alike)
+            if forename_alike and self.match_alike is not None
+            else self.match
+        )
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,19 @@ def _best_two(li: np.ndarray, ri: np.ndarray, sims: np.ndarray, n: int) -> tuple
     return best_index, best, second
 
 
+def forename_agrees(left: Encodings, right: Encodings, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
+    """Pair by pair, whether the blocking values say the forenames sound alike (the ``names`` or the
+    ``forename_year`` pass agrees); every pair where the schema has neither pass."""
+    columns = [i for i, b in enumerate(left.schema.blocking) if b.name in FORENAME_PASSES]
+    if not columns:
+        return np.ones(len(li), dtype=bool)
+    agree = np.zeros(len(li), dtype=bool)
+    for column in columns:
+        a, b = left.blocks[li, column], right.blocks[ri, column]
+        agree |= (a == b) & (a != MISSING_BLOCK)
+    return agree
+
+
 def estimate_thresholds(register: Encodings, *, sample: int = NULL_SAMPLE, seed: int = 0) -> LinkThresholds:
     """Thresholds from the register alone: how similar a look-alike who is not the person gets (see above)."""
     rng = np.random.default_rng(seed)
@@ -138,12 +164,19 @@ def estimate_thresholds(register: Encodings, *, sample: int = NULL_SAMPLE, seed:
     li, ri = candidate_pairs(probes, register)
     other = ri != chosen[li]
     li, ri = li[other], ri[other]
-    _, best, _ = _best_two(li, ri, dice(probes.filters, register.filters, li, ri), len(probes))
-    null = np.nan_to_num(best, nan=0.0)
-    match, review = float(np.quantile(null, MATCH_QUANTILE)), float(np.quantile(null, REVIEW_QUANTILE))
+    sims = dice(probes.filters, register.filters, li, ri)
+    _, best, _ = _best_two(li, ri, sims, len(probes))
+    alike = forename_agrees(probes, register, li, ri)
+    _, best_alike, _ = _best_two(li[alike], ri[alike], sims[alike], len(probes))
+    # look-alikes of any kind set the match threshold; those whose forename also sounds alike (twins and
+    # siblings do not) set a lower one for a candidate whose forename sounds like the request's
+    match = float(np.quantile(np.nan_to_num(best, nan=0.0), MATCH_QUANTILE))
+    match_alike = float(np.quantile(np.nan_to_num(best_alike, nan=0.0), MATCH_QUANTILE))
+    review = float(np.quantile(np.nan_to_num(best, nan=0.0), REVIEW_QUANTILE))
     return LinkThresholds(
-        match=round(max(match, review), 4),
-        review=round(review, 4),
+        match=round(match, 4),
+        match_alike=round(min(match_alike, match), 4),
+        review=round(min(review, match_alike), 4),
         source=f"estimated from {len(probes):,} register records linked against the rest of the register",
     )
 
@@ -168,7 +201,11 @@ def link_encodings(
     sims = dice(requests.filters, register.filters, li, ri)
     say("similarities", 1, 1)
     best_index, best, second = _best_two(li, ri, sims, len(requests))
-    claimed = pd.Series(best_index[(best >= chosen.match) & (best_index >= 0)]).value_counts()
+    alike = np.zeros(len(requests), dtype=bool)
+    with_best = best_index[li] == ri
+    alike[li[with_best]] = forename_agrees(requests, register, li[with_best], ri[with_best])
+    needed = np.where(alike & (chosen.match_alike is not None), chosen.for_candidate(True), chosen.match)
+    claimed = pd.Series(best_index[(best >= needed) & (best_index >= 0)]).value_counts()
     rows: list[LinkedRequest] = []
     for i, request_id in enumerate(requests.ids):
         index, top, runner = int(best_index[i]), best[i], second[i]
@@ -176,7 +213,7 @@ def link_encodings(
             rows.append(LinkedRequest(str(request_id), "", None, None, "no_match"))
             continue
         close = not np.isnan(runner) and runner >= chosen.review and top - runner < RUNNER_UP_GAP
-        if top >= chosen.match and not close and claimed.get(index, 0) == 1:
+        if top >= needed[i] and not close and claimed.get(index, 0) == 1:
             decision = "match"
         elif top >= chosen.review:
             decision = "review"
