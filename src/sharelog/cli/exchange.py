@@ -39,7 +39,18 @@ def run_command(
         str, typer.Option("--agreement", help="The agreement's id, e.g. ho-dfe-2019-update.")
     ],
     purpose: Annotated[str, typer.Option("--purpose", help="One of the agreement's purpose codes.")],
-    batch: Annotated[Path, typer.Option("--batch", help="The request batch (CSV or Parquet).")],
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="The request batch (CSV or Parquet).", show_default=False)
+    ] = None,
+    pprl: Annotated[
+        Path | None,
+        typer.Option(
+            "--pprl",
+            help="Instead of a batch, under an agreement with encoded matching: the linkage unit's answer "
+            "(`sharelog pprl link`), with no identity of anyone (docs/pprl.md).",
+            show_default=False,
+        ),
+    ] = None,
     month: Annotated[
         str | None,
         typer.Option("--month", help="The month it counts towards (YYYY-MM); default: this month."),
@@ -59,13 +70,20 @@ def run_command(
     --batch requests-2019-03.csv --month 2019-03
     """
     settings = settings_of(ctx)
+    if (batch is None) == (pprl is None):
+        raise typer.BadParameter(
+            "give the batch, or the linkage unit's answer with --pprl", param_hint="--batch"
+        )
+    source = batch if batch is not None else pprl
+    assert source is not None
     with ledger_engine(settings) as engine, progress_bars({"matching": "Matching"}) as progress:
         result = run_exchange(
             settings,
             engine=engine,
             agreement_id=agreement,
             purpose=purpose,
-            batch=batch,
+            batch=source,
+            linked=pprl is not None,
             month=month,
             rerun=rerun,
             progress=progress,

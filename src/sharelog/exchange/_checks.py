@@ -8,6 +8,7 @@ from typing import Any
 from sharelog.agreements import Agreement
 from sharelog.errors import InputError, Problem
 from sharelog.linkage import Thresholds
+from sharelog.pprl import DEFAULT_SCHEMA
 
 __all__ = ["batch_problems", "id_form_problems", "thresholds_for"]
 
@@ -75,13 +76,36 @@ _THRESHOLD_KEYS = {
 }
 
 
+_MODE_KEYS = ("mode", "encoding_schema")
+"""The ``matching`` block's keys that say how matching runs, not where its thresholds lie."""
+
+
+def matching_mode(agreement: Agreement) -> str:
+    """``clear`` (the requester sends identities; the holder matches them) or ``encoded`` (each party encodes its
+    own records and a linkage unit matches the encodings: docs/pprl.md), as the agreement's ``matching.mode``
+    says; ``clear`` when it says nothing.
+
+    Raises:
+        InputError: another mode, or an encoded agreement that names no schema sharelog knows.
+    """
+    block: dict[str, Any] = dict(agreement.matching or {})
+    mode = block.get("mode", "clear")
+    if mode not in ("clear", "encoded"):
+        raise InputError(f"{agreement.file_name()}: matching.mode is clear or encoded, not {mode!r}")
+    if mode == "encoded" and block.get("encoding_schema") != DEFAULT_SCHEMA.name:
+        raise InputError(
+            f"{agreement.file_name()}: encoded matching needs matching.encoding_schema: {DEFAULT_SCHEMA.name}"
+        )
+    return str(mode)
+
+
 def thresholds_for(agreement: Agreement) -> Thresholds:
     """The decision thresholds the agreement's ``matching`` block sets (defaults for the rest).
 
     Raises:
         InputError: an unknown key or an impossible value in the block.
     """
-    block: dict[str, Any] = dict(agreement.matching or {})
+    block: dict[str, Any] = {k: v for k, v in (agreement.matching or {}).items() if k not in _MODE_KEYS}
     unknown = sorted(set(block) - set(_THRESHOLD_KEYS))
     if unknown:
         raise InputError(

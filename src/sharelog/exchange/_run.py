@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sharelog.agreements import Agreement, agreement_in_force
 from sharelog.errors import AccessDenied, Conflict, InputError, Problem, ValidationFailed
-from sharelog.exchange._checks import batch_problems, id_form_problems, thresholds_for
+from sharelog.exchange._checks import batch_problems, id_form_problems, matching_mode, thresholds_for
 from sharelog.exchange._encryption import file_key
 from sharelog.exchange._events import ExchangeCompleted, ExchangeRejected
 from sharelog.exchange._files import (
@@ -52,7 +52,9 @@ from sharelog.linkage import (
     Thresholds,
     prepared_fingerprint,
     prepared_model,
+    register_rows,
 )
+from sharelog.pprl import DEFAULT_SCHEMA, read_links
 from sharelog.settings import Settings
 
 __all__ = ["ExchangeResult", "HeldRegister", "month_start", "run_exchange"]
@@ -279,6 +281,7 @@ def run_exchange(
     holder: str | None = None,
     name: str | None = None,
     held: HeldRegister | None = None,
+    linked: bool = False,
 ) -> ExchangeResult:
     """Run one batch under the agreement in force that month and record everything in the ledger.
 
@@ -294,6 +297,9 @@ def run_exchange(
     agreement's holder. ``name``: what messages call the batch (default: its path; the web app passes the
     uploaded file's name, so that no message shows where the server keeps uploads). ``held``: the prepared
     register held open by a caller that runs several exchanges in a row (default: opened for this one alone).
+    ``linked``: under an agreement with encoded matching, ``batch`` is the linkage unit's answer
+    (``sharelog pprl link``: request ids, pupil ids, similarities and decisions; no identity of anyone), and the
+    exchange returns, records and reviews from it exactly as from its own matching (docs/pprl.md).
 
     Raises:
         InputError: a bad option, no prepared register or model, no holder key.
@@ -315,6 +321,18 @@ def run_exchange(
         )
     if holder is not None and agreement.parties.holder.id != holder:
         raise AccessDenied(f"only the holder under agreement {agreement.id} runs its exchanges, not {holder}")
+    mode = matching_mode(agreement)
+    if linked and mode != "encoded":
+        raise InputError(
+            f"{agreement.id} v{agreement.version} provides for clear matching: run the batch itself",
+            field="batch",
+        )
+    if not linked and mode == "encoded":
+        raise InputError(
+            f"{agreement.id} v{agreement.version} provides for encoded matching: the holder runs the linkage "
+            "unit's answer, never a batch of identities",
+            field="batch",
+        )
     thresholds = thresholds_for(agreement)
     checksum = _batch_checksum(batch)
     with ledger_session(engine) as session:
@@ -347,7 +365,10 @@ def run_exchange(
         key=key,
         rerun_of=earlier if rerun else None,
     )
-    matched = _match(context, already=already, thresholds=thresholds, progress=progress, held=held)
+    if linked:
+        matched = _match_links(context, already=already, progress=progress)
+    else:
+        matched = _match(context, already=already, thresholds=thresholds, progress=progress, held=held)
     with files_in_flight(settings.data_dir):  # another run's recovery leaves these files alone
         return _record(context, matched=matched)
 
@@ -405,6 +426,81 @@ def _match(
             model_checksum=model.checksum,
             not_held=not_held,
         )
+
+
+def _match_links(batch: _Batch, *, already: int, progress: Progress | None) -> _Matched:
+    """The linkage unit's answer checked against the agreement, and the return built from the register's rows
+    of the matched pupils: no request's identity is read, because none is here."""
+    settings = batch.settings
+    try:
+        links = read_links(
+            batch.path, name=batch.name, max_bytes=settings.max_batch_bytes, max_rows=settings.max_batch_rows
+        )
+    except ValidationFailed as failure:
+        _reject(batch, rows=_count_rows(batch.path), problems=list(failure.problems))
+    problems = batch_problems(
+        batch.agreement,
+        file=batch.name,
+        columns=("request_id",),
+        purpose=batch.purpose,
+        rows=len(links),
+        already_this_month=already,
+    )
+    pattern = batch.agreement.request_id_pattern
+    if pattern is not None:
+        form = re.compile(pattern)
+        rows = [number for number, link in enumerate(links, start=2) if not form.fullmatch(link.request_id)]
+        problems += id_form_problems(batch.agreement, file=batch.name, rows=rows)
+    if problems:
+        _reject(batch, rows=len(links), problems=problems)
+    _report(progress, "matching", 0, 1)
+    register_dir = settings.register_path()
+    with _fresh_session(register_dir) as matching:
+        fields, not_held = return_fields_held(batch.agreement, matching.register_columns())
+    wanted = sorted({link.pupil_id for link in links if link.decision != "no_match"})
+    found = register_rows(register_dir, wanted, fields)
+    unknown = [n for n, link in enumerate(links, start=2) if link.pupil_id and link.pupil_id not in found]
+    if unknown:
+        _reject(
+            batch,
+            rows=len(links),
+            problems=[
+                Problem(batch.name, "no pupil of this id in the register", row=row, field="pupil_id")
+                for row in unknown[:20]
+            ],
+        )
+    matches = [link for link in links if link.decision == "match"]
+    columns: dict[str, list[object]] = {
+        "request_id": [link.request_id for link in matches],
+        "pupil_id": [link.pupil_id for link in matches],
+        "match_probability": [link.similarity for link in matches],
+    }
+    for field in fields:
+        columns[field] = [found[link.pupil_id].get(field) for link in matches]
+    _report(progress, "matching", 1, 1)
+    return _Matched(
+        returned=pa.table(
+            {name: pa.array(values, type=_return_type(name)) for name, values in columns.items()}
+        ),
+        review=[
+            ReviewRow(
+                request_id=link.request_id,
+                pupil_id=link.pupil_id,
+                match_probability=float(link.similarity or 0.0),
+                reason="encoded matching: the similarity is between the linkage unit's thresholds",
+                details={},
+            )
+            for link in links
+            if link.decision == "review"
+        ],
+        decisions=[RequestDecision(link.request_id, link.decision, link.similarity) for link in links],
+        model_checksum=f"pprl:{DEFAULT_SCHEMA.checksum()[:59]}",
+        not_held=not_held,
+    )
+
+
+def _return_type(name: str) -> pa.DataType:
+    return pa.float64() if name == "match_probability" else pa.string()
 
 
 def return_fields_held(

@@ -18,6 +18,7 @@ from sharelog.pprl._link import (
     check_compatible,
     estimate_thresholds,
     link_encodings,
+    read_links,
     write_links,
 )
 from sharelog.pprl._schema import DEFAULT_SCHEMA, BlockingPass, EncodingSchema, FieldEncoding
@@ -42,6 +43,7 @@ __all__ = [
     "link_encodings",
     "read_encodings",
     "read_key",
+    "read_links",
     "write_encodings",
     "write_key",
     "write_links",

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sharelog.errors import InputError
+from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.linkage import write_csv_atomically
 from sharelog.pprl._encode import MISSING_BLOCK, Encodings
+from sharelog.schemas import MAX_ID_LENGTH
 
 MAX_BLOCK = 2_000
 MATCH_QUANTILE = 0.999
@@ -248,3 +250,92 @@ def write_links(outcome: LinkOutcome, out: Path) -> Path:
     )
     write_csv_atomically(table, out)
     return out
+
+
+DECISIONS = ("match", "review", "no_match")
+
+
+def read_links(
+    path: Path, *, name: str, max_bytes: int | None = None, max_rows: int | None = None
+) -> list[LinkedRequest]:
+    """The linkage unit's answer (``write_links``'s file), checked whole: every problem names the file (as
+    ``name``), the row and the field, never a value."""
+    if not path.is_file():
+        raise InputError(f"{name}: no such file")
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise ValidationFailed(
+            [Problem(name, f"the file is larger than {max_bytes:,} bytes, the most it may be")]
+        )
+    problems: list[Problem] = []
+    rows: list[LinkedRequest] = []
+    seen: set[str] = set()
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None or tuple(header) != LINKS_COLUMNS:
+                raise ValidationFailed([Problem(name, f"the header must be {', '.join(LINKS_COLUMNS)}")])
+            for number, record in enumerate(reader, start=2):
+                if max_rows is not None and len(rows) >= max_rows:
+                    raise ValidationFailed(
+                        [Problem(name, f"more than {max_rows:,} requests, the most a batch may hold")]
+                    )
+                row = _link_row(name, number, record, seen, problems)
+                if row is not None:
+                    rows.append(row)
+                if len(problems) >= 50:
+                    break
+    except UnicodeDecodeError:
+        raise ValidationFailed([Problem(name, "the file is not UTF-8 text")]) from None
+    if not rows and not problems:
+        problems.append(Problem(name, "the file has a header but no rows"))
+    if problems:
+        raise ValidationFailed(problems)
+    return rows
+
+
+def _link_row(
+    name: str, number: int, record: list[str], seen: set[str], problems: list[Problem]
+) -> LinkedRequest | None:
+    if len(record) != len(LINKS_COLUMNS):
+        problems.append(Problem(name, f"{len(record)} fields, not {len(LINKS_COLUMNS)}", row=number))
+        return None
+    request_id, pupil_id, similarity, decision = (value.strip() for value in record)
+    before = len(problems)
+    if not request_id or len(request_id) > MAX_ID_LENGTH:
+        problems.append(
+            Problem(
+                name,
+                f"a request id is needed (at most {MAX_ID_LENGTH} characters)",
+                row=number,
+                field="request_id",
+            )
+        )
+    elif request_id in seen:
+        problems.append(Problem(name, "this request id is in the file twice", row=number, field="request_id"))
+    seen.add(request_id)
+    if decision not in DECISIONS:
+        problems.append(
+            Problem(name, f"the decision must be one of {', '.join(DECISIONS)}", row=number, field="decision")
+        )
+    elif (decision == "no_match") != (pupil_id == "") or len(pupil_id) > MAX_ID_LENGTH:
+        problems.append(
+            Problem(name, "a pupil id goes with match and review only", row=number, field="pupil_id")
+        )
+    value: float | None = None
+    if similarity:
+        try:
+            value = float(similarity)
+        except ValueError:
+            value = -1.0
+        if not 0 <= value <= 1:
+            problems.append(
+                Problem(name, "a similarity is a number from 0 to 1", row=number, field="similarity")
+            )
+    elif decision != "no_match":
+        problems.append(
+            Problem(name, "a match or a review needs its similarity", row=number, field="similarity")
+        )
+    if len(problems) > before:
+        return None
+    return LinkedRequest(request_id, pupil_id, value, None, decision)
