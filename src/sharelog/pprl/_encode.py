@@ -28,6 +28,8 @@ from sharelog.pprl._schema import BlockingPass, EncodingSchema, FieldEncoding
 
 Kind = Literal["register", "requests"]
 Progress = Callable[[str, int, int], None]
+BLOCKING_SOURCES = ("forename", "surname", "dob", "postcode", "address")
+"""The fields the blocking values are made from (read whether or not the schema encodes them)."""
 """``report(stage, done, total)``, as every sharelog service reports progress."""
 MISSING_BLOCK = -1
 _CHUNK = 65_536
@@ -170,6 +172,7 @@ def _block_parts(cleaned: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
         "surname_sound": surname,
         "names_sound": names,
         "postcode": cleaned["postcode"].reset_index(drop=True),
+        "address": cleaned["address"].reset_index(drop=True),
     }
 
 
@@ -197,7 +200,7 @@ def encode_table(
     n = len(table)
     cleaned = {
         source: _cleaned(table[source], _CLEANERS[source]) if source in table.columns else pd.Series([""] * n)
-        for source in {*schema.sources(), "forename", "surname", "dob", "postcode"}
+        for source in {*schema.sources(), *BLOCKING_SOURCES}
     }
     words = schema.bits // 64
     filters = np.zeros((n, words), dtype=np.uint64)
@@ -298,14 +301,7 @@ def encode_file(
     if progress is not None:
         progress("reading", 0, 1)
     id_column = "pupil_id" if kind == "register" else "request_id"
-    needed = (
-        id_column,
-        *schema.sources(),
-        "forename",
-        "surname",
-        "dob",
-        "postcode",
-    )  # blocking reads these too
+    needed = (id_column, *schema.sources(), *BLOCKING_SOURCES)
     table = read_input_columns(
         path, kind=kind, columns=list(dict.fromkeys(needed)), limits=limits
     ).to_pandas()

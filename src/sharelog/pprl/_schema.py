@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 TokenKind = Literal["name", "date", "value", "postcode", "bigrams"]
 Source = Literal["forename", "middle_names", "surname", "dob", "sex", "postcode", "address"]
-BlockPart = Literal["dob", "year_of_birth", "forename_sound", "surname_sound", "names_sound", "postcode"]
+BlockPart = Literal[
+    "dob", "year_of_birth", "forename_sound", "surname_sound", "names_sound", "postcode", "address"
+]
 
 
 class FieldEncoding(BaseModel):
@@ -81,6 +83,7 @@ DEFAULT_SCHEMA = EncodingSchema(
         BlockingPass(name="surname_year", parts=("surname_sound", "year_of_birth")),
         BlockingPass(name="forename_year", parts=("forename_sound", "year_of_birth")),
         BlockingPass(name="postcode", parts=("postcode",)),
+        BlockingPass(name="address", parts=("address",)),
     ),
 )
 """sharelog's schema, chosen on FEBRL3 and the synthetic generator's tuning seeds; evaluated on FEBRL4 and the
