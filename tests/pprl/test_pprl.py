@@ -140,7 +140,7 @@ def test_swapped_names_and_a_wrong_sex_still_encode_alike():
         schema=DEFAULT_SCHEMA,
         key=KEY,
     )
-    similarity = dice(encoded.filters, encoded.filters, np.array([0, 0]), np.array([1, 2]))
+    similarity = dice(encoded, encoded, np.array([0, 0]), np.array([1, 2]))
     assert similarity[0] >= 0.95 > 0.6 > similarity[1]
 
 
@@ -280,7 +280,7 @@ def test_a_lower_threshold_only_where_the_forenames_sound_alike():
     encode = {"schema": DEFAULT_SCHEMA, "key": KEY}
     held = encode_table(register, id_column="pupil_id", kind="register", **encode)
     sent = encode_table(batch, id_column="request_id", kind="requests", **encode)
-    similarity = dice(sent.filters, held.filters, np.array([0, 1]), np.array([0, 0]))
+    similarity = dice(sent, held, np.array([0, 1]), np.array([0, 0]))
     lower = float(min(similarity)) - 0.01
     thresholds = LinkThresholds(
         match=float(max(similarity)) + 0.01, match_alike=lower, review=lower, source="given"

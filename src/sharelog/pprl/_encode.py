@@ -39,12 +39,15 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 @dataclass(frozen=True)
 class Encodings:
-    """One party's encoded records: ids, packed filters (``uint64``, ``bits / 64`` words a record) and blocking
-    values (``int64``, one column per blocking pass; :data:`MISSING_BLOCK` where a part is blank)."""
+    """One party's encoded records: ids; packed filters (``uint64``, shape records × variants × ``bits / 64``:
+    variant ``v`` leaves out the schema's optional fields whose bit in ``v`` is clear); which optional fields each
+    record has (``presence``, the same bits); and blocking values (``int64``, one column per blocking pass;
+    :data:`MISSING_BLOCK` where a part is blank)."""
 
     kind: Kind
     ids: np.ndarray
     filters: np.ndarray
+    presence: np.ndarray
     blocks: np.ndarray
     schema: EncodingSchema
     key_check: str
@@ -202,19 +205,33 @@ def encode_table(
         source: _cleaned(table[source], _CLEANERS[source]) if source in table.columns else pd.Series([""] * n)
         for source in {*schema.sources(), *BLOCKING_SOURCES}
     }
-    words = schema.bits // 64
-    filters = np.zeros((n, words), dtype=np.uint64)
+    words, variants = schema.bits // 64, schema.variants()
+    filters = np.zeros((n, variants, words), dtype=np.uint64)
+    presence = np.zeros(n, dtype=np.int64)
+    for bit, source in enumerate(schema.optional):
+        presence |= (cleaned[source].to_numpy() != "").astype(np.int64) << bit
     per_field = [
         _field_positions(encoding, cleaned[encoding.source], encode_key, schema.bits)
         for encoding in schema.fields
     ]
+    # the variants each field's bits go into: every one, unless the field is optional and the variant leaves it out
+    into = [
+        [
+            v
+            for v in range(variants)
+            if e.source not in schema.optional or v >> schema.optional.index(e.source) & 1
+        ]
+        for e in schema.fields
+    ]
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
-        chunk = np.zeros((stop - start, schema.bits), dtype=bool)
-        for codes, flat, offsets, lengths in per_field:
+        for (codes, flat, offsets, lengths), targets in zip(per_field, into, strict=True):
+            chunk = np.zeros((stop - start, schema.bits), dtype=bool)
             rows, cols = _expand(codes[start:stop], flat, offsets, lengths)
             chunk[rows, cols] = True
-        filters[start:stop] = np.packbits(chunk, axis=1, bitorder="little").view(np.uint64)
+            packed = np.packbits(chunk, axis=1, bitorder="little").view(np.uint64)
+            for v in targets:
+                filters[start:stop, v] |= packed
         if progress is not None:
             progress("encoding", stop, n)
     blocks = _blocks(cleaned, schema.blocking, block_key, n)
@@ -222,6 +239,7 @@ def encode_table(
         kind=kind,
         ids=table[id_column].astype(str).to_numpy(dtype=object),
         filters=filters,
+        presence=presence,
         blocks=blocks,
         schema=schema,
         key_check=key.check(),

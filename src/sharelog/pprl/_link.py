@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,14 @@ class LinkedRequest:
 @dataclass(frozen=True)
 class LinkOutcome:
     rows: list[LinkedRequest]
-    thresholds: LinkThresholds
+    by_presence: dict[int, LinkThresholds]
+    """The thresholds for a request with each combination of the schema's optional fields (the bits of the key)."""
     pairs_compared: int
+
+    @property
+    def thresholds(self) -> LinkThresholds:
+        """The thresholds for a request with every optional field."""
+        return self.by_presence[max(self.by_presence)]
 
 
 def check_compatible(requests: Encodings, register: Encodings) -> None:
@@ -110,16 +117,23 @@ def candidate_pairs(requests: Encodings, register: Encodings) -> tuple[np.ndarra
     return combined // max(n_register, 1), combined % max(n_register, 1)
 
 
-def dice(left: np.ndarray, right: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
-    """Dice similarity of filters ``left[li]`` and ``right[ri]``, pair by pair."""
-    counts_left = np.bitwise_count(left).sum(axis=1, dtype=np.int64)
-    counts_right = np.bitwise_count(right).sum(axis=1, dtype=np.int64)
+def dice(
+    left: Encodings, right: Encodings, li: np.ndarray, ri: np.ndarray, variant: np.ndarray | None = None
+) -> np.ndarray:
+    """Dice similarity of ``left``'s record ``li`` and ``right``'s record ``ri``, pair by pair, each pair on
+    ``variant`` (default: the one that leaves out the optional fields either record lacks)."""
+    if variant is None:
+        variant = left.presence[li] & right.presence[ri]
     out = np.empty(len(li), dtype=np.float64)
     for start in range(0, len(li), _PAIR_CHUNK):
-        a, b = li[start : start + _PAIR_CHUNK], ri[start : start + _PAIR_CHUNK]
-        common = np.bitwise_count(left[a] & right[b]).sum(axis=1, dtype=np.int64)
-        total = counts_left[a] + counts_right[b]
-        out[start : start + _PAIR_CHUNK] = np.divide(2 * common, total, out=np.zeros(len(a)), where=total > 0)
+        part = slice(start, start + _PAIR_CHUNK)
+        a = left.filters[li[part], variant[part]]
+        b = right.filters[ri[part], variant[part]]
+        common = np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
+        total = np.bitwise_count(a).sum(axis=1, dtype=np.int64) + np.bitwise_count(b).sum(
+            axis=1, dtype=np.int64
+        )
+        out[part] = np.divide(2 * common, total, out=np.zeros(len(common)), where=total > 0)
     return out
 
 
@@ -151,36 +165,43 @@ def forename_agrees(left: Encodings, right: Encodings, li: np.ndarray, ri: np.nd
     return agree
 
 
-def estimate_thresholds(register: Encodings, *, sample: int = NULL_SAMPLE, seed: int = 0) -> LinkThresholds:
-    """Thresholds from the register alone: how similar a look-alike who is not the person gets (see above)."""
+def estimate_thresholds(
+    register: Encodings, *, sample: int = NULL_SAMPLE, seed: int = 0
+) -> dict[int, LinkThresholds]:
+    """Thresholds from the register alone, for a request with each combination of the optional fields: how
+    similar a look-alike who is not the person gets when only those fields are compared (see above)."""
     rng = np.random.default_rng(seed)
     chosen = np.sort(rng.choice(len(register), size=min(sample, len(register)), replace=False))
-    probes = Encodings(
+    probes = dataclasses.replace(
+        register,
         kind="requests",
         ids=register.ids[chosen],
         filters=register.filters[chosen],
+        presence=register.presence[chosen],
         blocks=register.blocks[chosen],
-        schema=register.schema,
-        key_check=register.key_check,
     )
     li, ri = candidate_pairs(probes, register)
     other = ri != chosen[li]
     li, ri = li[other], ri[other]
-    sims = dice(probes.filters, register.filters, li, ri)
-    _, best, _ = _best_two(li, ri, sims, len(probes))
     alike = forename_agrees(probes, register, li, ri)
-    _, best_alike, _ = _best_two(li[alike], ri[alike], sims[alike], len(probes))
-    # look-alikes of any kind set the match threshold; those whose forename also sounds alike (twins and
-    # siblings do not) set a lower one for a candidate whose forename sounds like the request's
-    match = float(np.quantile(np.nan_to_num(best, nan=0.0), MATCH_QUANTILE))
-    match_alike = float(np.quantile(np.nan_to_num(best_alike, nan=0.0), MATCH_QUANTILE))
-    review = float(np.quantile(np.nan_to_num(best, nan=0.0), REVIEW_QUANTILE))
-    return LinkThresholds(
-        match=round(match, 4),
-        match_alike=round(min(match_alike, match), 4),
-        review=round(min(review, match_alike), 4),
-        source=f"estimated from {len(probes):,} register records linked against the rest of the register",
-    )
+    source = f"estimated from {len(probes):,} register records linked against the rest of the register"
+    found: dict[int, LinkThresholds] = {}
+    for variant in range(register.schema.variants()):
+        sims = dice(probes, register, li, ri, variant & probes.presence[li] & register.presence[ri])
+        _, best, _ = _best_two(li, ri, sims, len(probes))
+        _, best_alike, _ = _best_two(li[alike], ri[alike], sims[alike], len(probes))
+        # look-alikes of any kind set the match threshold; those whose forename also sounds alike (twins and
+        # siblings do not) set a lower one for a candidate whose forename sounds like the request's
+        match = float(np.quantile(np.nan_to_num(best, nan=0.0), MATCH_QUANTILE))
+        match_alike = float(np.quantile(np.nan_to_num(best_alike, nan=0.0), MATCH_QUANTILE))
+        review = float(np.quantile(np.nan_to_num(best, nan=0.0), REVIEW_QUANTILE))
+        found[variant] = LinkThresholds(
+            match=round(match, 4),
+            match_alike=round(min(match_alike, match), 4),
+            review=round(min(review, match_alike), 4),
+            source=source,
+        )
+    return found
 
 
 def link_encodings(
@@ -194,23 +215,27 @@ def link_encodings(
     check_compatible(requests, register)
     say = progress or (lambda _stage, _done, _total: None)
     say("thresholds", 0, 1)
-    chosen = thresholds or estimate_thresholds(register)
+    variants = register.schema.variants()
+    by_presence = {v: thresholds for v in range(variants)} if thresholds else estimate_thresholds(register)
     say("thresholds", 1, 1)
     say("candidates", 0, 1)
     li, ri = candidate_pairs(requests, register)
     say("candidates", 1, 1)
     say("similarities", 0, 1)
-    sims = dice(requests.filters, register.filters, li, ri)
+    sims = dice(requests, register, li, ri)
     say("similarities", 1, 1)
     best_index, best, second = _best_two(li, ri, sims, len(requests))
     alike = np.zeros(len(requests), dtype=bool)
     with_best = best_index[li] == ri
     alike[li[with_best]] = forename_agrees(requests, register, li[with_best], ri[with_best])
-    needed = np.where(alike & (chosen.match_alike is not None), chosen.for_candidate(True), chosen.match)
+    needed = np.array(
+        [by_presence[int(p)].for_candidate(bool(a)) for p, a in zip(requests.presence, alike, strict=True)]
+    )
     claimed = pd.Series(best_index[(best >= needed) & (best_index >= 0)]).value_counts()
     rows: list[LinkedRequest] = []
     for i, request_id in enumerate(requests.ids):
         index, top, runner = int(best_index[i]), best[i], second[i]
+        chosen = by_presence[int(requests.presence[i])]
         if index < 0:
             rows.append(LinkedRequest(str(request_id), "", None, None, "no_match"))
             continue
@@ -230,7 +255,7 @@ def link_encodings(
                 decision=decision,
             )
         )
-    return LinkOutcome(rows=rows, thresholds=chosen, pairs_compared=len(li))
+    return LinkOutcome(rows=rows, by_presence=by_presence, pairs_compared=len(li))
 
 
 LINKS_COLUMNS = ("request_id", "pupil_id", "similarity", "decision")

@@ -55,6 +55,14 @@ class EncodingSchema(BaseModel):
     """The filter's length; a power of two keeps every position equally likely."""
     fields: tuple[FieldEncoding, ...] = Field(min_length=1, max_length=20)
     blocking: tuple[BlockingPass, ...] = Field(min_length=1, max_length=10)
+    optional: tuple[Source, ...] = Field(default=(), max_length=3)
+    """Fields a request often lacks. Each record is also encoded without each combination of them (a variant),
+    and a pair is compared on the variant that leaves out what either record lacks: a missing address then
+    costs nothing, instead of the address bits of the other record."""
+
+    def variants(self) -> int:
+        """How many filters each record carries: one for each combination of the optional fields."""
+        return 1 << len(self.optional)
 
     def checksum(self) -> str:
         """SHA-256 of the schema's canonical JSON: two parties with the same checksum encode alike."""
@@ -85,6 +93,7 @@ DEFAULT_SCHEMA = EncodingSchema(
         BlockingPass(name="postcode", parts=("postcode",)),
         BlockingPass(name="address", parts=("address",)),
     ),
+    optional=("postcode", "address"),
 )
 """sharelog's schema, chosen on FEBRL3 and the synthetic generator's tuning seeds; evaluated on FEBRL4 and the
 held-out set (docs/pprl.md)."""

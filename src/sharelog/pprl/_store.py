@@ -29,7 +29,7 @@ MAX_ENCODINGS_BYTES = 4 * 1024**3
 
 def write_encodings(encodings: Encodings, out: Path) -> Path:
     """Write ``encodings`` to ``out`` (owner-only), whole or not at all."""
-    width = encodings.schema.bits // 8
+    width = encodings.schema.bits // 8 * encodings.schema.variants()
     columns: dict[str, pa.Array] = {
         "id": pa.array(encodings.ids.astype(str), type=pa.string()),
         "filter": pa.FixedSizeBinaryArray.from_buffers(
@@ -37,6 +37,7 @@ def write_encodings(encodings: Encodings, out: Path) -> Path:
             len(encodings),
             [None, pa.py_buffer(np.ascontiguousarray(encodings.filters).tobytes())],
         ),
+        "presence": pa.array(encodings.presence, type=pa.int8()),
     }
     for column, blocking in enumerate(encodings.schema.blocking):
         values = encodings.blocks[:, column]
@@ -81,11 +82,12 @@ def read_encodings(path: Path) -> Encodings:
         )
     metadata = _metadata(path, raw)
     schema = _schema(path, metadata)
-    expected = {"id", "filter", *(f"block_{b.name}" for b in schema.blocking)}
+    expected = {"id", "filter", "presence", *(f"block_{b.name}" for b in schema.blocking)}
     if set(parquet.schema_arrow.names) != expected:
         raise ValidationFailed([Problem(path.name, "its columns are not those its schema names")])
     table = parquet.read()
-    width = schema.bits // 8
+    words, variants = schema.bits // 64, schema.variants()
+    width = words * 8 * variants
     if table.schema.field("filter").type != pa.binary(width):
         raise ValidationFailed([Problem(path.name, f"filters are not {schema.bits} bits", field="filter")])
     ids = np.asarray(table.column("id").to_pylist(), dtype=object)
@@ -102,9 +104,12 @@ def read_encodings(path: Path) -> Encodings:
     if problems:
         raise ValidationFailed(problems)
     buffer = table.column("filter").combine_chunks().buffers()[1]
-    filters = np.frombuffer(buffer, dtype=np.uint64, count=len(ids) * (width // 8)).reshape(
-        len(ids), width // 8
+    filters = np.frombuffer(buffer, dtype=np.uint64, count=len(ids) * variants * words).reshape(
+        len(ids), variants, words
     )
+    presence = table.column("presence").fill_null(0).to_numpy().astype(np.int64)
+    if ((presence < 0) | (presence >= variants)).any():
+        raise ValidationFailed([Problem(path.name, "a presence mask names no variant", field="presence")])
     blocks = (
         np.column_stack(
             [
@@ -119,6 +124,7 @@ def read_encodings(path: Path) -> Encodings:
         kind=metadata["kind"],
         ids=ids,
         filters=filters.copy(),
+        presence=presence,
         blocks=blocks,
         schema=schema,
         key_check=str(metadata["key_check"]),
