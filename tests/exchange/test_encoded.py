@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 
 from sharelog.agreements import agreement_in_force
 from sharelog.errors import InputError, ValidationFailed
-from sharelog.exchange import month_start, run_exchange
+from sharelog.exchange import decide, month_start, review_case, run_exchange
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import Disclosure, Exchange, ReviewItem
 from sharelog.pprl import (
@@ -252,3 +252,37 @@ def test_a_damaged_answer_is_refused_whole_with_its_row_and_field(
     with ledger_session(engine) as session:
         states = session.scalars(select(Exchange.state)).all()
         assert states == ["rejected"] and session.scalars(select(Disclosure)).all() == []
+
+
+def test_the_reviewer_sees_the_candidate_never_the_request_and_an_accepted_one_is_returned(
+    settings: Settings, engine: Engine, answer: Answer
+):
+    result = run_exchange(
+        settings,
+        engine=engine,
+        agreement_id=ENCODED,
+        purpose=PURPOSE,
+        batch=answer.links,
+        month=REVIEW_MONTH,
+        linked=True,
+    )
+    reviewed = sorted(r for r, (d, _) in answer.decisions.items() if d == "review")
+    assert reviewed, "the linkage unit put nobody in review: the test would prove nothing"
+    with ledger_session(engine) as session:
+        case = review_case(session, settings, exchange=result.reference, request_ref=reviewed[0])
+    assert case.candidate_id == answer.decisions[reviewed[0]][1] and case.candidate
+    assert not case.request  # no identity of the request reaches the holder, not even its reviewer
+    for request in reviewed:  # the supplementary return is written when the last item is decided
+        decide(
+            settings,
+            engine=engine,
+            exchange=result.reference,
+            request_ref=request,
+            accept=request == reviewed[0],
+            decided_by="reviewer",
+        )
+    with ledger_session(engine) as session:
+        disclosed = session.scalars(
+            select(Disclosure.request_ref).join(Exchange).where(Exchange.reference == result.reference)
+        ).all()
+    assert reviewed[0] in disclosed
