@@ -12,7 +12,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 ASSETS  := src/sharelog/web/static/govuk
 SWAGGER := src/sharelog/web/static/swagger-ui
 
-.PHONY: run test golden lint typecheck bench reliability format lock clean help
+.PHONY: run test golden lint typecheck bench reliability mutation format lock clean help
 
 run: $(VENV)/.installed-run $(ASSETS)/.copied
 	$(BIN)/sharelog demo
@@ -52,6 +52,15 @@ reliability: $(VENV)/.installed-test
 	SHARELOG_LOAD_SECONDS=60 $(BIN)/pytest -m reliability -p no:cacheprovider -s tests/load
 	SHARELOG_FUZZ_EXAMPLES=1000 $(BIN)/pytest -p no:cacheprovider tests/fuzz
 
+# Mutation testing (mutmut) of the rules that protect people: disclosure control, the minimal return, the access
+# table, the audit chain, the FOI calendar and the match decision, each rule's functions against its own focused
+# tests (tests/mutation.py says which; scores in docs/reliability.md). CPU-heavy — about an hour on two cores — so
+# not part of `make test` or CI. `make mutation RULES="audit-chain foi-calendar"` runs only those rules; results
+# stay in .mutation/<rule>/, and a second run tests only the mutants of functions that changed.
+mutation: $(VENV)/.installed-test
+	$(PIP) -e ".[mutation]"
+	$(BIN)/python -m tests.mutation $(RULES)
+
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
@@ -81,7 +90,7 @@ lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^sharelog' > constraints.txt
 
 clean:
-	rm -rf $(VENV) node_modules $(ASSETS) $(SWAGGER) sharelog-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(ASSETS) $(SWAGGER) sharelog-data .pytest_cache .mypy_cache .ruff_cache .mutation mutants
 
 help:
 	@sed -n '1,4p' Makefile

@@ -5,10 +5,11 @@ Every expected date below was counted by hand from the gov.uk bank-holiday lists
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.easter import easter
 
 from sharelog.errors import InputError
 from sharelog.foi import (
@@ -23,7 +24,7 @@ from sharelog.foi import (
     working_days_after,
     working_days_between,
 )
-from sharelog.foi._calendar import package_bank_holidays
+from sharelog.foi._calendar import MAX_WORKING_DAYS, WorkingDayCalendar, package_bank_holidays
 from sharelog.settings import Settings
 
 D = date
@@ -225,3 +226,47 @@ def test_an_extra_holiday_moves_the_deadline_under_the_regimes_it_covers() -> No
     )
     assert is_working_day(D(2030, 1, 8), regime="foisa", extra_holidays=[D(2030, 1, 9)])
     assert not is_working_day(D(2030, 1, 9), regime="foisa", extra_holidays=[D(2030, 1, 9)])
+
+
+def test_good_friday_and_christmas_day_are_named_by_the_act_not_only_as_bank_holidays() -> None:
+    """FOIA s.10(6) names Christmas Day and Good Friday itself; the calendar works Easter out on its own, so its
+    Good Friday is checked against dateutil's Easter (an independent implementation) over three centuries."""
+    calendar = WorkingDayCalendar.of("foia")
+    wrong = [
+        year
+        for year in range(1900, 2200)
+        if calendar.non_working_reason(easter(year) - timedelta(days=2)) != "Good Friday"
+    ]
+    assert not wrong, f"Good Friday not found in {wrong[:5]}"
+    assert calendar.non_working_reason(D(2020, 12, 25)) == "Christmas Day"  # a Friday
+
+
+def test_the_count_of_working_days_is_bounded() -> None:
+    start = D(2020, 8, 12)
+    assert working_days_between(start, working_days_after(start, MAX_WORKING_DAYS)) == MAX_WORKING_DAYS
+    with pytest.raises(InputError, match=f"^count at most {MAX_WORKING_DAYS:,} working days") as absurd:
+        working_days_after(start, MAX_WORKING_DAYS + 1)
+    assert absurd.value.field == "days"
+    near_the_end = D(9999, 12, 20)
+    left = working_days_between(near_the_end, D(9999, 12, 31))
+    assert working_days_after(near_the_end, left) <= D(9999, 12, 31)
+    with pytest.raises(
+        InputError, match=f"^{left + 1} working days after 9999-12-20 would fall after"
+    ) as late:
+        working_days_after(near_the_end, left + 1)
+    assert late.value.field == "days"
+
+
+def test_working_days_between_counts_the_extra_holidays() -> None:
+    start, end = D(2030, 1, 2), D(2030, 1, 16)
+    extra = parse_extra_holidays("2030-01-08")
+    assert working_days_between(start, end, extra_holidays=extra) == working_days_between(start, end) - 1
+    assert WorkingDayCalendar.of("foia", extra).non_working_reason(D(2030, 1, 8)) == (
+        "bank holiday (configured) (all of the UK)"
+    )
+
+
+def test_a_proclaimed_day_the_package_knows_is_named_once() -> None:
+    assert WorkingDayCalendar.of("foia").non_working_reason(D(2022, 9, 19)) == (
+        "State Funeral of Queen Elizabeth II (all of the UK)"
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, text, update
@@ -93,3 +95,72 @@ def test_chain_cannot_fork(chained: Engine) -> None:
         )
         session.flush()
     assert_refused_by(refused, "uq_audit_events_prev_hash")
+
+
+def test_the_hash_is_the_documented_one(ledger_engine: Engine) -> None:
+    """Anyone can re-check the chain without sharelog (docs/operations.md): sha256 over the previous hash and the
+    event's JSON — sorted keys, no spaces, text as UTF-8, the time in UTC ISO form to the microsecond. The JSON
+    below is written out by hand, so a change to the form (which would orphan every published checkpoint) fails."""
+    upgrade(ledger_engine)
+    event = AgreementRecorded(
+        actor="zoë.admin",
+        object_type="agreement",
+        object_id="a1",
+        detail={"version": "2.0", "note": "Siân"},
+        occurred_at=datetime(2024, 2, 29, 13, 5, 7, 250000, tzinfo=UTC),
+    )
+    with ledger_session(ledger_engine) as session:
+        row = append_audit_event(session, event)
+        stored = (row.prev_hash, row.hash)
+    written = (
+        '{"action":"agreement-recorded","actor":"zoë.admin","detail":{"note":"Siân","version":"2.0"},'
+        '"object_id":"a1","object_type":"agreement","occurred_at":"2024-02-29T13:05:07.250000+00:00"}'
+    )
+    assert stored == (GENESIS_HASH, hashlib.sha256((GENESIS_HASH + written).encode("utf-8")).hexdigest())
+
+
+@pytest.mark.parametrize(
+    ("tamper", "broken_id", "walked", "reason"),
+    [
+        (
+            "UPDATE audit_events SET actor = 'mallory' WHERE id = 3",
+            3,
+            3,
+            "its content does not match its hash",
+        ),
+        ("DELETE FROM audit_events WHERE id = 2", 3, 2, "does not follow the event before it"),
+    ],
+    ids=["edit", "delete"],
+)
+def test_a_broken_chain_is_reported_with_where_and_why(
+    chained: Engine, tamper: str, broken_id: int, walked: int, reason: str
+) -> None:
+    """The report names the broken event, how many events were walked to reach it, the last good hash and why."""
+    with chained.begin() as connection:
+        connection.execute(text(tamper))
+        last_good = connection.execute(
+            text("SELECT hash FROM audit_events WHERE id < :id ORDER BY id DESC LIMIT 1"), {"id": broken_id}
+        ).scalar_one()
+    with ledger_session(chained) as session:
+        report = verify_audit_chain(session)
+    assert (report.first_broken_id, report.count, report.head_hash, report.reason) == (
+        broken_id,
+        walked,
+        last_good,
+        reason,
+    )
+
+
+def test_a_detail_json_cannot_hold_is_stored_as_text_and_verifies(ledger_engine: Engine) -> None:
+    """Services may put a date in an event's detail: it is stored (and hashed) as its text, so the chain verifies
+    when the detail is read back from the database."""
+    upgrade(ledger_engine)
+    when = datetime(2024, 2, 29, tzinfo=UTC)
+    with ledger_session(ledger_engine) as session:
+        row = append_audit_event(
+            session,
+            AgreementRecorded(actor="test", object_type="agreement", object_id="a1", detail={"on": when}),
+        )
+        assert row.detail == {"on": str(when)}
+    with ledger_session(ledger_engine) as session:
+        assert verify_audit_chain(session).ok

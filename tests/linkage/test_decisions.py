@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 
 from sharelog.linkage import link
-from sharelog.linkage._decide import SHARE_PRIOR, estimate_share_in_register
+from sharelog.linkage._decide import (
+    SHARE_PRIOR,
+    SHARE_PRIOR_REQUESTS,
+    Thresholds,
+    _ranked_sql,
+    estimate_share_in_register,
+)
 
 from .conftest import World, read_matches, write_requests
 
@@ -94,3 +102,59 @@ def test_one_request_cannot_estimate_that_every_request_is_held() -> None:
     assert many > 0.95
     none_held = estimate_share_in_register(np.full(5_000, 1e-3), register_size=1_000_000, requests=5_000)
     assert none_held < 0.05
+
+
+@pytest.mark.parametrize(
+    ("bands", "message"),
+    [
+        ({"review": 0.0}, "thresholds need"),
+        ({"match": 1.0}, "thresholds need"),
+        ({"review": 0.6, "match": 0.5}, "thresholds need"),
+        ({"share_in_register": 0.0}, "share_in_register must"),
+        ({"share_in_register": 1.0}, "share_in_register must"),
+    ],
+    ids=["review-zero", "match-one", "review-above-match", "share-zero", "share-one"],
+)
+def test_bands_out_of_order_or_range_are_refused(bands: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{message}"):
+        Thresholds(**bands)
+
+
+def test_bands_at_their_edges_are_taken() -> None:
+    """A review threshold equal to the match threshold leaves no review band; that is allowed."""
+    assert Thresholds(review=0.5, match=0.5).review == 0.5
+    assert Thresholds(share_in_register=0.5).share_in_register == 0.5
+    assert Thresholds().share_in_register is None
+
+
+def test_the_posterior_is_the_documented_formula() -> None:
+    """docs/matching.md: P(i) = (p/N)·BF(i) / ((1 − p) + (p/N)·Σ_j BF(j)), the candidates ranked by evidence."""
+    bits = {"P-A": 30.0, "P-B": 26.0}  # log2 Bayes factors of one request's two candidates
+    share, register = 0.3, 1_000_000
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE pairs (request_id VARCHAR, pupil_id VARCHAR, log2_bf DOUBLE, could_be_relative BOOLEAN, "
+        "looks_like_relative BOOLEAN)"
+    )
+    con.executemany("INSERT INTO pairs VALUES ('R1', ?, ?, false, false)", list(bits.items()))
+    ranked = con.sql(_ranked_sql("pairs", log2_k=math.log2(share / register), share=share)).fetchall()
+    got = {row[1]: (row[5], row[6]) for row in ranked}
+    prior = share / register
+    total = sum(prior * 2**b for b in bits.values())
+    for rank, (pupil, b) in enumerate(sorted(bits.items(), key=lambda item: -item[1]), start=1):
+        assert got[pupil] == (pytest.approx(prior * 2**b / ((1 - share) + total)), rank)
+
+
+def test_the_estimated_share_is_a_fixed_point_of_its_update() -> None:
+    """The EM step (docs/matching.md): each request counts as held with the probability that some candidate is the
+    person, and the prior counts as SHARE_PRIOR_REQUESTS requests; the estimate returned is where that step
+    stops moving."""
+    rng = np.random.default_rng(18)
+    evidence = np.concatenate([np.full(300, 1e9), rng.uniform(0, 2, 700)])  # strong candidates, then noise
+    register, requests = 1_000_000, 1_200
+    share = estimate_share_in_register(evidence, register_size=register, requests=requests)
+    weight = share * evidence / register
+    held = np.sum(weight / ((1 - share) + weight))
+    assert share == pytest.approx(
+        (held + SHARE_PRIOR * SHARE_PRIOR_REQUESTS) / (requests + SHARE_PRIOR_REQUESTS), abs=1e-5
+    )
