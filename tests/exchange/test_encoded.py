@@ -11,13 +11,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 
 from sharelog.agreements import agreement_in_force
 from sharelog.errors import InputError, ValidationFailed
-from sharelog.exchange import decide, month_start, review_case, run_exchange
+from sharelog.exchange import ExchangeResult, decide, month_start, review_case, run_exchange
 from sharelog.ledger import ledger_session
 from sharelog.ledger.models import Disclosure, Exchange, ReviewItem
 from sharelog.pprl import (
@@ -108,6 +109,28 @@ def engine(settings: Settings) -> Iterator[Engine]:
         yield engine
 
 
+def _run(
+    settings: Settings,
+    engine: Engine,
+    source: Path,
+    *,
+    agreement: str = ENCODED,
+    linked: bool = True,
+    **options: Any,
+) -> ExchangeResult:
+    """Run ``source`` (the linkage unit's answer, unless ``linked`` is false) for the review month."""
+    return run_exchange(
+        settings,
+        engine=engine,
+        agreement_id=agreement,
+        purpose=PURPOSE,
+        batch=source,
+        month=REVIEW_MONTH,
+        linked=linked,
+        **options,
+    )
+
+
 def _opened_during(step) -> list[str]:  # type: ignore[no-untyped-def]
     """Every path Python opened while ``step`` ran (an audit hook cannot be removed, so it is switched off)."""
     opened: list[str] = []
@@ -129,19 +152,7 @@ def test_the_holder_returns_records_and_reviews_from_the_answer_alone(
     settings: Settings, engine: Engine, answer: Answer, world: RegisterWorld
 ):
     results = []
-    opened = _opened_during(
-        lambda: results.append(
-            run_exchange(
-                settings,
-                engine=engine,
-                agreement_id=ENCODED,
-                purpose=PURPOSE,
-                batch=answer.links,
-                month=REVIEW_MONTH,
-                linked=True,
-            )
-        )
-    )
+    opened = _opened_during(lambda: results.append(_run(settings, engine, answer.links)))
     result = results[0]
     assert str(answer.batch) not in opened and str(answer.request_encodings) not in opened
     assert not [path for path in opened if path.endswith(answer.batch.name)]
@@ -181,15 +192,7 @@ def test_the_holder_returns_records_and_reviews_from_the_answer_alone(
 def test_the_holder_keeps_no_identity_of_a_request_it_does_not_hold(
     settings: Settings, engine: Engine, answer: Answer, world: RegisterWorld
 ):
-    run_exchange(
-        settings,
-        engine=engine,
-        agreement_id=ENCODED,
-        purpose=PURPOSE,
-        batch=answer.links,
-        month=REVIEW_MONTH,
-        linked=True,
-    )
+    _run(settings, engine, answer.links)
     with answer.batch.open(encoding="utf-8", newline="") as handle:
         unheld = [
             row for row in csv.DictReader(handle) if answer.decisions[row["request_id"]][0] == "no_match"
@@ -207,24 +210,9 @@ def test_encoded_and_clear_matching_are_not_interchangeable(
     settings: Settings, engine: Engine, answer: Answer
 ):
     with pytest.raises(InputError, match="provides for encoded matching"):
-        run_exchange(
-            settings,
-            engine=engine,
-            agreement_id=ENCODED,
-            purpose=PURPOSE,
-            batch=answer.batch,
-            month=REVIEW_MONTH,
-        )
+        _run(settings, engine, answer.batch, linked=False)
     with pytest.raises(InputError, match="provides for clear matching"):
-        run_exchange(
-            settings,
-            engine=engine,
-            agreement_id=AGREEMENT,
-            purpose=PURPOSE,
-            batch=answer.links,
-            month=REVIEW_MONTH,
-            linked=True,
-        )
+        _run(settings, engine, answer.links, agreement=AGREEMENT)
 
 
 def test_a_damaged_answer_is_refused_whole_with_its_row_and_field(
@@ -236,16 +224,7 @@ def test_a_damaged_answer_is_refused_whole_with_its_row_and_field(
     damaged = tmp_path / "links.csv"
     damaged.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ValidationFailed) as refused:
-        run_exchange(
-            settings,
-            engine=engine,
-            agreement_id=ENCODED,
-            purpose=PURPOSE,
-            batch=damaged,
-            month=REVIEW_MONTH,
-            linked=True,
-            name="links.csv",
-        )
+        _run(settings, engine, damaged, name="links.csv")
     assert [str(p) for p in refused.value.problems] == [
         "links.csv, row 4, field 'decision': the decision must be one of match, review, no_match"
     ]
@@ -257,15 +236,7 @@ def test_a_damaged_answer_is_refused_whole_with_its_row_and_field(
 def test_the_reviewer_sees_the_candidate_never_the_request_and_an_accepted_one_is_returned(
     settings: Settings, engine: Engine, answer: Answer
 ):
-    result = run_exchange(
-        settings,
-        engine=engine,
-        agreement_id=ENCODED,
-        purpose=PURPOSE,
-        batch=answer.links,
-        month=REVIEW_MONTH,
-        linked=True,
-    )
+    result = _run(settings, engine, answer.links)
     reviewed = sorted(r for r, (d, _) in answer.decisions.items() if d == "review")
     assert reviewed, "the linkage unit put nobody in review: the test would prove nothing"
     with ledger_session(engine) as session:
