@@ -75,10 +75,10 @@ def test_decisions_are_one_per_request_in_the_order_of_their_ids(decided: Matchi
     assert decided.decision_counts() == {"match": 2, "review": 1, "no_match": 1}
 
 
-def test_the_returned_rows_are_the_matches_in_file_order_with_the_fields_the_register_has(
+def test_the_returned_rows_are_the_matches_in_file_order_with_the_fields_asked_for(
     decided: MatchingSession,
 ) -> None:
-    returned = decided.returned_rows(["surname", "no_such_field", "postcode"])
+    returned = decided.returned_rows(["surname", "postcode"])
     assert returned.column_names == ["request_id", "pupil_id", "match_probability", "surname", "postcode"]
     rows = returned.to_pylist()
     assert [row["request_id"] for row in rows] == ["r1-exact", "r2-nickname"]  # the file's order
@@ -88,6 +88,13 @@ def test_the_returned_rows_are_the_matches_in_file_order_with_the_fields_the_reg
         "Harrington",
     ]  # the register's values, not the batch's
     assert all(row["match_probability"] == round(row["match_probability"], 6) for row in rows)
+
+
+def test_a_field_the_register_has_not_is_refused_never_dropped(decided: MatchingSession) -> None:
+    # which fields to return is the exchange's decision (it names those the register lacks): none goes silently
+    with pytest.raises(InputError, match="no column 'no_such_field'") as refused:
+        decided.returned_rows(["surname", "no_such_field", "postcode"])
+    assert refused.value.field == "no_such_field"
 
 
 def test_the_review_rows_carry_the_requests_details_it_has(decided: MatchingSession) -> None:

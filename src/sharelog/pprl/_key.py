@@ -70,7 +70,9 @@ def read_key(path: Path) -> LinkageKey:
         raise InputError(f"{path.name}: not a linkage key file (too large)")
     lines = path.read_bytes().decode("ascii", errors="replace").split()
     if len(lines) != 3 or " ".join(lines[:2]) != _KEY_FILE_HEADER:
-        raise InputError(f"{path.name}: not a linkage key file (write one with `sharelog pprl keygen`)")
+        raise InputError(
+            f"{path.name}: not a linkage key file", cli_hint="write one with `sharelog pprl keygen`"
+        )
     try:
         secret = bytes.fromhex(lines[2])
     except ValueError:

@@ -78,7 +78,11 @@ def read_encodings(path: Path) -> Encodings:
         raise ValidationFailed([Problem(path.name, "not an encodings file (not Parquet)")]) from None
     if raw is None:
         raise ValidationFailed(
-            [Problem(path.name, "not an encodings file (write one with `sharelog pprl encode`)")]
+            [
+                Problem(
+                    path.name, "not an encodings file (the linkage unit reads only what the encoder writes)"
+                )
+            ]
         )
     metadata = _metadata(path, raw)
     schema = _schema(path, metadata)
