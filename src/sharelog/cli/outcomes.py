@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,9 @@ from sharelog.outcomes import (
     RECORD_SORTS,
     RECORD_STATUSES,
     DisclosureOutcomes,
+    OutcomeDue,
     OutcomeEventView,
+    ReturnedRecord,
     import_outcomes,
     outcome_history,
     outcomes_due,
@@ -164,6 +167,23 @@ def import_command(
         )
 
 
+def _returned_table(title: str, last: str, rows: Sequence[tuple[OutcomeDue | ReturnedRecord, str]]) -> Table:
+    """Returned records, one a row: which disclosure, from which exchange, when returned and due, and ``last``."""
+    table = Table(title=title)
+    for column in ("disclosure", "exchange", "request ref", "returned", "due", last):
+        table.add_column(column, justify="right" if column in ("disclosure", "days overdue") else "left")
+    for row, value in rows:
+        table.add_row(
+            str(row.disclosure_id),
+            row.exchange,
+            row.request_ref,
+            str(row.returned_on),
+            str(row.due_on),
+            value,
+        )
+    return table
+
+
 def _overdue_text(days: int) -> str:
     if days > 0:
         return str(days)
@@ -198,19 +218,13 @@ def due_command(
     if not due:
         out.print(f"No outcomes {'overdue' if overdue else 'outstanding'} on {day}.")
         return
-    table = Table(title=f"Outcome unknown on {day}")
-    for column in ("disclosure", "exchange", "request ref", "returned", "due", "days overdue"):
-        table.add_column(column, justify="right" if column in ("disclosure", "days overdue") else "left")
-    for row in due:
-        table.add_row(
-            str(row.disclosure_id),
-            row.exchange,
-            row.request_ref,
-            str(row.returned_on),
-            str(row.due_on),
-            _overdue_text(row.days_overdue),
+    out.print(
+        _returned_table(
+            f"Outcome unknown on {day}",
+            "days overdue",
+            [(row, _overdue_text(row.days_overdue)) for row in due],
         )
-    out.print(table)
+    )
     late = sum(1 for row in due if row.overdue)
     out.print(
         f"{len(due)} with outcome unknown, {late} overdue. Record one: sharelog outcomes record DISCLOSURE …"
@@ -258,19 +272,8 @@ def list_command(
     if not listed.records:
         out.print(f"No records returned to {organisation} with status {status} on {day}.")
         return
-    table = Table(title=f"Records returned to {organisation}, {status}, page {listed.page} of {listed.pages}")
-    for column in ("disclosure", "exchange", "request ref", "returned", "due", "status"):
-        table.add_column(column, justify="right" if column == "disclosure" else "left")
-    for row in listed.records:
-        table.add_row(
-            str(row.disclosure_id),
-            row.exchange,
-            row.request_ref,
-            str(row.returned_on),
-            str(row.due_on),
-            row.result or row.status,
-        )
-    out.print(table)
+    title = f"Records returned to {organisation}, {status}, page {listed.page} of {listed.pages}"
+    out.print(_returned_table(title, "status", [(row, row.result or row.status) for row in listed.records]))
     out.print(f"{listed.total} records; this is page {listed.page} of {listed.pages}.")
 
 

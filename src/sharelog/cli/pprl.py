@@ -11,6 +11,7 @@ import typer
 from sharelog.cli._context import console, progress_bars
 from sharelog.pprl import (
     DEFAULT_SCHEMA,
+    Kind,
     LinkThresholds,
     encode_file,
     generate_key,
@@ -75,19 +76,15 @@ def encode(
     """Encode a register or a batch with the shared key: only the encodings leave this machine."""
     if (register is None) == (requests is None):
         raise typer.BadParameter("give one of --register or --requests", param_hint="--register/--requests")
+    kind: Kind = "register" if register is not None else "requests"
+    source = register or requests
+    assert source is not None
     linkage_key = read_key(key)
     with progress_bars({"reading": "Reading the file", "encoding": "Encoding"}) as progress:
-        if register is not None:
-            encodings = encode_file(
-                register, kind="register", schema=DEFAULT_SCHEMA, key=linkage_key, progress=progress
-            )
-        elif requests is not None:
-            encodings = encode_file(
-                requests, kind="requests", schema=DEFAULT_SCHEMA, key=linkage_key, progress=progress
-            )
+        encodings = encode_file(source, kind=kind, schema=DEFAULT_SCHEMA, key=linkage_key, progress=progress)
     write_encodings(encodings, out)
     console().print(
-        f"Encoded {len(encodings):,} {'register records' if register is not None else 'requests'} with schema "
+        f"Encoded {len(encodings):,} {'register records' if kind == 'register' else 'requests'} with schema "
         f"{DEFAULT_SCHEMA.name} ({DEFAULT_SCHEMA.checksum()[:12]}) into {out.name}."
     )
 

@@ -8,7 +8,7 @@ and tells the holder which of its pupils matched which request id; the holder th
 the minimal return, the ledger, outcomes and reports unchanged. See docs/pprl.md for the threat model.
 """
 
-from sharelog.pprl._encode import Encodings, encode_file, encode_table
+from sharelog.pprl._encode import Encodings, Kind, encode_file, encode_table
 from sharelog.pprl._key import LinkageKey, generate_key, read_key, write_key
 from sharelog.pprl._link import (
     LINKS_COLUMNS,
@@ -30,6 +30,7 @@ __all__ = [
     "BlockingPass",
     "EncodingSchema",
     "Encodings",
+    "Kind",
     "FieldEncoding",
     "LinkOutcome",
     "LinkThresholds",

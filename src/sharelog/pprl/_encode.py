@@ -154,8 +154,9 @@ def _sound(name: str) -> str:
 
 
 def _mapped(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
-    """``function`` applied once per distinct value."""
-    codes, uniques = pd.factorize(values, sort=False)
+    """``function`` applied once per distinct value (a register repeats its names and dates many times); a
+    missing value is blank."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
     done = np.array([function(str(value)) for value in uniques] or [""], dtype=object)
     return pd.Series(done[codes] if len(codes) else [], dtype=object)
 
@@ -202,7 +203,7 @@ def encode_table(
     encode_key, block_key = key.derived("encode"), key.derived("block")
     n = len(table)
     cleaned = {
-        source: _cleaned(table[source], _CLEANERS[source]) if source in table.columns else pd.Series([""] * n)
+        source: _mapped(table[source], _CLEANERS[source]) if source in table.columns else pd.Series([""] * n)
         for source in {*schema.sources(), *BLOCKING_SOURCES}
     }
     words, variants = schema.bits // 64, schema.variants()
@@ -244,13 +245,6 @@ def encode_table(
         schema=schema,
         key_check=key.check(),
     )
-
-
-def _cleaned(values: pd.Series, cleaner: Callable[[str], str]) -> pd.Series:
-    """``cleaner`` applied once per distinct value (a register repeats its names and dates many times)."""
-    codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
-    done = np.array([cleaner(str(value)) for value in uniques] or [""], dtype=object)
-    return pd.Series(done[codes] if len(codes) else [], dtype=object)
 
 
 def _field_positions(
