@@ -100,7 +100,7 @@ def febrl() -> None:
 
 
 def synthetic(folder: Path, clear: Path | None, timing: bool) -> None:
-    batch = sorted(folder.glob("requests-*.csv"))[0]
+    batch = sorted(folder.glob("requests*.csv"))[0]  # synth: requests-YYYY-MM.csv; held-out: requests.csv
     with (folder / "truth.csv").open(encoding="utf-8") as handle:
         truth = {row["request_id"]: row["pupil_id"] for row in csv.DictReader(handle) if row["request_id"]}
     register = _timed(
