@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from sharelog.agreements import Agreement, load_agreements
 from sharelog.errors import InputError
@@ -37,7 +37,7 @@ from sharelog.exchange import (
 )
 from sharelog.ledger import create_ledger_engine, ledger_session, upgrade, verify_audit_chain
 from sharelog.ledger.agreement_records import record_agreement
-from sharelog.ledger.models import Disclosure
+from sharelog.ledger.models import Disclosure, Exchange
 from sharelog.linkage import prepare_register
 from sharelog.outcomes import record_outcome
 from sharelog.reports import (
@@ -341,15 +341,18 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
 
 def _outcomes(engine: Engine, *, rng: np.random.Generator, report: ProgressReport) -> tuple[int, int]:
     """Simulated caseworkers record what happened to about 70% of the returned records."""
-    with ledger_session(engine) as session:
-        disclosures = session.execute(
-            select(Disclosure.id, Disclosure.returned_at).order_by(Disclosure.id)
-        ).all()
     recorded = 0
     with ledger_session(engine) as session:
-        for done, (disclosure_id, returned_at) in enumerate(disclosures, start=1):
+        # every disclosure held here, with its exchange and agreement, so that recording an event finds them in
+        # the session rather than reading them again
+        disclosures = session.scalars(
+            select(Disclosure)
+            .options(joinedload(Disclosure.exchange).joinedload(Exchange.agreement))
+            .order_by(Disclosure.id)
+        ).all()
+        for done, disclosure in enumerate(disclosures, start=1):
             if rng.random() < 0.7:
-                recorded += _simulate(session, rng, disclosure_id, returned_at.date())
+                recorded += _simulate(session, rng, disclosure.id, disclosure.returned_at.date())
             if done % 50 == 0 or done == len(disclosures):
                 report("outcomes", done, len(disclosures))
     return recorded, len(disclosures)

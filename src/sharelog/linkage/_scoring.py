@@ -10,7 +10,7 @@ this module imports neither the session nor a backend, and a backend imports onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -66,10 +66,21 @@ def duckdb_linker(con: duckdb.DuckDBPyConnection, settings: Any, *, register: st
 
 @dataclass(frozen=True)
 class KeptLinker:
-    """A linker and its term-frequency lookups, which Splink forgets with its cache: kept to register them again."""
+    """A linker and its term-frequency lookups, which Splink forgets with its cache: kept to register them again,
+    and the SQL of its predict, kept to run again.
+
+    Splink builds a predict's SQL in Python (sqlglot) every time, which costs more than running it for a small
+    batch. The SQL depends only on the settings, the floor and the tables' names, never on their rows (the
+    session's tables keep their names and columns from batch to batch), so the statements the first predict ran
+    are run again for the next batch, unchanged (tests/linkage/test_scoring_replay.py checks the pairs are the
+    same).
+    """
 
     linker: Linker
     lookups: dict[str, SplinkDataFrame]
+    db_api: DuckDBAPI
+    replays: dict[float, tuple[tuple[str, ...], str]] = field(default_factory=dict)
+    """Floor → the statements a predict ran (tables created and dropped, in order) and its predictions table."""
 
     @classmethod
     def build(cls, con: duckdb.DuckDBPyConnection, settings: Any, *, register: str) -> KeptLinker:
@@ -82,7 +93,7 @@ class KeptLinker:
         # parses every comparison's SQL, which cost more than scoring one request.
         linker = Linker(frames, settings, log_level=None, validate_settings=False)
         lookups = {c: db_api.register(f"tf_{c}", table_name=f"__tf_{c}_input") for c in TF_COLUMNS}
-        kept = cls(linker, lookups)
+        kept = cls(linker, lookups, db_api)
         kept.use_lookups()
         return kept
 
@@ -96,6 +107,37 @@ class KeptLinker:
         self.linker.table_management.invalidate_cache()
         self.use_lookups()
         return self.linker
+
+    def predict(self, con: duckdb.DuckDBPyConnection, *, floor: float) -> str:
+        """Score the session's tables as they are now; return the predictions table's name (the caller drops it).
+
+        The first time for a floor, Splink's predict runs and its statements are kept; then they are run again.
+        """
+        kept = self.replays.get(floor)
+        if kept is not None:
+            statements, table = kept
+            for statement in statements:
+                con.execute(statement)
+            return table
+        ran: list[str] = []
+        original = self.db_api._execute_sql_against_backend
+
+        def recording(sql: str, *args: Any, **kwargs: Any) -> Any:
+            if sql.lstrip()[:12].upper() in ("CREATE TABLE", "DROP TABLE I"):
+                ran.append(sql)
+            return original(sql, *args, **kwargs)
+
+        self.db_api._execute_sql_against_backend = recording  # type: ignore[method-assign,assignment]
+        try:
+            predictions = self.again().inference.predict(threshold_match_weight=floor)
+        finally:
+            del self.db_api._execute_sql_against_backend
+        table = predictions.physical_name
+        # kept only when the predictions table is the last one created, as Splink 5 does it
+        creates = [sql for sql in ran if sql.lstrip().upper().startswith("CREATE TABLE")]
+        if creates and creates[-1].split()[2] == table:
+            self.replays[floor] = (tuple(ran), table)
+        return table
 
 
 @dataclass(frozen=True)
@@ -164,13 +206,30 @@ class ScoringJob:
         """
         if self._kept is None:
             return duckdb_linker(self._con, self.settings, register=self._register)
+        return self._kept_linker().again()
+
+    def _kept_linker(self) -> KeptLinker:
+        assert self._kept is not None
         kept = self._kept.get(self._kept_as)
         if kept is None:
             kept = self._kept[self._kept_as] = KeptLinker.build(
                 self._con, self.settings, register=self._register
             )
-            return kept.linker
-        return kept.again()
+        return kept
+
+    def predict(self) -> None:
+        """Score every candidate pair in the session's DuckDB with Splink's predict, and keep the pairs as the
+        session's predictions (a kept linker runs its first predict's SQL again: :meth:`KeptLinker.predict`)."""
+        if self._kept is None:
+            predictions = self.linker().inference.predict(threshold_match_weight=self.floor)
+            self.take_predictions(predictions.physical_name)
+            predictions.drop_table_from_database_and_remove_from_cache()
+            return
+        table = self._kept_linker().predict(self._con, floor=self.floor)
+        try:
+            self.take_predictions(table)
+        finally:
+            self._con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def parquet_files(self, scratch: Path) -> ScoringFiles:
         """The inputs as Parquet files written to ``scratch`` (scoring elsewhere): the register side is what the
@@ -232,6 +291,4 @@ class DuckDBScorer:
     reads_prepared_parquet = False
 
     def __call__(self, job: ScoringJob) -> None:
-        predictions = job.linker().inference.predict(threshold_match_weight=job.floor)
-        job.take_predictions(predictions.physical_name)
-        predictions.drop_table_from_database_and_remove_from_cache()
+        job.predict()
