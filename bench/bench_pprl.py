@@ -17,6 +17,7 @@ import argparse
 import csv
 import resource
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -127,6 +128,16 @@ def synthetic(folder: Path, clear: Path | None, timing: bool) -> None:
         )
         print(
             f"  the encoded decision agrees with the clear-text decision for {same / len(outcome.rows):.1%}"
+        )
+        pairs = Counter(
+            (decided[r.request_id]["decision"], r.decision)
+            for r in outcome.rows
+            if r.decision != decided[r.request_id]["decision"]
+            or (r.decision == "match" and r.pupil_id != decided[r.request_id]["pupil_id"])
+        )
+        print(
+            "  where they differ (clear → encoded): "
+            + ", ".join(f"{a} → {b} {n}" for (a, b), n in sorted(pairs.items()))
         )
 
 

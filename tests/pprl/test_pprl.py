@@ -34,7 +34,7 @@ from sharelog.pprl import (
     write_encodings,
     write_key,
 )
-from sharelog.pprl._link import dice
+from sharelog.pprl._link import _score_pairs, dice, forename_agrees
 from sharelog.synth import generate
 
 runner = CliRunner()
@@ -290,3 +290,63 @@ def test_a_lower_threshold_only_where_the_forenames_sound_alike():
     assert (
         decided["twin"].decision == "review"
     )  # as similar, but another forename: never matched automatically
+
+
+def _encoded(rows: list[dict[str, str]]) -> Encodings:
+    return encode_table(
+        pd.DataFrame(rows), id_column="request_id", kind="requests", schema=DEFAULT_SCHEMA, key=KEY
+    )
+
+
+def test_a_nickname_counts_as_the_forename_and_a_day_month_swap_keeps_its_day_and_month():
+    child = {"request_id": "a", "forename": "William", "surname": "Okafor", "dob": "2011-04-05", "sex": "M"}
+    encoded = _encoded(
+        [
+            child,
+            child | {"request_id": "nickname", "forename": "Bill"},
+            child | {"request_id": "other name", "forename": "Mason"},
+            child | {"request_id": "swapped", "dob": "2011-05-04"},
+            child | {"request_id": "other day", "dob": "2011-07-19"},
+        ]
+    )
+    # BILL is a WILLIAM (sharelog's name variants), so the lower threshold of a forename alike applies; MASON is not
+    alike = forename_agrees(encoded, encoded, np.zeros(2, int), np.array([1, 2]))
+    assert alike.tolist() == [True, False]
+    swapped, other_day = dice(encoded, encoded, np.zeros(2, int), np.array([3, 4]))
+    assert swapped > other_day + 0.04  # without the day-and-month token: 0.752 against 0.736
+
+
+def test_a_child_who_moved_is_judged_on_what_still_agrees():
+    child = {
+        "forename": "Amira",
+        "surname": "Haddad",
+        "dob": "2011-04-05",
+        "sex": "F",
+        "postcode": "LS6 2AB",
+        "address": "12 Hyde Park Road, Leeds",
+    }
+    held = encode_table(
+        pd.DataFrame([child | {"pupil_id": "P1"}]),
+        id_column="pupil_id",
+        kind="register",
+        schema=DEFAULT_SCHEMA,
+        key=KEY,
+    )
+    moved = _encoded(
+        [child | {"request_id": "moved", "postcode": "M14 5RT", "address": "3 Oak Street, Manchester"}]
+    )
+    pair = (np.array([0]), np.array([0]))
+    everything = int(held.presence[0])
+    names_and_birth = float(dice(moved, held, *pair, np.array([0]))[0])
+    assert float(dice(moved, held, *pair)[0]) < names_and_birth - 0.2  # all fields: the move costs a lot
+    # thresholds as the register would set them: high with every field, lower on names, birth and sex alone
+    by_presence = {
+        variant: LinkThresholds(match=0.99, match_alike=0.99, review=0.98, source="given")
+        for variant in range(DEFAULT_SCHEMA.variants())
+    }
+    by_presence[0] = LinkThresholds(
+        match=names_and_birth - 0.01, match_alike=names_and_birth - 0.01, review=0.5, source="given"
+    )
+    scored = _score_pairs(moved, held, *pair, by_presence)
+    assert everything == DEFAULT_SCHEMA.variants() - 1
+    assert scored.margin[0] > 0 and scored.similarity[0] == pytest.approx(names_and_birth)

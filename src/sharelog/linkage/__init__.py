@@ -29,6 +29,7 @@ from sharelog.linkage._prepared import (
 from sharelog.linkage._results import RequestDecision, ReviewRow
 from sharelog.linkage._scoring import DuckDBScorer, Scorer, ScoringFiles, ScoringJob
 from sharelog.linkage._session import MatchingSession
+from sharelog.linkage._standardise import name_variant_groups
 
 # Splink reports through logging; a library leaves the choice of handlers to the application. Without this,
 # Python's last-resort handler would print Splink's training warnings on every run.
@@ -55,6 +56,7 @@ __all__ = [
     "explain",
     "link",
     "load_model",
+    "name_variant_groups",
     "open_session",
     "prepare_register",
     "prepared_fingerprint",

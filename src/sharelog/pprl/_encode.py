@@ -22,7 +22,7 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
-from sharelog.linkage import InputLimits, read_input_columns
+from sharelog.linkage import InputLimits, name_variant_groups, read_input_columns
 from sharelog.pprl._key import LinkageKey
 from sharelog.pprl._schema import BlockingPass, EncodingSchema, FieldEncoding
 
@@ -119,9 +119,15 @@ def tokens(encoding: FieldEncoding, value: str) -> set[str]:
     kind = encoding.tokens
     if kind == "name":
         return {f"name:{gram}" for part in value.split() for gram in _bigrams(part)}
+    if kind == "name_variants":
+        groups = name_variant_groups()
+        return {f"nv:{group}" for part in value.split() for group in groups.get(part, ())}
     if kind == "date":
         year, month, day = value[:4], value[5:7], value[8:10]
         return {f"dob:y{year}", f"dob:m{month}", f"dob:d{day}", f"dob:md{month}{day}", f"dob:ym{year}{month}"}
+    if kind == "date_unordered":
+        month, day = value[5:7], value[8:10]
+        return {f"dob:u{min(month, day)}{max(month, day)}"}
     if kind == "postcode":
         found = {f"pc:{value}"} | {f"pc:{i}{c}" for i, c in enumerate(value)}
         if len(value) >= 5:
@@ -153,6 +159,13 @@ def _sound(name: str) -> str:
     return jellyfish.metaphone(first) if first else ""
 
 
+def _group(name: str) -> str:
+    """The primary name-variant group of the first name (WILLIAM for BILL), blank for a name in none."""
+    first = name.split()[0] if name else ""
+    groups = name_variant_groups().get(first, ())
+    return groups[0] if groups else ""
+
+
 def _mapped(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
     """``function`` applied once per distinct value (a register repeats its names and dates many times); a
     missing value is blank."""
@@ -173,6 +186,7 @@ def _block_parts(cleaned: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
         "dob": dob,
         "year_of_birth": dob.str.slice(0, 4),
         "forename_sound": forename,
+        "forename_group": _mapped(cleaned["forename"].reset_index(drop=True), _group),
         "surname_sound": surname,
         "names_sound": names,
         "postcode": cleaned["postcode"].reset_index(drop=True),

@@ -4,7 +4,10 @@
    linkage unit learns that two records agree on, say, a date of birth, never the date). A blocking value shared
    by more than :data:`MAX_BLOCK` register records says little and is skipped in that pass. Cost grows with the
    batch, not with register × batch.
-2. **Similarity.** The Dice coefficient of the two Bloom filters: 2·|A∧B| / (|A| + |B|), with numpy's popcount.
+2. **Similarity.** The Dice coefficient of the two Bloom filters: 2·|A∧B| / (|A| + |B|), with numpy's popcount,
+   on every variant both records have (with and without the postcode and the address), each against its own
+   thresholds; the variant that speaks most for the pair counts. A child who moved is judged on the names, the
+   date of birth and the sex, against what look-alikes reach on those alone.
 3. **Thresholds, without labels.** The register is linked against itself: for a sample of its records, the best
    similarity any *other* record reaches is what a person who is not in the register, but looks like someone who
    is (a sibling, a namesake), would score. The match threshold is a high quantile of that (by default, one in
@@ -35,9 +38,10 @@ MAX_BLOCK = 2_000
 MATCH_QUANTILE = 0.999
 REVIEW_QUANTILE = 0.99
 RUNNER_UP_GAP = 0.03
-FORENAME_PASSES = ("names", "forename_year")
-"""The blocking passes whose agreement shows the forenames sound alike: an automatic match needs one, as in
-clear matching (a brother, a sister or a twin shares everything else)."""
+FORENAME_PASSES = ("names", "forename_year", "forename_group_year")
+"""The blocking passes whose agreement shows the forenames sound alike or are variants of one name (BILL,
+WILLIAM): an automatic match needs one, as in clear matching (a brother, a sister or a twin shares everything
+else)."""
 NULL_SAMPLE = 10_000
 _PAIR_CHUNK = 500_000
 
@@ -153,8 +157,8 @@ def _best_two(li: np.ndarray, ri: np.ndarray, sims: np.ndarray, n: int) -> tuple
 
 
 def forename_agrees(left: Encodings, right: Encodings, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
-    """Pair by pair, whether the blocking values say the forenames sound alike (the ``names`` or the
-    ``forename_year`` pass agrees); every pair where the schema has neither pass."""
+    """Pair by pair, whether the blocking values say the forenames sound alike or are variants of one name (one
+    of :data:`FORENAME_PASSES` agrees); every pair where the schema has none of them."""
     columns = [i for i, b in enumerate(left.schema.blocking) if b.name in FORENAME_PASSES]
     if not columns:
         return np.ones(len(li), dtype=bool)
@@ -222,27 +226,25 @@ def link_encodings(
     li, ri = candidate_pairs(requests, register)
     say("candidates", 1, 1)
     say("similarities", 0, 1)
-    sims = dice(requests, register, li, ri)
+    scored = _score_pairs(requests, register, li, ri, by_presence)
     say("similarities", 1, 1)
-    best_index, best, second = _best_two(li, ri, sims, len(requests))
-    alike = np.zeros(len(requests), dtype=bool)
-    with_best = best_index[li] == ri
-    alike[li[with_best]] = forename_agrees(requests, register, li[with_best], ri[with_best])
-    needed = np.array(
-        [by_presence[int(p)].for_candidate(bool(a)) for p, a in zip(requests.presence, alike, strict=True)]
-    )
-    claimed = pd.Series(best_index[(best >= needed) & (best_index >= 0)]).value_counts()
+    best_index, best, second = _best_two(li, ri, scored.margin, len(requests))
+    top = np.flatnonzero(best_index[li] == ri)
+    top = top[np.unique(li[top], return_index=True)[1]]  # the best candidate's pair, once per request
+    pick = np.full(len(requests), -1, dtype=np.int64)
+    pick[li[top]] = top
+    claimed = pd.Series(best_index[(best >= 0) & (best_index >= 0)]).value_counts()
     rows: list[LinkedRequest] = []
     for i, request_id in enumerate(requests.ids):
-        index, top, runner = int(best_index[i]), best[i], second[i]
-        chosen = by_presence[int(requests.presence[i])]
+        index, pair = int(best_index[i]), int(pick[i])
         if index < 0:
             rows.append(LinkedRequest(str(request_id), "", None, None, "no_match"))
             continue
-        close = not np.isnan(runner) and runner >= chosen.review and top - runner < RUNNER_UP_GAP
-        if top >= needed[i] and not close and claimed.get(index, 0) == 1:
+        runner = second[i]
+        close = not np.isnan(runner) and runner > -RUNNER_UP_GAP and best[i] - runner < RUNNER_UP_GAP
+        if best[i] >= 0 and not close and claimed.get(index, 0) == 1:
             decision = "match"
-        elif top >= chosen.review:
+        elif best[i] >= 0 or scored.review_margin[pair] >= 0:
             decision = "review"
         else:
             decision = "no_match"
@@ -250,12 +252,52 @@ def link_encodings(
             LinkedRequest(
                 request_id=str(request_id),
                 pupil_id=str(register.ids[index]) if decision != "no_match" else "",
-                similarity=round(float(top), 4),
+                similarity=round(float(scored.similarity[pair]), 4),
                 runner_up=None if np.isnan(runner) else round(float(runner), 4),
                 decision=decision,
             )
         )
     return LinkOutcome(rows=rows, by_presence=by_presence, pairs_compared=len(li))
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """Per candidate pair: its similarity on the variant that speaks most for it, how far that is above the match
+    threshold for the variant (the ranking), and how far above the review threshold."""
+
+    similarity: np.ndarray
+    margin: np.ndarray
+    review_margin: np.ndarray
+
+
+def _score_pairs(
+    requests: Encodings,
+    register: Encodings,
+    li: np.ndarray,
+    ri: np.ndarray,
+    by_presence: dict[int, LinkThresholds],
+) -> _Scored:
+    """Compare each pair on every variant both records have, each against its own thresholds, and keep the one
+    that speaks most for the pair. A family that moved has another postcode and address: on the variant without
+    them the names, the date of birth and the sex still agree, and that variant's threshold — set by look-alikes
+    compared on those fields alone — says whether that is enough."""
+    shared = requests.presence[li] & register.presence[ri]
+    alike = forename_agrees(requests, register, li, ri)
+    similarity = np.zeros(len(li))
+    margin = np.full(len(li), -np.inf)
+    review_margin = np.full(len(li), -np.inf)
+    for variant, chosen in by_presence.items():
+        usable = np.flatnonzero((variant & ~shared) == 0)
+        if len(usable) == 0:
+            continue
+        sims = dice(requests, register, li[usable], ri[usable], np.full(len(usable), variant))
+        needed = np.where(alike[usable], chosen.for_candidate(True), chosen.for_candidate(False))
+        above = sims - needed
+        better = above > margin[usable]
+        similarity[usable[better]] = sims[better]
+        margin[usable[better]] = above[better]
+        review_margin[usable] = np.maximum(review_margin[usable], sims - chosen.review)
+    return _Scored(similarity=similarity, margin=margin, review_margin=review_margin)
 
 
 LINKS_COLUMNS = ("request_id", "pupil_id", "similarity", "decision")

@@ -19,10 +19,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TokenKind = Literal["name", "date", "value", "postcode", "bigrams"]
+TokenKind = Literal["name", "name_variants", "date", "date_unordered", "value", "postcode", "bigrams"]
 Source = Literal["forename", "middle_names", "surname", "dob", "sex", "postcode", "address"]
 BlockPart = Literal[
-    "dob", "year_of_birth", "forename_sound", "surname_sound", "names_sound", "postcode", "address"
+    "dob",
+    "year_of_birth",
+    "forename_sound",
+    "forename_group",
+    "surname_sound",
+    "names_sound",
+    "postcode",
+    "address",
 ]
 
 
@@ -75,12 +82,15 @@ class EncodingSchema(BaseModel):
 
 
 DEFAULT_SCHEMA = EncodingSchema(
-    name="sharelog-clk-1",
+    name="sharelog-clk-2",
     bits=1024,
     fields=(
         FieldEncoding(source="forename", tokens="name", hashes=10),
+        FieldEncoding(source="forename", tokens="name_variants", hashes=10),
         FieldEncoding(source="surname", tokens="name", hashes=10),
+        FieldEncoding(source="middle_names", tokens="name", hashes=6),
         FieldEncoding(source="dob", tokens="date", hashes=20),
+        FieldEncoding(source="dob", tokens="date_unordered", hashes=20),
         FieldEncoding(source="sex", tokens="value", hashes=4),
         FieldEncoding(source="postcode", tokens="postcode", hashes=12),
         FieldEncoding(source="address", tokens="bigrams", hashes=8),
@@ -90,6 +100,7 @@ DEFAULT_SCHEMA = EncodingSchema(
         BlockingPass(name="names", parts=("names_sound",)),
         BlockingPass(name="surname_year", parts=("surname_sound", "year_of_birth")),
         BlockingPass(name="forename_year", parts=("forename_sound", "year_of_birth")),
+        BlockingPass(name="forename_group_year", parts=("forename_group", "year_of_birth")),
         BlockingPass(name="postcode", parts=("postcode",)),
         BlockingPass(name="address", parts=("address",)),
     ),
