@@ -21,6 +21,7 @@ from sharelog.pprl import (
     DEFAULT_SCHEMA,
     LINKS_COLUMNS,
     Encodings,
+    EncodingSchema,
     FieldEncoding,
     LinkageKey,
     LinkThresholds,
@@ -34,6 +35,7 @@ from sharelog.pprl import (
     write_encodings,
     write_key,
 )
+from sharelog.pprl._encode import diffuse, diffusion_taps
 from sharelog.pprl._link import _score_pairs, dice, forename_agrees
 from sharelog.synth import generate
 
@@ -292,10 +294,8 @@ def test_a_lower_threshold_only_where_the_forenames_sound_alike():
     )  # as similar, but another forename: never matched automatically
 
 
-def _encoded(rows: list[dict[str, str]]) -> Encodings:
-    return encode_table(
-        pd.DataFrame(rows), id_column="request_id", kind="requests", schema=DEFAULT_SCHEMA, key=KEY
-    )
+def _encoded(rows: list[dict[str, str]], schema: EncodingSchema = DEFAULT_SCHEMA) -> Encodings:
+    return encode_table(pd.DataFrame(rows), id_column="request_id", kind="requests", schema=schema, key=KEY)
 
 
 def test_a_nickname_counts_as_the_forename_and_a_day_month_swap_keeps_its_day_and_month():
@@ -307,7 +307,8 @@ def test_a_nickname_counts_as_the_forename_and_a_day_month_swap_keeps_its_day_an
             child | {"request_id": "other name", "forename": "Mason"},
             child | {"request_id": "swapped", "dob": "2011-05-04"},
             child | {"request_id": "other day", "dob": "2011-07-19"},
-        ]
+        ],
+        DEFAULT_SCHEMA.model_copy(update={"diffusion": 0}),  # the Bloom filters themselves
     )
     # BILL is a WILLIAM (sharelog's name variants), so the lower threshold of a forename alike applies; MASON is not
     alike = forename_agrees(encoded, encoded, np.zeros(2, int), np.array([1, 2]))
@@ -350,3 +351,35 @@ def test_a_child_who_moved_is_judged_on_what_still_agrees():
     scored = _score_pairs(moved, held, *pair, by_presence)
     assert everything == DEFAULT_SCHEMA.variants() - 1
     assert scored.margin[0] > 0 and scored.similarity[0] == pytest.approx(names_and_birth)
+
+
+def test_the_diffusion_layer_stores_xors_of_keyed_taps_and_keeps_near_records_near():
+    taps = diffusion_taps(KEY.derived("diffuse"), 1024, 3)
+    assert not np.array_equal(
+        taps.positions, diffusion_taps(generate_key().derived("diffuse"), 1024, 3).positions
+    )
+    assert all(len(set(column)) == 3 for column in taps.positions.T.tolist())  # three distinct inputs a bit
+    rng = np.random.default_rng(5)
+    filters = rng.integers(0, 2**63, size=(50, 4, 16), dtype=np.int64).view(np.uint64)
+    bits = np.unpackbits(filters.reshape(-1, 16).view(np.uint8), axis=1, bitorder="little")
+    stored = np.unpackbits(
+        diffuse(filters, taps=taps).reshape(-1, 16).view(np.uint8), axis=1, bitorder="little"
+    )
+    assert np.array_equal(stored, np.bitwise_xor.reduce(bits[:, taps.positions.T], axis=2))
+    # a child, the same child with another sex, a stranger: stored filters keep the order of similarity, and no
+    # stored bit is a token's own any more (about half of them are set, whatever the Bloom filter's density)
+    child = {"request_id": "a", "forename": "Amira", "surname": "Haddad", "dob": "2011-04-05", "sex": "F"}
+    rows = [
+        child,
+        child | {"request_id": "b", "sex": "M"},
+        child | {"request_id": "c", "forename": "Oliver", "surname": "Brown", "dob": "2009-11-30"},
+    ]
+    plain = _encoded(rows, DEFAULT_SCHEMA.model_copy(update={"diffusion": 0}))
+    hardened = _encoded(rows)
+    pairs = (np.zeros(2, int), np.array([1, 2]))
+    for encoded in (plain, hardened):
+        near, far = dice(encoded, encoded, *pairs)
+        assert near > far + 0.2
+    density = np.bitwise_count(hardened.filters[:, -1]).sum(axis=1) / DEFAULT_SCHEMA.bits
+    assert np.all((density > 0.4) & (density < 0.6))
+    assert np.all(np.bitwise_count(plain.filters[:, -1]).sum(axis=1) / DEFAULT_SCHEMA.bits < 0.35)

@@ -249,6 +249,8 @@ def encode_table(
                 filters[start:stop, v] |= packed
         if progress is not None:
             progress("encoding", stop, n)
+    if schema.diffusion:
+        filters = diffuse(filters, taps=diffusion_taps(key.derived("diffuse"), schema.bits, schema.diffusion))
     blocks = _blocks(cleaned, schema.blocking, block_key, n)
     return Encodings(
         kind=kind,
@@ -259,6 +261,59 @@ def encode_table(
         schema=schema,
         key_check=key.check(),
     )
+
+
+@dataclass(frozen=True)
+class DiffusionTaps:
+    """Where each bit of a stored filter takes its inputs from: ``taps`` keyed permutations of the filter's bits,
+    each a permutation of its bytes (``byte_order``: output byte → input byte) and, within each byte, of its bits
+    (``luts``: per output byte, input byte value → output byte value). Output bit ``j`` is the XOR of input bit
+    ``perm_i(j)`` over the permutations, and no two permutations send ``j`` to the same input bit."""
+
+    byte_order: np.ndarray  # taps × bytes
+    luts: np.ndarray  # taps × bytes × 256, uint8
+    positions: np.ndarray  # taps × bits: the input bit of each output bit, per permutation
+
+
+def diffusion_taps(key: bytes, bits: int, taps: int) -> DiffusionTaps:
+    """The diffusion layer's taps, drawn from ``key`` (both parties draw the same)."""
+    seed = np.frombuffer(_keyed_hash(key, "diffusion taps"), dtype=np.uint64)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    n_bytes = bits // 8
+    values = np.arange(256)
+    while True:
+        byte_order = np.stack([rng.permutation(n_bytes) for _ in range(taps)])
+        within = rng.permuted(np.tile(np.arange(8), (taps, n_bytes, 1)), axis=2)
+        positions = (byte_order[:, :, None] * 8 + within).reshape(taps, bits)
+        if all(len(set(column)) == taps for column in positions.T.tolist()):
+            break
+    luts = np.zeros((taps, n_bytes, 256), dtype=np.uint8)
+    for k in range(8):  # output bit k of each byte is input bit within[..., k] of its source byte
+        luts |= (((values[None, None, :] >> within[:, :, k, None]) & 1) << k).astype(np.uint8)
+    return DiffusionTaps(byte_order=byte_order, luts=luts, positions=positions)
+
+
+def diffuse(filters: np.ndarray, *, taps: DiffusionTaps) -> np.ndarray:
+    """The diffusion layer over packed filters (records × variants × words): each output bit the XOR of its
+    taps' bits (Armknecht, Heng and Schnell 2023). Linear: records that differ in few Bloom-filter bits still
+    differ in few output bits (up to ``taps`` times as many), while an output bit no longer belongs to one token,
+    which is what pattern-mining attacks look for."""
+    n, variants, words = filters.shape
+    out = np.empty_like(filters)
+    n_bytes = taps.byte_order.shape[1]
+    wide = np.uint16 if n_bytes <= 256 else np.uint32
+    offsets = (np.arange(n_bytes, dtype=wide) * 256)[None, :]
+    flat = taps.luts.reshape(len(taps.luts), -1)
+    step = max(1, _CHUNK // (16 * variants))
+    for start in range(0, n, step):
+        part = np.ascontiguousarray(filters[start : start + step]).reshape(-1, words).view(np.uint8)
+        mixed = np.zeros_like(part)
+        for order, table in zip(taps.byte_order, flat, strict=True):
+            index = part[:, order].astype(wide)
+            index += offsets
+            mixed ^= table[index]
+        out[start : start + step] = mixed.view(np.uint64).reshape(-1, variants, words)
+    return out
 
 
 def _field_positions(

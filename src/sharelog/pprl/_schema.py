@@ -67,6 +67,10 @@ class EncodingSchema(BaseModel):
     and a pair is compared on the variant that leaves out what either record lacks: a missing address then
     costs nothing, instead of the address bits of the other record."""
 
+    diffusion: int = Field(default=0, ge=0, le=8)
+    """Hardening: each bit of the stored filter is the XOR of this many bits of the Bloom filter, at positions
+    drawn from the key (a linear diffusion layer: Armknecht, Heng and Schnell 2023); 0: the Bloom filter as is."""
+
     def variants(self) -> int:
         """How many filters each record carries: one for each combination of the optional fields."""
         return 1 << len(self.optional)
@@ -105,6 +109,7 @@ DEFAULT_SCHEMA = EncodingSchema(
         BlockingPass(name="address", parts=("address",)),
     ),
     optional=("postcode", "address"),
+    diffusion=3,
 )
 """sharelog's schema, chosen on FEBRL3 and the synthetic generator's tuning seeds; evaluated on FEBRL4 and the
 held-out set (docs/pprl.md)."""
