@@ -309,9 +309,7 @@ def diffuse(filters: np.ndarray, *, taps: DiffusionTaps) -> np.ndarray:
         part = np.ascontiguousarray(filters[start : start + step]).reshape(-1, words).view(np.uint8)
         mixed = np.zeros_like(part)
         for order, table in zip(taps.byte_order, flat, strict=True):
-            index = part[:, order].astype(wide)
-            index += offsets
-            mixed ^= table[index]
+            mixed ^= table[np.add(part[:, order], offsets, dtype=wide)]
         out[start : start + step] = mixed.view(np.uint64).reshape(-1, variants, words)
     return out
 
