@@ -6,7 +6,6 @@ of a request that matched no one."""
 from __future__ import annotations
 
 import csv
-import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from sharelog.pprl import (
     write_encodings,
     write_links,
 )
-from sharelog.settings import Settings, shipped_agreements_dir
+from sharelog.settings import Settings
 
 from ..worlds import (
     AGREEMENT,
@@ -42,8 +41,8 @@ from ..worlds import (
     WorldFactory,
     engine_of,
 )
+from ._encoded import ENCODED, encoded_agreements
 
-ENCODED = "ho-dfe-2019-encoded"
 KEY = LinkageKey(bytes(range(1, 33)))
 
 
@@ -65,17 +64,7 @@ def world(worlds: WorldFactory) -> RegisterWorld:
 @pytest.fixture(scope="module")
 def agreements(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped agreements and one more: the 2019 update as it would read with encoded matching."""
-    folder = tmp_path_factory.mktemp("agreements")
-    shutil.copytree(shipped_agreements_dir(), folder, dirs_exist_ok=True)
-    (folder / ENCODED).mkdir()
-    for source in (shipped_agreements_dir() / AGREEMENT).glob("v*.yaml"):
-        text = source.read_text(encoding="utf-8")
-        assert f"id: {AGREEMENT}" in text and "matching: {}" in text
-        text = text.replace(f"id: {AGREEMENT}", f"id: {ENCODED}").replace(
-            "matching: {}", f"matching: {{mode: encoded, encoding_schema: {DEFAULT_SCHEMA.name}}}"
-        )
-        (folder / ENCODED / source.name).write_text(text, encoding="utf-8")
-    return folder
+    return encoded_agreements(tmp_path_factory.mktemp("agreements"))
 
 
 @pytest.fixture(scope="module")

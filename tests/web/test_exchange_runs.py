@@ -16,11 +16,13 @@ from sqlalchemy import select
 
 from sharelog.errors import AccessDenied, Conflict, InputError, NotFound, Problem, ValidationFailed
 from sharelog.ledger.models import Exchange
+from sharelog.pprl import DEFAULT_SCHEMA, LinkageKey, encode_file, link_encodings, write_links
 from sharelog.settings import Settings
 from sharelog.web import create_app
 from sharelog.web.pages._exchange_runs import INPUTS, RunForm, parse_run_form, run_errors
 
-from ..worlds import AGREEMENT, PURPOSE, add_outsider, session_of
+from ..exchange._encoded import ENCODED, encoded_agreements
+from ..worlds import AGREEMENT, PURPOSE, SMALL, add_outsider, session_of
 from .conftest import ExchangeWorld, page_csrf, sign_in
 
 OPTION = re.compile(r"(?<![\w-])--[a-z]")  # a command-line option, as a person would read it
@@ -254,3 +256,34 @@ def test_an_unexpected_failure_says_something_went_wrong_and_quotes_nothing(
     assert _summary_links(html) == ["batch"] and "Something went wrong while running the batch" in html
     assert "Haddad" not in html and "Haddad" not in caplog.text
     assert not any((web_settings.data_dir / "incoming").iterdir())  # the upload is gone all the same
+
+
+def test_under_encoded_matching_the_operator_uploads_the_linkage_units_answer(worlds, world, tmp_path):
+    settings = world.settings.model_copy(
+        update={"agreements_dir": encoded_agreements(tmp_path / "agreements")}
+    )
+    month, batch = sorted(world.batches.items())[-1]
+    key = LinkageKey(bytes(range(1, 33)))  # the requester's and the holder's; the linkage unit never has it
+    register = encode_file(worlds.register(SMALL).register, kind="register", schema=DEFAULT_SCHEMA, key=key)
+    requests = encode_file(batch, kind="requests", schema=DEFAULT_SCHEMA, key=key)
+    outcome = link_encodings(requests, register)
+    links = write_links(outcome, tmp_path / "links.csv")
+    with TestClient(create_app(settings), base_url="https://testserver", follow_redirects=False) as client:
+        sign_in(client, "operator")
+        form = client.get("/exchanges/new").text
+        assert f'value="{ENCODED}"' in form and "the linkage unit" in form
+        html = _followed(client, _upload(client, links, month=month, name="links.csv", agreement_id=ENCODED))
+        assert "Batch finished" in html, html
+        with session_of(settings) as session:
+            exchange = session.execute(select(Exchange).where(Exchange.month == month)).scalar_one()
+        matched = sum(1 for row in outcome.rows if row.decision == "match")
+        assert exchange.n_received == len(outcome.rows) and exchange.n_returned == matched > 0
+        # a batch of identities under the same agreement is refused at its input, and nothing is matched
+        refused = _followed(client, _upload(client, batch, month=month, agreement_id=ENCODED, rerun="yes"))
+        assert _summary_links(refused) == ["batch"], refused
+        assert "a batch of identities, not the linkage unit&#39;s answer" in refused
+    with session_of(settings) as session:
+        runs = session.execute(
+            select(Exchange).where(Exchange.month == month).order_by(Exchange.id)
+        ).scalars()
+        assert [(e.state, e.n_returned) for e in runs] == [("returned", matched), ("rejected", 0)]

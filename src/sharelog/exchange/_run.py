@@ -281,7 +281,7 @@ def run_exchange(
     holder: str | None = None,
     name: str | None = None,
     held: HeldRegister | None = None,
-    linked: bool = False,
+    linked: bool | None = False,
 ) -> ExchangeResult:
     """Run one batch under the agreement in force that month and record everything in the ledger.
 
@@ -299,7 +299,8 @@ def run_exchange(
     register held open by a caller that runs several exchanges in a row (default: opened for this one alone).
     ``linked``: under an agreement with encoded matching, ``batch`` is the linkage unit's answer
     (``sharelog pprl link``: request ids, pupil ids, similarities and decisions; no identity of anyone), and the
-    exchange returns, records and reviews from it exactly as from its own matching (docs/pprl.md).
+    exchange returns, records and reviews from it exactly as from its own matching (docs/pprl.md). ``None``: as
+    the agreement in force provides (the web app's one upload box takes either).
 
     Raises:
         InputError: a bad option, no prepared register or model, no holder key.
@@ -322,6 +323,8 @@ def run_exchange(
     if holder is not None and agreement.parties.holder.id != holder:
         raise AccessDenied(f"only the holder under agreement {agreement.id} runs its exchanges, not {holder}")
     mode = matching_mode(agreement)
+    if linked is None:
+        linked = mode == "encoded"
     if linked and mode != "encoded":
         raise InputError(
             f"{agreement.id} v{agreement.version} provides for clear matching: run the batch itself",

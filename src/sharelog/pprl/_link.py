@@ -320,6 +320,11 @@ def write_links(outcome: LinkOutcome, out: Path) -> Path:
 
 
 DECISIONS = ("match", "review", "no_match")
+IDENTITY_COLUMNS = {"forename", "surname", "dob", "middle_names", "postcode", "address"}
+NOT_AN_ANSWER = (
+    "this is a batch of identities, not the linkage unit's answer: under encoded matching the holder runs the "
+    "answer (request_id, pupil_id, similarity, decision), never a batch"
+)
 
 
 def read_links(
@@ -340,6 +345,8 @@ def read_links(
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
+            if header is not None and IDENTITY_COLUMNS & {column.strip().lower() for column in header}:
+                raise ValidationFailed([Problem(name, NOT_AN_ANSWER)])
             if header is None or tuple(header) != LINKS_COLUMNS:
                 raise ValidationFailed([Problem(name, f"the header must be {', '.join(LINKS_COLUMNS)}")])
             for number, record in enumerate(reader, start=2):

@@ -165,6 +165,7 @@ class ExchangeRuns:
                 progress=progress,
                 holder=holder,
                 name=run.batch_name,
+                linked=None,  # under an agreement with encoded matching, the linkage unit's answer
             )
             self._update(run, stage="done", result=result)
         except SharelogError as error:

@@ -182,7 +182,11 @@ def api_create_exchange(
     response: Response,
     user: CurrentUser,
     batch: Annotated[
-        UploadFile, File(description="The request batch (.csv or .parquet), docs/design.md §3.")
+        UploadFile,
+        File(
+            description="The request batch (.csv or .parquet), docs/design.md §3; under an agreement with encoded "
+            "matching, the linkage unit's answer (links.csv), docs/pprl.md."
+        ),
     ],
     agreement_id: Annotated[str, Form(description="The agreement's id, e.g. ho-dfe-2019-update.")],
     purpose: Annotated[str, Form(description="One of the agreement's purpose codes.")],
@@ -206,6 +210,7 @@ def api_create_exchange(
             rerun=rerun,
             holder=user.organisation_id,
             name=path.name,
+            linked=None,  # under an agreement with encoded matching, the linkage unit's answer
         )
     exchange_url = str(request.url_for("api_read_exchange", reference=result.reference).path)
     response.headers["Location"] = exchange_url
