@@ -67,12 +67,13 @@ class LinkThresholds:
 
 @dataclass(frozen=True)
 class LinkedRequest:
-    """One request's answer: its best candidate (if any), the similarity, the runner-up's, the decision."""
+    """One request's answer: its best candidate (if any), the similarity, the runner-up, the decision."""
 
     request_id: str
     pupil_id: str
     similarity: float | None
     runner_up: float | None
+    """How far the runner-up stands above its match threshold (negative: below it); ``None``: no runner-up."""
     decision: str
 
 
