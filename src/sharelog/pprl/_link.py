@@ -143,18 +143,19 @@ def dice(
 
 
 def _best_two(li: np.ndarray, ri: np.ndarray, sims: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
-    """Per left record: best right index (-1 if none), best similarity and runner-up similarity (NaN if none)."""
-    best_index = np.full(n, -1, dtype=np.int64)
+    """Per left record: its best pair (an index into ``li``/``ri``; -1 if none), the best similarity and the
+    runner-up's (NaN if none)."""
+    best_pair = np.full(n, -1, dtype=np.int64)
     best, second = np.full(n, np.nan), np.full(n, np.nan)
     if len(li) == 0:
-        return best_index, best, second
+        return best_pair, best, second
     order = np.lexsort((ri, -sims, li))  # by request, best first; ties to the lower register index
-    li, ri, sims = li[order], ri[order], sims[order]
+    li, sims = li[order], sims[order]
     first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
-    best_index[li[first]], best[li[first]] = ri[first], sims[first]
+    best_pair[li[first]], best[li[first]] = order[first], sims[first]
     has_second = np.r_[first[1:], len(li)] - first > 1
     second[li[first[has_second]]] = sims[first[has_second] + 1]
-    return best_index, best, second
+    return best_pair, best, second
 
 
 def forename_agrees(left: Encodings, right: Encodings, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
@@ -229,20 +230,16 @@ def link_encodings(
     say("similarities", 0, 1)
     scored = _score_pairs(requests, register, li, ri, by_presence)
     say("similarities", 1, 1)
-    best_index, best, second = _best_two(li, ri, scored.margin, len(requests))
-    top = np.flatnonzero(best_index[li] == ri)
-    top = top[np.unique(li[top], return_index=True)[1]]  # the best candidate's pair, once per request
-    pick = np.full(len(requests), -1, dtype=np.int64)
-    pick[li[top]] = top
-    claimed = pd.Series(best_index[(best >= 0) & (best_index >= 0)]).value_counts()
+    best_pair, best, second = _best_two(li, ri, scored.margin, len(requests))
+    claimed = pd.Series(ri[best_pair[best >= 0]]).value_counts()
     rows: list[LinkedRequest] = []
     for i, request_id in enumerate(requests.ids):
-        index, pair = int(best_index[i]), int(pick[i])
-        if index < 0:
+        pair = int(best_pair[i])
+        if pair < 0:
             rows.append(LinkedRequest(str(request_id), "", None, None, "no_match"))
             continue
-        runner = second[i]
-        close = not np.isnan(runner) and runner > -RUNNER_UP_GAP and best[i] - runner < RUNNER_UP_GAP
+        index, runner = int(ri[pair]), second[i]
+        close = not np.isnan(runner) and best[i] - runner < RUNNER_UP_GAP
         if best[i] >= 0 and not close and claimed.get(index, 0) == 1:
             decision = "match"
         elif best[i] >= 0 or scored.review_margin[pair] >= 0:
