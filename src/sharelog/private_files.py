@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +31,7 @@ __all__ = [
     "open_private",
     "private_dir",
     "private_file_opener",
+    "replace_private",
     "use_private_umask",
     "write_private_bytes",
 ]
@@ -94,6 +97,21 @@ def private_file_opener(path: str | os.PathLike[str], flags: int) -> int:
 def open_private(path: Path, mode: str = "w", **options: Any) -> IO[Any]:
     """``open(path, mode, ...)``, with the file private to its owner (see :func:`private_file_opener`)."""
     return open(path, mode, opener=private_file_opener, **options)
+
+
+@contextmanager
+def replace_private(path: Path, mode: str = "w", **options: Any) -> Iterator[IO[Any]]:
+    """A private file to write ``path``'s new content into, beside it (``.<name>.partial``): synced and moved into
+    place when the block ends, removed if it fails, so that ``path`` is never half-written."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with open_private(partial, mode, **options) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_private_bytes(path: Path, data: bytes, *, sync: bool = True) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from sharelog.linkage._model import LinkageModel, load_model, save_model
 from sharelog.linkage._prepared import prepared_model
 from sharelog.linkage._scoring import Scorer
 from sharelog.linkage._session import MatchingSession, Progress, report_progress
-from sharelog.private_files import open_private
+from sharelog.private_files import replace_private
 from sharelog.spreadsheets import safe_cell
 
 __all__ = ["LinkResult", "link", "open_session", "train"]
@@ -79,15 +78,8 @@ def write_csv_atomically(table: pa.Table, out: Path) -> None:
     Values are quoted only where CSV needs it; nulls are empty fields; text is neutralised for spreadsheets; the
     file is its owner's only (0600) — see :func:`write_csv_rows`.
     """
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        with open_private(partial, "w", encoding="utf-8", newline="") as handle:
-            write_csv_rows(table, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replace_private(out, "w", encoding="utf-8", newline="") as handle:
+        write_csv_rows(table, handle)
 
 
 def open_session(

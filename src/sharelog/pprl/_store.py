@@ -7,7 +7,6 @@ encoding can be attacked), so it is its owner's only, like every sharelog file o
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from pydantic import ValidationError
 from sharelog.errors import InputError, Problem, ValidationFailed
 from sharelog.pprl._encode import MISSING_BLOCK, Encodings
 from sharelog.pprl._schema import EncodingSchema
-from sharelog.private_files import open_private
+from sharelog.private_files import replace_private
 
 FORMAT = 1
 _METADATA_KEY = b"sharelog.pprl"
@@ -51,15 +50,8 @@ def write_encodings(encodings: Encodings, out: Path) -> Path:
         "records": len(encodings),
     }
     table = pa.table(columns).replace_schema_metadata({_METADATA_KEY: json.dumps(metadata).encode()})
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        with open_private(partial, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replace_private(out, "wb") as handle:
+        pq.write_table(table, handle, compression="zstd")
     return out
 
 
